@@ -1,0 +1,238 @@
+/*
+ * morph commit: record the staged snapshot as a new commit.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/*
+ * Cleans a message as git's default "strip" mode does: trailing white
+ * space and (from the editor) '#' lines go, runs of blank lines become
+ * one, blank lines at either end are dropped; the result ends in "\n".
+ */
+static const struct morph_error *
+clean_message(struct morph_buf *out, const char *in, int strip_comments)
+{
+	const char *p = in, *nl;
+	size_t n;
+	int blank = 0;
+
+	morph_buf_clear(out);
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (!(strip_comments && p[0] == '#')) {
+			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+			    p[n - 1] == '\r'))
+				n--;
+			if (n == 0)
+				blank = out->len > 0;
+			else {
+				if (blank)
+					morph_buf_putc(out, '\n');
+				blank = 0;
+				morph_buf_put(out, p, n);
+				morph_buf_putc(out, '\n');
+			}
+		}
+		p += n;
+		while (*p != '\0' && *p != '\n')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return morph_buf_status(out);
+}
+
+static const struct morph_error *
+read_stream(struct morph_buf *out, FILE *fp, const char *name)
+{
+	char chunk[8192];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		morph_buf_put(out, chunk, n);
+	if (ferror(fp))
+		return morph_error_errno("cannot read '%s'", name);
+	return morph_buf_status(out);
+}
+
+static const struct morph_error *
+read_message_file(struct morph_buf *out, const char *path)
+{
+	const struct morph_error *err;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return read_stream(out, stdin, "standard input");
+	if ((fp = fopen(path, "r")) == NULL)
+		return morph_error_errno("cannot open '%s'", path);
+	err = read_stream(out, fp, path);
+	fclose(fp);
+	return err;
+}
+
+static const struct morph_error *
+edit_message(struct morph_buf *out, struct morph_repo *repo)
+{
+	struct morph_buf path = MORPH_BUF_INIT, cmd = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	const char *editor;
+	FILE *fp;
+	pid_t pid;
+	int status;
+
+	editor = getenv("MORPH_EDITOR");
+	if (editor == NULL)
+		editor = getenv("VISUAL");
+	if (editor == NULL)
+		editor = getenv("EDITOR");
+	if (editor == NULL) {
+		if (!isatty(STDIN_FILENO))
+			return morph_error_fmt(MORPH_ERR_INVALID, "no commit "
+			    "message: give one with -m or -F");
+		editor = "vi";
+	}
+	morph_buf_printf(&path, "%s/COMMIT_EDITMSG", morph_repo_morphdir(repo));
+	morph_buf_printf(&cmd, "%s \"$@\"", editor);
+	if ((err = morph_buf_status(&path)) != NULL ||
+	    (err = morph_buf_status(&cmd)) != NULL)
+		goto done;
+	if ((fp = fopen(path.ptr, "w")) == NULL) {
+		err = morph_error_errno("cannot write '%s'", path.ptr);
+		goto done;
+	}
+	fputs("\n# Write the commit message above.  Lines starting with '#' "
+	    "are dropped;\n# an empty message aborts the commit.\n", fp);
+	if (fclose(fp) != 0) {
+		err = morph_error_errno("cannot write '%s'", path.ptr);
+		goto done;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		err = morph_error_errno("cannot start the editor");
+		goto done;
+	}
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd.ptr, editor, path.ptr,
+		    (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "the editor '%s' "
+		    "failed; the commit is aborted", editor);
+		goto done;
+	}
+	err = read_message_file(out, path.ptr);
+done:
+	morph_buf_release(&path);
+	morph_buf_release(&cmd);
+	return err;
+}
+
+static const struct morph_error *
+cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "file", required_argument, NULL, 'F' },
+		{ "message", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
+	struct morph_buf raw = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
+	struct morph_buf branch = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	struct morph_index *idx = NULL;
+	struct morph_commit *c = NULL;
+	struct morph_oid id;
+	const char *file = NULL, *where;
+	int ch, have_m = 0, from_editor = 0;
+
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:", longopts,
+	    &err)) != -1) {
+		switch (ch) {
+		case 'a':
+			opts.all = 1;
+			break;
+		case 'E':
+			opts.allow_empty = 1;
+			break;
+		case 'F':
+			file = optarg;
+			break;
+		case 'm':
+			if (have_m++)
+				morph_buf_puts(&raw, "\n\n");
+			morph_buf_puts(&raw, optarg);
+			break;
+		default:
+			goto done;
+		}
+	}
+	if (optind < argc) {
+		err = morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
+		    argv[optind]);
+		goto done;
+	}
+	if (have_m && file != NULL) {
+		err = morph_cmd_bad_usage(ctx, "-m and -F cannot be combined");
+		goto done;
+	}
+	if (file != NULL)
+		err = read_message_file(&raw, file);
+	else if (!have_m) {
+		err = edit_message(&raw, ctx->repo);
+		from_editor = 1;
+	}
+	if (err == NULL)
+		err = morph_buf_status(&raw);
+	if (err == NULL)
+		err = clean_message(&msg, morph_buf_cstr(&raw), from_editor);
+	if (err != NULL)
+		goto done;
+	if (msg.len == 0) {
+		err = morph_error_fmt(MORPH_ERR_INVALID,
+		    "aborting commit due to an empty commit message");
+		goto done;
+	}
+	opts.message = msg.ptr;
+
+	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
+		goto done;
+	if ((err = morph_commit_create(&id, ctx->repo, idx, &opts)) != NULL)
+		goto done;
+	if ((err = morph_commit_read(&c, ctx->repo, &id)) != NULL)
+		goto done;
+	if (morph_head_branch(&branch, ctx->repo) == NULL)
+		where = branch.ptr + strlen(MORPH_REFS_HEADS);
+	else
+		where = "detached HEAD";
+	printf("[%s%s %s] %s\n", where,
+	    morph_commit_parent_count(c) == 0 ? " (root-commit)" : "",
+	    morph_cmd_short(&id), morph_cmd_summary(msg.ptr));
+done:
+	morph_commit_free(c);
+	morph_index_free(idx);
+	morph_buf_release(&raw);
+	morph_buf_release(&msg);
+	morph_buf_release(&branch);
+	return err;
+}
+
+const struct morph_cmd morph_cmd_commit = {
+	"commit",
+	"commit [-a] [--allow-empty] [-F file | -m message ...]",
+	"record the staged snapshot",
+	MORPH_CMD_NEEDS_REPO,
+	cmd_commit,
+};

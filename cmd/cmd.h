@@ -1,0 +1,108 @@
+/*
+ * The morph program's command table and the helpers commands share.
+ * Everything here is private to cmd/; the library is reached only through
+ * include/morph.
+ */
+#ifndef MORPH_CMD_H
+#define MORPH_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "morph/morph.h"
+
+#define MORPH_CMD_NEEDS_REPO	0x01	/* the dispatcher opens the repository */
+
+struct morph_cmd;
+
+struct morph_cmd_ctx {
+	struct morph_repo	*repo;		/* open when NEEDS_REPO */
+	const struct morph_cmd	*cmd;
+	int			 status;	/* 1 for a negative answer */
+	int			 usage_error;	/* print the usage line too */
+};
+
+struct morph_cmd {
+	const char	*name;
+	const char	*usage;		/* the man page's SYNOPSIS, flattened */
+	const char	*summary;	/* one line for morph help */
+	int		 flags;
+	const struct morph_error *(*exec)(struct morph_cmd_ctx *, int argc,
+			    char *argv[]);
+};
+
+extern const struct morph_cmd morph_cmd_add;
+extern const struct morph_cmd morph_cmd_branch;
+extern const struct morph_cmd morph_cmd_cat_object;
+extern const struct morph_cmd morph_cmd_checkout;
+extern const struct morph_cmd morph_cmd_commit;
+extern const struct morph_cmd morph_cmd_config;
+extern const struct morph_cmd morph_cmd_diff;
+extern const struct morph_cmd morph_cmd_fsck;
+extern const struct morph_cmd morph_cmd_init;
+extern const struct morph_cmd morph_cmd_log;
+extern const struct morph_cmd morph_cmd_restore;
+extern const struct morph_cmd morph_cmd_rev_parse;
+extern const struct morph_cmd morph_cmd_rm;
+extern const struct morph_cmd morph_cmd_show;
+extern const struct morph_cmd morph_cmd_status;
+extern const struct morph_cmd morph_cmd_tag;
+
+/*
+ * A usage error: the dispatcher prints "morph: NAME: why" and then the
+ * command's usage line, and exits with 2.
+ */
+const struct morph_error *morph_cmd_bad_usage(struct morph_cmd_ctx *,
+    const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long for a command, with its own messages: returns the option
+ * character, -1 at the end of the options, or '?' after setting *err to a
+ * usage error.  Reset optind to 0 before the first call (the dispatcher
+ * does).
+ */
+int	morph_cmd_getopt(struct morph_cmd_ctx *, int argc, char *argv[],
+	    const char *shortopts, const struct option *longopts,
+	    const struct morph_error **err);
+
+/*
+ * Splits argv at the first "--": *argc becomes the count before it, and
+ * *paths and *npaths the arguments after it (npaths -1 when there is no "--").
+ */
+void	morph_cmd_split_paths(int *argc, char *argv[], char ***paths,
+	    int *npaths);
+
+/* Parses a non-negative integer option value. */
+const struct morph_error *morph_cmd_parse_count(struct morph_cmd_ctx *,
+    const char *opt, const char *s, long *out);
+
+/* Whether stdout gets colour: a terminal, NO_COLOR unset, TERM not dumb. */
+int	morph_cmd_color(void);
+
+/* SGR sequences, or "" when colour is off. */
+const char *morph_cmd_sgr(int color, const char *sgr);
+#define SGR_RESET	"\033[m"
+#define SGR_RED		"\033[31m"
+#define SGR_GREEN	"\033[32m"
+#define SGR_YELLOW	"\033[33m"
+#define SGR_CYAN	"\033[36m"
+#define SGR_BOLD	"\033[1m"
+
+/*
+ * Sends stdout through $MORPH_PAGER, $PAGER or less when it is a
+ * terminal; morph_cmd_pager_end() waits for the pager.
+ */
+void	morph_cmd_pager_begin(void);
+void	morph_cmd_pager_end(void);
+
+/* The abbreviated form of an id that commands print (12 digits). */
+#define MORPH_SHORT_ID	12
+const char *morph_cmd_short(const struct morph_oid *);
+
+/* The first line of a message, without its newline, in a static buffer. */
+const char *morph_cmd_summary(const char *message);
+
+/* "Tue Nov 25 10:00:00 2026 +0100" for a time and zone, static buffer. */
+const char *morph_cmd_date(int64_t when, int tz);
+
+#endif

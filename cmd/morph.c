@@ -1,0 +1,161 @@
+/*
+ * morph: main(), the command table, and the one place that prints errors
+ * and picks the exit status (0 success, 1 a negative answer, 2 error).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* Alphabetical; morph help lists them in this order. */
+static const struct morph_cmd *const commands[] = {
+	&morph_cmd_add,
+	&morph_cmd_commit,
+	&morph_cmd_fsck,
+	&morph_cmd_init,
+	&morph_cmd_log,
+	&morph_cmd_rev_parse,
+};
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const char usage_line[] =
+    "morph [-C directory] command [argument ...]";
+
+static const struct morph_cmd *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void
+print_help(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: %s\n\nCommands:\n", usage_line);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-12s %s\n", commands[i]->name,
+		    commands[i]->summary);
+	fprintf(fp, "\nmorph help COMMAND prints a command's usage; "
+	    "man morph-COMMAND tells the rest.\n");
+}
+
+static void
+print_error(const struct morph_error *err)
+{
+	fflush(stdout);
+	fprintf(stderr, "morph: %s\n", err->msg);
+}
+
+/* morph help [command] */
+static int
+help(int argc, char *argv[])
+{
+	const struct morph_cmd *cmd;
+
+	if (argc < 2) {
+		print_help(stdout);
+		return 0;
+	}
+	if ((cmd = find_command(argv[1])) == NULL) {
+		fprintf(stderr, "morph: '%s' is not a morph command\n",
+		    argv[1]);
+		return 2;
+	}
+	printf("usage: morph %s\n", cmd->usage);
+	return 0;
+}
+
+static int
+wants_help(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct morph_error *err = NULL;
+	const struct morph_cmd *cmd;
+	struct morph_cmd_ctx ctx;
+	int status;
+
+	argv++;
+	argc--;
+	while (argc > 0 && argv[0][0] == '-') {
+		if (strcmp(argv[0], "-C") == 0 && argc > 1) {
+			if (chdir(argv[1]) == -1) {
+				err = morph_error_errno("cannot change to "
+				    "'%s'", argv[1]);
+				print_error(err);
+				return 2;
+			}
+			argv += 2;
+			argc -= 2;
+		} else if (strcmp(argv[0], "--version") == 0) {
+			printf("morph version %s\n", morph_version());
+			return 0;
+		} else if (strcmp(argv[0], "-h") == 0 ||
+		    strcmp(argv[0], "--help") == 0) {
+			print_help(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "morph: unknown option '%s'\n"
+			    "usage: %s\n", argv[0], usage_line);
+			return 2;
+		}
+	}
+	if (argc == 0) {
+		print_help(stderr);
+		return 2;
+	}
+	if (strcmp(argv[0], "help") == 0)
+		return help(argc, argv);
+	if ((cmd = find_command(argv[0])) == NULL) {
+		fprintf(stderr, "morph: '%s' is not a morph command; see "
+		    "morph help\n", argv[0]);
+		return 2;
+	}
+	if (wants_help(argc, argv)) {
+		printf("usage: morph %s\n", cmd->usage);
+		return 0;
+	}
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cmd = cmd;
+	if (cmd->flags & MORPH_CMD_NEEDS_REPO)
+		err = morph_repo_open(&ctx.repo, NULL);
+	if (err == NULL) {
+		optind = 0;
+		err = cmd->exec(&ctx, argc, argv);
+	}
+	morph_cmd_pager_end();
+	if (fflush(stdout) != 0 && err == NULL)
+		err = morph_error_errno("cannot write the output");
+	status = ctx.status;
+	if (err != NULL) {
+		print_error(err);
+		if (ctx.usage_error)
+			fprintf(stderr, "usage: morph %s\n", cmd->usage);
+		status = 2;
+	}
+	morph_repo_close(ctx.repo);
+	return status;
+}

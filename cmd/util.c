@@ -1,0 +1,191 @@
+/*
+ * Helpers the commands share: option parsing, colour, the pager, and
+ * formatting of ids and dates.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+const struct morph_error *
+morph_cmd_bad_usage(struct morph_cmd_ctx *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->usage_error = 1;
+	return morph_error_fmt(MORPH_ERR_INVALID, "%s: %s", ctx->cmd->name,
+	    msg);
+}
+
+int
+morph_cmd_getopt(struct morph_cmd_ctx *ctx, int argc, char *argv[],
+    const char *shortopts, const struct option *longopts,
+    const struct morph_error **err)
+{
+	char opts[128];
+	int c, prev = optind ? optind : 1;
+
+	/* A leading ':' makes getopt tell a missing argument apart. */
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c == '?') {
+		if (optopt != 0)
+			*err = morph_cmd_bad_usage(ctx, "unknown option '-%c'",
+			    optopt);
+		else
+			*err = morph_cmd_bad_usage(ctx, "unknown option '%s'",
+			    argv[optind - 1 > 0 ? optind - 1 : prev]);
+		return '?';
+	}
+	if (c == ':') {
+		*err = morph_cmd_bad_usage(ctx, "option '%s' needs a value",
+		    argv[optind - 1 > 0 ? optind - 1 : prev]);
+		return '?';
+	}
+	return c;
+}
+
+void
+morph_cmd_split_paths(int *argc, char *argv[], char ***paths, int *npaths)
+{
+	int i;
+
+	*paths = NULL;
+	*npaths = -1;
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			*paths = argv + i + 1;
+			*npaths = *argc - i - 1;
+			argv[i] = NULL;
+			*argc = i;
+			return;
+		}
+	}
+}
+
+const struct morph_error *
+morph_cmd_parse_count(struct morph_cmd_ctx *ctx, const char *opt,
+    const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *out < 0)
+		return morph_cmd_bad_usage(ctx, "%s needs a non-negative "
+		    "number, not '%s'", opt, s);
+	return NULL;
+}
+
+int
+morph_cmd_color(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(STDOUT_FILENO);
+}
+
+const char *
+morph_cmd_sgr(int color, const char *sgr)
+{
+	return color ? sgr : "";
+}
+
+static FILE *pager;
+
+void
+morph_cmd_pager_begin(void)
+{
+	const char *cmd;
+
+	if (pager != NULL || !isatty(STDOUT_FILENO))
+		return;
+	cmd = getenv("MORPH_PAGER");
+	if (cmd == NULL)
+		cmd = getenv("PAGER");
+	if (cmd == NULL)
+		cmd = "less";
+	if (cmd[0] == '\0' || strcmp(cmd, "cat") == 0)
+		return;
+	if (strcmp(cmd, "less") == 0 && access("/usr/bin/less", X_OK) != 0 &&
+	    access("/bin/less", X_OK) != 0)
+		return;
+	/* As git does: quit if one screen, keep colour, no init. */
+	setenv("LESS", "FRX", 0);
+	fflush(stdout);
+	if ((pager = popen(cmd, "w")) == NULL)
+		return;
+	if (dup2(fileno(pager), STDOUT_FILENO) == -1) {
+		pclose(pager);
+		pager = NULL;
+	}
+}
+
+void
+morph_cmd_pager_end(void)
+{
+	if (pager == NULL)
+		return;
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	pclose(pager);
+	pager = NULL;
+}
+
+const char *
+morph_cmd_short(const struct morph_oid *id)
+{
+	static char bufs[4][MORPH_OID_HEXSZ + 1];
+	static unsigned int next;
+	char *b = bufs[next++ % 4];
+
+	morph_oid_fmt(b, id);
+	b[MORPH_SHORT_ID] = '\0';
+	return b;
+}
+
+const char *
+morph_cmd_summary(const char *message)
+{
+	static char line[256];
+	size_t n = strcspn(message, "\n");
+
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	memcpy(line, message, n);
+	line[n] = '\0';
+	return line;
+}
+
+const char *
+morph_cmd_date(int64_t when, int tz)
+{
+	static char out[64];
+	char zone[8];
+	time_t t = (time_t)(when + (int64_t)tz * 60);
+	struct tm tm;
+	size_t n;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return "(bad date)";
+	n = strftime(out, sizeof(out), "%a %b %e %H:%M:%S %Y", &tm);
+	morph_tz_fmt(zone, tz);
+	snprintf(out + n, sizeof(out) - n, " %s", zone);
+	return out;
+}

@@ -1,0 +1,24 @@
+/*
+ * libmorph: version control for prompts.  This header includes every
+ * public header; each also compiles on its own.
+ */
+#ifndef MORPH_MORPH_H
+#define MORPH_MORPH_H
+
+#include "morph/error.h"
+#include "morph/buf.h"
+#include "morph/hash.h"
+#include "morph/object.h"
+#include "morph/repo.h"
+#include "morph/config.h"
+#include "morph/refs.h"
+#include "morph/tree.h"
+#include "morph/commit.h"
+#include "morph/index.h"
+#include "morph/revparse.h"
+#include "morph/jsonw.h"
+
+/* The version of libmorph, "MAJOR.MINOR.PATCH". */
+const char *morph_version(void);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * The enclosing git repository, seen through libgit2: provenance for
+ * commits and the exclude entry for .morph.
+ */
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gitbridge_int.h"
+#include "path_int.h"
+
+void
+morph_git_init(void)
+{
+	static int done;
+
+	if (!done) {
+		git_libgit2_init();
+		done = 1;
+	}
+}
+
+const struct morph_error *
+morph_git_error(int rc, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	if (e == NULL || e->message == NULL)
+		return morph_error_fmt(MORPH_ERR_GIT, "%s: libgit2 error %d",
+		    what, rc);
+	return morph_error_fmt(MORPH_ERR_GIT, "%s: %s", what, e->message);
+}
+
+static const struct morph_error *
+open_enclosing(git_repository **out, const char *workdir)
+{
+	int rc;
+
+	morph_git_init();
+	*out = NULL;
+	rc = git_repository_open_ext(out, workdir, 0, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return NULL;
+	if (rc < 0)
+		return morph_git_error(rc, "cannot open the git repository");
+	if (git_repository_is_bare(*out)) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return NULL;
+}
+
+const struct morph_error *
+morph_git_provenance(struct morph_git_provenance *out, const char *workdir)
+{
+	const struct morph_error *err;
+	git_repository *repo;
+	git_status_options opts;
+	git_status_list *list = NULL;
+	git_oid head;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = open_enclosing(&repo, workdir)) != NULL || repo == NULL)
+		return err;
+	out->found = 1;
+	rc = git_reference_name_to_id(&head, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		out->unborn = 1;
+	else if (rc < 0) {
+		err = morph_git_error(rc, "cannot read git HEAD");
+		goto done;
+	} else
+		git_oid_tostr(out->head, sizeof(out->head), &head);
+
+	/* Dirty as git describe --dirty says it: tracked changes only. */
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	rc = git_status_list_new(&list, repo, &opts);
+	if (rc < 0) {
+		err = morph_git_error(rc, "cannot read git status");
+		goto done;
+	}
+	out->dirty = git_status_list_entrycount(list) > 0;
+done:
+	git_status_list_free(list);
+	git_repository_free(repo);
+	return err;
+}
+
+const struct morph_error *
+morph_git_exclude_morph(const char *workdir)
+{
+	static const char line[] = ".morph/";
+	struct morph_buf path = MORPH_BUF_INIT, text = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	git_repository *repo;
+	const char *p;
+	int have = 0;
+
+	if ((err = open_enclosing(&repo, workdir)) != NULL || repo == NULL)
+		return err;
+	morph_buf_printf(&path, "%sinfo/exclude", git_repository_path(repo));
+	if ((err = morph_buf_status(&path)) != NULL)
+		goto done;
+	err = morph_file_read(&text, path.ptr, 1 << 20);
+	if (err != NULL && err->code != MORPH_ERR_ERRNO)
+		goto done;
+	err = NULL;
+	for (p = morph_buf_cstr(&text); *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+
+		if (n == sizeof(line) - 1 && memcmp(p, line, n) == 0)
+			have = 1;
+		p += n + (p[n] == '\n');
+	}
+	if (have)
+		goto done;
+	if (text.len > 0 && text.ptr[text.len - 1] != '\n')
+		morph_buf_putc(&text, '\n');
+	morph_buf_puts(&text, line);
+	morph_buf_putc(&text, '\n');
+	if ((err = morph_buf_status(&text)) == NULL &&
+	    (err = morph_mkdir_parents(path.ptr)) == NULL)
+		err = morph_file_write(path.ptr, text.ptr, text.len, 0644);
+done:
+	morph_buf_release(&path);
+	morph_buf_release(&text);
+	git_repository_free(repo);
+	return err;
+}

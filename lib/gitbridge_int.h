@@ -1,0 +1,34 @@
+/*
+ * What morph asks of an enclosing git repository, through libgit2: its
+ * HEAD and dirty state (provenance recorded in commits) and the exclude
+ * file that keeps .morph out of git status.  Also the libgit2 error bridge.
+ */
+#ifndef MORPH_GITBRIDGE_INT_H
+#define MORPH_GITBRIDGE_INT_H
+
+#include "morph/error.h"
+
+struct morph_git_provenance {
+	int	found;		/* workdir is inside a git work tree */
+	int	unborn;		/* the git repository has no commit yet */
+	char	head[64];	/* hex id of git HEAD's commit */
+	int	dirty;		/* tracked files differ from HEAD */
+};
+
+/* Makes libgit2 ready; safe to call many times. */
+void	morph_git_init(void);
+
+/*
+ * The libgit2 error bridge: the last libgit2 error with what was being
+ * done, as MORPH_ERR_GIT.
+ */
+const struct morph_error *morph_git_error(int rc, const char *what);
+
+/* Fills *out for the git work tree holding workdir, if any. */
+const struct morph_error *morph_git_provenance(
+    struct morph_git_provenance *out, const char *workdir);
+
+/* Adds ".morph/" to info/exclude of the enclosing git repository, if any. */
+const struct morph_error *morph_git_exclude_morph(const char *workdir);
+
+#endif

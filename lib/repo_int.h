@@ -1,0 +1,35 @@
+/*
+ * The inside of a repository handle, shared by the lib/ modules.
+ */
+#ifndef MORPH_REPO_INT_H
+#define MORPH_REPO_INT_H
+
+#include <cjson/cJSON.h>
+
+#include "morph/config.h"
+#include "morph/repo.h"
+#include "store_int.h"
+
+#define MORPH_FORMAT_VERSION	1
+#define MORPH_LOCK_TIMEOUT_MS	5000
+
+struct morph_repo {
+	char			*workdir;	/* absolute, no trailing '/' */
+	char			*morphdir;	/* workdir/.morph */
+	char			*prefix;	/* cwd inside the work tree */
+	struct morph_store	 store;
+	cJSON			*config[3];	/* by scope; NULL: not loaded */
+};
+
+/*
+ * The parsed configuration of scope (LOCAL or GLOBAL), loading it on first
+ * use; an absent file is an empty object.  Borrowed from the repository
+ * (or, with repo NULL, from a process-wide copy of the user file).
+ */
+const struct morph_error *morph_config_load(const cJSON **out,
+    struct morph_repo *, enum morph_config_scope);
+
+/* The JSON value at a dotted key, repository first; NULL when unset. */
+const cJSON *morph_config_lookup(struct morph_repo *, const char *key);
+
+#endif

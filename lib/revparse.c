@@ -1,0 +1,208 @@
+/*
+ * Revision names to object ids (see revparse.h for the grammar).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "morph/commit.h"
+#include "morph/index.h"
+#include "morph/refs.h"
+#include "morph/revparse.h"
+#include "morph/tree.h"
+#include "path_int.h"
+#include "repo_int.h"
+
+static const struct morph_error *
+unknown(const char *rev)
+{
+	return morph_error_fmt(MORPH_ERR_NOT_FOUND, "unknown revision '%s'",
+	    rev);
+}
+
+/* A name without suffixes. */
+static const struct morph_error *
+resolve_base(struct morph_oid *out, struct morph_repo *repo,
+    const char *name, const char *rev)
+{
+	static const char *const dirs[] = { "", "refs/tags/", "refs/heads/" };
+	struct morph_buf ref = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	size_t i;
+
+	if (name[0] == '\0')
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "invalid revision '%s'", rev);
+	if (strlen(name) == MORPH_OID_HEXSZ &&
+	    morph_oid_fromhex(out, name) == 0) {
+		if (morph_object_exists(repo, out))
+			return NULL;
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "object %s not found", name);
+	}
+	if (strcmp(name, "@") == 0)
+		name = MORPH_HEAD;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		morph_buf_clear(&ref);
+		morph_buf_printf(&ref, "%s%s", dirs[i], name);
+		if ((err = morph_buf_status(&ref)) != NULL)
+			break;
+		if (!morph_ref_name_valid(ref.ptr))
+			continue;
+		err = morph_ref_resolve(out, repo, ref.ptr);
+		if (err == NULL || err->code != MORPH_ERR_NOT_FOUND ||
+		    strcmp(ref.ptr, MORPH_HEAD) == 0)
+			break;
+	}
+	morph_buf_release(&ref);
+	if (i < sizeof(dirs) / sizeof(dirs[0]))
+		return err;
+	if (morph_oid_is_hexprefix(name)) {
+		err = morph_object_find_prefix(out, repo, name);
+		if (err == NULL || err->code != MORPH_ERR_NOT_FOUND)
+			return err;
+	}
+	return unknown(rev);
+}
+
+static const struct morph_error *
+parent_of(struct morph_oid *id, struct morph_repo *repo, unsigned long n,
+    const char *rev)
+{
+	const struct morph_error *err;
+	struct morph_commit *c;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return morph_error_wrap(err, "invalid revision '%s'", rev);
+	if (n == 0) {
+		morph_commit_free(c);
+		return NULL;
+	}
+	if (n > morph_commit_parent_count(c)) {
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "revision '%s' does "
+		    "not exist: commit %.12s has %s parent", rev,
+		    morph_oid_tostr(id), morph_commit_parent_count(c) ?
+		    "no such" : "no");
+		morph_commit_free(c);
+		return err;
+	}
+	*id = *morph_commit_parent(c, n - 1);
+	morph_commit_free(c);
+	return NULL;
+}
+
+static const struct morph_error *
+index_path(struct morph_oid *out, struct morph_repo *repo, const char *path,
+    const char *rev)
+{
+	struct morph_buf norm = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	const struct morph_entry *e;
+	struct morph_index *idx;
+
+	if ((err = morph_path_normalize(&norm, path)) != NULL)
+		goto done;
+	if ((err = morph_index_open(&idx, repo)) != NULL)
+		goto done;
+	if ((e = morph_index_find(idx, norm.ptr)) != NULL)
+		*out = e->id;
+	else
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "path '%s' is not in the index", norm.ptr);
+	morph_index_free(idx);
+done:
+	morph_buf_release(&norm);
+	return err ? morph_error_wrap(err, "invalid revision '%s'", rev) : NULL;
+}
+
+const struct morph_error *
+morph_revparse(struct morph_oid *out, struct morph_repo *repo,
+    const char *rev)
+{
+	const struct morph_error *err;
+	struct morph_buf norm = MORPH_BUF_INIT;
+	struct morph_commit *c;
+	const char *colon, *p;
+	char *base;
+	size_t blen;
+	unsigned long n;
+	unsigned int mode;
+
+	colon = strchr(rev, ':');
+	if (colon == rev)
+		return index_path(out, repo, rev + 1, rev);
+	blen = colon ? (size_t)(colon - rev) : strlen(rev);
+	/* The name ends where the first ~ or ^ begins. */
+	for (p = rev; p < rev + blen && *p != '~' && *p != '^'; p++)
+		;
+	if ((base = strndup(rev, (size_t)(p - rev))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	err = resolve_base(out, repo, base, rev);
+	free(base);
+	if (err != NULL)
+		return err;
+	while (p < rev + blen) {
+		char op = *p++;
+
+		if (isdigit((unsigned char)*p)) {
+			char *end;
+
+			n = strtoul(p, &end, 10);
+			if (end > rev + blen || n > 100000)
+				return morph_error_fmt(MORPH_ERR_INVALID,
+				    "invalid revision '%s'", rev);
+			p = end;
+		} else
+			n = 1;
+		if (op == '^') {
+			err = parent_of(out, repo, n, rev);
+		} else if (op == '~') {
+			unsigned long k;
+
+			for (k = 0, err = NULL; k < n && err == NULL; k++)
+				err = parent_of(out, repo, 1, rev);
+			if (n == 0)
+				err = parent_of(out, repo, 0, rev);
+		} else
+			err = morph_error_fmt(MORPH_ERR_INVALID,
+			    "invalid revision '%s'", rev);
+		if (err != NULL)
+			return err;
+	}
+	if (colon == NULL)
+		return NULL;
+
+	/* X:path: peel X to its tree and walk to path. */
+	if ((err = morph_commit_read(&c, repo, out)) != NULL)
+		return morph_error_wrap(err, "invalid revision '%s'", rev);
+	*out = *morph_commit_tree(c);
+	morph_commit_free(c);
+	if ((err = morph_path_normalize(&norm, colon + 1)) == NULL)
+		err = morph_tree_lookup(out, &mode, repo, out, norm.ptr);
+	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "path '%s' does "
+		    "not exist in '%.*s'", norm.ptr ? norm.ptr : colon + 1,
+		    (int)blen, rev);
+	morph_buf_release(&norm);
+	return err;
+}
+
+const struct morph_error *
+morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
+    const char *rev, enum morph_object_type want)
+{
+	const struct morph_error *err;
+	enum morph_object_type type;
+
+	if ((err = morph_revparse(out, repo, rev)) != NULL)
+		return err;
+	if (want == MORPH_OBJ_ANY)
+		return NULL;
+	if ((err = morph_object_info(&type, NULL, repo, out)) != NULL)
+		return err;
+	if (type != want)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s' is a %s, "
+		    "not a %s", rev, morph_object_type_name(type),
+		    morph_object_type_name(want));
+	return NULL;
+}

@@ -1,0 +1,230 @@
+/*
+ * Walking the work tree (see scan_int.h).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "morph/tree.h"
+#include "ignore_int.h"
+#include "path_int.h"
+#include "repo_int.h"
+#include "scan_int.h"
+
+void
+morph_statinfo_from(struct morph_statinfo *si, const struct stat *st)
+{
+	si->size = (int64_t)st->st_size;
+	si->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	si->ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+	    st->st_ctim.tv_nsec;
+	si->ino = (int64_t)st->st_ino;
+	si->mode = (st->st_mode & 0111) ? MORPH_MODE_EXEC : MORPH_MODE_FILE;
+}
+
+int
+morph_statinfo_equal(const struct morph_statinfo *a,
+    const struct morph_statinfo *b)
+{
+	return a->size == b->size && a->mtime == b->mtime &&
+	    a->ctime == b->ctime && a->ino == b->ino && a->mode == b->mode;
+}
+
+const struct morph_error *
+morph_scan_stat(struct morph_statinfo *si, int *exists,
+    struct morph_repo *repo, const char *path)
+{
+	struct morph_buf abs = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	struct stat st;
+
+	*exists = 0;
+	morph_buf_printf(&abs, "%s/%s", repo->workdir, path);
+	if ((err = morph_buf_status(&abs)) != NULL)
+		goto done;
+	if (lstat(abs.ptr, &st) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = morph_error_errno("cannot stat '%s'", path);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode)) {
+		morph_statinfo_from(si, &st);
+		*exists = 1;
+	}
+done:
+	morph_buf_release(&abs);
+	return err;
+}
+
+static const struct morph_error *
+push(struct morph_scanlist *l, const char *path, const struct stat *st)
+{
+	struct morph_scanfile *nv;
+	size_t cap;
+
+	if (l->n == l->cap) {
+		cap = l->cap ? l->cap * 2 : 256;
+		if ((nv = realloc(l->v, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		l->v = nv;
+		l->cap = cap;
+	}
+	if ((l->v[l->n].path = strdup(path)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	morph_statinfo_from(&l->v[l->n].st, st);
+	l->n++;
+	return NULL;
+}
+
+static const struct morph_error *
+walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
+    const struct morph_ignore *ig, int flags, int depth)
+{
+	const struct morph_error *err = NULL;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	size_t keep = path->len, nlen;
+	int fd;
+
+	if (depth > 256)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "'%s': directories nested too deeply", path->ptr);
+	if ((d = fdopendir(fd_in)) == NULL) {
+		close(fd_in);
+		return morph_error_errno("cannot read directory '%s'",
+		    keep ? path->ptr : ".");
+	}
+	while (err == NULL && (errno = 0, de = readdir(d)) != NULL) {
+		nlen = strlen(de->d_name);
+		if (!morph_path_name_ok(de->d_name, nlen))
+			continue;	/* ., .., .morph, .git, bad names */
+		morph_buf_truncate(path, keep);
+		if (keep > 0)
+			morph_buf_putc(path, '/');
+		morph_buf_put(path, de->d_name, nlen);
+		if ((err = morph_buf_status(path)) != NULL)
+			break;
+		if (fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno == ENOENT)
+				continue;	/* removed meanwhile */
+			err = morph_error_errno("cannot stat '%s'", path->ptr);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (!(flags & MORPH_SCAN_IGNORED) &&
+			    morph_ignore_match(ig, path->ptr, 1))
+				continue;
+			fd = openat(dirfd(d), de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd == -1) {
+				err = morph_error_errno("cannot open directory "
+				    "'%s'", path->ptr);
+				break;
+			}
+			err = walk(out, fd, path, ig, flags, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			if (!(flags & MORPH_SCAN_IGNORED) &&
+			    morph_ignore_match(ig, path->ptr, 0))
+				continue;
+			err = push(out, path->ptr, &st);
+		}
+	}
+	if (err == NULL && errno != 0)
+		err = morph_error_errno("cannot read directory '%s'",
+		    keep ? path->ptr : ".");
+	morph_buf_truncate(path, keep);
+	closedir(d);
+	return err;
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct morph_scanfile *)a)->path,
+	    ((const struct morph_scanfile *)b)->path);
+}
+
+const struct morph_error *
+morph_scan(struct morph_scanlist *out, struct morph_repo *repo,
+    const struct morph_ignore *ig, const char *path, int flags)
+{
+	struct morph_buf abs = MORPH_BUF_INIT, rel = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	struct stat st;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	morph_buf_printf(&abs, "%s/%s", repo->workdir, path);
+	morph_buf_puts(&rel, path);
+	if ((err = morph_buf_status(&abs)) != NULL ||
+	    (err = morph_buf_status(&rel)) != NULL)
+		goto done;
+	if (lstat(abs.ptr, &st) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = morph_error_errno("cannot stat '%s'", path);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode)) {
+		if ((flags & MORPH_SCAN_IGNORED) ||
+		    !morph_ignore_match(ig, path, 0))
+			err = push(out, path, &st);
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode))
+		goto done;
+	fd = open(abs.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1) {
+		err = morph_error_errno("cannot open directory '%s'",
+		    path[0] ? path : ".");
+		goto done;
+	}
+	err = walk(out, fd, &rel, ig, flags, 0);
+	if (err == NULL && out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+done:
+	morph_buf_release(&abs);
+	morph_buf_release(&rel);
+	if (err != NULL)
+		morph_scanlist_release(out);
+	return err;
+}
+
+void
+morph_scanlist_release(struct morph_scanlist *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct morph_scanfile *
+morph_scanlist_find(const struct morph_scanlist *l, const char *path)
+{
+	size_t lo = 0, hi = l->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(path, l->v[mid].path);
+		if (c == 0)
+			return &l->v[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}

@@ -1,0 +1,65 @@
+/*
+ * Walking the work tree: the regular files under a directory, with the
+ * stat fields the index caches.  .morph and .git are never entered, nor
+ * (unless asked) what .morphignore ignores; symbolic links, sockets and
+ * other special files are skipped.
+ */
+#ifndef MORPH_SCAN_INT_H
+#define MORPH_SCAN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "morph/error.h"
+
+struct morph_repo;
+struct morph_ignore;
+
+/* The stat fields that tell whether a file changed since it was hashed. */
+struct morph_statinfo {
+	int64_t		size;
+	int64_t		mtime;		/* nanoseconds */
+	int64_t		ctime;		/* nanoseconds */
+	int64_t		ino;
+	unsigned int	mode;		/* MORPH_MODE_FILE or MORPH_MODE_EXEC */
+};
+
+struct morph_scanfile {
+	char			*path;
+	struct morph_statinfo	 st;
+};
+
+struct morph_scanlist {
+	struct morph_scanfile	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+void	morph_statinfo_from(struct morph_statinfo *, const struct stat *);
+int	morph_statinfo_equal(const struct morph_statinfo *,
+	    const struct morph_statinfo *);
+
+/*
+ * lstat of a repository path.  *exists is 0 when nothing (or no regular
+ * file) is there.
+ */
+const struct morph_error *morph_scan_stat(struct morph_statinfo *,
+    int *exists, struct morph_repo *, const char *path);
+
+#define MORPH_SCAN_IGNORED	0x01	/* include ignored files */
+
+/*
+ * Lists the regular files at or under path ("" is the whole tree) into out,
+ * sorted by path.  ig may be NULL (nothing ignored).
+ */
+const struct morph_error *morph_scan(struct morph_scanlist *out,
+    struct morph_repo *, const struct morph_ignore *ig, const char *path,
+    int flags);
+void	morph_scanlist_release(struct morph_scanlist *);
+
+/* Binary search; NULL when absent. */
+const struct morph_scanfile *morph_scanlist_find(const struct morph_scanlist *,
+    const char *path);
+
+#endif

@@ -1,0 +1,514 @@
+/*
+ * The SQLite database of a repository: connection, schema, transactions,
+ * statement cache and object rows (see store_int.h for the invariants).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "store_int.h"
+
+#define MORPH_APPLICATION_ID	0x6d727068	/* "mrph" */
+
+/* Payloads smaller than this are stored as they are. */
+#define COMPRESS_MIN	64
+
+enum { ENC_RAW = 0, ENC_ZLIB = 1 };
+
+static const char schema_v1[] =
+	"CREATE TABLE objects ("
+	"  id BLOB PRIMARY KEY NOT NULL,"
+	"  type INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  enc INTEGER NOT NULL,"
+	"  data BLOB NOT NULL);"
+	"CREATE TABLE refs ("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE idx ("
+	"  path TEXT PRIMARY KEY NOT NULL,"
+	"  id BLOB NOT NULL,"
+	"  mode INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime INTEGER NOT NULL,"
+	"  ctime INTEGER NOT NULL,"
+	"  ino INTEGER NOT NULL,"
+	"  smudged INTEGER NOT NULL);"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value INTEGER);";
+
+/* migrations[v] brings a database from version v to v + 1. */
+static const char *const migrations[] = {
+	schema_v1,
+};
+
+const struct morph_error *
+morph_store_error(struct morph_store *s, int rc, const char *what)
+{
+	const char *msg = s->db != NULL ? sqlite3_errmsg(s->db) :
+	    sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return morph_error_fmt(MORPH_ERR_LOCKED,
+		    "%s: database '%s' is locked by another process "
+		    "(waited %d.%d s)", what, s->path, s->busy_ms / 1000,
+		    (s->busy_ms % 1000) / 100);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: database '%s' "
+		    "is damaged: %s", what, s->path, msg);
+	case SQLITE_NOMEM:
+		return morph_error(MORPH_ERR_NOMEM);
+	default:
+		return morph_error_fmt(MORPH_ERR_SQLITE, "%s: %s", what, msg);
+	}
+}
+
+const struct morph_error *
+morph_store_exec(struct morph_store *s, const char *sql)
+{
+	int rc;
+
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(s, rc, "cannot update the database");
+	return NULL;
+}
+
+static const struct morph_error *
+pragma_int(struct morph_store *s, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(s, rc, "cannot read the database");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK && rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot read the database");
+	return NULL;
+}
+
+static const struct morph_error *
+migrate(struct morph_store *s, int create)
+{
+	const struct morph_error *err;
+	char sql[64];
+	int version = 0, appid = 0, v;
+
+	if ((err = morph_store_begin(s)) != NULL)
+		return err;
+	if ((err = pragma_int(s, "PRAGMA application_id", &appid)) != NULL ||
+	    (err = pragma_int(s, "PRAGMA user_version", &version)) != NULL)
+		goto done;
+	if (!create && appid != MORPH_APPLICATION_ID) {
+		err = morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "'%s' is not a morph database", s->path);
+		goto done;
+	}
+	if (version > MORPH_SCHEMA_VERSION) {
+		err = morph_error_fmt(MORPH_ERR_FORMAT, "database '%s' has "
+		    "schema version %d; this morph reads up to %d: upgrade "
+		    "morph", s->path, version, MORPH_SCHEMA_VERSION);
+		goto done;
+	}
+	for (v = version; v < MORPH_SCHEMA_VERSION; v++)
+		if ((err = morph_store_exec(s, migrations[v])) != NULL)
+			goto done;
+	if (version != MORPH_SCHEMA_VERSION) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    MORPH_SCHEMA_VERSION);
+		if ((err = morph_store_exec(s, sql)) != NULL)
+			goto done;
+	}
+	if (create) {
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		    MORPH_APPLICATION_ID);
+		err = morph_store_exec(s, sql);
+	}
+done:
+	if (err != NULL) {
+		morph_store_rollback(s);
+		return err;
+	}
+	return morph_store_commit(s);
+}
+
+const struct morph_error *
+morph_store_open(struct morph_store *s, const char *path, int create,
+    int busy_ms)
+{
+	const struct morph_error *err;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->busy_ms = busy_ms;
+	if ((s->path = strdup(path)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err = morph_error_fmt(rc == SQLITE_CANTOPEN ?
+		    MORPH_ERR_NOT_REPO : MORPH_ERR_SQLITE,
+		    "cannot open database '%s': %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		morph_store_close(s);
+		return err;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, busy_ms);
+	err = morph_store_exec(s, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;");
+	if (err == NULL)
+		err = migrate(s, create);
+	if (err != NULL) {
+		morph_store_close(s);
+		return err;
+	}
+	return NULL;
+}
+
+void
+morph_store_close(struct morph_store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	s->ncache = 0;
+	if (s->db != NULL)
+		sqlite3_close(s->db);
+	s->db = NULL;
+	free(s->path);
+	s->path = NULL;
+}
+
+const struct morph_error *
+morph_store_begin(struct morph_store *s)
+{
+	const struct morph_error *err;
+
+	if (s->depth++ > 0)
+		return NULL;
+	s->poisoned = 0;
+	err = morph_store_exec(s, "BEGIN IMMEDIATE");
+	if (err != NULL) {
+		s->depth = 0;
+		return morph_error_wrap(err, "cannot start a transaction");
+	}
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_commit(struct morph_store *s)
+{
+	const struct morph_error *err;
+
+	if (s->depth <= 0)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "commit without a transaction");
+	if (--s->depth > 0)
+		return NULL;
+	if (s->poisoned) {
+		morph_store_exec(s, "ROLLBACK");
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "transaction was rolled back");
+	}
+	err = morph_store_exec(s, "COMMIT");
+	if (err != NULL) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return morph_error_wrap(err, "cannot commit the transaction");
+	}
+	return NULL;
+}
+
+void
+morph_store_rollback(struct morph_store *s)
+{
+	if (s->depth <= 0)
+		return;
+	if (--s->depth > 0) {
+		s->poisoned = 1;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const struct morph_error *
+morph_store_prepare(struct morph_store *s, const char *sql,
+    sqlite3_stmt **out)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			st = s->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			*out = st;
+			return NULL;
+		}
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(s, rc, "cannot prepare a query");
+	if (s->ncache < MORPH_STORE_MAXSTMT) {
+		s->cache[s->ncache].sql = sql;
+		s->cache[s->ncache].stmt = st;
+		s->ncache++;
+	} else {
+		/* Should not happen: the cache is sized for every query. */
+		sqlite3_finalize(st);
+		return morph_error_fmt(MORPH_ERR_SQLITE,
+		    "statement cache is full");
+	}
+	*out = st;
+	return NULL;
+}
+
+static const char sql_has_object[] = "SELECT type, size FROM objects "
+    "WHERE id = ?";
+static const char sql_put_object[] = "INSERT OR IGNORE INTO objects "
+    "(id, type, size, enc, data) VALUES (?, ?, ?, ?, ?)";
+static const char sql_get_object[] = "SELECT type, size, enc, data "
+    "FROM objects WHERE id = ?";
+
+const struct morph_error *
+morph_store_object_info(struct morph_store *s, const struct morph_oid *oid,
+    enum morph_object_type *type, size_t *size)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((err = morph_store_prepare(s, sql_has_object, &st)) != NULL)
+		return err;
+	sqlite3_bind_blob(st, 1, oid->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (type != NULL)
+			*type = sqlite3_column_int(st, 0);
+		if (size != NULL)
+			*size = (size_t)sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+		return NULL;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot read an object");
+	return morph_error_fmt(MORPH_ERR_NOT_FOUND, "object %s not found",
+	    morph_oid_tostr(oid));
+}
+
+const struct morph_error *
+morph_store_put_object(struct morph_store *s, struct morph_oid *out,
+    enum morph_object_type type, const void *data, size_t len)
+{
+	const struct morph_error *err;
+	const char *tname = morph_object_type_name(type);
+	sqlite3_stmt *st;
+	unsigned char *z = NULL;
+	uLongf zlen = 0;
+	int rc, enc = ENC_RAW;
+
+	if (tname == NULL)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "invalid object type %d", (int)type);
+	morph_hash_object(out, tname, data, len);
+	err = morph_store_object_info(s, out, NULL, NULL);
+	if (err == NULL)
+		return NULL;		/* already stored */
+	if (err->code != MORPH_ERR_NOT_FOUND)
+		return err;
+
+	if (len >= COMPRESS_MIN) {
+		zlen = compressBound((uLong)len);
+		if ((z = malloc(zlen)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		if (compress2(z, &zlen, data, (uLong)len, 1) == Z_OK &&
+		    zlen < len - len / 8)
+			enc = ENC_ZLIB;
+	}
+	if ((err = morph_store_prepare(s, sql_put_object, &st)) != NULL)
+		goto done;
+	sqlite3_bind_blob(st, 1, out->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)type);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	sqlite3_bind_int(st, 4, enc);
+	if (enc == ENC_ZLIB)
+		sqlite3_bind_blob64(st, 5, z, zlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_blob64(st, 5, len ? data : "", len,
+		    SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		err = morph_store_error(s, rc, "cannot store an object");
+done:
+	free(z);
+	return err;
+}
+
+/*
+ * Decodes the size, enc and data columns (starting at column col) of an
+ * object row into out.  Errors: CORRUPT naming the object.
+ */
+static const struct morph_error *
+decode_row(sqlite3_stmt *st, int col, const struct morph_oid *oid,
+    struct morph_buf *out)
+{
+	const struct morph_error *err;
+	sqlite3_int64 size = sqlite3_column_int64(st, col);
+	int enc = sqlite3_column_int(st, col + 1);
+	const void *blob = sqlite3_column_blob(st, col + 2);
+	int n = sqlite3_column_bytes(st, col + 2);
+	uLongf dlen;
+
+	if (size < 0 || size > (sqlite3_int64)MORPH_STORE_MAXOBJ ||
+	    (enc != ENC_RAW && enc != ENC_ZLIB) ||
+	    (enc == ENC_RAW && n != size))
+		return morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "object %s: stored row is damaged", morph_oid_tostr(oid));
+	morph_buf_clear(out);
+	morph_buf_grow(out, (size_t)size);
+	if ((err = morph_buf_status(out)) != NULL)
+		return err;
+	if (enc == ENC_RAW) {
+		morph_buf_put(out, n ? blob : "", (size_t)n);
+		return morph_buf_status(out);
+	}
+	dlen = (uLongf)size;
+	if (uncompress((Bytef *)out->ptr, &dlen, blob, (uLong)n) != Z_OK ||
+	    dlen != (uLongf)size)
+		return morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "object %s: compressed data is damaged",
+		    morph_oid_tostr(oid));
+	out->len = (size_t)size;
+	out->ptr[out->len] = '\0';
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_get_object(struct morph_store *s, const struct morph_oid *oid,
+    enum morph_object_type *type, struct morph_buf *out)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((err = morph_store_prepare(s, sql_get_object, &st)) != NULL)
+		return err;
+	sqlite3_bind_blob(st, 1, oid->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return morph_error_fmt(MORPH_ERR_NOT_FOUND,
+			    "object %s not found", morph_oid_tostr(oid));
+		return morph_store_error(s, rc, "cannot read an object");
+	}
+	*type = sqlite3_column_int(st, 0);
+	err = decode_row(st, 1, oid, out);
+	sqlite3_reset(st);
+	return err;
+}
+
+const struct morph_error *
+morph_store_foreach_object(struct morph_store *s, morph_store_object_cb cb,
+    void *arg)
+{
+	static const char sql[] = "SELECT id, type, size, enc, data "
+	    "FROM objects ORDER BY id";
+	const struct morph_error *err = NULL, *bad;
+	struct morph_buf data = MORPH_BUF_INIT;
+	struct morph_oid oid;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Not cached: cb may read objects with the cached statements. */
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(s, rc, "cannot list objects");
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&oid, 0, sizeof(oid));
+		if (sqlite3_column_bytes(st, 0) != MORPH_OID_RAWSZ) {
+			err = cb(&oid, 0, NULL, 0, "object row with a "
+			    "malformed id", arg);
+			continue;
+		}
+		memcpy(oid.id, sqlite3_column_blob(st, 0), MORPH_OID_RAWSZ);
+		bad = decode_row(st, 2, &oid, &data);
+		if (bad != NULL && bad->code != MORPH_ERR_CORRUPT) {
+			err = bad;
+			break;
+		}
+		err = cb(&oid, sqlite3_column_int(st, 1), bad ? NULL : data.ptr,
+		    data.len, bad ? bad->msg : NULL, arg);
+	}
+	if (err == NULL && rc != SQLITE_DONE)
+		err = morph_store_error(s, rc, "cannot list objects");
+	sqlite3_finalize(st);
+	morph_buf_release(&data);
+	return err;
+}
+
+static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = ?";
+static const char sql_meta_set[] = "INSERT OR REPLACE INTO meta (key, value) "
+    "VALUES (?, ?)";
+
+const struct morph_error *
+morph_store_meta_get(struct morph_store *s, const char *key, int64_t *val,
+    int *found)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(s, sql_meta_get, &st)) != NULL)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*val = sqlite3_column_int64(st, 0);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot read the database");
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_meta_set(struct morph_store *s, const char *key, int64_t val)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((err = morph_store_prepare(s, sql_meta_set, &st)) != NULL)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, val);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot update the database");
+	return NULL;
+}

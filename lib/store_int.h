@@ -1,0 +1,100 @@
+/*
+ * The SQLite database behind a repository: .morph/morph.db.
+ *
+ * Invariants:
+ *  1. The database is in WAL mode with a busy timeout; every change happens
+ *     inside a transaction started with BEGIN IMMEDIATE, so a writer takes
+ *     the lock before it reads what it will change.
+ *  2. Transactions nest by depth; only the outermost begins and commits.
+ *     A rollback at any depth poisons the whole transaction.
+ *  3. An object row is written once and never updated: its id is the hash
+ *     of its type and uncompressed payload.
+ *  4. PRAGMA user_version is the schema version; a database newer than
+ *     this program is refused, an older one is migrated in a transaction.
+ */
+#ifndef MORPH_STORE_INT_H
+#define MORPH_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "morph/buf.h"
+#include "morph/error.h"
+#include "morph/hash.h"
+#include "morph/object.h"
+
+#define MORPH_SCHEMA_VERSION	1
+#define MORPH_STORE_MAXSTMT	64
+/* The largest object payload morph will inflate (SQLite's own limit). */
+#define MORPH_STORE_MAXOBJ	((size_t)1000 * 1000 * 1000)
+
+struct morph_store {
+	sqlite3		*db;
+	char		*path;		/* for messages */
+	int		 busy_ms;
+	int		 depth;		/* transaction nesting */
+	int		 poisoned;	/* an inner level rolled back */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	} cache[MORPH_STORE_MAXSTMT];
+	int		 ncache;
+};
+
+/*
+ * Opens (or with create, creates) the database at path.  busy_ms is how
+ * long to wait for another process's lock.
+ */
+const struct morph_error *morph_store_open(struct morph_store *,
+    const char *path, int create, int busy_ms);
+void	morph_store_close(struct morph_store *);
+
+const struct morph_error *morph_store_begin(struct morph_store *);
+const struct morph_error *morph_store_commit(struct morph_store *);
+void	morph_store_rollback(struct morph_store *);
+
+/*
+ * A prepared statement for sql, which must be a string with static storage:
+ * it is cached by address.  The statement comes back reset and unbound.
+ */
+const struct morph_error *morph_store_prepare(struct morph_store *,
+    const char *sql, sqlite3_stmt **out);
+
+/* Runs SQL with no results (several statements allowed). */
+const struct morph_error *morph_store_exec(struct morph_store *,
+    const char *sql);
+
+/*
+ * The SQLite error bridge: turns rc (and the connection's message) into a
+ * morph error that says what was being done.  SQLITE_BUSY becomes
+ * MORPH_ERR_LOCKED, corruption MORPH_ERR_CORRUPT.
+ */
+const struct morph_error *morph_store_error(struct morph_store *, int rc,
+    const char *what);
+
+/* Object rows.  See object.h for the meaning. */
+const struct morph_error *morph_store_put_object(struct morph_store *,
+    struct morph_oid *out, enum morph_object_type, const void *, size_t);
+const struct morph_error *morph_store_get_object(struct morph_store *,
+    const struct morph_oid *, enum morph_object_type *, struct morph_buf *);
+const struct morph_error *morph_store_object_info(struct morph_store *,
+    const struct morph_oid *, enum morph_object_type *, size_t *);
+
+/*
+ * Calls cb for every object row, decoded, in id order.  A row that cannot
+ * be decoded reaches cb with data NULL and damage saying why; cb's error
+ * stops the walk.
+ */
+typedef const struct morph_error *(*morph_store_object_cb)(
+    const struct morph_oid *, enum morph_object_type, const void *data,
+    size_t len, const char *damage, void *arg);
+const struct morph_error *morph_store_foreach_object(struct morph_store *,
+    morph_store_object_cb cb, void *arg);
+
+/* The meta table: small named values (index timestamp, ...). */
+const struct morph_error *morph_store_meta_get(struct morph_store *,
+    const char *key, int64_t *val, int *found);
+const struct morph_error *morph_store_meta_set(struct morph_store *,
+    const char *key, int64_t val);
+
+#endif

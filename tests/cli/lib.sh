@@ -1,0 +1,137 @@
+# The CLI test library, sourced by every tests/cli/t-*.sh.
+#
+# Each test script runs in a fresh temporary directory with its own HOME, so
+# no user configuration leaks in.  Checks print "not ok" lines with the
+# command's output; done_testing runs morph fsck in every repository the
+# script made, prints a summary and exits non-zero on any failure.
+
+set -u
+: "${MORPH:?MORPH must name the morph binary}"
+case $MORPH in /*) ;; *) MORPH=$PWD/$MORPH ;; esac
+
+T_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/morph-cli.XXXXXX")
+T_NAME=$(basename "$0" .sh)
+T_CHECKS=0
+T_FAILED=0
+T_REPOS=()
+
+export HOME="$T_ROOT/home"
+mkdir -p "$HOME"
+unset XDG_CONFIG_HOME MORPH_PAGER PAGER MORPH_EDITOR VISUAL EDITOR EMAIL
+export MORPH_AUTHOR_NAME="Test Author"
+export MORPH_AUTHOR_EMAIL="test@example.com"
+export LC_ALL=C.UTF-8
+export TZ=UTC
+cd "$T_ROOT"
+
+morph() {
+	"$MORPH" "$@"
+}
+
+# run CMD ...: runs CMD, keeping its stdout in $out, stderr in $err and
+# exit status in $status.
+run() {
+	"$@" >"$T_ROOT/.out" 2>"$T_ROOT/.err"
+	status=$?
+	out=$(cat "$T_ROOT/.out")
+	err=$(cat "$T_ROOT/.err")
+}
+
+fail() {
+	T_FAILED=$((T_FAILED + 1))
+	printf 'not ok %d - %s\n' "$T_CHECKS" "$1"
+	if [ -n "${out-}" ]; then printf '  stdout: %s\n' "$out" | head -20; fi
+	if [ -n "${err-}" ]; then printf '  stderr: %s\n' "$err" | head -20; fi
+}
+
+pass() {
+	printf 'ok %d - %s\n' "$T_CHECKS" "$1"
+}
+
+# ok CMD ...: CMD must exit 0.
+ok() {
+	T_CHECKS=$((T_CHECKS + 1))
+	run "$@"
+	if [ "$status" -eq 0 ]; then pass "$*"; else fail "$* (exit $status)"; fi
+}
+
+# fails STATUS CMD ...: CMD must exit with STATUS.
+fails() {
+	local want=$1
+	shift
+	T_CHECKS=$((T_CHECKS + 1))
+	run "$@"
+	if [ "$status" -eq "$want" ]; then
+		pass "$* exits $want"
+	else
+		fail "$* exited $status, expected $want"
+	fi
+}
+
+# expect_eq ACTUAL EXPECTED [WHAT]
+expect_eq() {
+	T_CHECKS=$((T_CHECKS + 1))
+	if [ "$1" = "$2" ]; then
+		pass "${3:-value}"
+	else
+		fail "${3:-value}: got [$1], expected [$2]"
+	fi
+}
+
+# expect_contains TEXT NEEDLE [WHAT]
+expect_contains() {
+	T_CHECKS=$((T_CHECKS + 1))
+	case $1 in
+	*"$2"*) pass "${3:-contains $2}" ;;
+	*) fail "${3:-output} lacks [$2] in [$1]" ;;
+	esac
+}
+
+# expect_not_contains TEXT NEEDLE [WHAT]
+expect_not_contains() {
+	T_CHECKS=$((T_CHECKS + 1))
+	case $1 in
+	*"$2"*) fail "${3:-output} has [$2] in [$1]" ;;
+	*) pass "${3:-lacks $2}" ;;
+	esac
+}
+
+# new_repo DIR: makes DIR a fresh repository and enters it; done_testing
+# checks it with morph fsck.
+new_repo() {
+	mkdir -p "$T_ROOT/$1"
+	cd "$T_ROOT/$1" || exit 2
+	"$MORPH" init >/dev/null || { echo "morph init failed"; exit 2; }
+	T_REPOS+=("$PWD")
+}
+
+# commit_file PATH TEXT MESSAGE: writes, stages and commits one file.
+commit_file() {
+	mkdir -p "$(dirname "$1")"
+	printf '%s\n' "$2" >"$1"
+	"$MORPH" add "$1" &&
+	    "$MORPH" commit -m "$3" >/dev/null
+}
+
+done_testing() {
+	local r
+	for r in "${T_REPOS[@]}"; do
+		[ -d "$r/.morph" ] || continue
+		T_CHECKS=$((T_CHECKS + 1))
+		run "$MORPH" -C "$r" fsck
+		if [ "$status" -eq 0 ]; then
+			pass "fsck ${r#"$T_ROOT"/}"
+		else
+			fail "fsck ${r#"$T_ROOT"/} (exit $status)"
+		fi
+	done
+	cd /
+	echo "# $T_NAME: $T_CHECKS checks, $T_FAILED failed"
+	if [ "$T_FAILED" -eq 0 ] && [ -z "${MORPH_TEST_KEEP-}" ]; then
+		rm -rf "$T_ROOT"
+	else
+		echo "# kept $T_ROOT"
+	fi
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# morph init: creates .morph, refuses nothing twice, names the branch,
+# and keeps .morph out of an enclosing git repository.
+. "$(dirname "$0")/lib.sh"
+
+# A fresh repository, in the current directory.
+mkdir plain && cd plain
+ok morph init
+expect_contains "$out" "Initialized empty morph repository in $PWD/.morph/"
+T_REPOS+=("$PWD")
+[ -f .morph/morph.db ] && [ -f .morph/config ]
+expect_eq "$?" 0 ".morph/morph.db and .morph/config exist"
+fails 2 morph log
+expect_contains "$err" "morph: branch 'main' has no commits yet"
+cd "$T_ROOT"
+
+# A directory that does not exist yet, with a named first branch.
+ok morph init -b trunk deep/new/repo
+T_REPOS+=("$T_ROOT/deep/new/repo")
+cd deep/new/repo
+printf 'x\n' >a.txt
+ok morph add a.txt
+ok morph commit -m one
+expect_contains "$out" "[trunk (root-commit) "
+cd "$T_ROOT"
+
+# Running init again changes nothing.
+ok morph init plain
+expect_contains "$out" "Reinitialized existing morph repository"
+
+# Bad branch names and extra arguments are usage errors.
+fails 2 morph init -b 'bad..name' other
+expect_contains "$err" "not a valid branch name"
+fails 2 morph init a b
+expect_contains "$err" "usage: morph init"
+
+# Inside a git work tree, .morph/ goes to .git/info/exclude, once.
+mkdir gitrepo && cd gitrepo
+git init -q .
+ok morph init
+T_REPOS+=("$PWD")
+expect_eq "$(grep -c '^\.morph/$' .git/info/exclude)" 1 "exclude entry"
+ok morph init
+expect_eq "$(grep -c '^\.morph/$' .git/info/exclude)" 1 "exclude entry once"
+expect_eq "$(git status --porcelain)" "" "git status is clean"
+cd "$T_ROOT"
+
+# A user-wide default branch.
+mkdir -p "$HOME/.config/morph"
+printf '{"init": {"defaultbranch": "dev"}}\n' >"$HOME/.config/morph/config"
+ok morph init withdefault
+T_REPOS+=("$T_ROOT/withdefault")
+cd withdefault && commit_file p.txt hi first
+ok morph log --oneline
+expect_contains "$out" "HEAD -> dev"
+cd "$T_ROOT"
+
+done_testing

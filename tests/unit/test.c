@@ -1,0 +1,93 @@
+/*
+ * The unit-test harness (see test.h).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test.h"
+
+int test_failures;
+const char *test_current = "?";
+
+static char *tmpdirs[64];
+static int ntmpdirs;
+
+const char *
+test_tmpdir(void)
+{
+	static char path[4096];
+	const char *base = getenv("TMPDIR");
+
+	snprintf(path, sizeof(path), "%s/morph-unit.XXXXXX",
+	    base && base[0] ? base : "/tmp");
+	if (mkdtemp(path) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	if (ntmpdirs < 64)
+		tmpdirs[ntmpdirs++] = strdup(path);
+	return path;
+}
+
+void
+test_write_file(const char *dir, const char *rel, const char *text)
+{
+	char path[4096], *p;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
+			perror(path);
+			exit(2);
+		}
+		*p = '/';
+	}
+	if ((fp = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+cleanup(void)
+{
+	char cmd[4200];
+	int i;
+
+	for (i = 0; i < ntmpdirs; i++) {
+		if (getenv("MORPH_TEST_KEEP") == NULL) {
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdirs[i]);
+			if (system(cmd) != 0)
+				fprintf(stderr, "cannot remove %s\n",
+				    tmpdirs[i]);
+		}
+		free(tmpdirs[i]);
+	}
+}
+
+int
+test_main(const struct test *tests, size_t n)
+{
+	size_t i;
+	int before;
+
+	atexit(cleanup);
+	for (i = 0; i < n; i++) {
+		test_current = tests[i].name;
+		before = test_failures;
+		tests[i].fn();
+		printf("%s %s\n", test_failures == before ? "ok  " : "FAIL",
+		    tests[i].name);
+	}
+	printf("%zu tests, %d failed checks\n", n, test_failures);
+	return test_failures ? 1 : 0;
+}
