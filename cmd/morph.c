@@ -17,6 +17,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_init,
 	&morph_cmd_log,
 	&morph_cmd_rev_parse,
+	&morph_cmd_status,
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

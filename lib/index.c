@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "morph/index.h"
+#include "morph/status.h"
 #include "ignore_int.h"
 #include "path_int.h"
 #include "repo_int.h"
+#include "index_int.h"
 #include "scan_int.h"
 
 /* Files modified this close to an index write are smudged (invariant 3). */
@@ -36,7 +38,20 @@ struct morph_index {
 	size_t		 nremoved;
 	size_t		 capremoved;
 	int		 replace_all;	/* rewrite the whole table */
+	int		 changed;	/* entries added, removed or re-hashed */
+	struct morph_oid tree;		/* the tree of the entries ... */
+	int		 tree_valid;	/* ... when this is set */
 };
+
+#define META_INDEX_TREE	"index_tree"
+
+/* An entry's content changed: the cached tree id no longer holds. */
+static void
+touch(struct morph_index *idx)
+{
+	idx->changed = 1;
+	idx->tree_valid = 0;
+}
 
 static const char sql_load[] = "SELECT path, id, mode, size, mtime, ctime, "
     "ino, smudged FROM idx ORDER BY path";
@@ -106,6 +121,9 @@ morph_index_open(struct morph_index **out, struct morph_repo *repo)
 		err = morph_store_error(&repo->store, rc,
 		    "cannot read the index");
 	sqlite3_reset(st);
+	if (err == NULL)
+		err = morph_store_meta_get_oid(&repo->store, META_INDEX_TREE,
+		    &idx->tree, &idx->tree_valid);
 done:
 	if (err != NULL) {
 		morph_index_free(idx);
@@ -192,6 +210,21 @@ morph_index_find(const struct morph_index *idx, const char *path)
 	size_t i = lookup(idx, path, &found);
 
 	return found && !idx->v[i].gone ? &idx->v[i].e : NULL;
+}
+
+const struct morph_error *
+morph_index_entries(struct morph_entrylist *out, const struct morph_index *idx,
+    const char *const *paths, size_t npaths)
+{
+	const struct morph_error *err = NULL;
+	size_t i;
+
+	for (i = 0; i < idx->n && err == NULL; i++)
+		if (!idx->v[i].gone && morph_pathspec_match(idx->v[i].e.path,
+		    paths, npaths))
+			err = morph_entrylist_add(out, idx->v[i].e.path,
+			    &idx->v[i].e.id, idx->v[i].e.mode);
+	return err;
 }
 
 int
@@ -285,7 +318,7 @@ done:
 
 /* Re-stages an existing entry from the file described by si. */
 static const struct morph_error *
-restage(struct ientry *ie, struct morph_repo *repo,
+restage(struct morph_index *idx, struct ientry *ie, struct morph_repo *repo,
     const struct morph_statinfo *si)
 {
 	const struct morph_error *err;
@@ -297,6 +330,8 @@ restage(struct ientry *ie, struct morph_repo *repo,
 	err = morph_worktree_hash_file(&id, &mode, repo, ie->e.path, 1);
 	if (err != NULL)
 		return err;
+	if (morph_oid_cmp(&ie->e.id, &id) != 0 || ie->e.mode != mode)
+		touch(idx);
 	ie->e.id = id;
 	ie->e.mode = mode;
 	ie->st = *si;
@@ -379,7 +414,7 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 		i = lookup_n(idx, nold, files.v[j].path, &found);
 		matched++;
 		if (found) {
-			err = restage(&idx->v[i], repo, &files.v[j].st);
+			err = restage(idx, &idx->v[i], repo, &files.v[j].st);
 			continue;
 		}
 		if ((err = grow(idx, 1)) != NULL)
@@ -392,7 +427,8 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 			break;
 		}
 		idx->n++;
-		if ((err = restage(ie, repo, &files.v[j].st)) != NULL)
+		touch(idx);
+		if ((err = restage(idx, ie, repo, &files.v[j].st)) != NULL)
 			break;
 		drop_conflicts(idx, nold, ie->e.path);
 	}
@@ -412,9 +448,10 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 		if ((err = morph_scan_stat(&si, &exists, repo,
 		    ie->e.path)) != NULL)
 			goto done;
-		if (!exists)
+		if (!exists) {
 			ie->gone = 1;	/* deleted from the work tree */
-		else if ((err = restage(ie, repo, &si)) != NULL)
+			touch(idx);
+		} else if ((err = restage(idx, ie, repo, &si)) != NULL)
 			goto done;	/* tracked but ignored */
 	}
 	if (matched == 0 && path[0] != '\0')
@@ -440,10 +477,11 @@ morph_index_add_tracked(struct morph_index *idx, struct morph_repo *repo)
 		err = morph_scan_stat(&si, &exists, repo, idx->v[i].e.path);
 		if (err != NULL)
 			break;
-		if (!exists)
+		if (!exists) {
 			idx->v[i].gone = 1;
-		else
-			err = restage(&idx->v[i], repo, &si);
+			touch(idx);
+		} else
+			err = restage(idx, &idx->v[i], repo, &si);
 	}
 	if (err == NULL)
 		err = compact(idx, 0);
@@ -482,6 +520,7 @@ morph_index_remove(struct morph_index *idx, const char *path, int recursive,
 		    "pathspec '%s' did not match any tracked files", path);
 	if (count != NULL)
 		*count = n;
+	touch(idx);
 	return compact(idx, 0);
 }
 
@@ -513,6 +552,9 @@ morph_index_set(struct morph_index *idx, struct morph_repo *repo,
 		}
 	}
 	ie = &idx->v[i];
+	if (!found || ie->gone || morph_oid_cmp(&ie->e.id, id) != 0 ||
+	    ie->e.mode != mode)
+		touch(idx);
 	ie->gone = 0;
 	ie->e.id = *id;
 	ie->e.mode = mode;
@@ -552,6 +594,9 @@ morph_index_read_tree(struct morph_index *idx, struct morph_repo *repo,
 	}
 	idx->n = files.n;
 	idx->replace_all = 1;
+	idx->changed = 1;
+	idx->tree = *tree;
+	idx->tree_valid = 1;
 done:
 	morph_entrylist_release(&files);
 	return err;
@@ -562,18 +607,30 @@ morph_index_check(enum morph_wt_state *state, struct morph_index *idx,
     struct morph_repo *repo, size_t i)
 {
 	const struct morph_error *err;
+	struct morph_statinfo si;
+	int exists;
+
+	err = morph_scan_stat(&si, &exists, repo, idx->v[i].e.path);
+	if (err != NULL)
+		return err;
+	return morph_index_check_stat(state, idx, repo, i, exists ? &si : NULL);
+}
+
+const struct morph_error *
+morph_index_check_stat(enum morph_wt_state *state, struct morph_index *idx,
+    struct morph_repo *repo, size_t i, const struct morph_statinfo *sip)
+{
+	const struct morph_error *err;
 	struct ientry *ie = &idx->v[i];
 	struct morph_statinfo si;
 	struct morph_oid id;
 	unsigned int mode;
-	int exists;
 
-	if ((err = morph_scan_stat(&si, &exists, repo, ie->e.path)) != NULL)
-		return err;
-	if (!exists) {
+	if (sip == NULL) {
 		*state = MORPH_WT_DELETED;
 		return NULL;
 	}
+	si = *sip;
 	if (morph_statinfo_equal(&ie->st, &si) && !ie->smudged) {
 		*state = MORPH_WT_CLEAN;
 		return NULL;
@@ -658,6 +715,9 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	for (i = 0; i < idx->n && err == NULL; i++)
 		if (idx->v[i].dirty || idx->replace_all)
 			err = put_row(repo, &idx->v[i], now);
+	if (err == NULL && (idx->changed || idx->tree_valid))
+		err = morph_store_meta_set_oid(&repo->store, META_INDEX_TREE,
+		    idx->tree_valid ? &idx->tree : NULL);
 	if (err != NULL) {
 		morph_store_rollback(&repo->store);
 		return err;
@@ -668,6 +728,7 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 		idx->v[i].dirty = 0;
 	clear_removed(idx);
 	idx->replace_all = 0;
+	idx->changed = 0;
 	return NULL;
 }
 
@@ -693,12 +754,27 @@ morph_index_write_tree(struct morph_oid *out, struct morph_index *idx,
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
 	if (idx->n == 0)
-		return morph_tree_write(out, repo, NULL, 0);
-	if ((v = calloc(idx->n, sizeof(*v))) == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	for (i = 0; i < idx->n; i++)
-		v[i] = idx->v[i].e;
-	err = morph_tree_write(out, repo, v, idx->n);
-	free(v);
+		err = morph_tree_write(out, repo, NULL, 0);
+	else {
+		if ((v = calloc(idx->n, sizeof(*v))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		for (i = 0; i < idx->n; i++)
+			v[i] = idx->v[i].e;
+		err = morph_tree_write(out, repo, v, idx->n);
+		free(v);
+	}
+	if (err == NULL) {
+		idx->tree = *out;
+		idx->tree_valid = 1;
+	}
 	return err;
+}
+
+int
+morph_index_tree(const struct morph_index *idx, struct morph_oid *out)
+{
+	if (!idx->tree_valid)
+		return 0;
+	*out = idx->tree;
+	return 1;
 }

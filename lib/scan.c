@@ -228,3 +228,52 @@ morph_scanlist_find(const struct morph_scanlist *l, const char *path)
 	}
 	return NULL;
 }
+
+const struct morph_error *
+morph_scan_paths(struct morph_scanlist *out, struct morph_repo *repo,
+    const struct morph_ignore *ig, const char *const *paths, size_t npaths,
+    int flags)
+{
+	const struct morph_error *err = NULL;
+	struct morph_scanlist part;
+	struct morph_scanfile *nv;
+	size_t k, j;
+
+	if (npaths <= 1)
+		return morph_scan(out, repo, ig, npaths ? paths[0] : "",
+		    flags);
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < npaths && err == NULL; k++) {
+		if ((err = morph_scan(&part, repo, ig, paths[k], flags)))
+			break;
+		if (out->n + part.n > out->cap) {
+			nv = realloc(out->v, (out->n + part.n) * sizeof(*nv));
+			if (nv == NULL) {
+				morph_scanlist_release(&part);
+				err = morph_error(MORPH_ERR_NOMEM);
+				break;
+			}
+			out->v = nv;
+			out->cap = out->n + part.n;
+		}
+		memcpy(out->v + out->n, part.v, part.n * sizeof(*nv));
+		out->n += part.n;
+		free(part.v);		/* the paths moved to out */
+	}
+	if (err != NULL) {
+		morph_scanlist_release(out);
+		return err;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	/* Overlapping paths ("a" and "a/b") list a file twice. */
+	for (k = 0, j = 0; k < out->n; k++) {
+		if (j > 0 && strcmp(out->v[j - 1].path, out->v[k].path) == 0) {
+			free(out->v[k].path);
+			continue;
+		}
+		out->v[j++] = out->v[k];
+	}
+	out->n = j;
+	return NULL;
+}

@@ -58,6 +58,14 @@ const struct morph_error *morph_scan(struct morph_scanlist *out,
     int flags);
 void	morph_scanlist_release(struct morph_scanlist *);
 
+/*
+ * morph_scan for several paths at once (npaths 0: the whole tree), the
+ * results merged, sorted and without repeats.
+ */
+const struct morph_error *morph_scan_paths(struct morph_scanlist *out,
+    struct morph_repo *, const struct morph_ignore *ig,
+    const char *const *paths, size_t npaths, int flags);
+
 /* Binary search; NULL when absent. */
 const struct morph_scanfile *morph_scanlist_find(const struct morph_scanlist *,
     const char *path);

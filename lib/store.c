@@ -37,7 +37,7 @@ static const char schema_v1[] =
 	"  smudged INTEGER NOT NULL);"
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY NOT NULL,"
-	"  value INTEGER);";
+	"  value);";
 
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
@@ -469,6 +469,7 @@ morph_store_foreach_object(struct morph_store *s, morph_store_object_cb cb,
 }
 
 static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = ?";
+static const char sql_meta_del[] = "DELETE FROM meta WHERE key = ?";
 static const char sql_meta_set[] = "INSERT OR REPLACE INTO meta (key, value) "
     "VALUES (?, ?)";
 
@@ -506,6 +507,56 @@ morph_store_meta_set(struct morph_store *s, const char *key, int64_t val)
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, val);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot update the database");
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_meta_get_oid(struct morph_store *s, const char *key,
+    struct morph_oid *val, int *found)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(s, sql_meta_get, &st)) != NULL)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
+	    sqlite3_column_bytes(st, 0) == MORPH_OID_RAWSZ) {
+		memcpy(val->id, sqlite3_column_blob(st, 0), MORPH_OID_RAWSZ);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot read the database");
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_meta_set_oid(struct morph_store *s, const char *key,
+    const struct morph_oid *val)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (val == NULL) {
+		if ((err = morph_store_prepare(s, sql_meta_del, &st)) != NULL)
+			return err;
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	} else {
+		if ((err = morph_store_prepare(s, sql_meta_set, &st)) != NULL)
+			return err;
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, val->id, MORPH_OID_RAWSZ,
+		    SQLITE_STATIC);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -125,6 +125,36 @@ morph_entrylist_find(const struct morph_entrylist *l, const char *path)
 	return NULL;
 }
 
+const struct morph_error *
+morph_entrylist_diff(const struct morph_entrylist *a,
+    const struct morph_entrylist *b, morph_entrylist_diff_cb cb, void *arg)
+{
+	const struct morph_error *err = NULL;
+	size_t i = 0, j = 0;
+	int c;
+
+	while (err == NULL && (i < a->n || j < b->n)) {
+		if (i == a->n)
+			c = 1;
+		else if (j == b->n)
+			c = -1;
+		else
+			c = strcmp(a->v[i].path, b->v[j].path);
+		if (c < 0)
+			err = cb(&a->v[i++], NULL, arg);
+		else if (c > 0)
+			err = cb(NULL, &b->v[j++], arg);
+		else {
+			if (morph_oid_cmp(&a->v[i].id, &b->v[j].id) != 0 ||
+			    a->v[i].mode != b->v[j].mode)
+				err = cb(&a->v[i], &b->v[j], arg);
+			i++;
+			j++;
+		}
+	}
+	return err;
+}
+
 /* parsing */
 
 void

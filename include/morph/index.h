@@ -35,6 +35,13 @@ const struct morph_entry *morph_index_get(const struct morph_index *, size_t);
 const struct morph_entry *morph_index_find(const struct morph_index *,
     const char *path);
 
+/*
+ * Copies the entries at or under the repository paths in paths (npaths 0:
+ * all) into out, sorted.
+ */
+const struct morph_error *morph_index_entries(struct morph_entrylist *out,
+    const struct morph_index *, const char *const *paths, size_t npaths);
+
 #define MORPH_ADD_FORCE		0x01	/* stage ignored files too */
 
 /*
@@ -101,6 +108,13 @@ int	morph_index_dirty(const struct morph_index *);
 /* Writes the trees of the staged snapshot; *out is the root tree. */
 const struct morph_error *morph_index_write_tree(struct morph_oid *out,
     struct morph_index *, struct morph_repo *);
+
+/*
+ * The root tree of the staged snapshot when it is known without hashing
+ * (after a commit, a checkout or morph_index_write_tree, until the next
+ * change): returns 1 and sets *out, else returns 0.
+ */
+int	morph_index_tree(const struct morph_index *, struct morph_oid *out);
 
 /*
  * Hashes the file at path (repository path) as a blob; with store, also

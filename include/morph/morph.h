@@ -16,6 +16,9 @@
 #include "morph/commit.h"
 #include "morph/index.h"
 #include "morph/revparse.h"
+#include "morph/revwalk.h"
+#include "morph/status.h"
+#include "morph/fsck.h"
 #include "morph/jsonw.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */

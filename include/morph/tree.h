@@ -49,6 +49,16 @@ const struct morph_entry *morph_entrylist_find(const struct morph_entrylist *,
     const char *path);
 
 /*
+ * Calls cb for every path that differs between the sorted lists a (old)
+ * and b (new): old NULL for a path only in b, new NULL for one only in a,
+ * both set when the id or mode differs.  cb's error stops the walk.
+ */
+typedef const struct morph_error *(*morph_entrylist_diff_cb)(
+    const struct morph_entry *old, const struct morph_entry *new, void *arg);
+const struct morph_error *morph_entrylist_diff(const struct morph_entrylist *a,
+    const struct morph_entrylist *b, morph_entrylist_diff_cb cb, void *arg);
+
+/*
  * Parses a tree payload, checking that it is canonical: valid names,
  * types, modes and ids, sorted and unique.  Errors: CORRUPT.
  */

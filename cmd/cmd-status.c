@@ -1,0 +1,236 @@
+/*
+ * morph status: what is staged, what is modified, what is untracked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char *
+change_word(enum morph_change c)
+{
+	switch (c) {
+	case MORPH_CHANGE_ADDED:
+		return "added";
+	case MORPH_CHANGE_DELETED:
+		return "deleted";
+	case MORPH_CHANGE_MODIFIED:
+		return "modified";
+	default:
+		return NULL;
+	}
+}
+
+static char
+change_letter(enum morph_change c)
+{
+	switch (c) {
+	case MORPH_CHANGE_ADDED:
+		return 'A';
+	case MORPH_CHANGE_DELETED:
+		return 'D';
+	case MORPH_CHANGE_MODIFIED:
+		return 'M';
+	default:
+		return ' ';
+	}
+}
+
+static void
+print_section(const struct morph_status *st, int which, const char *title,
+    const char *hint, const char *sgr, int color)
+{
+	const struct morph_status_entry *e;
+	const char *label;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < morph_status_count(st); i++) {
+		e = morph_status_get(st, i);
+		if (which == 0 && e->staged == MORPH_CHANGE_NONE)
+			continue;
+		if (which == 1 && e->unstaged == MORPH_CHANGE_NONE)
+			continue;
+		if (which == 2 && !e->untracked)
+			continue;
+		if (!any++)
+			printf("%s\n  (%s)\n", title, hint);
+		if (which == 0)
+			label = e->staged == MORPH_CHANGE_ADDED ? "new file:   " :
+			    e->staged == MORPH_CHANGE_DELETED ? "deleted:    " :
+			    "modified:   ";
+		else if (which == 1)
+			label = e->unstaged == MORPH_CHANGE_DELETED ?
+			    "deleted:    " : "modified:   ";
+		else
+			label = "";
+		printf("\t%s%s%s%s\n", morph_cmd_sgr(color, sgr), label,
+		    e->path, morph_cmd_sgr(color, SGR_RESET));
+	}
+	if (any)
+		putchar('\n');
+}
+
+static const struct morph_error *
+cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "ignored", no_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "short", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_buf branch = MORPH_BUF_INIT, *norm = NULL;
+	const struct morph_error *err = NULL;
+	const struct morph_status_entry *e;
+	struct morph_status *st = NULL;
+	struct morph_index *idx = NULL;
+	struct morph_oid head;
+	struct morph_jsonw w;
+	const char **paths = NULL;
+	char **dd;
+	size_t i, npaths = 0, staged = 0, unstaged = 0, untracked = 0;
+	int c, nd, json = 0, shortfmt = 0, ignored = 0, have_head, detached;
+	int color;
+
+	morph_cmd_split_paths(&argc, argv, &dd, &nd);
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "s", longopts,
+	    &err)) != -1) {
+		switch (c) {
+		case 'i':
+			ignored = 1;
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 's':
+			shortfmt = 1;
+			break;
+		default:
+			return err;
+		}
+	}
+	/* Paths may come before or after "--". */
+	npaths = (size_t)(argc - optind) + (size_t)(nd > 0 ? nd : 0);
+	if (npaths > 0) {
+		norm = calloc(npaths, sizeof(*norm));
+		paths = calloc(npaths, sizeof(*paths));
+		if (norm == NULL || paths == NULL) {
+			err = morph_error(MORPH_ERR_NOMEM);
+			goto done;
+		}
+		for (i = 0; i < npaths && err == NULL; i++) {
+			const char *a = i < (size_t)(argc - optind) ?
+			    argv[optind + (int)i] :
+			    dd[i - (size_t)(argc - optind)];
+
+			err = morph_repo_path(&norm[i], ctx->repo, a);
+			paths[i] = norm[i].ptr;
+		}
+		if (err != NULL)
+			goto done;
+	}
+
+	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
+		goto done;
+	if ((err = morph_status_new(&st, ctx->repo, idx, paths, npaths,
+	    MORPH_STATUS_UNTRACKED | (ignored ? MORPH_STATUS_IGNORED : 0))))
+		goto done;
+	morph_index_write_opportunistic(idx, ctx->repo);
+	have_head = morph_ref_resolve(&head, ctx->repo, MORPH_HEAD) == NULL;
+	detached = morph_head_branch(&branch, ctx->repo) != NULL;
+	for (i = 0; i < morph_status_count(st); i++) {
+		e = morph_status_get(st, i);
+		staged += e->staged != MORPH_CHANGE_NONE;
+		unstaged += e->unstaged != MORPH_CHANGE_NONE;
+		untracked += e->untracked && !e->ignored;
+	}
+
+	if (json) {
+		morph_jsonw_init(&w, stdout);
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_string(&w, "branch", detached ? NULL :
+		    branch.ptr + strlen(MORPH_REFS_HEADS));
+		morph_jsonw_kv_string(&w, "head", have_head ?
+		    morph_oid_tostr(&head) : NULL);
+		morph_jsonw_kv_bool(&w, "detached", detached);
+		morph_jsonw_kv_bool(&w, "clean", staged + unstaged == 0);
+		morph_jsonw_key(&w, "entries");
+		morph_jsonw_array_begin(&w);
+		for (i = 0; i < morph_status_count(st); i++) {
+			e = morph_status_get(st, i);
+			morph_jsonw_object_begin(&w);
+			morph_jsonw_kv_string(&w, "path", e->path);
+			morph_jsonw_kv_string(&w, "staged",
+			    change_word(e->staged));
+			morph_jsonw_kv_string(&w, "unstaged",
+			    change_word(e->unstaged));
+			morph_jsonw_kv_bool(&w, "untracked", e->untracked);
+			morph_jsonw_kv_bool(&w, "ignored", e->ignored);
+			morph_jsonw_object_end(&w);
+		}
+		morph_jsonw_array_end(&w);
+		morph_jsonw_object_end(&w);
+		morph_jsonw_finish(&w);
+		goto done;
+	}
+	color = morph_cmd_color();
+	if (shortfmt) {
+		for (i = 0; i < morph_status_count(st); i++) {
+			e = morph_status_get(st, i);
+			if (e->untracked)
+				printf("%s %s\n", e->ignored ? "!!" : "??",
+				    e->path);
+			else
+				printf("%s%c%s%s%c%s %s\n",
+				    morph_cmd_sgr(color, SGR_GREEN),
+				    change_letter(e->staged),
+				    morph_cmd_sgr(color, SGR_RESET),
+				    morph_cmd_sgr(color, SGR_RED),
+				    change_letter(e->unstaged),
+				    morph_cmd_sgr(color, SGR_RESET), e->path);
+		}
+		goto done;
+	}
+	if (detached)
+		printf("HEAD detached at %s\n", have_head ?
+		    morph_cmd_short(&head) : "?");
+	else
+		printf("On branch %s\n", branch.ptr + strlen(MORPH_REFS_HEADS));
+	if (!have_head)
+		printf("\nNo commits yet\n");
+	putchar('\n');
+	print_section(st, 0, "Changes to be committed:",
+	    "use \"morph restore --staged <path>...\" to unstage", SGR_GREEN,
+	    color);
+	print_section(st, 1, "Changes not staged for commit:",
+	    "use \"morph add <path>...\" to stage, \"morph restore <path>...\" "
+	    "to discard", SGR_RED, color);
+	print_section(st, 2, ignored ? "Untracked and ignored files:" :
+	    "Untracked files:", "use \"morph add <path>...\" to track",
+	    SGR_RED, color);
+	if (staged == 0 && unstaged == 0)
+		printf("nothing to commit%s\n", untracked ?
+		    " (untracked files present)" : ", working tree clean");
+	else if (staged == 0)
+		printf("no changes added to commit (use \"morph add\" or "
+		    "\"morph commit -a\")\n");
+done:
+	morph_status_free(st);
+	morph_index_free(idx);
+	for (i = 0; norm != NULL && i < npaths; i++)
+		morph_buf_release(&norm[i]);
+	free(norm);
+	free(paths);
+	morph_buf_release(&branch);
+	return err;
+}
+
+const struct morph_cmd morph_cmd_status = {
+	"status",
+	"status [--ignored] [--json] [--short] [path ...]",
+	"show staged, modified and untracked files",
+	MORPH_CMD_NEEDS_REPO,
+	cmd_status,
+};

@@ -1,0 +1,16 @@
+/*
+ * Index functions for other lib/ modules: those that take the stat fields
+ * a work-tree scan already has, to save a second lstat per file.
+ */
+#ifndef MORPH_INDEX_INT_H
+#define MORPH_INDEX_INT_H
+
+#include "morph/index.h"
+#include "scan_int.h"
+
+/* morph_index_check with the file's stat fields (NULL: no file). */
+const struct morph_error *morph_index_check_stat(enum morph_wt_state *,
+    struct morph_index *, struct morph_repo *, size_t i,
+    const struct morph_statinfo *);
+
+#endif
