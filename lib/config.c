@@ -318,6 +318,19 @@ morph_config_unset(struct morph_repo *repo, enum morph_config_scope scope,
 		goto fail;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(parent, last + 1);
+	/* A section left empty goes too. */
+	while (parent != conf && parent->child == NULL) {
+		char *dot = strrchr(pkey, '.');
+		cJSON *up;
+
+		if (dot != NULL)
+			*dot = '\0';
+		up = dot != NULL ? (cJSON *)walk(conf, pkey) : conf;
+		cJSON_DeleteItemFromObjectCaseSensitive(up, parent->string);
+		parent = up;
+		if (dot == NULL)
+			break;
+	}
 	if ((err = save(repo, scope, conf)) != NULL)
 		goto fail;
 	free(pkey);

@@ -2,6 +2,7 @@
  * Streaming JSON output (see jsonw.h).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "morph/jsonw.h"
@@ -179,4 +180,57 @@ morph_jsonw_kv_bool(struct morph_jsonw *w, const char *key, int v)
 {
 	morph_jsonw_key(w, key);
 	morph_jsonw_bool(w, v);
+}
+
+static void
+pretty(struct morph_jsonw *w, const cJSON *v)
+{
+	const cJSON *c;
+
+	if (cJSON_IsObject(v)) {
+		morph_jsonw_object_begin(w);
+		for (c = v->child; c != NULL; c = c->next) {
+			morph_jsonw_key(w, c->string);
+			pretty(w, c);
+		}
+		morph_jsonw_object_end(w);
+	} else if (cJSON_IsArray(v)) {
+		morph_jsonw_array_begin(w);
+		for (c = v->child; c != NULL; c = c->next)
+			pretty(w, c);
+		morph_jsonw_array_end(w);
+	} else if (cJSON_IsString(v))
+		morph_jsonw_string(w, v->valuestring);
+	else if (cJSON_IsNumber(v))
+		morph_jsonw_double(w, v->valuedouble);
+	else if (cJSON_IsBool(v))
+		morph_jsonw_bool(w, cJSON_IsTrue(v));
+	else
+		morph_jsonw_null(w);
+}
+
+const struct morph_error *
+morph_json_pretty(struct morph_buf *out, const char *data, size_t len)
+{
+	const struct morph_error *err;
+	struct morph_jsonw w;
+	cJSON *doc;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	if ((err = morph_json_parse(&doc, data, len, "object")) != NULL)
+		return err;
+	if ((fp = open_memstream(&text, &n)) == NULL) {
+		cJSON_Delete(doc);
+		return morph_error_errno("cannot format JSON");
+	}
+	morph_jsonw_init(&w, fp);
+	pretty(&w, doc);
+	morph_jsonw_finish(&w);
+	fclose(fp);
+	cJSON_Delete(doc);
+	morph_buf_put(out, text, n);
+	free(text);
+	return morph_buf_status(out);
 }

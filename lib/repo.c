@@ -265,3 +265,45 @@ morph_repo_rollback(struct morph_repo *r)
 {
 	morph_store_rollback(&r->store);
 }
+
+const struct morph_error *
+morph_repo_remove_file(struct morph_repo *r, const char *path)
+{
+	struct morph_buf abs = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	const char *slash;
+	struct stat st;
+
+	morph_buf_puts(&abs, r->workdir);
+	for (slash = strchr(path, '/'); slash != NULL && err == NULL;
+	    slash = strchr(slash + 1, '/')) {
+		morph_buf_truncate(&abs, strlen(r->workdir));
+		morph_buf_printf(&abs, "/%.*s", (int)(slash - path), path);
+		if ((err = morph_buf_status(&abs)) != NULL)
+			break;
+		if (lstat(abs.ptr, &st) == -1) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				goto done;	/* nothing there to remove */
+			err = morph_error_errno("cannot stat '%.*s'",
+			    (int)(slash - path), path);
+		} else if (!S_ISDIR(st.st_mode))
+			err = morph_error_fmt(MORPH_ERR_PATH, "cannot remove "
+			    "'%s': '%.*s' is not a directory", path,
+			    (int)(slash - path), path);
+	}
+	if (err != NULL)
+		goto done;
+	morph_buf_truncate(&abs, strlen(r->workdir));
+	morph_buf_printf(&abs, "/%s", path);
+	if ((err = morph_buf_status(&abs)) != NULL)
+		goto done;
+	if (unlink(abs.ptr) == -1) {
+		if (errno != ENOENT)
+			err = morph_error_errno("cannot remove '%s'", path);
+		goto done;
+	}
+	morph_prune_dirs(r->workdir, path);
+done:
+	morph_buf_release(&abs);
+	return err;
+}

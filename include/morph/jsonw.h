@@ -39,4 +39,12 @@ void	morph_jsonw_kv_string(struct morph_jsonw *, const char *key,
 void	morph_jsonw_kv_int(struct morph_jsonw *, const char *key, int64_t);
 void	morph_jsonw_kv_bool(struct morph_jsonw *, const char *key, int);
 
+/*
+ * Re-indents a JSON document for reading (two spaces, one member a line)
+ * into out.  Errors: INVALID when data is not JSON.
+ */
+#include "morph/buf.h"
+const struct morph_error *morph_json_pretty(struct morph_buf *out,
+    const char *data, size_t len);
+
 #endif

@@ -61,6 +61,15 @@ const struct morph_error *morph_repo_path(struct morph_buf *out,
     const struct morph_repo *, const char *arg);
 
 /*
+ * Removes the work-tree file at the repository path and the directories it
+ * leaves empty.  A file already gone is not an error; a parent directory
+ * that is a symbolic link is (MORPH_ERR_PATH), so nothing outside the work
+ * tree is ever removed.
+ */
+const struct morph_error *morph_repo_remove_file(struct morph_repo *,
+    const char *path);
+
+/*
  * Transactions: everything between begin and commit reaches the database
  * at once or not at all.  They nest; only the outermost commits.
  * Errors from begin: LOCKED once the lock timeout has passed.
