@@ -122,7 +122,7 @@ morph_config_lookup(struct morph_repo *repo, const char *key)
 }
 
 static const struct morph_error *
-check_key(const char *key)
+check_key(const char *key, int need_section)
 {
 	const char *p;
 
@@ -134,7 +134,7 @@ check_key(const char *key)
 		if ((unsigned char)*p < 0x20)
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "invalid key '%s'", key);
-	if (strchr(key, '.') == NULL)
+	if (need_section && strchr(key, '.') == NULL)
 		return morph_error_fmt(MORPH_ERR_INVALID, "key '%s' has no "
 		    "section: expected section.name", key);
 	return NULL;
@@ -156,7 +156,7 @@ morph_config_get(char **out, struct morph_repo *repo,
 	const cJSON *conf, *v;
 
 	*out = NULL;
-	if ((err = check_key(key)) != NULL)
+	if ((err = check_key(key, 0)) != NULL)
 		return err;
 	if (scope == MORPH_CONFIG_ANY)
 		v = morph_config_lookup(repo, key);
@@ -222,6 +222,11 @@ install(struct morph_repo *repo, enum morph_config_scope scope, cJSON *conf)
 
 	cJSON_Delete(*slot);
 	*slot = conf;
+	/* The process-wide copy of the user file is now stale. */
+	if (scope == MORPH_CONFIG_GLOBAL && slot != &global_alone) {
+		cJSON_Delete(global_alone);
+		global_alone = NULL;
+	}
 }
 
 const struct morph_error *
@@ -236,7 +241,7 @@ morph_config_set(struct morph_repo *repo, enum morph_config_scope scope,
 
 	if (scope == MORPH_CONFIG_ANY)
 		scope = MORPH_CONFIG_LOCAL;
-	if ((err = check_key(key)) != NULL)
+	if ((err = check_key(key, 1)) != NULL)
 		return err;
 	if (as_json) {
 		err = morph_json_parse(&v, value, strlen(value), "value");
@@ -301,7 +306,7 @@ morph_config_unset(struct morph_repo *repo, enum morph_config_scope scope,
 
 	if (scope == MORPH_CONFIG_ANY)
 		scope = MORPH_CONFIG_LOCAL;
-	if ((err = check_key(key)) != NULL)
+	if ((err = check_key(key, 1)) != NULL)
 		return err;
 	if ((err = reload(&conf, repo, scope)) != NULL)
 		return err;

@@ -14,6 +14,7 @@ struct pattern {
 	int	 negate;
 	int	 dir_only;
 	int	 anchored;	/* match the whole path, not the last name */
+	int	 any_depth;	/* "**" + "/" then a path: match any suffix */
 };
 
 struct morph_ignore {
@@ -57,6 +58,7 @@ add_line(struct morph_ignore *ig, char *line, size_t len)
 	if (len >= 3 && memcmp(line, "**/", 3) == 0) {
 		line += 3;
 		len -= 3;
+		p.any_depth = memchr(line, '/', len) != NULL;
 	} else if (memchr(line, '/', len) != NULL)
 		p.anchored = 1;
 	while (len > 0 && line[0] == '/') {
@@ -131,7 +133,16 @@ morph_ignore_match(const struct morph_ignore *ig, const char *path,
 			continue;
 		if (p->anchored)
 			hit = fnmatch(p->pat, path, FNM_PATHNAME) == 0;
-		else
+		else if (p->any_depth) {
+			const char *s = path;
+
+			hit = 0;
+			while (s != NULL && !hit) {
+				hit = fnmatch(p->pat, s, FNM_PATHNAME) == 0;
+				if ((s = strchr(s, '/')) != NULL)
+					s++;
+			}
+		} else
 			hit = fnmatch(p->pat, base, 0) == 0;
 		if (hit)
 			ignored = !p->negate;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "morph/morph.h"
 
 int test_failures;
 const char *test_current = "?";
@@ -57,12 +58,63 @@ test_write_file(const char *dir, const char *rel, const char *text)
 	fclose(fp);
 }
 
+static char repo_dir[4096];
+
+struct morph_repo *
+test_repo(void)
+{
+	const struct morph_error *err;
+	struct morph_repo *repo;
+
+	snprintf(repo_dir, sizeof(repo_dir), "%s", test_tmpdir());
+	if (chdir(repo_dir) == -1) {
+		perror(repo_dir);
+		exit(2);
+	}
+	setenv("MORPH_AUTHOR_NAME", "Unit Test", 1);
+	setenv("MORPH_AUTHOR_EMAIL", "unit@example.com", 1);
+	setenv("MORPH_AUTHOR_DATE", "1700000000 +0100", 1);
+	if ((err = morph_repo_init(&repo, repo_dir, NULL)) != NULL) {
+		fprintf(stderr, "morph_repo_init: %s\n", err->msg);
+		exit(2);
+	}
+	return repo;
+}
+
+const char *
+test_repo_dir(void)
+{
+	return repo_dir;
+}
+
+void
+test_commit_all(struct morph_repo *repo, const char *message,
+    struct morph_oid *out)
+{
+	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
+	const struct morph_error *err;
+	struct morph_index *idx;
+
+	opts.message = message;
+	opts.allow_empty = 1;
+	if ((err = morph_index_open(&idx, repo)) != NULL ||
+	    (err = morph_index_add(idx, repo, "", 0)) != NULL ||
+	    (err = morph_index_write(idx, repo)) != NULL ||
+	    (err = morph_commit_create(out, repo, idx, &opts)) != NULL) {
+		fprintf(stderr, "test_commit_all: %s\n", err->msg);
+		exit(2);
+	}
+	morph_index_free(idx);
+}
+
 static void
 cleanup(void)
 {
 	char cmd[4200];
 	int i;
 
+	if (chdir("/") == -1)
+		perror("chdir");
 	for (i = 0; i < ntmpdirs; i++) {
 		if (getenv("MORPH_TEST_KEEP") == NULL) {
 			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdirs[i]);

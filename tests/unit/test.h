@@ -83,6 +83,20 @@ const char *test_tmpdir(void);
 /* Writes a file (creating parent directories) with the given contents. */
 void	test_write_file(const char *dir, const char *rel, const char *text);
 
+struct morph_repo;
+
+/*
+ * Creates a repository in a fresh temporary directory, changes into it and
+ * returns it open; test_repo_dir() is its path.  Exits on failure.
+ */
+struct morph_repo *test_repo(void);
+const char *test_repo_dir(void);
+
+/* Stages and commits everything in the work tree; returns the commit. */
+struct morph_oid;
+void	test_commit_all(struct morph_repo *, const char *message,
+	    struct morph_oid *out);
+
 int	test_main(const struct test *tests, size_t n);
 
 #define TEST_MAIN(table)						\

@@ -1,0 +1,99 @@
+/*
+ * History walks: order by time, each commit once across merges, and
+ * first-parent walks.
+ */
+#include "test.h"
+#include "morph/morph.h"
+#include "json_int.h"
+
+/* Writes a commit by hand: the API makes no merges yet. */
+static struct morph_oid
+commit(struct morph_repo *repo, const struct morph_oid *tree,
+    const struct morph_oid *p1, const struct morph_oid *p2, int64_t t,
+    const char *msg)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	struct morph_oid id;
+
+	morph_buf_printf(&b, "{\"author\":{\"email\":\"e\",\"name\":\"n\","
+	    "\"time\":%lld,\"tz\":\"+0000\"},\"message\":\"%s\","
+	    "\"parents\":[", (long long)t, msg);
+	if (p1 != NULL)
+		morph_buf_printf(&b, "\"%s\"", morph_oid_tostr(p1));
+	if (p2 != NULL)
+		morph_buf_printf(&b, ",\"%s\"", morph_oid_tostr(p2));
+	morph_buf_printf(&b, "],\"tree\":\"%s\"}", morph_oid_tostr(tree));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_COMMIT, b.ptr, b.len));
+	morph_buf_release(&b);
+	return id;
+}
+
+static void
+walk(struct morph_repo *repo, const struct morph_oid *start, int first,
+    const char *want)
+{
+	struct morph_revwalk *w;
+	struct morph_commit *c;
+	char got[256] = "";
+	size_t n;
+
+	T_OK(morph_revwalk_new(&w, repo));
+	morph_revwalk_first_parent(w, first);
+	T_OK(morph_revwalk_push(w, start));
+	for (;;) {
+		T_OK(morph_revwalk_next(&c, w));
+		if (c == NULL)
+			break;
+		n = strlen(got);
+		snprintf(got + n, sizeof(got) - n, "%s ",
+		    morph_commit_message(c));
+		morph_commit_free(c);
+	}
+	T_STREQ(got, want);
+	morph_revwalk_free(w);
+}
+
+static void
+test_merge_order(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_oid tree, a, b, c, d;
+
+	T_OK(morph_tree_write(&tree, repo, NULL, 0));
+	/*  a - b - d (merge)
+	 *   \     /
+	 *    c ---          */
+	a = commit(repo, &tree, NULL, NULL, 100, "a");
+	b = commit(repo, &tree, &a, NULL, 200, "b");
+	c = commit(repo, &tree, &a, NULL, 300, "c");
+	d = commit(repo, &tree, &b, &c, 400, "d");
+	walk(repo, &d, 0, "d c b a ");
+	walk(repo, &d, 1, "d b a ");
+	walk(repo, &b, 0, "b a ");
+	morph_repo_close(repo);
+}
+
+static void
+test_missing_parent(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_revwalk *w;
+	struct morph_commit *c;
+	struct morph_oid tree, ghost, x;
+
+	T_OK(morph_tree_write(&tree, repo, NULL, 0));
+	morph_hash_object(&ghost, "commit", "ghost", 5);
+	x = commit(repo, &tree, &ghost, NULL, 1, "x");
+	T_OK(morph_revwalk_new(&w, repo));
+	T_OK(morph_revwalk_push(w, &x));
+	T_ERR(morph_revwalk_next(&c, w), MORPH_ERR_NOT_FOUND);
+	morph_revwalk_free(w);
+	morph_repo_close(repo);
+}
+
+static const struct test tests[] = {
+	TEST(test_merge_order),
+	TEST(test_missing_parent),
+};
+
+TEST_MAIN(tests)

@@ -1,0 +1,288 @@
+/*
+ * The SQLite store and the object API: rows written once, compression,
+ * decoding, prefixes, meta values, nested transactions and locking.
+ */
+#include <sqlite3.h>
+
+#include "test.h"
+#include "morph/morph.h"
+#include "repo_int.h"
+#include "store_int.h"
+
+static void
+test_roundtrip(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_object *o;
+	struct morph_oid id, again;
+	enum morph_object_type type;
+	size_t size;
+
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "hello", 5));
+	T_STREQ(morph_oid_tostr(&id), "f2c1ca92a323ca0a676704d0c3dad006");
+	T_OK(morph_object_write(&again, repo, MORPH_OBJ_BLOB, "hello", 5));
+	T_ASSERT(morph_oid_cmp(&id, &again) == 0);
+	T_OK(morph_object_read(&o, repo, &id, MORPH_OBJ_BLOB));
+	if (o != NULL) {
+		T_STREQ(morph_object_data(o), "hello");
+		T_INTEQ(morph_object_size(o), 5);
+		T_INTEQ(morph_object_type(o), MORPH_OBJ_BLOB);
+		morph_object_free(o);
+	}
+	T_OK(morph_object_info(&type, &size, repo, &id));
+	T_INTEQ(size, 5);
+	T_ASSERT(morph_object_exists(repo, &id));
+	/* An empty payload is an object too. */
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "", 0));
+	T_OK(morph_object_read(&o, repo, &id, MORPH_OBJ_ANY));
+	if (o != NULL) {
+		T_INTEQ(morph_object_size(o), 0);
+		T_STREQ(morph_object_data(o), "");
+		morph_object_free(o);
+	}
+	morph_repo_close(repo);
+}
+
+static int
+row_enc(struct morph_repo *repo, const struct morph_oid *id, int *count)
+{
+	sqlite3_stmt *st;
+	int enc = -1;
+
+	sqlite3_prepare_v2(repo->store.db, "SELECT enc, count(*) FROM objects "
+	    "WHERE id = ?", -1, &st, NULL);
+	sqlite3_bind_blob(st, 1, id->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		enc = sqlite3_column_int(st, 0);
+		*count = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return enc;
+}
+
+static void
+test_compression(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_buf big = MORPH_BUF_INIT;
+	struct morph_object *o;
+	struct morph_oid id;
+	int i, count = 0;
+
+	for (i = 0; i < 2000; i++)
+		morph_buf_printf(&big, "line %d of a very repetitive prompt\n",
+		    i % 7);
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, big.ptr, big.len));
+	T_INTEQ(row_enc(repo, &id, &count), 1);	/* zlib */
+	T_INTEQ(count, 1);
+	T_OK(morph_object_read(&o, repo, &id, MORPH_OBJ_BLOB));
+	if (o != NULL) {
+		T_INTEQ(morph_object_size(o), big.len);
+		T_ASSERT(memcmp(morph_object_data(o), big.ptr, big.len) == 0);
+		morph_object_free(o);
+	}
+	/* Incompressible and short payloads are stored as they are. */
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "short", 5));
+	T_INTEQ(row_enc(repo, &id, &count), 0);
+	morph_buf_release(&big);
+	morph_repo_close(repo);
+}
+
+static void
+test_missing_and_wrong_type(void)
+{
+	struct morph_repo *repo = test_repo();
+	const struct morph_error *err;
+	struct morph_object *o;
+	struct morph_oid id;
+
+	morph_hash_object(&id, "blob", "never stored", 12);
+	T_ERR(morph_object_read(&o, repo, &id, MORPH_OBJ_ANY),
+	    MORPH_ERR_NOT_FOUND);
+	T_ASSERT(!morph_object_exists(repo, &id));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "x", 1));
+	err = morph_object_read(&o, repo, &id, MORPH_OBJ_TREE);
+	T_ERR(err, MORPH_ERR_NOT_FOUND);
+	if (err != NULL)
+		T_CONTAINS(err->msg, "is a blob, not a tree");
+	T_ERR(morph_object_write(&id, repo, (enum morph_object_type)42,
+	    "x", 1), MORPH_ERR_INVALID);
+	morph_repo_close(repo);
+}
+
+static void
+test_damaged_rows(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_buf big = MORPH_BUF_INIT;
+	struct morph_object *o;
+	struct morph_oid id;
+	int i;
+
+	for (i = 0; i < 500; i++)
+		morph_buf_puts(&big, "compress me ");
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, big.ptr, big.len));
+	sqlite3_exec(repo->store.db, "UPDATE objects SET data = x'0001'",
+	    NULL, NULL, NULL);
+	T_ERR(morph_object_read(&o, repo, &id, MORPH_OBJ_ANY),
+	    MORPH_ERR_CORRUPT);
+	sqlite3_exec(repo->store.db, "UPDATE objects SET enc = 7", NULL, NULL,
+	    NULL);
+	T_ERR(morph_object_read(&o, repo, &id, MORPH_OBJ_ANY),
+	    MORPH_ERR_CORRUPT);
+	morph_buf_release(&big);
+	morph_repo_close(repo);
+}
+
+static void
+test_prefixes(void)
+{
+	struct morph_repo *repo = test_repo();
+	const struct morph_error *err;
+	struct morph_oid id, found;
+	char hex[MORPH_OID_HEXSZ + 1], prefix[5];
+	unsigned char *seen;
+	int i, collided = 0;
+
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "unique", 6));
+	morph_oid_fmt(hex, &id);
+	hex[10] = '\0';
+	T_OK(morph_object_find_prefix(&found, repo, hex));
+	T_ASSERT(morph_oid_cmp(&id, &found) == 0);
+	T_ERR(morph_object_find_prefix(&found, repo, "abc"),
+	    MORPH_ERR_INVALID);
+	T_ERR(morph_object_find_prefix(&found, repo, "zzzz"),
+	    MORPH_ERR_INVALID);
+
+	/* Store blobs until two share four hex digits. */
+	seen = calloc(65536, 1);
+	for (i = 0; i < 5000 && !collided; i++) {
+		char text[32];
+		unsigned int p;
+
+		snprintf(text, sizeof(text), "blob %d", i);
+		T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, text,
+		    strlen(text)));
+		p = (unsigned int)id.id[0] << 8 | id.id[1];
+		if (seen[p]) {
+			morph_oid_fmt(hex, &id);
+			memcpy(prefix, hex, 4);
+			prefix[4] = '\0';
+			collided = 1;
+		}
+		seen[p] = 1;
+	}
+	free(seen);
+	T_ASSERT(collided);
+	if (collided) {
+		err = morph_object_find_prefix(&found, repo, prefix);
+		T_ERR(err, MORPH_ERR_AMBIGUOUS);
+		if (err != NULL)
+			T_CONTAINS(err->msg, "ambiguous");
+		/* The full id still resolves. */
+		T_OK(morph_object_find_prefix(&found, repo, hex));
+	}
+	morph_repo_close(repo);
+}
+
+static void
+test_meta(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_oid id, back;
+	int64_t v = 0;
+	int found = 1;
+
+	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
+	T_INTEQ(found, 0);
+	T_OK(morph_store_meta_set(&repo->store, "k", 1234567890123LL));
+	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
+	T_INTEQ(found, 1);
+	T_INTEQ(v, 1234567890123LL);
+	morph_hash_object(&id, "blob", "1111", 4);
+	T_OK(morph_store_meta_set_oid(&repo->store, "t", &id));
+	T_OK(morph_store_meta_get_oid(&repo->store, "t", &back, &found));
+	T_INTEQ(found, 1);
+	T_ASSERT(morph_oid_cmp(&id, &back) == 0);
+	T_OK(morph_store_meta_set_oid(&repo->store, "t", NULL));
+	T_OK(morph_store_meta_get_oid(&repo->store, "t", &back, &found));
+	T_INTEQ(found, 0);
+	morph_repo_close(repo);
+}
+
+static void
+test_nested_transactions(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_oid id;
+
+	/* Inner commit, outer commit: written. */
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "kept", 4));
+	T_OK(morph_repo_commit(repo));
+	T_OK(morph_repo_commit(repo));
+	T_ASSERT(morph_object_exists(repo, &id));
+
+	/* An inner rollback poisons the outer transaction. */
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "lost", 4));
+	morph_repo_rollback(repo);
+	T_ERR(morph_repo_commit(repo), MORPH_ERR_INVALID);
+	T_ASSERT(!morph_object_exists(repo, &id));
+	T_ERR(morph_repo_commit(repo), MORPH_ERR_INVALID);
+	morph_repo_close(repo);
+}
+
+static void
+test_locked(void)
+{
+	struct morph_repo *repo = test_repo();
+	const struct morph_error *err;
+	char path[4200];
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s/.morph/morph.db", test_repo_dir());
+	T_INTEQ(sqlite3_open(path, &other), SQLITE_OK);
+	T_INTEQ(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	repo->store.busy_ms = 50;
+	sqlite3_busy_timeout(repo->store.db, 50);
+	err = morph_repo_begin(repo);
+	T_ERR(err, MORPH_ERR_LOCKED);
+	if (err != NULL)
+		T_CONTAINS(err->msg, "locked by another process");
+	sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(other);
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_repo_commit(repo));
+	morph_repo_close(repo);
+}
+
+static void
+test_not_a_database(void)
+{
+	struct morph_store s;
+	char dir[4096], path[4200];
+
+	snprintf(dir, sizeof(dir), "%s", test_tmpdir());
+	test_write_file(dir, "junk.db", "this is not sqlite at all, not at all, "
+	    "no, not even a little bit of it");
+	snprintf(path, sizeof(path), "%s/junk.db", dir);
+	T_ASSERT(morph_store_open(&s, path, 0, 100) != NULL);
+}
+
+static const struct test tests[] = {
+	TEST(test_roundtrip),
+	TEST(test_compression),
+	TEST(test_missing_and_wrong_type),
+	TEST(test_damaged_rows),
+	TEST(test_prefixes),
+	TEST(test_meta),
+	TEST(test_nested_transactions),
+	TEST(test_locked),
+	TEST(test_not_a_database),
+};
+
+TEST_MAIN(tests)
