@@ -178,7 +178,7 @@ check_ref(const char *name, const char *value, int symbolic, void *arg)
 static const struct morph_error *
 quick_check(struct fsck *f)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	const char *msg;
 	int rc;
 

@@ -2,22 +2,30 @@
  * The enclosing git repository, seen through libgit2: provenance for
  * commits and the exclude entry for .morph.
  */
-#include <git2.h>
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "git2_int.h"
 #include "gitbridge_int.h"
 #include "path_int.h"
 
-void
+const struct morph_error *
 morph_git_init(void)
 {
 	static int done;
+	const struct morph_error *err;
 
-	if (!done) {
-		git_libgit2_init();
-		done = 1;
-	}
+	if (done)
+		return NULL;
+	if ((err = morph_git2_load()) != NULL)
+		return err;
+	git_libgit2_init();
+	done = 1;
+	return NULL;
 }
 
 const struct morph_error *
@@ -31,13 +39,54 @@ morph_git_error(int rc, const char *what)
 	return morph_error_fmt(MORPH_ERR_GIT, "%s: %s", what, e->message);
 }
 
+/*
+ * Whether a .git entry exists in dir or a parent.  libgit2's own search
+ * would give the same answer, but initialising libgit2 reads every CA
+ * certificate on the system, which costs more than a commit; most
+ * repositories are not inside git, and they should not pay for it.
+ */
+static int
+maybe_in_git(const char *dir)
+{
+	char path[PATH_MAX + 8];
+	struct stat st;
+	char *slash;
+	size_t n;
+
+	if (getenv("GIT_DIR") != NULL)
+		return 1;
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return 1;
+	for (;;) {
+		n = strlen(path);
+		if (n + 6 > sizeof(path))
+			return 1;
+		memcpy(path + n, "/.git", 6);
+		if (stat(path, &st) == 0)
+			return 1;
+		path[n] = '\0';
+		if ((slash = strrchr(path, '/')) == NULL || n <= 1)
+			return 0;
+		*slash = '\0';
+		if (slash == path) {
+			if (stat("/.git", &st) == 0)
+				return 1;
+			return 0;
+		}
+	}
+}
+
 static const struct morph_error *
 open_enclosing(git_repository **out, const char *workdir)
 {
+	const struct morph_error *err;
 	int rc;
 
-	morph_git_init();
 	*out = NULL;
+	if (!maybe_in_git(workdir))
+		return NULL;
+	if ((err = morph_git_init()) != NULL)
+		return err;
 	rc = git_repository_open_ext(out, workdir, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return NULL;

@@ -15,8 +15,11 @@ struct morph_git_provenance {
 	int	dirty;		/* tracked files differ from HEAD */
 };
 
-/* Makes libgit2 ready; safe to call many times. */
-void	morph_git_init(void);
+/*
+ * Loads and initialises libgit2 (git2_int.h); safe to call many times.
+ * Errors: UNSUPPORTED when libgit2 cannot be loaded.
+ */
+const struct morph_error *morph_git_init(void);
 
 /*
  * The libgit2 error bridge: the last libgit2 error with what was being

@@ -83,7 +83,7 @@ morph_index_open(struct morph_index **out, struct morph_repo *repo)
 	const struct morph_error *err = NULL;
 	struct morph_index *idx;
 	struct ientry *ie;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*out = NULL;
@@ -323,7 +323,7 @@ restage(struct morph_index *idx, struct ientry *ie, struct morph_repo *repo,
 {
 	const struct morph_error *err;
 	struct morph_oid id;
-	unsigned int mode;
+	unsigned int mode = 0;
 
 	if (morph_statinfo_equal(&ie->st, si) && !ie->smudged)
 		return NULL;
@@ -624,7 +624,7 @@ morph_index_check_stat(enum morph_wt_state *state, struct morph_index *idx,
 	struct ientry *ie = &idx->v[i];
 	struct morph_statinfo si;
 	struct morph_oid id;
-	unsigned int mode;
+	unsigned int mode = 0;
 
 	if (sip == NULL) {
 		*state = MORPH_WT_DELETED;
@@ -652,7 +652,7 @@ static const struct morph_error *
 put_row(struct morph_repo *repo, struct ientry *ie, int64_t now)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	ie->smudged = ie->st.size >= 0 && ie->st.mtime > now - RACY_NS;
@@ -678,7 +678,7 @@ static const struct morph_error *
 del_row(struct morph_repo *repo, const char *sql, const char *path)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(&repo->store, sql, &st)) != NULL)

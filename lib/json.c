@@ -237,7 +237,8 @@ canonical(struct morph_buf *b, const cJSON *v, int depth)
 		}
 		for (i = 0, c = v->child; c != NULL; c = c->next)
 			kids[i++] = c;
-		qsort(kids, n, sizeof(*kids), cmp_keys);
+		if (n > 1)
+			qsort(kids, n, sizeof(*kids), cmp_keys);
 		morph_buf_putc(b, '{');
 		for (i = 0; i < n && err == NULL; i++) {
 			size_t klen = strlen(kids[i]->string);

@@ -111,7 +111,7 @@ morph_object_find_prefix(struct morph_oid *out, struct morph_repo *repo,
 	struct morph_buf list = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	char full[MORPH_OID_HEXSZ + 1];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	size_t n = strlen(hex), i;
 	int rc, found = 0;
 

@@ -79,7 +79,7 @@ morph_ref_read(struct morph_buf *value, int *symbolic, struct morph_repo *repo,
     const char *name)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	const char *v;
 	int rc;
 
@@ -109,7 +109,7 @@ morph_ref_resolve(struct morph_oid *out, struct morph_repo *repo,
 {
 	struct morph_buf cur = MORPH_BUF_INIT, val = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
-	int depth, symbolic;
+	int depth, symbolic = 0;
 
 	morph_buf_puts(&cur, name);
 	for (depth = 0; depth <= MAX_SYMREF_DEPTH; depth++) {
@@ -146,7 +146,7 @@ static const struct morph_error *
 put(struct morph_repo *repo, const char *name, const char *value)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(&repo->store, sql_ref_put, &st)))
@@ -217,7 +217,7 @@ const struct morph_error *
 morph_ref_delete(struct morph_repo *repo, const char *name)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(&repo->store, sql_ref_del, &st)))
@@ -239,7 +239,7 @@ morph_ref_foreach(struct morph_repo *repo, const char *prefix, morph_ref_cb cb,
     void *arg)
 {
 	const struct morph_error *err = NULL;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	const char *name, *v;
 	size_t plen = strlen(prefix);
 	int rc, sym;
@@ -271,7 +271,7 @@ const struct morph_error *
 morph_head_branch(struct morph_buf *out, struct morph_repo *repo)
 {
 	const struct morph_error *err;
-	int symbolic;
+	int symbolic = 0;
 
 	if ((err = morph_ref_read(out, &symbolic, repo, MORPH_HEAD)) != NULL)
 		return err;

@@ -126,7 +126,7 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 	char *base;
 	size_t blen;
 	unsigned long n;
-	unsigned int mode;
+	unsigned int mode = 0;
 
 	colon = strchr(rev, ':');
 	if (colon == rev)

@@ -86,7 +86,7 @@ staged_cb(const struct morph_entry *old, const struct morph_entry *new,
     void *arg)
 {
 	struct morph_status *st = arg;
-	struct morph_status_entry *e;
+	struct morph_status_entry *e = NULL;
 	const struct morph_error *err;
 
 	err = entry(&e, st, old ? old->path : new->path);
@@ -182,7 +182,7 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 {
 	const struct morph_error *err = NULL;
 	struct morph_status *st;
-	struct morph_status_entry *e;
+	struct morph_status_entry *e = NULL;
 	struct morph_scanlist files, ign;
 	struct morph_ignore *ig = NULL;
 	const struct morph_scanfile *f;

@@ -2,10 +2,11 @@
  * The SQLite database of a repository: connection, schema, transactions,
  * statement cache and object rows (see store_int.h for the invariants).
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "store_int.h"
 
@@ -25,7 +26,7 @@ static const char schema_v1[] =
 	"  data BLOB NOT NULL);"
 	"CREATE TABLE refs ("
 	"  name TEXT PRIMARY KEY NOT NULL,"
-	"  value TEXT NOT NULL);"
+	"  value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE idx ("
 	"  path TEXT PRIMARY KEY NOT NULL,"
 	"  id BLOB NOT NULL,"
@@ -34,10 +35,10 @@ static const char schema_v1[] =
 	"  mtime INTEGER NOT NULL,"
 	"  ctime INTEGER NOT NULL,"
 	"  ino INTEGER NOT NULL,"
-	"  smudged INTEGER NOT NULL);"
+	"  smudged INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY NOT NULL,"
-	"  value);";
+	"  value) WITHOUT ROWID;";
 
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
@@ -82,7 +83,7 @@ morph_store_exec(struct morph_store *s, const char *sql)
 static const struct morph_error *
 pragma_int(struct morph_store *s, const char *sql, int *out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -106,6 +107,22 @@ migrate(struct morph_store *s, int create)
 	char sql[64];
 	int version = 0, appid = 0, v;
 
+	/*
+	 * The common case reads two numbers and writes nothing: a read-only
+	 * command must not take the write lock.
+	 */
+	if (!create) {
+		if ((err = pragma_int(s, "PRAGMA application_id",
+		    &appid)) != NULL ||
+		    (err = pragma_int(s, "PRAGMA user_version",
+		    &version)) != NULL)
+			return err;
+		if (appid != MORPH_APPLICATION_ID)
+			return morph_error_fmt(MORPH_ERR_CORRUPT,
+			    "'%s' is not a morph database", s->path);
+		if (version == MORPH_SCHEMA_VERSION)
+			return NULL;
+	}
 	if ((err = morph_store_begin(s)) != NULL)
 		return err;
 	if ((err = pragma_int(s, "PRAGMA application_id", &appid)) != NULL ||
@@ -169,8 +186,8 @@ morph_store_open(struct morph_store *s, const char *path, int create,
 	}
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, busy_ms);
-	err = morph_store_exec(s, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL;");
+	err = morph_store_exec(s, create ? "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;" : "PRAGMA synchronous = NORMAL;");
 	if (err == NULL)
 		err = migrate(s, create);
 	if (err != NULL) {
@@ -190,6 +207,9 @@ morph_store_close(struct morph_store *s)
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	s->ncache = 0;
+	if (s->zs_ready)
+		deflateEnd(&s->zs);
+	s->zs_ready = 0;
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	s->db = NULL;
@@ -252,7 +272,7 @@ const struct morph_error *
 morph_store_prepare(struct morph_store *s, const char *sql,
     sqlite3_stmt **out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int i, rc;
 
 	for (i = 0; i < s->ncache; i++) {
@@ -294,7 +314,7 @@ morph_store_object_info(struct morph_store *s, const struct morph_oid *oid,
     enum morph_object_type *type, size_t *size)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(s, sql_has_object, &st)) != NULL)
@@ -316,13 +336,49 @@ morph_store_object_info(struct morph_store *s, const struct morph_oid *oid,
 	    morph_oid_tostr(oid));
 }
 
+/*
+ * Compresses len bytes into *out (malloc'ed, *out NULL when zlib fails)
+ * with one deflate stream kept for the life of the store: setting one up
+ * costs more than compressing a small object.
+ */
+static const struct morph_error *
+deflate_once(struct morph_store *s, const void *data, size_t len,
+    unsigned char **out, uLongf *outlen)
+{
+	z_stream *z = &s->zs;
+	uLong bound;
+
+	*out = NULL;
+	if (!s->zs_ready) {
+		memset(z, 0, sizeof(*z));
+		if (deflateInit(z, 1) != Z_OK)
+			return NULL;	/* store uncompressed */
+		s->zs_ready = 1;
+	} else if (deflateReset(z) != Z_OK)
+		return NULL;
+	bound = deflateBound(z, (uLong)len);
+	if ((*out = malloc(bound)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = (uInt)len;
+	z->next_out = *out;
+	z->avail_out = (uInt)bound;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END) {
+		free(*out);
+		*out = NULL;
+		return NULL;
+	}
+	*outlen = bound - z->avail_out;
+	return NULL;
+}
+
 const struct morph_error *
 morph_store_put_object(struct morph_store *s, struct morph_oid *out,
     enum morph_object_type type, const void *data, size_t len)
 {
 	const struct morph_error *err;
 	const char *tname = morph_object_type_name(type);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	unsigned char *z = NULL;
 	uLongf zlen = 0;
 	int rc, enc = ENC_RAW;
@@ -337,12 +393,10 @@ morph_store_put_object(struct morph_store *s, struct morph_oid *out,
 	if (err->code != MORPH_ERR_NOT_FOUND)
 		return err;
 
-	if (len >= COMPRESS_MIN) {
-		zlen = compressBound((uLong)len);
-		if ((z = malloc(zlen)) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		if (compress2(z, &zlen, data, (uLong)len, 1) == Z_OK &&
-		    zlen < len - len / 8)
+	if (len >= COMPRESS_MIN && len <= (size_t)UINT_MAX / 2) {
+		if ((err = deflate_once(s, data, len, &z, &zlen)) != NULL)
+			return err;
+		if (z != NULL && zlen < len - len / 8)
 			enc = ENC_ZLIB;
 	}
 	if ((err = morph_store_prepare(s, sql_put_object, &st)) != NULL)
@@ -409,7 +463,7 @@ morph_store_get_object(struct morph_store *s, const struct morph_oid *oid,
     enum morph_object_type *type, struct morph_buf *out)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(s, sql_get_object, &st)) != NULL)
@@ -438,7 +492,7 @@ morph_store_foreach_object(struct morph_store *s, morph_store_object_cb cb,
 	const struct morph_error *err = NULL, *bad;
 	struct morph_buf data = MORPH_BUF_INIT;
 	struct morph_oid oid;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	/* Not cached: cb may read objects with the cached statements. */
@@ -478,7 +532,7 @@ morph_store_meta_get(struct morph_store *s, const char *key, int64_t *val,
     int *found)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*found = 0;
@@ -500,7 +554,7 @@ const struct morph_error *
 morph_store_meta_set(struct morph_store *s, const char *key, int64_t val)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if ((err = morph_store_prepare(s, sql_meta_set, &st)) != NULL)
@@ -519,7 +573,7 @@ morph_store_meta_get_oid(struct morph_store *s, const char *key,
     struct morph_oid *val, int *found)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*found = 0;
@@ -543,7 +597,7 @@ morph_store_meta_set_oid(struct morph_store *s, const char *key,
     const struct morph_oid *val)
 {
 	const struct morph_error *err;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (val == NULL) {

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "morph/buf.h"
 #include "morph/error.h"
@@ -39,6 +40,8 @@ struct morph_store {
 		sqlite3_stmt	*stmt;
 	} cache[MORPH_STORE_MAXSTMT];
 	int		 ncache;
+	z_stream	 zs;		/* reused for every object */
+	int		 zs_ready;
 };
 
 /*

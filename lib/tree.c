@@ -378,6 +378,7 @@ write_level(struct morph_oid *out, struct morph_repo *repo,
 	struct child *kids;
 	size_t nkids = 0, i = 0, j, k;
 	const char *rest, *slash;
+	char hex[MORPH_OID_HEXSZ + 1];
 
 	if (n > 0 && (kids = calloc(n, sizeof(*kids))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -408,7 +409,8 @@ write_level(struct morph_oid *out, struct morph_repo *repo,
 	}
 	if (err != NULL)
 		goto done;
-	qsort(kids, nkids, sizeof(*kids), cmp_child);
+	if (nkids > 1)
+		qsort(kids, nkids, sizeof(*kids), cmp_child);
 	morph_buf_clear(b);
 	morph_buf_putc(b, '[');
 	for (k = 0; k < nkids; k++) {
@@ -420,8 +422,13 @@ write_level(struct morph_oid *out, struct morph_repo *repo,
 		}
 		if (k > 0)
 			morph_buf_putc(b, ',');
-		morph_buf_printf(b, "{\"id\":\"%s\",\"mode\":\"%s\",\"name\":",
-		    morph_oid_tostr(&kids[k].id), morph_mode_str(kids[k].mode));
+		/* Hot: a commit serialises every tree; no printf here. */
+		morph_oid_fmt(hex, &kids[k].id);
+		morph_buf_put(b, "{\"id\":\"", 7);
+		morph_buf_put(b, hex, MORPH_OID_HEXSZ);
+		morph_buf_put(b, "\",\"mode\":\"", 10);
+		morph_buf_put(b, morph_mode_str(kids[k].mode), 6);
+		morph_buf_put(b, "\",\"name\":", 9);
 		morph_json_put_string(b, kids[k].name, kids[k].len);
 		morph_buf_puts(b, kids[k].mode == MORPH_MODE_TREE ?
 		    ",\"type\":\"tree\"}" : ",\"type\":\"blob\"}");
