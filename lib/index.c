@@ -1,10 +1,19 @@
 /*
- * The index (see index.h for its invariants): loaded whole from the idx
- * table, changed in memory, saved row by row.
+ * The index (see index.h for its invariants): one binary record in the
+ * meta table, loaded whole, changed in memory and written whole, as git
+ * writes its index file.  One record costs one row to read, where a row
+ * a file cost more than the rest of morph status.
+ *
+ * The record, integers little-endian:
+ *   "MIDX" u32:version u32:flags(1: tree known) id:tree u32:count
+ *   count times: u32:pathlen path id u32:mode i64:size i64:mtime
+ *                i64:ctime i64:ino u8:smudged
+ * Entries are sorted by path.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +35,7 @@ struct ientry {
 	struct morph_entry	e;	/* first: handed out as morph_entry */
 	struct morph_statinfo	st;	/* st.size < 0: unknown */
 	int			smudged;
-	int			dirty;	/* must be saved */
+	int			dirty;	/* st recorded now: re-judge smudging */
 	int			gone;	/* to be removed */
 };
 
@@ -34,31 +43,23 @@ struct morph_index {
 	struct ientry	*v;
 	size_t		 n;
 	size_t		 cap;
-	char		**removed;	/* paths to delete from the table */
-	size_t		 nremoved;
-	size_t		 capremoved;
-	int		 replace_all;	/* rewrite the whole table */
-	int		 changed;	/* entries added, removed or re-hashed */
+	int		 modified;	/* anything to save */
 	struct morph_oid tree;		/* the tree of the entries ... */
 	int		 tree_valid;	/* ... when this is set */
 };
 
-#define META_INDEX_TREE	"index_tree"
+#define META_INDEX	"index"
+#define INDEX_MAGIC	"MIDX"
+#define INDEX_VERSION	1
+#define INDEX_FLAG_TREE	0x1
 
 /* An entry's content changed: the cached tree id no longer holds. */
 static void
 touch(struct morph_index *idx)
 {
-	idx->changed = 1;
+	idx->modified = 1;
 	idx->tree_valid = 0;
 }
-
-static const char sql_load[] = "SELECT path, id, mode, size, mtime, ctime, "
-    "ino, smudged FROM idx ORDER BY path";
-static const char sql_put[] = "INSERT OR REPLACE INTO idx (path, id, mode, "
-    "size, mtime, ctime, ino, smudged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_del[] = "DELETE FROM idx WHERE path = ?";
-static const char sql_clear[] = "DELETE FROM idx";
 
 static const struct morph_error *
 grow(struct morph_index *idx, size_t more)
@@ -77,70 +78,120 @@ grow(struct morph_index *idx, size_t more)
 	return NULL;
 }
 
+/* A little-endian reader over the record; fails once past the end. */
+struct reader {
+	const unsigned char	*p;
+	size_t			 left;
+	int			 bad;
+};
+
+static const void *
+take(struct reader *r, size_t n)
+{
+	const void *at = r->p;
+
+	if (r->bad || n > r->left) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	r->left -= n;
+	return at;
+}
+
+static uint64_t
+take_le(struct reader *r, size_t n)
+{
+	const unsigned char *b = take(r, n);
+	uint64_t v = 0;
+
+	while (b != NULL && n-- > 0)
+		v = v << 8 | b[n];
+	return v;
+}
+
+static const struct morph_error *
+parse(struct morph_index *idx, const unsigned char *data, size_t len)
+{
+	struct reader r = { data, len, 0 };
+	const unsigned char *magic, *id, *path;
+	struct ientry *ie;
+	uint64_t count, flags, plen, i;
+
+	magic = take(&r, 4);
+	if (magic == NULL || memcmp(magic, INDEX_MAGIC, 4) != 0 ||
+	    take_le(&r, 4) != INDEX_VERSION)
+		return morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "the index is damaged or of an unknown version");
+	flags = take_le(&r, 4);
+	if ((id = take(&r, MORPH_OID_RAWSZ)) != NULL)
+		memcpy(idx->tree.id, id, MORPH_OID_RAWSZ);
+	idx->tree_valid = (flags & INDEX_FLAG_TREE) != 0;
+	count = take_le(&r, 4);
+	if (r.bad || count > len / 40)
+		return morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "the index is damaged");
+	if ((count > 0 && grow(idx, (size_t)count) != NULL))
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < count; i++) {
+		ie = &idx->v[idx->n];
+		memset(ie, 0, sizeof(*ie));
+		plen = take_le(&r, 4);
+		path = take(&r, (size_t)plen);
+		id = take(&r, MORPH_OID_RAWSZ);
+		ie->e.mode = (unsigned int)take_le(&r, 4);
+		ie->st.size = (int64_t)take_le(&r, 8);
+		ie->st.mtime = (int64_t)take_le(&r, 8);
+		ie->st.ctime = (int64_t)take_le(&r, 8);
+		ie->st.ino = (int64_t)take_le(&r, 8);
+		ie->smudged = take_le(&r, 1) != 0;
+		if (r.bad || plen == 0 || memchr(path, '\0', (size_t)plen))
+			return morph_error_fmt(MORPH_ERR_CORRUPT, "the index "
+			    "is damaged at entry %llu", (unsigned long long)i);
+		if ((ie->e.path = strndup((const char *)path,
+		    (size_t)plen)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		/* Invariant 1: sorted and unique. */
+		if (idx->n > 0 && strcmp(idx->v[idx->n - 1].e.path,
+		    ie->e.path) >= 0) {
+			free(ie->e.path);
+			return morph_error_fmt(MORPH_ERR_CORRUPT, "the index "
+			    "is damaged: entries out of order at '%s'",
+			    idx->v[idx->n - 1].e.path);
+		}
+		memcpy(ie->e.id.id, id, MORPH_OID_RAWSZ);
+		ie->st.mode = ie->e.mode;
+		idx->n++;
+	}
+	if (r.left != 0)
+		return morph_error_fmt(MORPH_ERR_CORRUPT,
+		    "the index is damaged: trailing bytes");
+	return NULL;
+}
+
 const struct morph_error *
 morph_index_open(struct morph_index **out, struct morph_repo *repo)
 {
-	const struct morph_error *err = NULL;
+	struct morph_buf rec = MORPH_BUF_INIT;
+	const struct morph_error *err;
 	struct morph_index *idx;
-	struct ientry *ie;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	int found;
 
 	*out = NULL;
 	if ((idx = calloc(1, sizeof(*idx))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	if ((err = morph_store_prepare(&repo->store, sql_load, &st)) != NULL)
-		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((err = grow(idx, 1)) != NULL)
-			break;
-		ie = &idx->v[idx->n];
-		memset(ie, 0, sizeof(*ie));
-		if (sqlite3_column_bytes(st, 1) != MORPH_OID_RAWSZ) {
-			err = morph_error_fmt(MORPH_ERR_CORRUPT, "index entry "
-			    "'%s' has a bad id", sqlite3_column_text(st, 0));
-			break;
-		}
-		ie->e.path = strdup((const char *)sqlite3_column_text(st, 0));
-		if (ie->e.path == NULL) {
-			err = morph_error(MORPH_ERR_NOMEM);
-			break;
-		}
-		memcpy(ie->e.id.id, sqlite3_column_blob(st, 1),
-		    MORPH_OID_RAWSZ);
-		ie->e.mode = (unsigned int)sqlite3_column_int(st, 2);
-		ie->st.size = sqlite3_column_int64(st, 3);
-		ie->st.mtime = sqlite3_column_int64(st, 4);
-		ie->st.ctime = sqlite3_column_int64(st, 5);
-		ie->st.ino = sqlite3_column_int64(st, 6);
-		ie->st.mode = ie->e.mode;
-		ie->smudged = sqlite3_column_int(st, 7);
-		idx->n++;
-	}
-	if (err == NULL && rc != SQLITE_DONE)
-		err = morph_store_error(&repo->store, rc,
-		    "cannot read the index");
-	sqlite3_reset(st);
-	if (err == NULL)
-		err = morph_store_meta_get_oid(&repo->store, META_INDEX_TREE,
-		    &idx->tree, &idx->tree_valid);
-done:
+	err = morph_store_meta_get_blob(&repo->store, META_INDEX, &rec,
+	    &found);
+	if (err == NULL && found)
+		err = parse(idx, (const unsigned char *)morph_buf_cstr(&rec),
+		    rec.len);
+	morph_buf_release(&rec);
 	if (err != NULL) {
 		morph_index_free(idx);
 		return err;
 	}
 	*out = idx;
 	return NULL;
-}
-
-static void
-clear_removed(struct morph_index *idx)
-{
-	size_t i;
-
-	for (i = 0; i < idx->nremoved; i++)
-		free(idx->removed[i]);
-	idx->nremoved = 0;
 }
 
 void
@@ -153,8 +204,6 @@ morph_index_free(struct morph_index *idx)
 	for (i = 0; i < idx->n; i++)
 		free(idx->v[i].e.path);
 	free(idx->v);
-	clear_removed(idx);
-	free(idx->removed);
 	free(idx);
 }
 
@@ -230,14 +279,7 @@ morph_index_entries(struct morph_entrylist *out, const struct morph_index *idx,
 int
 morph_index_dirty(const struct morph_index *idx)
 {
-	size_t i;
-
-	if (idx->replace_all || idx->nremoved > 0)
-		return 1;
-	for (i = 0; i < idx->n; i++)
-		if (idx->v[i].dirty || idx->v[i].gone)
-			return 1;
-	return 0;
+	return idx->modified;
 }
 
 static int
@@ -247,27 +289,19 @@ cmp_ientry(const void *a, const void *b)
 	    ((const struct ientry *)b)->e.path);
 }
 
-/* Drops entries marked gone (remembering to delete their rows), sorts. */
+/* Drops entries marked gone, and sorts. */
 static const struct morph_error *
 compact(struct morph_index *idx, int sort)
 {
-	char **nr;
-	size_t i, j, cap;
+	size_t i, j;
 
 	for (i = j = 0; i < idx->n; i++) {
 		if (!idx->v[i].gone) {
 			idx->v[j++] = idx->v[i];
 			continue;
 		}
-		if (idx->nremoved == idx->capremoved) {
-			cap = idx->capremoved ? idx->capremoved * 2 : 32;
-			nr = realloc(idx->removed, cap * sizeof(*nr));
-			if (nr == NULL)
-				return morph_error(MORPH_ERR_NOMEM);
-			idx->removed = nr;
-			idx->capremoved = cap;
-		}
-		idx->removed[idx->nremoved++] = idx->v[i].e.path;
+		free(idx->v[i].e.path);
+		idx->modified = 1;
 	}
 	idx->n = j;
 	if (sort && idx->n > 1)
@@ -336,6 +370,7 @@ restage(struct morph_index *idx, struct ientry *ie, struct morph_repo *repo,
 	ie->e.mode = mode;
 	ie->st = *si;
 	ie->dirty = 1;
+	idx->modified = 1;
 	return NULL;
 }
 
@@ -563,6 +598,7 @@ morph_index_set(struct morph_index *idx, struct morph_repo *repo,
 	else
 		ie->st.size = -1;
 	ie->dirty = 1;
+	idx->modified = 1;
 	return NULL;
 }
 
@@ -580,7 +616,6 @@ morph_index_read_tree(struct morph_index *idx, struct morph_repo *repo,
 	for (i = 0; i < idx->n; i++)
 		free(idx->v[i].e.path);
 	idx->n = 0;
-	clear_removed(idx);
 	if ((err = grow(idx, files.n)) != NULL)
 		goto done;
 	for (i = 0; i < files.n; i++) {
@@ -593,8 +628,7 @@ morph_index_read_tree(struct morph_index *idx, struct morph_repo *repo,
 		ie->dirty = 1;
 	}
 	idx->n = files.n;
-	idx->replace_all = 1;
-	idx->changed = 1;
+	idx->modified = 1;
 	idx->tree = *tree;
 	idx->tree_valid = 1;
 done:
@@ -645,90 +679,70 @@ morph_index_check_stat(enum morph_wt_state *state, struct morph_index *idx,
 	*state = MORPH_WT_CLEAN;
 	ie->st = si;
 	ie->dirty = 1;
+	idx->modified = 1;
 	return NULL;
 }
 
-static const struct morph_error *
-put_row(struct morph_repo *repo, struct ientry *ie, int64_t now)
+static void
+put_le(struct morph_buf *b, uint64_t v, size_t n)
 {
-	const struct morph_error *err;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	unsigned char out[8];
+	size_t i;
 
-	ie->smudged = ie->st.size >= 0 && ie->st.mtime > now - RACY_NS;
-	if ((err = morph_store_prepare(&repo->store, sql_put, &st)) != NULL)
-		return err;
-	sqlite3_bind_text(st, 1, ie->e.path, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, ie->e.id.id, MORPH_OID_RAWSZ, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, (int)ie->e.mode);
-	sqlite3_bind_int64(st, 4, ie->st.size);
-	sqlite3_bind_int64(st, 5, ie->st.mtime);
-	sqlite3_bind_int64(st, 6, ie->st.ctime);
-	sqlite3_bind_int64(st, 7, ie->st.ino);
-	sqlite3_bind_int(st, 8, ie->smudged);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return morph_store_error(&repo->store, rc,
-		    "cannot write the index");
-	return NULL;
-}
-
-static const struct morph_error *
-del_row(struct morph_repo *repo, const char *sql, const char *path)
-{
-	const struct morph_error *err;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((err = morph_store_prepare(&repo->store, sql, &st)) != NULL)
-		return err;
-	if (path != NULL)
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return morph_store_error(&repo->store, rc,
-		    "cannot write the index");
-	return NULL;
+	for (i = 0; i < n; i++, v >>= 8)
+		out[i] = (unsigned char)(v & 0xff);
+	morph_buf_put(b, out, n);
 }
 
 const struct morph_error *
 morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 {
+	struct morph_buf rec = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	struct ientry *ie;
 	struct timespec ts;
 	int64_t now;
-	size_t i;
+	size_t i, plen;
 
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	if ((err = morph_store_begin(&repo->store)) != NULL)
-		return err;
-	if (idx->replace_all)
-		err = del_row(repo, sql_clear, NULL);
-	for (i = 0; i < idx->nremoved && err == NULL && !idx->replace_all;
-	    i++)
-		err = del_row(repo, sql_del, idx->removed[i]);
-	for (i = 0; i < idx->n && err == NULL; i++)
-		if (idx->v[i].dirty || idx->replace_all)
-			err = put_row(repo, &idx->v[i], now);
-	if (err == NULL && (idx->changed || idx->tree_valid))
-		err = morph_store_meta_set_oid(&repo->store, META_INDEX_TREE,
-		    idx->tree_valid ? &idx->tree : NULL);
-	if (err != NULL) {
-		morph_store_rollback(&repo->store);
-		return err;
+	morph_buf_grow(&rec, 32 + idx->n * 96);
+	morph_buf_put(&rec, INDEX_MAGIC, 4);
+	put_le(&rec, INDEX_VERSION, 4);
+	put_le(&rec, idx->tree_valid ? INDEX_FLAG_TREE : 0, 4);
+	morph_buf_put(&rec, idx->tree.id, MORPH_OID_RAWSZ);
+	put_le(&rec, idx->n, 4);
+	for (i = 0; i < idx->n; i++) {
+		ie = &idx->v[i];
+		/*
+		 * Invariant 3: stat fields recorded now are judged now; an
+		 * entry smudged before stays so until it is hashed again.
+		 */
+		if (ie->dirty)
+			ie->smudged = ie->st.size >= 0 &&
+			    ie->st.mtime > now - RACY_NS;
+		plen = strlen(ie->e.path);
+		put_le(&rec, plen, 4);
+		morph_buf_put(&rec, ie->e.path, plen);
+		morph_buf_put(&rec, ie->e.id.id, MORPH_OID_RAWSZ);
+		put_le(&rec, ie->e.mode, 4);
+		put_le(&rec, (uint64_t)ie->st.size, 8);
+		put_le(&rec, (uint64_t)ie->st.mtime, 8);
+		put_le(&rec, (uint64_t)ie->st.ctime, 8);
+		put_le(&rec, (uint64_t)ie->st.ino, 8);
+		put_le(&rec, (uint64_t)ie->smudged, 1);
 	}
-	if ((err = morph_store_commit(&repo->store)) != NULL)
-		return err;
+	if ((err = morph_buf_status(&rec)) == NULL)
+		err = morph_store_meta_set_blob(&repo->store, META_INDEX,
+		    rec.ptr, rec.len);
+	morph_buf_release(&rec);
+	if (err != NULL)
+		return morph_error_wrap(err, "cannot write the index");
 	for (i = 0; i < idx->n; i++)
 		idx->v[i].dirty = 0;
-	clear_removed(idx);
-	idx->replace_all = 0;
-	idx->changed = 0;
+	idx->modified = 0;
 	return NULL;
 }
 

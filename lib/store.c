@@ -27,15 +27,6 @@ static const char schema_v1[] =
 	"CREATE TABLE refs ("
 	"  name TEXT PRIMARY KEY NOT NULL,"
 	"  value TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE idx ("
-	"  path TEXT PRIMARY KEY NOT NULL,"
-	"  id BLOB NOT NULL,"
-	"  mode INTEGER NOT NULL,"
-	"  size INTEGER NOT NULL,"
-	"  mtime INTEGER NOT NULL,"
-	"  ctime INTEGER NOT NULL,"
-	"  ino INTEGER NOT NULL,"
-	"  smudged INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY NOT NULL,"
 	"  value) WITHOUT ROWID;";
@@ -569,38 +560,39 @@ morph_store_meta_set(struct morph_store *s, const char *key, int64_t val)
 }
 
 const struct morph_error *
-morph_store_meta_get_oid(struct morph_store *s, const char *key,
-    struct morph_oid *val, int *found)
+morph_store_meta_get_blob(struct morph_store *s, const char *key,
+    struct morph_buf *out, int *found)
 {
 	const struct morph_error *err;
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*found = 0;
+	morph_buf_clear(out);
 	if ((err = morph_store_prepare(s, sql_meta_get, &st)) != NULL)
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
-	    sqlite3_column_bytes(st, 0) == MORPH_OID_RAWSZ) {
-		memcpy(val->id, sqlite3_column_blob(st, 0), MORPH_OID_RAWSZ);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+		morph_buf_put(out, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
 		*found = 1;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return morph_store_error(s, rc, "cannot read the database");
-	return NULL;
+	return morph_buf_status(out);
 }
 
 const struct morph_error *
-morph_store_meta_set_oid(struct morph_store *s, const char *key,
-    const struct morph_oid *val)
+morph_store_meta_set_blob(struct morph_store *s, const char *key,
+    const void *data, size_t len)
 {
 	const struct morph_error *err;
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (val == NULL) {
+	if (data == NULL) {
 		if ((err = morph_store_prepare(s, sql_meta_del, &st)) != NULL)
 			return err;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -608,7 +600,7 @@ morph_store_meta_set_oid(struct morph_store *s, const char *key,
 		if ((err = morph_store_prepare(s, sql_meta_set, &st)) != NULL)
 			return err;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, val->id, MORPH_OID_RAWSZ,
+		sqlite3_bind_blob64(st, 2, len ? data : "", len,
 		    SQLITE_STATIC);
 	}
 	rc = sqlite3_step(st);

@@ -99,10 +99,10 @@ const struct morph_error *morph_store_meta_get(struct morph_store *,
     const char *key, int64_t *val, int *found);
 const struct morph_error *morph_store_meta_set(struct morph_store *,
     const char *key, int64_t val);
-/* An object id in the meta table; set with val NULL deletes the key. */
-const struct morph_error *morph_store_meta_get_oid(struct morph_store *,
-    const char *key, struct morph_oid *val, int *found);
-const struct morph_error *morph_store_meta_set_oid(struct morph_store *,
-    const char *key, const struct morph_oid *val);
+/* A blob in the meta table; set with data NULL deletes the key. */
+const struct morph_error *morph_store_meta_get_blob(struct morph_store *,
+    const char *key, struct morph_buf *out, int *found);
+const struct morph_error *morph_store_meta_set_blob(struct morph_store *,
+    const char *key, const void *data, size_t len);
 
 #endif

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -174,18 +173,21 @@ test_remove(void)
 	morph_repo_close(repo);
 }
 
+/* The smudged flag of path as saved: byte after the stat fields. */
 static int
 smudged(struct morph_repo *repo, const char *path)
 {
-	sqlite3_stmt *st;
-	int v = -1;
+	struct morph_buf rec = MORPH_BUF_INIT;
+	size_t i, n = strlen(path);
+	int found, v = -1;
 
-	sqlite3_prepare_v2(repo->store.db, "SELECT smudged FROM idx WHERE "
-	    "path = ?", -1, &st, NULL);
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	T_OK(morph_store_meta_get_blob(&repo->store, "index", &rec, &found));
+	for (i = 0; found && i + n + 52 < rec.len; i++)
+		if (memcmp(rec.ptr + i, path, n) == 0) {
+			v = rec.ptr[i + n + 16 + 4 + 32];
+			break;
+		}
+	morph_buf_release(&rec);
 	return v;
 }
 

@@ -189,7 +189,7 @@ static void
 test_meta(void)
 {
 	struct morph_repo *repo = test_repo();
-	struct morph_oid id, back;
+	struct morph_buf b = MORPH_BUF_INIT;
 	int64_t v = 0;
 	int found = 1;
 
@@ -199,14 +199,15 @@ test_meta(void)
 	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
 	T_INTEQ(found, 1);
 	T_INTEQ(v, 1234567890123LL);
-	morph_hash_object(&id, "blob", "1111", 4);
-	T_OK(morph_store_meta_set_oid(&repo->store, "t", &id));
-	T_OK(morph_store_meta_get_oid(&repo->store, "t", &back, &found));
+	T_OK(morph_store_meta_set_blob(&repo->store, "t", "\0\1\2", 3));
+	T_OK(morph_store_meta_get_blob(&repo->store, "t", &b, &found));
 	T_INTEQ(found, 1);
-	T_ASSERT(morph_oid_cmp(&id, &back) == 0);
-	T_OK(morph_store_meta_set_oid(&repo->store, "t", NULL));
-	T_OK(morph_store_meta_get_oid(&repo->store, "t", &back, &found));
+	T_INTEQ(b.len, 3);
+	T_ASSERT(b.len == 3 && memcmp(b.ptr, "\0\1\2", 3) == 0);
+	T_OK(morph_store_meta_set_blob(&repo->store, "t", NULL, 0));
+	T_OK(morph_store_meta_get_blob(&repo->store, "t", &b, &found));
 	T_INTEQ(found, 0);
+	morph_buf_release(&b);
 	morph_repo_close(repo);
 }
 
