@@ -84,7 +84,8 @@ show_tree(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
 			morph_jsonw_object_begin(&w);
 			morph_jsonw_kv_string(&w, "name",
 			    morph_tree_entry_name(t, i));
-			morph_jsonw_kv_string(&w, "type", morph_object_type_name(
+			morph_jsonw_kv_string(&w, "type",
+			    morph_object_type_name(
 			    morph_tree_entry_type(t, i)));
 			morph_jsonw_kv_string(&w, "mode",
 			    morph_mode_str(morph_tree_entry_mode(t, i)));

@@ -117,8 +117,8 @@ void	morph_cmd_decos_free(struct morph_cmd_decos *);
 void	morph_cmd_print_commit(const struct morph_commit *,
 	    const struct morph_cmd_decos *, int oneline, int color);
 /* The members of a commit's --json object, inside an open object. */
-void	morph_cmd_json_commit(struct morph_jsonw *, const struct morph_commit *,
-	    const struct morph_cmd_decos *);
+void	morph_cmd_json_commit(struct morph_jsonw *,
+	    const struct morph_commit *, const struct morph_cmd_decos *);
 
 /*
  * The files that differ between two snapshots, and how diff and show print
@@ -130,8 +130,8 @@ struct morph_cmd_change {
 	char			*path;
 	struct morph_oid	 old_id;
 	struct morph_oid	 new_id;
-	unsigned int		 old_mode;	/* 0: no file on the old side */
-	unsigned int		 new_mode;	/* 0: no file on the new side */
+	unsigned int		 old_mode;	/* 0: no old file */
+	unsigned int		 new_mode;	/* 0: no new file */
 };
 
 struct morph_cmd_changes {
@@ -142,8 +142,8 @@ struct morph_cmd_changes {
 	size_t			 cap;
 };
 
-void	morph_cmd_changes_init(struct morph_cmd_changes *, struct morph_repo *,
-	    int new_in_worktree);
+void	morph_cmd_changes_init(struct morph_cmd_changes *,
+	    struct morph_repo *, int new_in_worktree);
 void	morph_cmd_changes_release(struct morph_cmd_changes *);
 /* Adds every path that differs between the sorted lists old and new. */
 const struct morph_error *morph_cmd_changes_collect(

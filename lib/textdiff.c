@@ -191,7 +191,7 @@ struct words {
 	const char	*text;
 	struct word	*v;
 	size_t		 n;
-	struct morph_buf lines;		/* one word a line, for libgit2 */
+	struct morph_buf lines;		/* one word a line */
 };
 
 static int
@@ -279,7 +279,7 @@ struct words_run {
 	struct morph_buf	*out;
 	struct words		 minus;
 	struct words		 plus;
-	size_t			 current;	/* printed up to here in plus */
+	size_t			 current;	/* plus printed up to */
 	int			 color;
 };
 
@@ -769,7 +769,8 @@ morph_textdiff_stat_table(struct morph_buf *out,
 			    decimal_width(s->old_size);
 			if (w > bin_width)
 				bin_width = w;
-			number_width = 3;	/* align the counts with "Bin" */
+			/* Align the counts with "Bin". */
+			number_width = 3;
 			continue;
 		}
 		if (s->insertions + s->deletions > max_change)

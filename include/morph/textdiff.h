@@ -18,21 +18,26 @@
 #include "morph/error.h"
 #include "morph/hash.h"
 
-/* One side of a file diff. */
+/*
+ * One side of a file diff: path is the repository path, NULL when the
+ * file does not exist on this side; data and len the contents (data may
+ * be NULL when len is 0); id the blob id, or NULL to hash it from data;
+ * mode MORPH_MODE_FILE or MORPH_MODE_EXEC.  All borrowed.
+ */
 struct morph_textdiff_file {
-	const char		*path;	/* repository path; NULL: no file */
-	const char		*data;	/* contents (NULL with len 0: empty) */
+	const char		*path;
+	const char		*data;
 	size_t			 len;
-	const struct morph_oid	*id;	/* blob id; NULL: hashed from data */
-	unsigned int		 mode;	/* MORPH_MODE_FILE or MORPH_MODE_EXEC */
+	const struct morph_oid	*id;
+	unsigned int		 mode;
 };
 
-#define MORPH_TEXTDIFF_COLOR	0x01	/* SGR colours as git: red, green */
-#define MORPH_TEXTDIFF_WORDS	0x02	/* word diff instead of lines */
+#define MORPH_TEXTDIFF_COLOR	0x01	/* SGR colours as git's */
+#define MORPH_TEXTDIFF_WORDS	0x02	/* word diff, not lines */
 
 struct morph_textdiff_opts {
 	unsigned int	 version;
-	unsigned int	 context;	/* lines of context around changes */
+	unsigned int	 context;	/* lines around changes */
 	int		 flags;		/* MORPH_TEXTDIFF_* */
 };
 #define MORPH_TEXTDIFF_OPTS_VERSION	1
