@@ -105,4 +105,82 @@ const char *morph_cmd_summary(const char *message);
 /* "Tue Nov 25 10:00:00 2026 +0100" for a time and zone, static buffer. */
 const char *morph_cmd_date(int64_t when, int tz);
 
+/*
+ * Commits as log and show print them (cmd/pretty.c).  Decorations are the
+ * branches and tags that name each commit: load them once, then print.
+ */
+struct morph_cmd_decos;
+const struct morph_error *morph_cmd_decos_load(struct morph_cmd_decos **out,
+    struct morph_repo *);
+void	morph_cmd_decos_free(struct morph_cmd_decos *);
+/* The header and indented message, or with oneline "id (refs) summary". */
+void	morph_cmd_print_commit(const struct morph_commit *,
+	    const struct morph_cmd_decos *, int oneline, int color);
+/* The members of a commit's --json object, inside an open object. */
+void	morph_cmd_json_commit(struct morph_jsonw *,
+	    const struct morph_commit *, const struct morph_cmd_decos *);
+
+/*
+ * The files that differ between two snapshots, and how diff and show print
+ * them (cmd/changes.c).  The old side is always in the store (a tree or
+ * the index); the new side is in the store or, for diffs against the work
+ * tree, in the files themselves.
+ */
+struct morph_cmd_change {
+	char			*path;
+	struct morph_oid	 old_id;
+	struct morph_oid	 new_id;
+	unsigned int		 old_mode;	/* 0: no old file */
+	unsigned int		 new_mode;	/* 0: no new file */
+};
+
+struct morph_cmd_changes {
+	struct morph_repo	*repo;
+	int			 new_in_worktree;
+	struct morph_cmd_change	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+void	morph_cmd_changes_init(struct morph_cmd_changes *,
+	    struct morph_repo *, int new_in_worktree);
+void	morph_cmd_changes_release(struct morph_cmd_changes *);
+/* Adds every path that differs between the sorted lists old and new. */
+const struct morph_error *morph_cmd_changes_collect(
+    struct morph_cmd_changes *, const struct morph_entrylist *old,
+    const struct morph_entrylist *new);
+
+/*
+ * The files of the snapshot of commit or tree id that are at or under one
+ * of paths (npaths 0: all), into out.
+ */
+const struct morph_error *morph_cmd_snapshot(struct morph_entrylist *out,
+    struct morph_repo *, const struct morph_oid *id,
+    const char *const *paths, size_t npaths);
+
+enum morph_cmd_diff_format {
+	MORPH_CMD_DIFF_PATCH,
+	MORPH_CMD_DIFF_STAT,
+	MORPH_CMD_DIFF_NAME_ONLY,
+	MORPH_CMD_DIFF_NONE,		/* --quiet */
+};
+
+struct morph_cmd_diff_opts {
+	enum morph_cmd_diff_format format;
+	unsigned int	 context;	/* lines around each change */
+	int		 words;		/* --word-diff */
+	int		 color;
+};
+
+/* Prints the changes in the chosen format on stdout. */
+const struct morph_error *morph_cmd_changes_print(
+    const struct morph_cmd_changes *, const struct morph_cmd_diff_opts *);
+
+/*
+ * Writes the changes as a JSON array of {path, status, old_id, new_id,
+ * old_mode, new_mode}, with stats also binary, insertions and deletions.
+ */
+const struct morph_error *morph_cmd_changes_json(struct morph_jsonw *,
+    const struct morph_cmd_changes *, int stats);
+
 #endif

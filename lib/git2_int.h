@@ -16,9 +16,17 @@
 #include "morph/error.h"
 
 #define MORPH_GIT2_FUNCS(X)			\
+	X(git_diff_buffers)			\
+	X(git_diff_options_init)		\
 	X(git_error_last)			\
 	X(git_libgit2_init)			\
 	X(git_oid_tostr)			\
+	X(git_patch_free)			\
+	X(git_patch_from_buffers)		\
+	X(git_patch_get_hunk)			\
+	X(git_patch_get_line_in_hunk)		\
+	X(git_patch_line_stats)			\
+	X(git_patch_num_hunks)			\
 	X(git_reference_name_to_id)		\
 	X(git_repository_free)			\
 	X(git_repository_is_bare)		\
@@ -45,9 +53,17 @@ const struct morph_error *morph_git2_load(void);
  * the table defines MORPH_GIT2_LOADER to name the slots themselves.
  */
 #ifndef MORPH_GIT2_LOADER
+#define git_diff_buffers		(*morph_git2.git_diff_buffers)
+#define git_diff_options_init		(*morph_git2.git_diff_options_init)
 #define git_error_last			(*morph_git2.git_error_last)
 #define git_libgit2_init		(*morph_git2.git_libgit2_init)
 #define git_oid_tostr			(*morph_git2.git_oid_tostr)
+#define git_patch_free			(*morph_git2.git_patch_free)
+#define git_patch_from_buffers		(*morph_git2.git_patch_from_buffers)
+#define git_patch_get_hunk		(*morph_git2.git_patch_get_hunk)
+#define git_patch_get_line_in_hunk	(*morph_git2.git_patch_get_line_in_hunk)
+#define git_patch_line_stats		(*morph_git2.git_patch_line_stats)
+#define git_patch_num_hunks		(*morph_git2.git_patch_num_hunks)
 #define git_reference_name_to_id	(*morph_git2.git_reference_name_to_id)
 #define git_repository_free		(*morph_git2.git_repository_free)
 #define git_repository_is_bare		(*morph_git2.git_repository_is_bare)

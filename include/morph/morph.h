@@ -20,6 +20,7 @@
 #include "morph/status.h"
 #include "morph/fsck.h"
 #include "morph/jsonw.h"
+#include "morph/textdiff.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);

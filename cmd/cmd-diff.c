@@ -1,0 +1,322 @@
+/*
+ * morph diff: what changed between the work tree, the index and commits,
+ * as git diff shows it.
+ *
+ *   diff                 the work tree against the index (unstaged)
+ *   diff --cached [REV]  the index against HEAD or REV (staged)
+ *   diff REV             the work tree against REV
+ *   diff A B, diff A..B  commit (or tree) A against B
+ *
+ * Each comparison becomes two sorted file lists, old and new; what differs
+ * between them is printed by cmd/changes.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* The repository paths given after "--". */
+struct pathspec {
+	struct morph_buf	*norm;
+	const char		**v;
+	size_t			 n;
+};
+
+static void
+pathspec_release(struct pathspec *ps)
+{
+	size_t i;
+
+	for (i = 0; ps->norm != NULL && i < ps->n; i++)
+		morph_buf_release(&ps->norm[i]);
+	free(ps->norm);
+	free(ps->v);
+}
+
+static const struct morph_error *
+pathspec_parse(struct pathspec *ps, struct morph_repo *repo, char **args,
+    int nargs)
+{
+	const struct morph_error *err = NULL;
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	if (nargs <= 0)
+		return NULL;
+	ps->n = (size_t)nargs;
+	ps->norm = calloc(ps->n, sizeof(*ps->norm));
+	ps->v = calloc(ps->n, sizeof(*ps->v));
+	if (ps->norm == NULL || ps->v == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < ps->n && err == NULL; i++) {
+		err = morph_repo_path(&ps->norm[i], repo, args[i]);
+		ps->v[i] = ps->norm[i].ptr;
+	}
+	return err;
+}
+
+/*
+ * Resolves a revision to a commit or tree.  A name that is no revision
+ * but a file gets a hint, since paths go after "--".
+ */
+static const struct morph_error *
+resolve(struct morph_oid *out, struct morph_repo *repo, const char *rev)
+{
+	const struct morph_error *err;
+	enum morph_object_type type;
+	size_t size;
+
+	if ((err = morph_revparse(out, repo, rev)) != NULL) {
+		if (err->code == MORPH_ERR_NOT_FOUND && access(rev, F_OK) == 0)
+			return morph_error_fmt(err->code, "%s (to diff a path, "
+			    "put it after '--')", err->msg);
+		return err;
+	}
+	if ((err = morph_object_info(&type, &size, repo, out)) != NULL)
+		return err;
+	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE)
+		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "
+		    "not a commit or tree", rev, morph_object_type_name(type));
+	return NULL;
+}
+
+/* The snapshot of rev, or of HEAD when rev is NULL (empty if unborn). */
+static const struct morph_error *
+rev_files(struct morph_entrylist *out, struct morph_repo *repo,
+    const char *rev, const struct pathspec *ps)
+{
+	const struct morph_error *err;
+	struct morph_oid id;
+
+	if (rev == NULL) {
+		err = morph_ref_resolve(&id, repo, MORPH_HEAD);
+		if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
+			return NULL;	/* no commit yet: nothing */
+	} else
+		err = resolve(&id, repo, rev);
+	if (err != NULL)
+		return err;
+	return morph_cmd_snapshot(out, repo, &id, ps->v, ps->n);
+}
+
+/*
+ * The tracked files as they are in the work tree: the index entries,
+ * less the deleted files, with the ids and modes of the modified ones
+ * hashed from their contents.
+ */
+static const struct morph_error *
+worktree_files(struct morph_entrylist *out, struct morph_repo *repo,
+    struct morph_index *idx, const struct pathspec *ps)
+{
+	const struct morph_status_entry *se;
+	const struct morph_error *err;
+	struct morph_status *st = NULL;
+	struct morph_entrylist staged;
+	const struct morph_entry *e;
+	struct morph_oid id;
+	unsigned int mode;
+	size_t i, j = 0;
+	int c;
+
+	morph_entrylist_init(&staged);
+	if ((err = morph_status_new(&st, repo, idx, ps->v, ps->n, 0)) != NULL ||
+	    (err = morph_index_entries(&staged, idx, ps->v, ps->n)) != NULL)
+		goto done;
+	/* Both lists are sorted by path: walk them together. */
+	for (i = 0; i < staged.n && err == NULL; i++) {
+		e = &staged.v[i];
+		se = NULL;
+		while (j < morph_status_count(st)) {
+			c = strcmp(morph_status_get(st, j)->path, e->path);
+			if (c > 0)
+				break;
+			if (c == 0)
+				se = morph_status_get(st, j);
+			j++;
+			if (c == 0)
+				break;
+		}
+		if (se == NULL || se->unstaged == MORPH_CHANGE_NONE)
+			err = morph_entrylist_add(out, e->path, &e->id,
+			    e->mode);
+		else if (se->unstaged == MORPH_CHANGE_MODIFIED &&
+		    (err = morph_worktree_hash_file(&id, &mode, repo, e->path,
+		    0)) == NULL)
+			err = morph_entrylist_add(out, e->path, &id, mode);
+	}
+	morph_entrylist_sort(out);
+	morph_index_write_opportunistic(idx, repo);
+done:
+	morph_status_free(st);
+	morph_entrylist_release(&staged);
+	return err;
+}
+
+static const struct morph_error *
+cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "cached", no_argument, NULL, 'c' },
+		{ "exit-code", no_argument, NULL, 'E' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "name-only", no_argument, NULL, 'N' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "staged", no_argument, NULL, 'c' },
+		{ "stat", no_argument, NULL, 'S' },
+		{ "unified", required_argument, NULL, 'U' },
+		{ "word-diff", no_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_cmd_diff_opts opts = { MORPH_CMD_DIFF_PATCH, 3, 0, 0 };
+	const struct morph_error *err = NULL;
+	struct morph_entrylist old, new;
+	struct morph_cmd_changes changes;
+	struct morph_index *idx = NULL;
+	struct morph_jsonw w;
+	struct pathspec ps;
+	char **rest, *range = NULL, *dots;
+	const char *revs[2] = { NULL, NULL };
+	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0;
+	int formats = 0, worktree;
+	long context;
+
+	memset(&ps, 0, sizeof(ps));
+	morph_entrylist_init(&old);
+	morph_entrylist_init(&new);
+	morph_cmd_changes_init(&changes, ctx->repo, 0);
+	morph_cmd_split_paths(&argc, argv, &rest, &nrest);
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "U:", longopts,
+	    &err)) != -1) {
+		switch (ch) {
+		case 'c':
+			cached = 1;
+			break;
+		case 'E':
+			exit_code = 1;
+			break;
+		case 'J':
+			json = 1;
+			formats++;
+			break;
+		case 'N':
+			opts.format = MORPH_CMD_DIFF_NAME_ONLY;
+			formats++;
+			break;
+		case 'q':
+			exit_code = 1;
+			opts.format = MORPH_CMD_DIFF_NONE;
+			formats++;
+			break;
+		case 'S':
+			opts.format = MORPH_CMD_DIFF_STAT;
+			formats++;
+			break;
+		case 'U':
+			if ((err = morph_cmd_parse_count(ctx, "-U", optarg,
+			    &context)) != NULL)
+				return err;
+			opts.context = context > 100000 ? 100000 :
+			    (unsigned int)context;
+			break;
+		case 'W':
+			opts.words = 1;
+			break;
+		default:
+			return err;
+		}
+	}
+	if (formats > 1)
+		return morph_cmd_bad_usage(ctx, "--json, --name-only, --quiet "
+		    "and --stat exclude each other");
+	nrevs = argc - optind;
+	if (nrevs > 2)
+		return morph_cmd_bad_usage(ctx, "too many revisions");
+	if (nrevs >= 1)
+		revs[0] = argv[optind];
+	if (nrevs == 2)
+		revs[1] = argv[optind + 1];
+	/* A..B is A B; an empty side is HEAD.  (REV:PATH is no range.) */
+	if (nrevs == 1 && strchr(argv[optind], ':') == NULL &&
+	    (dots = strstr(argv[optind], "..")) != NULL) {
+		if ((range = strdup(argv[optind])) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		dots = range + (dots - argv[optind]);
+		*dots = '\0';
+		revs[0] = range[0] != '\0' ? range : MORPH_HEAD;
+		revs[1] = dots[2] != '\0' ? dots + 2 : MORPH_HEAD;
+		nrevs = 2;
+	}
+	if (cached && nrevs == 2) {
+		err = morph_cmd_bad_usage(ctx, "--cached takes at most one "
+		    "revision");
+		goto done;
+	}
+	if ((err = pathspec_parse(&ps, ctx->repo, rest, nrest)) != NULL)
+		goto done;
+
+	/* The two sides. */
+	worktree = !cached && nrevs < 2;
+	if (nrevs == 2) {
+		if ((err = rev_files(&old, ctx->repo, revs[0], &ps)) != NULL ||
+		    (err = rev_files(&new, ctx->repo, revs[1], &ps)) != NULL)
+			goto done;
+	} else {
+		if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
+			goto done;
+		if (cached || nrevs == 1)
+			err = rev_files(&old, ctx->repo, revs[0], &ps);
+		else
+			err = morph_index_entries(&old, idx, ps.v, ps.n);
+		if (err != NULL)
+			goto done;
+		if (worktree)
+			err = worktree_files(&new, ctx->repo, idx, &ps);
+		else
+			err = morph_index_entries(&new, idx, ps.v, ps.n);
+		if (err != NULL)
+			goto done;
+	}
+	changes.new_in_worktree = worktree;
+	if ((err = morph_cmd_changes_collect(&changes, &old, &new)) != NULL)
+		goto done;
+
+	/*
+	 * The files come first.  Between two commits, the table of changed
+	 * model settings (morph.json) and the output diffs of --outputs
+	 * will follow them here.
+	 */
+	if (json) {
+		morph_jsonw_init(&w, stdout);
+		if ((err = morph_cmd_changes_json(&w, &changes, 1)) != NULL)
+			goto done;
+		morph_jsonw_finish(&w);
+	} else {
+		opts.color = morph_cmd_color();
+		if (opts.format != MORPH_CMD_DIFF_NONE)
+			morph_cmd_pager_begin();
+		if ((err = morph_cmd_changes_print(&changes, &opts)) != NULL)
+			goto done;
+	}
+	if (exit_code && changes.n > 0)
+		ctx->status = 1;
+done:
+	morph_cmd_changes_release(&changes);
+	morph_entrylist_release(&old);
+	morph_entrylist_release(&new);
+	morph_index_free(idx);
+	pathspec_release(&ps);
+	free(range);
+	return err;
+}
+
+const struct morph_cmd morph_cmd_diff = {
+	"diff",
+	"diff [--cached] [--exit-code] [--json] [--name-only] [--quiet] "
+	"[--stat] [--word-diff] [-U lines] [revision [revision]] "
+	"[-- path ...]",
+	"show changes between the work tree, the index and commits",
+	MORPH_CMD_NEEDS_REPO,
+	cmd_diff,
+};
