@@ -313,14 +313,11 @@ const struct morph_error *
 morph_worktree_hash_file(struct morph_oid *out, unsigned int *mode,
     struct morph_repo *repo, const char *path, int store)
 {
-	struct morph_buf abs = MORPH_BUF_INIT, data = MORPH_BUF_INIT;
+	struct morph_buf data = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct stat st;
 
-	morph_buf_printf(&abs, "%s/%s", repo->workdir, path);
-	if ((err = morph_buf_status(&abs)) != NULL)
-		goto done;
-	if (lstat(abs.ptr, &st) == -1) {
+	if (fstatat(repo->wdfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		err = morph_error_errno("cannot stat '%s'", path);
 		goto done;
 	}
@@ -335,7 +332,8 @@ morph_worktree_hash_file(struct morph_oid *out, unsigned int *mode,
 		goto done;
 	}
 	*mode = (st.st_mode & 0111) ? MORPH_MODE_EXEC : MORPH_MODE_FILE;
-	if ((err = morph_file_read(&data, abs.ptr, MORPH_FILE_MAX)) != NULL) {
+	if ((err = morph_file_read_at(&data, repo->wdfd, path,
+	    MORPH_FILE_MAX)) != NULL) {
 		err = morph_error_wrap(err, "cannot add '%s'", path);
 		goto done;
 	}
@@ -345,7 +343,6 @@ morph_worktree_hash_file(struct morph_oid *out, unsigned int *mode,
 	else
 		morph_hash_object(out, "blob", data.ptr, data.len);
 done:
-	morph_buf_release(&abs);
 	morph_buf_release(&data);
 	return err;
 }

@@ -97,13 +97,20 @@ morph_path_join(struct morph_buf *dst, const char *a, const char *b)
 const struct morph_error *
 morph_file_read(struct morph_buf *out, const char *path, size_t max)
 {
+	return morph_file_read_at(out, AT_FDCWD, path, max);
+}
+
+const struct morph_error *
+morph_file_read_at(struct morph_buf *out, int dirfd, const char *path,
+    size_t max)
+{
 	const struct morph_error *err = NULL;
 	struct stat st;
 	ssize_t n;
 	int fd;
 
 	morph_buf_clear(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1)
 		return morph_error_errno("cannot open '%s'", path);
 	if (fstat(fd, &st) == -1) {

@@ -37,6 +37,10 @@ void	morph_path_join(struct morph_buf *dst, const char *a, const char *b);
 const struct morph_error *morph_file_read(struct morph_buf *out,
     const char *path, size_t max);
 
+/* morph_file_read of path relative to the directory dirfd. */
+const struct morph_error *morph_file_read_at(struct morph_buf *out,
+    int dirfd, const char *path, size_t max);
+
 /*
  * Writes data to path through a temporary file in the same directory and
  * rename(2), so readers never see half a file.  mode is 0644 or 0755.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,15 @@ alloc_repo(struct morph_repo **out, const char *workdir, const char *cwd)
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	/*
+	 * Paths in the work tree are looked up relative to one descriptor:
+	 * no path building for each of thousands of lstat calls.
+	 */
+	r->wdfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->wdfd == -1) {
+		free(r);
+		return morph_error_errno("cannot open '%s'", workdir);
+	}
 	r->workdir = strdup(workdir);
 	if (r->workdir != NULL && n > 1 && r->workdir[n - 1] == '/')
 		r->workdir[--n] = '\0';
@@ -202,6 +212,8 @@ morph_repo_close(struct morph_repo *r)
 	if (r == NULL)
 		return;
 	morph_store_close(&r->store);
+	if (r->wdfd != -1)
+		close(r->wdfd);
 	for (i = 0; i < sizeof(r->config) / sizeof(r->config[0]); i++)
 		cJSON_Delete(r->config[i]);
 	free(r->workdir);

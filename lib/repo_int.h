@@ -17,6 +17,7 @@ struct morph_repo {
 	char			*workdir;	/* absolute, no trailing '/' */
 	char			*morphdir;	/* workdir/.morph */
 	char			*prefix;	/* cwd inside the work tree */
+	int			 wdfd;		/* the work tree, for *at(2) */
 	struct morph_store	 store;
 	cJSON			*config[3];	/* by scope; NULL: not loaded */
 };

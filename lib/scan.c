@@ -40,26 +40,19 @@ const struct morph_error *
 morph_scan_stat(struct morph_statinfo *si, int *exists,
     struct morph_repo *repo, const char *path)
 {
-	struct morph_buf abs = MORPH_BUF_INIT;
-	const struct morph_error *err = NULL;
 	struct stat st;
 
 	*exists = 0;
-	morph_buf_printf(&abs, "%s/%s", repo->workdir, path);
-	if ((err = morph_buf_status(&abs)) != NULL)
-		goto done;
-	if (lstat(abs.ptr, &st) == -1) {
+	if (fstatat(repo->wdfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			err = morph_error_errno("cannot stat '%s'", path);
-		goto done;
+			return morph_error_errno("cannot stat '%s'", path);
+		return NULL;
 	}
 	if (S_ISREG(st.st_mode)) {
 		morph_statinfo_from(si, &st);
 		*exists = 1;
 	}
-done:
-	morph_buf_release(&abs);
-	return err;
+	return NULL;
 }
 
 static const struct morph_error *
@@ -82,15 +75,53 @@ push(struct morph_scanlist *l, const char *path, const struct stat *st)
 	return NULL;
 }
 
+/* One entry of a directory being read. */
+struct dent {
+	char		*name;
+	size_t		 len;
+	int		 is_dir;
+	struct stat	 st;		/* for files */
+};
+
+/*
+ * Siblings in the order their full paths sort: a directory as if its name
+ * ended in '/', so that "a-b" comes before everything in "a/" (git's tree
+ * order).  Walking in this order lists every path already sorted.
+ */
+static int
+cmp_dent(const void *a, const void *b)
+{
+	const struct dent *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+	unsigned char cx, cy;
+
+	if (c != 0)
+		return c;
+	cx = x->len > n ? (unsigned char)x->name[n] : x->is_dir ? '/' : 0;
+	cy = y->len > n ? (unsigned char)y->name[n] : y->is_dir ? '/' : 0;
+	return (int)cx - (int)cy;
+}
+
+static void
+free_dents(struct dent *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
 static const struct morph_error *
 walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
     const struct morph_ignore *ig, int flags, int depth)
 {
 	const struct morph_error *err = NULL;
+	struct dent *v = NULL, *nv;
 	struct dirent *de;
-	struct stat st;
 	DIR *d;
-	size_t keep = path->len, nlen;
+	size_t keep = path->len, nlen, n = 0, cap = 0, i;
 	int fd;
 
 	if (depth > 256)
@@ -105,42 +136,69 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 		nlen = strlen(de->d_name);
 		if (!morph_path_name_ok(de->d_name, nlen))
 			continue;	/* ., .., .morph, .git, bad names */
-		morph_buf_truncate(path, keep);
-		if (keep > 0)
-			morph_buf_putc(path, '/');
-		morph_buf_put(path, de->d_name, nlen);
-		if ((err = morph_buf_status(path)) != NULL)
-			break;
-		if (fstatat(dirfd(d), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1) {
-			if (errno == ENOENT)
-				continue;	/* removed meanwhile */
-			err = morph_error_errno("cannot stat '%s'", path->ptr);
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (!(flags & MORPH_SCAN_IGNORED) &&
-			    morph_ignore_match(ig, path->ptr, 1))
-				continue;
-			fd = openat(dirfd(d), de->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd == -1) {
-				err = morph_error_errno("cannot open directory "
-				    "'%s'", path->ptr);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				err = morph_error(MORPH_ERR_NOMEM);
 				break;
 			}
-			err = walk(out, fd, path, ig, flags, depth + 1);
-		} else if (S_ISREG(st.st_mode)) {
-			if (!(flags & MORPH_SCAN_IGNORED) &&
-			    morph_ignore_match(ig, path->ptr, 0))
-				continue;
-			err = push(out, path->ptr, &st);
+			v = nv;
 		}
+		v[n].len = nlen;
+		v[n].is_dir = de->d_type == DT_DIR;
+		if (de->d_type != DT_DIR && de->d_type != DT_REG &&
+		    de->d_type != DT_UNKNOWN)
+			continue;	/* links, sockets, devices */
+		if (!v[n].is_dir) {
+			if (fstatat(dirfd(d), de->d_name, &v[n].st,
+			    AT_SYMLINK_NOFOLLOW) == -1) {
+				if (errno == ENOENT)
+					continue;	/* removed meanwhile */
+				err = morph_error_errno("cannot stat '%s%s%s'",
+				    keep ? path->ptr : "", keep ? "/" : "",
+				    de->d_name);
+				break;
+			}
+			v[n].is_dir = S_ISDIR(v[n].st.st_mode);
+			if (!v[n].is_dir && !S_ISREG(v[n].st.st_mode))
+				continue;
+		}
+		if ((v[n].name = strdup(de->d_name)) == NULL) {
+			err = morph_error(MORPH_ERR_NOMEM);
+			break;
+		}
+		n++;
 	}
 	if (err == NULL && errno != 0)
 		err = morph_error_errno("cannot read directory '%s'",
 		    keep ? path->ptr : ".");
+	if (err == NULL && n > 1)
+		qsort(v, n, sizeof(*v), cmp_dent);
+	for (i = 0; i < n && err == NULL; i++) {
+		morph_buf_truncate(path, keep);
+		if (keep > 0)
+			morph_buf_putc(path, '/');
+		morph_buf_put(path, v[i].name, v[i].len);
+		if ((err = morph_buf_status(path)) != NULL)
+			break;
+		if (!(flags & MORPH_SCAN_IGNORED) &&
+		    morph_ignore_match(ig, path->ptr, v[i].is_dir))
+			continue;
+		if (!v[i].is_dir) {
+			err = push(out, path->ptr, &v[i].st);
+			continue;
+		}
+		fd = openat(dirfd(d), v[i].name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1) {
+			err = morph_error_errno("cannot open directory '%s'",
+			    path->ptr);
+			break;
+		}
+		err = walk(out, fd, path, ig, flags, depth + 1);
+	}
 	morph_buf_truncate(path, keep);
+	free_dents(v, n);
 	closedir(d);
 	return err;
 }
@@ -186,9 +244,8 @@ morph_scan(struct morph_scanlist *out, struct morph_repo *repo,
 		    path[0] ? path : ".");
 		goto done;
 	}
+	/* walk lists paths in sorted order: no sort needed. */
 	err = walk(out, fd, &rel, ig, flags, 0);
-	if (err == NULL && out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
 done:
 	morph_buf_release(&abs);
 	morph_buf_release(&rel);

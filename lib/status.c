@@ -185,9 +185,8 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 	struct morph_status_entry *e = NULL;
 	struct morph_scanlist files, ign;
 	struct morph_ignore *ig = NULL;
-	const struct morph_scanfile *f;
 	enum morph_wt_state ws;
-	size_t i;
+	size_t i, j;
 
 	*out = NULL;
 	memset(&files, 0, sizeof(files));
@@ -207,27 +206,40 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 		    0)) != NULL)
 			goto done;
 	}
-	for (i = 0; i < morph_index_count(idx) && err == NULL; i++) {
-		const char *path = morph_index_get(idx, i)->path;
+	/*
+	 * Index entries and scanned files are both sorted: one merge pass
+	 * pairs each tracked file with its stat fields and finds the
+	 * untracked ones.
+	 */
+	for (i = 0, j = 0; err == NULL && (i < morph_index_count(idx) ||
+	    j < files.n);) {
+		const char *path = i < morph_index_count(idx) ?
+		    morph_index_get(idx, i)->path : NULL;
+		int c = path == NULL ? 1 : j == files.n ? -1 :
+		    strcmp(path, files.v[j].path);
 
-		if (!morph_pathspec_match(path, paths, npaths))
+		if (c > 0) {		/* in the work tree only */
+			if ((err = entry(&e, st, files.v[j].path)) == NULL)
+				e->untracked = 1;
+			j++;
 			continue;
-		if ((flags & MORPH_STATUS_UNTRACKED) &&
-		    (f = morph_scanlist_find(&files, path)) != NULL)
-			err = morph_index_check_stat(&ws, idx, repo, i, &f->st);
-		else
+		}
+		if (!morph_pathspec_match(path, paths, npaths)) {
+			i++;
+			j += c == 0;
+			continue;
+		}
+		if (c == 0)
+			err = morph_index_check_stat(&ws, idx, repo, i,
+			    &files.v[j++].st);
+		else	/* not walked: gone, ignored but tracked, or no walk */
 			err = morph_index_check(&ws, idx, repo, i);
+		i++;
 		if (err != NULL || ws == MORPH_WT_CLEAN)
 			continue;
 		if ((err = entry(&e, st, path)) == NULL)
 			e->unstaged = ws == MORPH_WT_DELETED ?
 			    MORPH_CHANGE_DELETED : MORPH_CHANGE_MODIFIED;
-	}
-	for (i = 0; i < files.n && err == NULL; i++) {
-		if (morph_index_find(idx, files.v[i].path) != NULL)
-			continue;
-		if ((err = entry(&e, st, files.v[i].path)) == NULL)
-			e->untracked = 1;
 	}
 	if (err == NULL && (flags & MORPH_STATUS_IGNORED) &&
 	    (flags & MORPH_STATUS_UNTRACKED)) {

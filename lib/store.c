@@ -198,9 +198,11 @@ morph_store_close(struct morph_store *s)
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	s->ncache = 0;
-	if (s->zs_ready)
-		deflateEnd(&s->zs);
-	s->zs_ready = 0;
+	for (i = 0; i < 3; i++) {
+		if (s->zs_ready[i])
+			deflateEnd(&s->zs[i]);
+		s->zs_ready[i] = 0;
+	}
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	s->db = NULL;
@@ -336,15 +338,28 @@ static const struct morph_error *
 deflate_once(struct morph_store *s, const void *data, size_t len,
     unsigned char **out, uLongf *outlen)
 {
-	z_stream *z = &s->zs;
+	/* Window and hash sizes by object size: same output, less to clear. */
+	static const struct {
+		size_t	upto;
+		int	wbits;
+		int	memlevel;
+	} classes[3] = {
+		{ 4096, 12, 4 }, { 16384, 14, 6 }, { (size_t)-1, 15, 8 },
+	};
+	z_stream *z;
 	uLong bound;
+	int c = 0;
 
 	*out = NULL;
-	if (!s->zs_ready) {
+	while (len > classes[c].upto)
+		c++;
+	z = &s->zs[c];
+	if (!s->zs_ready[c]) {
 		memset(z, 0, sizeof(*z));
-		if (deflateInit(z, 1) != Z_OK)
+		if (deflateInit2(z, 1, Z_DEFLATED, classes[c].wbits,
+		    classes[c].memlevel, Z_DEFAULT_STRATEGY) != Z_OK)
 			return NULL;	/* store uncompressed */
-		s->zs_ready = 1;
+		s->zs_ready[c] = 1;
 	} else if (deflateReset(z) != Z_OK)
 		return NULL;
 	bound = deflateBound(z, (uLong)len);

@@ -40,8 +40,13 @@ struct morph_store {
 		sqlite3_stmt	*stmt;
 	} cache[MORPH_STORE_MAXSTMT];
 	int		 ncache;
-	z_stream	 zs;		/* reused for every object */
-	int		 zs_ready;
+	/*
+	 * Deflate streams reused for every object, one per size class:
+	 * resetting a stream clears its hash table, and a table sized for a
+	 * 32 KB window costs more to clear than a 2 KB object to compress.
+	 */
+	z_stream	 zs[3];
+	int		 zs_ready[3];
 };
 
 /*
