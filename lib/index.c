@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -497,24 +498,123 @@ done:
 	return err;
 }
 
+/* Entries a thread stats, at least: fewer are not worth a thread. */
+#define PRELOAD_MIN	1000
+#define PRELOAD_THREADS	8
+
+struct preload {
+	const struct morph_index	*idx;
+	int				 wdfd;
+	size_t				 from, to;
+	struct morph_statinfo		*st;
+	unsigned char			*exists;
+	int				 errnum;	/* first failure */
+	size_t				 errat;
+};
+
+static void *
+preload_run(void *arg)
+{
+	struct preload *p = arg;
+	struct stat sb;
+	size_t i;
+
+	for (i = p->from; i < p->to; i++) {
+		p->exists[i] = 0;
+		if (fstatat(p->wdfd, p->idx->v[i].e.path, &sb,
+		    AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno != ENOENT && errno != ENOTDIR &&
+			    p->errnum == 0) {
+				p->errnum = errno;
+				p->errat = i;
+			}
+			continue;
+		}
+		if (S_ISREG(sb.st_mode)) {
+			morph_statinfo_from(&p->st[i], &sb);
+			p->exists[i] = 1;
+		}
+	}
+	return NULL;
+}
+
+const struct morph_error *
+morph_index_preload(struct morph_index *idx, struct morph_repo *repo,
+    struct morph_statinfo **stp, unsigned char **existsp)
+{
+	struct preload jobs[PRELOAD_THREADS];
+	pthread_t tids[PRELOAD_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads, k, per;
+	int started[PRELOAD_THREADS];
+
+	*stp = NULL;
+	*existsp = NULL;
+	if ((*stp = calloc(idx->n ? idx->n : 1, sizeof(**stp))) == NULL ||
+	    (*existsp = calloc(idx->n ? idx->n : 1, 1)) == NULL) {
+		free(*stp);
+		*stp = NULL;
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	nthreads = idx->n / PRELOAD_MIN;
+	if (nthreads > (size_t)(ncpu > 0 ? ncpu : 1))
+		nthreads = (size_t)(ncpu > 0 ? ncpu : 1);
+	if (nthreads > PRELOAD_THREADS)
+		nthreads = PRELOAD_THREADS;
+	if (nthreads == 0)
+		nthreads = 1;
+	per = (idx->n + nthreads - 1) / nthreads;
+	for (k = 0; k < nthreads; k++) {
+		jobs[k].idx = idx;
+		jobs[k].wdfd = repo->wdfd;
+		jobs[k].from = k * per < idx->n ? k * per : idx->n;
+		jobs[k].to = (k + 1) * per < idx->n ? (k + 1) * per : idx->n;
+		jobs[k].st = *stp;
+		jobs[k].exists = *existsp;
+		jobs[k].errnum = 0;
+		/* The first slice runs here; a thread that cannot start too. */
+		started[k] = k > 0 && pthread_create(&tids[k], NULL,
+		    preload_run, &jobs[k]) == 0;
+		if (k > 0 && !started[k])
+			preload_run(&jobs[k]);
+	}
+	preload_run(&jobs[0]);
+	for (k = 1; k < nthreads; k++)
+		if (started[k])
+			pthread_join(tids[k], NULL);
+	for (k = 0; k < nthreads; k++) {
+		if (jobs[k].errnum != 0) {
+			errno = jobs[k].errnum;
+			free(*stp);
+			free(*existsp);
+			*stp = NULL;
+			*existsp = NULL;
+			return morph_error_errno("cannot stat '%s'",
+			    idx->v[jobs[k].errat].e.path);
+		}
+	}
+	return NULL;
+}
+
 const struct morph_error *
 morph_index_add_tracked(struct morph_index *idx, struct morph_repo *repo)
 {
-	const struct morph_error *err = NULL;
-	struct morph_statinfo si;
+	const struct morph_error *err;
+	struct morph_statinfo *st;
+	unsigned char *exists;
 	size_t i;
-	int exists;
 
+	if ((err = morph_index_preload(idx, repo, &st, &exists)) != NULL)
+		return err;
 	for (i = 0; i < idx->n && err == NULL; i++) {
-		err = morph_scan_stat(&si, &exists, repo, idx->v[i].e.path);
-		if (err != NULL)
-			break;
-		if (!exists) {
+		if (!exists[i]) {
 			idx->v[i].gone = 1;
 			touch(idx);
 		} else
-			err = restage(idx, &idx->v[i], repo, &si);
+			err = restage(idx, &idx->v[i], repo, &st[i]);
 	}
+	free(st);
+	free(exists);
 	if (err == NULL)
 		err = compact(idx, 0);
 	return err;

@@ -13,4 +13,14 @@ const struct morph_error *morph_index_check_stat(enum morph_wt_state *,
     struct morph_index *, struct morph_repo *, size_t i,
     const struct morph_statinfo *);
 
+/*
+ * lstat of every entry's file, into st[i] (exists[i] 0 when there is no
+ * regular file), from several threads on a large index: on a tree of
+ * thousands of files the kernel's lstat is most of the work, and it runs
+ * in parallel.  The caller frees both arrays.  Errors: the first lstat
+ * that failed other than with ENOENT or ENOTDIR.
+ */
+const struct morph_error *morph_index_preload(struct morph_index *,
+    struct morph_repo *, struct morph_statinfo **st, unsigned char **exists);
+
 #endif

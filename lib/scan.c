@@ -58,6 +58,7 @@ morph_scan_stat(struct morph_statinfo *si, int *exists,
 static const struct morph_error *
 push(struct morph_scanlist *l, const char *path, const struct stat *st)
 {
+	/* With MORPH_SCAN_NOSTAT a file's st is all zero: size -1 says so. */
 	struct morph_scanfile *nv;
 	size_t cap;
 
@@ -71,6 +72,8 @@ push(struct morph_scanlist *l, const char *path, const struct stat *st)
 	if ((l->v[l->n].path = strdup(path)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	morph_statinfo_from(&l->v[l->n].st, st);
+	if (st->st_mode == 0)
+		l->v[l->n].st.size = -1;
 	l->n++;
 	return NULL;
 }
@@ -149,7 +152,9 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 		if (de->d_type != DT_DIR && de->d_type != DT_REG &&
 		    de->d_type != DT_UNKNOWN)
 			continue;	/* links, sockets, devices */
-		if (!v[n].is_dir) {
+		memset(&v[n].st, 0, sizeof(v[n].st));
+		if (!v[n].is_dir && !((flags & MORPH_SCAN_NOSTAT) &&
+		    de->d_type == DT_REG)) {
 			if (fstatat(dirfd(d), de->d_name, &v[n].st,
 			    AT_SYMLINK_NOFOLLOW) == -1) {
 				if (errno == ENOENT)

@@ -48,6 +48,8 @@ const struct morph_error *morph_scan_stat(struct morph_statinfo *,
     int *exists, struct morph_repo *, const char *path);
 
 #define MORPH_SCAN_IGNORED	0x01	/* include ignored files */
+#define MORPH_SCAN_NOSTAT	0x02	/* names only: st is not filled in
+					   when readdir says it is a file */
 
 /*
  * Lists the regular files at or under path ("" is the whole tree) into out,

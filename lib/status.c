@@ -186,6 +186,8 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 	struct morph_scanlist files, ign;
 	struct morph_ignore *ig = NULL;
 	enum morph_wt_state ws;
+	struct morph_statinfo *pst = NULL;
+	unsigned char *pexists = NULL;
 	size_t i, j;
 
 	*out = NULL;
@@ -203,9 +205,11 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 	if (flags & MORPH_STATUS_UNTRACKED) {
 		if ((err = morph_ignore_load(&ig, repo->workdir)) != NULL ||
 		    (err = morph_scan_paths(&files, repo, ig, paths, npaths,
-		    0)) != NULL)
+		    MORPH_SCAN_NOSTAT)) != NULL)
 			goto done;
 	}
+	if ((err = morph_index_preload(idx, repo, &pst, &pexists)) != NULL)
+		goto done;
 	/*
 	 * Index entries and scanned files are both sorted: one merge pass
 	 * pairs each tracked file with its stat fields and finds the
@@ -229,11 +233,9 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 			j += c == 0;
 			continue;
 		}
-		if (c == 0)
-			err = morph_index_check_stat(&ws, idx, repo, i,
-			    &files.v[j++].st);
-		else	/* not walked: gone, ignored but tracked, or no walk */
-			err = morph_index_check(&ws, idx, repo, i);
+		j += c == 0;
+		err = morph_index_check_stat(&ws, idx, repo, i,
+		    pexists[i] ? &pst[i] : NULL);
 		i++;
 		if (err != NULL || ws == MORPH_WT_CLEAN)
 			continue;
@@ -259,6 +261,8 @@ done:
 	morph_ignore_free(ig);
 	morph_scanlist_release(&files);
 	morph_scanlist_release(&ign);
+	free(pst);
+	free(pexists);
 	if (err != NULL) {
 		morph_status_free(st);
 		return err;

@@ -177,8 +177,25 @@ morph_store_open(struct morph_store *s, const char *path, int create,
 	}
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, busy_ms);
+	/*
+	 * Keep the -wal and -shm files when the last connection closes:
+	 * creating, mapping and unlinking them cost a short command more
+	 * than its queries.  The WAL is still checkpointed and truncated.
+	 */
+	{
+		int one = 1;
+
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &one);
+	}
+	/*
+	 * journal_size_limit 0 truncates the kept WAL after the checkpoint
+	 * a closing command runs, so the next command has nothing to
+	 * recover.
+	 */
 	err = morph_store_exec(s, create ? "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL;" : "PRAGMA synchronous = NORMAL;");
+	    "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 0;" :
+	    "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 0;");
 	if (err == NULL)
 		err = migrate(s, create);
 	if (err != NULL) {
