@@ -656,18 +656,17 @@ morph_index_remove(struct morph_index *idx, const char *path, int recursive,
 	return compact(idx, 0);
 }
 
-const struct morph_error *
-morph_index_set(struct morph_index *idx, struct morph_repo *repo,
-    const char *path, const struct morph_oid *id, unsigned int mode)
+/* Sets path to id and mode with the stat fields si (NULL: unknown). */
+static const struct morph_error *
+set_entry(struct morph_index *idx, const char *path,
+    const struct morph_oid *id, unsigned int mode,
+    const struct morph_statinfo *si)
 {
 	const struct morph_error *err;
-	struct morph_statinfo si;
 	struct ientry *ie;
 	size_t i;
-	int found, exists;
+	int found;
 
-	if ((err = morph_scan_stat(&si, &exists, repo, path)) != NULL)
-		return err;
 	i = lookup(idx, path, &found);
 	if (!found) {
 		if ((err = grow(idx, 1)) != NULL)
@@ -690,13 +689,33 @@ morph_index_set(struct morph_index *idx, struct morph_repo *repo,
 	ie->gone = 0;
 	ie->e.id = *id;
 	ie->e.mode = mode;
-	if (exists)
-		ie->st = si;
+	if (si != NULL)
+		ie->st = *si;
 	else
 		ie->st.size = -1;
 	ie->dirty = 1;
 	idx->modified = 1;
 	return NULL;
+}
+
+const struct morph_error *
+morph_index_set(struct morph_index *idx, struct morph_repo *repo,
+    const char *path, const struct morph_oid *id, unsigned int mode)
+{
+	const struct morph_error *err;
+	struct morph_statinfo si;
+	int exists;
+
+	if ((err = morph_scan_stat(&si, &exists, repo, path)) != NULL)
+		return err;
+	return set_entry(idx, path, id, mode, exists ? &si : NULL);
+}
+
+const struct morph_error *
+morph_index_set_unknown(struct morph_index *idx, const char *path,
+    const struct morph_oid *id, unsigned int mode)
+{
+	return set_entry(idx, path, id, mode, NULL);
 }
 
 const struct morph_error *

@@ -23,4 +23,12 @@ const struct morph_error *morph_index_check_stat(enum morph_wt_state *,
 const struct morph_error *morph_index_preload(struct morph_index *,
     struct morph_repo *, struct morph_statinfo **st, unsigned char **exists);
 
+/*
+ * morph_index_set without looking at the work tree: the entry's stat
+ * fields are unknown, so the next check hashes the file.  For staging
+ * content the work-tree file does not hold (morph restore --staged).
+ */
+const struct morph_error *morph_index_set_unknown(struct morph_index *,
+    const char *path, const struct morph_oid *id, unsigned int mode);
+
 #endif

@@ -21,6 +21,7 @@
 #include "morph/fsck.h"
 #include "morph/jsonw.h"
 #include "morph/textdiff.h"
+#include "morph/worktree.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);
