@@ -12,17 +12,21 @@
 /* Alphabetical; morph help lists them in this order. */
 static const struct morph_cmd *const commands[] = {
 	&morph_cmd_add,
+	&morph_cmd_branch,
 	&morph_cmd_cat_object,
+	&morph_cmd_checkout,
 	&morph_cmd_commit,
 	&morph_cmd_config,
 	&morph_cmd_diff,
 	&morph_cmd_fsck,
 	&morph_cmd_init,
 	&morph_cmd_log,
+	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
 	&morph_cmd_show,
 	&morph_cmd_status,
+	&morph_cmd_tag,
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,147 @@
+/*
+ * morph checkout: switch to a branch or a commit, updating the work tree
+ * and the index; with -b, create the branch first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* "HEAD is now at 0123456789ab summary" */
+static const struct morph_error *
+print_head_at(struct morph_repo *repo, const struct morph_oid *id)
+{
+	const struct morph_error *err;
+	struct morph_commit *c;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return err;
+	printf("HEAD is now at %s %s\n", morph_cmd_short(id),
+	    morph_cmd_summary(morph_commit_message(c)));
+	morph_commit_free(c);
+	return NULL;
+}
+
+static const struct morph_error *
+cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
+	struct morph_buf cur = MORPH_BUF_INIT, ref = MORPH_BUF_INIT;
+	struct morph_buf val = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	const struct morph_oid *target = NULL;
+	struct morph_oid id;
+	const char *newbranch = NULL, *rev;
+	int ch, attached, symbolic;
+
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:f", longopts,
+	    &err)) != -1) {
+		switch (ch) {
+		case 'b':
+			newbranch = optarg;
+			break;
+		case 'f':
+			opts.force = 1;
+			break;
+		default:
+			return err;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (newbranch == NULL && argc != 1)
+		return morph_cmd_bad_usage(ctx, argc == 0 ? "no revision given"
+		    : "unexpected argument '%s'", argv[argc > 1]);
+	if (newbranch != NULL && argc > 1)
+		return morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
+		    argv[1]);
+	attached = morph_head_branch(&cur, ctx->repo) == NULL;
+
+	if (newbranch != NULL) {
+		if (!morph_ref_shortname_valid(newbranch)) {
+			err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' is not "
+			    "a valid branch name", newbranch);
+			goto done;
+		}
+		morph_buf_printf(&ref, "%s%s", MORPH_REFS_HEADS, newbranch);
+		if ((err = morph_buf_status(&ref)) != NULL)
+			goto done;
+		if (morph_ref_read(&val, &symbolic, ctx->repo,
+		    ref.ptr) == NULL) {
+			err = morph_error_fmt(MORPH_ERR_EXISTS, "a branch "
+			    "named '%s' already exists", newbranch);
+			goto done;
+		}
+		rev = argc == 1 ? argv[0] : MORPH_HEAD;
+		err = morph_revparse_type(&id, ctx->repo, rev,
+		    MORPH_OBJ_COMMIT);
+		if (err == NULL)
+			target = &id;
+		else if (argc == 1 || err->code != MORPH_ERR_NOT_FOUND ||
+		    morph_ref_resolve(&id, ctx->repo, MORPH_HEAD) == NULL)
+			goto done;
+		/* An unborn HEAD and no start: the new branch is unborn. */
+		opts.branch = ref.ptr;
+		opts.create = 1;
+		if ((err = morph_worktree_checkout(ctx->repo, target,
+		    &opts)) != NULL)
+			goto done;
+		printf("Switched to a new branch '%s'\n", newbranch);
+		goto done;
+	}
+
+	rev = argv[0];
+	if (strcmp(rev, MORPH_HEAD) == 0 && attached) {
+		/* Stay on the current branch (checkout -f HEAD discards). */
+		if ((err = morph_buf_status(&cur)) != NULL)
+			goto done;
+		morph_buf_puts(&ref, cur.ptr);
+	} else if (strcmp(rev, MORPH_HEAD) != 0 &&
+	    morph_ref_shortname_valid(rev))
+		morph_buf_printf(&ref, "%s%s", MORPH_REFS_HEADS, rev);
+	if ((err = morph_buf_status(&ref)) != NULL)
+		goto done;
+	if (ref.len > 0 && morph_ref_resolve(&id, ctx->repo, ref.ptr) == NULL) {
+		opts.branch = ref.ptr;
+		if ((err = morph_worktree_checkout(ctx->repo, &id,
+		    &opts)) != NULL)
+			goto done;
+		if (attached && strcmp(cur.ptr, ref.ptr) == 0)
+			printf("Already on '%s'\n", rev);
+		else
+			printf("Switched to branch '%s'\n",
+			    ref.ptr + strlen(MORPH_REFS_HEADS));
+		goto done;
+	}
+
+	if ((err = morph_revparse_type(&id, ctx->repo, rev,
+	    MORPH_OBJ_COMMIT)) != NULL)
+		goto done;
+	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL)
+		goto done;
+	if (attached)
+		printf("Note: switching to '%s'.\n\n"
+		    "You are in 'detached HEAD' state: new commits belong to no "
+		    "branch, and are\nleft behind when you switch away unless "
+		    "you give them one with\n\n"
+		    "\tmorph checkout -b <new-branch-name>\n\n", rev);
+	err = print_head_at(ctx->repo, &id);
+done:
+	morph_buf_release(&cur);
+	morph_buf_release(&ref);
+	morph_buf_release(&val);
+	return err;
+}
+
+const struct morph_cmd morph_cmd_checkout = {
+	"checkout",
+	"checkout [-f] revision\n"
+	"       morph checkout [-f] -b name [start]",
+	"switch to a branch or commit",
+	MORPH_CMD_NEEDS_REPO,
+	cmd_checkout,
+};
