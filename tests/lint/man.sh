@@ -27,7 +27,10 @@ for cmd in $("$MORPH" help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {
 		fail=1
 		continue
 	fi
-	usage=$("$MORPH" help "$cmd" | sed 's/^usage: //')
+	# A usage of several forms (one "morph ..." line each) is compared
+	# flattened to one line, as the SYNOPSIS is.
+	usage=$("$MORPH" help "$cmd" | sed 's/^usage: //' |
+	    tr -s ' \n' '  ' | sed 's/^ *//; s/ *$//')
 	syn=$(synopsis "$page")
 	if [ "$usage" != "$syn" ]; then
 		echo "not ok: morph-$cmd.1 SYNOPSIS differs from the usage line"
