@@ -20,6 +20,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -448,9 +449,127 @@ write_entry(struct wt *w, const char *rel, const struct morph_entry *e)
 	return err;
 }
 
-/* Phase 2: removals first (a file may leave for a directory), writes. */
+/*
+ * Whether name is "NAME.morph-XXXXXX", the temporary file morph_file_write
+ * (path.c) renames into place; *plen is the length of NAME.
+ */
+static int
+is_tempname(const char *name, size_t *plen)
+{
+	size_t n = strlen(name), i;
+
+	if (n < 14 || memcmp(name + n - 13, ".morph-", 7) != 0)
+		return 0;
+	for (i = n - 6; i < n; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return 0;
+	*plen = n - 13;
+	return 1;
+}
+
+/*
+ * Removes from the directory dir ("" is the root) the temporary files a
+ * killed morph left beside the files that tracked() names.
+ */
 static const struct morph_error *
-apply_files(struct wt *w, const struct plan *p)
+remove_temps(struct wt *w, const char *dir, removable_fn tracked, void *arg)
+{
+	struct morph_buf rel = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t qlen, plen;
+	DIR *d;
+	int fd;
+
+	/* Never through a link: every parent, then dir itself. */
+	morph_buf_printf(&rel, "%s%sx", dir, dir[0] ? "/" : "");
+	if ((err = morph_buf_status(&rel)) != NULL ||
+	    (err = parent_blocker(&qlen, w, rel.ptr)) != NULL || qlen > 0)
+		goto done;
+	fd = open(dir[0] ? abspath(w, dir) : morph_repo_workdir(w->repo),
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		goto done;	/* not there (yet): nothing left in it */
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		goto done;
+	}
+	while (err == NULL && (de = readdir(d)) != NULL) {
+		if (!is_tempname(de->d_name, &plen))
+			continue;
+		morph_buf_clear(&rel);
+		morph_buf_printf(&rel, "%s%s%.*s", dir, dir[0] ? "/" : "",
+		    (int)plen, de->d_name);
+		if ((err = morph_buf_status(&rel)) != NULL)
+			break;
+		if (!tracked(rel.ptr, arg) || fstatat(dirfd(d), de->d_name,
+		    &st, AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == -1 && errno != ENOENT)
+			err = morph_error_errno("cannot remove '%s.morph-%s'",
+			    rel.ptr, de->d_name + strlen(de->d_name) - 6);
+	}
+	closedir(d);
+done:
+	morph_buf_release(&rel);
+	return err;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Removes the temporary files left in the directories of the files the
+ * plan writes, and of the files in more (may be NULL).
+ */
+static const struct morph_error *
+sweep_temps(struct wt *w, const struct plan *p,
+    const struct morph_entrylist *more, removable_fn tracked, void *arg)
+{
+	const struct morph_error *err = NULL;
+	const char *path, *slash;
+	char **dirs;
+	size_t i, n = 0, max = p->n + (more ? more->n : 0);
+
+	if (max == 0)
+		return NULL;
+	if ((dirs = calloc(max, sizeof(*dirs))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < max && err == NULL; i++) {
+		if (i < p->n && p->v[i].act != ACT_WRITE)
+			continue;
+		path = i < p->n ? p->v[i].path : more->v[i - p->n].path;
+		slash = strrchr(path, '/');
+		if (n > 0 && strlen(dirs[n - 1]) == (size_t)(slash ?
+		    slash - path : 0) && strncmp(dirs[n - 1], path,
+		    (size_t)(slash ? slash - path : 0)) == 0)
+			continue;	/* the same as the last one */
+		dirs[n] = strndup(path, slash ? (size_t)(slash - path) : 0);
+		if (dirs[n++] == NULL)
+			err = morph_error(MORPH_ERR_NOMEM);
+	}
+	if (err == NULL && n > 1)
+		qsort(dirs, n, sizeof(*dirs), cmp_str);
+	for (i = 0; i < n && err == NULL; i++)
+		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
+			err = remove_temps(w, dirs[i], tracked, arg);
+	for (i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
+	return err;
+}
+
+/*
+ * Phase 2: removals first (a file may leave for a directory), then the
+ * temporary files of an earlier, killed run, then the writes.
+ */
+static const struct morph_error *
+apply_files(struct wt *w, const struct plan *p,
+    const struct morph_entrylist *more, removable_fn tracked, void *arg)
 {
 	const struct morph_error *err = NULL;
 	size_t i;
@@ -462,6 +581,8 @@ apply_files(struct wt *w, const struct plan *p)
 			err = morph_repo_remove_file(w->repo, p->v[i].path);
 	}
 	morph_buf_clear(&w->okdir);	/* directories went away */
+	if (err == NULL)
+		err = sweep_temps(w, p, more, tracked, arg);
 	for (i = 0; i < p->n && err == NULL; i++)
 		if (p->v[i].act == ACT_WRITE)
 			err = write_entry(w, p->v[i].path, p->v[i].t);
@@ -564,6 +685,17 @@ checkout_removable(const char *path, void *arg)
 	struct checkout *co = arg;
 
 	return morph_entrylist_find(&co->head, path) != NULL &&
+	    morph_entrylist_find(&co->staged, path) != NULL;
+}
+
+/* Whether path is a file of HEAD, the index or the target. */
+static int
+checkout_tracked(const char *path, void *arg)
+{
+	struct checkout *co = arg;
+
+	return morph_entrylist_find(&co->target, path) != NULL ||
+	    morph_entrylist_find(&co->head, path) != NULL ||
 	    morph_entrylist_find(&co->staged, path) != NULL;
 }
 
@@ -922,7 +1054,8 @@ morph_worktree_checkout(struct morph_repo *repo,
 		    "the checkout (-f) to discard them");
 		goto done;
 	}
-	if ((err = apply_files(&co.w, &co.plan)) != NULL ||
+	if ((err = apply_files(&co.w, &co.plan, co.w.force ? &co.target :
+	    NULL, checkout_tracked, &co)) != NULL ||
 	    (err = update_index(&co, morph_commit_tree(c))) != NULL)
 		goto done;
 	err = move_head(repo, commit, opts);
@@ -966,6 +1099,16 @@ restore_removable(const char *path, void *arg)
 	return !r->from_index &&
 	    morph_entrylist_find(&r->sel, path) != NULL &&
 	    morph_entrylist_find(&r->src, path) == NULL;
+}
+
+/* Whether path is a file of the source or the index. */
+static int
+restore_tracked(const char *path, void *arg)
+{
+	struct restore *r = arg;
+
+	return morph_entrylist_find(&r->src, path) != NULL ||
+	    morph_index_find(r->idx, path) != NULL;
 }
 
 static const struct morph_error *
@@ -1196,7 +1339,7 @@ morph_worktree_restore(struct morph_repo *repo, const struct morph_oid *source,
 	    (err = restore_staged(&r)) != NULL)
 		goto done;
 	if ((flags & MORPH_RESTORE_WORKTREE) &&
-	    (err = apply_files(&r.w, &plan)) != NULL)
+	    (err = apply_files(&r.w, &plan, NULL, restore_tracked, &r)) != NULL)
 		goto done;
 	/* Fresh stat fields for files that now match their entry. */
 	for (k = 0; k < plan.n && err == NULL; k++) {

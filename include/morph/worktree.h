@@ -17,6 +17,10 @@
  * plain checkout refuses to go on; "morph checkout -f REV" (force) to the
  * intended or the old revision finishes the job, since it makes the work
  * tree and the index match the target whatever state they are in.  A
+ * file being written when the process died may have left its temporary
+ * "FILE.morph-XXXXXX" beside it; the next checkout or restore that writes
+ * into that directory (with force: any directory of the target) removes
+ * it, and it is never taken for anything but an untracked file.  A
  * restore is the same: run it again.
  */
 #ifndef MORPH_WORKTREE_H
