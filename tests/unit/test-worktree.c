@@ -724,11 +724,98 @@ test_restore_cases(void)
 		run_rcase(&rcases[i]);
 }
 
+/* A commit whose root tree holds one entry, named name, of mode mode. */
+static struct morph_oid
+hostile_commit(struct morph_repo *repo, const char *name, const char *mode,
+    const struct morph_oid *id)
+{
+	struct morph_oid tree, commit;
+	char json[2048];
+	int len;
+
+	len = snprintf(json, sizeof(json), "[{\"id\":\"%s\",\"mode\":\"%s\","
+	    "\"name\":\"%s\",\"type\":\"%s\"}]", morph_oid_tostr(id), mode, name,
+	    strcmp(mode, "040000") == 0 ? "tree" : "blob");
+	T_OK(morph_object_write(&tree, repo, MORPH_OBJ_TREE, json,
+	    (size_t)len));
+	len = snprintf(json, sizeof(json), "{\"author\":{\"email\":"
+	    "\"t@example.com\",\"name\":\"T\",\"time\":1700000000,\"tz\":"
+	    "\"+0000\"},\"message\":\"evil\\n\",\"parents\":[],\"tree\":\"%s\"}",
+	    morph_oid_tostr(&tree));
+	T_OK(morph_object_write(&commit, repo, MORPH_OBJ_COMMIT, json,
+	    (size_t)len));
+	return commit;
+}
+
+/*
+ * Snapshots that name paths morph never writes (.morph, .git, "..", a
+ * '/' in a name) are refused by checkout and restore, and nothing is
+ * written: the tree is checked when read, and the path again before use.
+ */
+static void
+test_hostile_trees(void)
+{
+	static const snap a = { "a=1" };
+	static const char *const names[] = { ".morph", ".git", "..", ".",
+	    "x/../../y", "/abs", "" };
+	static const char *const all[] = { "" };
+	struct morph_repo *repo;
+	struct morph_oid ia, blob, sub, evil, head;
+	char dir[4096], json[512], *before, *after;
+	size_t i;
+	int len;
+
+	test_current = "hostile trees";
+	if ((repo = new_repo(dir, sizeof(dir))) == NULL)
+		return;
+	ia = mkcommit(repo, a, "a");
+	T_OK(checkout(repo, &ia, 0));
+	T_OK(morph_object_write(&blob, repo, MORPH_OBJ_BLOB, "evil", 4));
+	len = snprintf(json, sizeof(json), "[{\"id\":\"%s\",\"mode\":"
+	    "\"100644\",\"name\":\"config\",\"type\":\"blob\"}]",
+	    morph_oid_tostr(&blob));
+	T_OK(morph_object_write(&sub, repo, MORPH_OBJ_TREE, json,
+	    (size_t)len));
+	before = worktree_listing(dir);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		evil = hostile_commit(repo, names[i], "100644", &blob);
+		T_ASSERT(checkout(repo, &evil, 1) != NULL);
+		T_ASSERT(morph_worktree_restore(repo, &evil, all, 1,
+		    MORPH_RESTORE_WORKTREE) != NULL);
+		evil = hostile_commit(repo, names[i], "040000", &sub);
+		T_ASSERT(checkout(repo, &evil, 1) != NULL);
+		T_ASSERT(morph_worktree_restore(repo, &evil, all, 1,
+		    MORPH_RESTORE_WORKTREE | MORPH_RESTORE_STAGED) != NULL);
+	}
+	after = worktree_listing(dir);
+	T_STREQ(after, before);
+	T_OK(morph_ref_resolve(&head, repo, MORPH_HEAD));
+	T_ASSERT(morph_oid_cmp(&head, &ia) == 0);
+	/* .morph/config is untouched. */
+	{
+		char path[4200], text[4096];
+		size_t n = 0;
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/.morph/config", dir);
+		if ((fp = fopen(path, "r")) != NULL) {
+			n = fread(text, 1, sizeof(text) - 1, fp);
+			fclose(fp);
+		}
+		text[n] = '\0';
+		T_ASSERT(strstr(text, "evil") == NULL);
+	}
+	free(before);
+	free(after);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_checkout_cases),
 	TEST(test_restore_cases),
 	TEST(test_recovery),
 	TEST(test_branches),
+	TEST(test_hostile_trees),
 };
 
 TEST_MAIN(tests)
