@@ -125,9 +125,9 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	if (attached)
 		printf("Note: switching to '%s'.\n\n"
-		    "You are in 'detached HEAD' state: new commits belong to no "
-		    "branch, and are\nleft behind when you switch away unless "
-		    "you give them one with\n\n"
+		    "You are in 'detached HEAD' state: new commits belong to "
+		    "no branch, and are\nleft behind when you switch away "
+		    "unless you give them one with\n\n"
 		    "\tmorph checkout -b <new-branch-name>\n\n", rev);
 	err = print_head_at(ctx->repo, &id);
 done:

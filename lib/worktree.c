@@ -641,25 +641,20 @@ has_under(const struct morph_entrylist *l, const char *dir)
 
 /*
  * Whether a file at path would clash with l: l has a file at one of
- * path's parents, or files under path.  *qlen: the clashing parent's
- * length, 0 when the clash is below.
+ * path's parents, or files under path.
  */
 static int
-df_clash(const struct morph_entrylist *l, const char *path, size_t *qlen)
+df_clash(const struct morph_entrylist *l, const char *path)
 {
 	struct morph_buf q = MORPH_BUF_INIT;
 	const char *p;
 	int hit = 0;
 
-	*qlen = 0;
 	for (p = strchr(path, '/'); p != NULL && !hit; p = strchr(p + 1, '/')) {
 		morph_buf_clear(&q);
 		morph_buf_put(&q, path, (size_t)(p - path));
-		if (morph_buf_status(&q) == NULL &&
-		    morph_entrylist_find(l, q.ptr) != NULL) {
-			hit = 1;
-			*qlen = (size_t)(p - path);
-		}
+		hit = morph_buf_status(&q) == NULL &&
+		    morph_entrylist_find(l, q.ptr) != NULL;
 	}
 	morph_buf_release(&q);
 	return hit || has_under(l, path);
@@ -789,8 +784,8 @@ plan_safe(struct checkout *co, const char *path, const struct morph_entry *h,
 
 /* Plans one path of HEAD, the index or the target, with force. */
 static const struct morph_error *
-plan_force(struct checkout *co, const char *path, const struct morph_entry *h,
-    const struct morph_entry *i, const struct morph_entry *t)
+plan_force(struct checkout *co, const char *path, const struct morph_entry *i,
+    const struct morph_entry *t)
 {
 	const struct morph_error *err;
 	enum morph_wt_state ws;
@@ -806,7 +801,6 @@ plan_force(struct checkout *co, const char *path, const struct morph_entry *h,
 		return plan_add(&co->plan, path, NULL,
 		    i != NULL ? ACT_UNSTAGE : ACT_NONE);
 	}
-	(void)h;
 	if (kind != W_FILE)
 		return plan_add(&co->plan, path, t, ACT_WRITE);
 	if (same(i, t)) {
@@ -835,7 +829,7 @@ plan_checkout(struct checkout *co)
 	    &co->target };
 	const struct morph_entry *e[3];
 	const char *path;
-	size_t k[3] = { 0, 0, 0 }, j, qlen;
+	size_t k[3] = { 0, 0, 0 }, j;
 	int c;
 
 	while (err == NULL) {
@@ -855,11 +849,11 @@ plan_checkout(struct checkout *co)
 		if ((err = check_path(path)) != NULL)
 			break;
 		if (co->w.force)
-			err = plan_force(co, path, e[0], e[1], e[2]);
+			err = plan_force(co, path, e[1], e[2]);
 		else if (!same(e[0], e[2]))
 			err = plan_safe(co, path, e[0], e[1], e[2]);
 		else if (e[0] == NULL && e[1] != NULL &&
-		    df_clash(&co->target, path, &qlen))
+		    df_clash(&co->target, path))
 			err = conflict(&co->conf, path, "staged, in the way");
 	}
 	return err;
@@ -982,12 +976,13 @@ check_branch(struct morph_repo *repo, const struct morph_oid **commit,
 			    "checkout: no commit given");
 		return NULL;
 	}
-	name = opts->branch + strlen(MORPH_REFS_HEADS);
 	if (strncmp(opts->branch, MORPH_REFS_HEADS,
 	    strlen(MORPH_REFS_HEADS)) != 0 ||
-	    !morph_ref_shortname_valid(name))
+	    !morph_ref_shortname_valid(opts->branch +
+	    strlen(MORPH_REFS_HEADS)))
 		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' is not a "
 		    "valid branch name", opts->branch);
+	name = opts->branch + strlen(MORPH_REFS_HEADS);
 	err = morph_ref_resolve(bid, repo, opts->branch);
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
 		return err;

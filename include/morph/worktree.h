@@ -55,7 +55,8 @@ struct morph_checkout_opts {
 	int		 create;
 };
 #define MORPH_CHECKOUT_OPTS_VERSION	1
-#define MORPH_CHECKOUT_OPTS_INIT	{ MORPH_CHECKOUT_OPTS_VERSION, 0, NULL, 0 }
+#define MORPH_CHECKOUT_OPTS_INIT \
+	{ MORPH_CHECKOUT_OPTS_VERSION, 0, NULL, 0 }
 
 /*
  * Checks out commit: updates the work tree and the index from HEAD's

@@ -734,14 +734,14 @@ hostile_commit(struct morph_repo *repo, const char *name, const char *mode,
 	int len;
 
 	len = snprintf(json, sizeof(json), "[{\"id\":\"%s\",\"mode\":\"%s\","
-	    "\"name\":\"%s\",\"type\":\"%s\"}]", morph_oid_tostr(id), mode, name,
-	    strcmp(mode, "040000") == 0 ? "tree" : "blob");
+	    "\"name\":\"%s\",\"type\":\"%s\"}]", morph_oid_tostr(id), mode,
+	    name, strcmp(mode, "040000") == 0 ? "tree" : "blob");
 	T_OK(morph_object_write(&tree, repo, MORPH_OBJ_TREE, json,
 	    (size_t)len));
 	len = snprintf(json, sizeof(json), "{\"author\":{\"email\":"
 	    "\"t@example.com\",\"name\":\"T\",\"time\":1700000000,\"tz\":"
-	    "\"+0000\"},\"message\":\"evil\\n\",\"parents\":[],\"tree\":\"%s\"}",
-	    morph_oid_tostr(&tree));
+	    "\"+0000\"},\"message\":\"evil\\n\",\"parents\":[],"
+	    "\"tree\":\"%s\"}", morph_oid_tostr(&tree));
 	T_OK(morph_object_write(&commit, repo, MORPH_OBJ_COMMIT, json,
 	    (size_t)len));
 	return commit;
