@@ -45,11 +45,13 @@ alloc_repo(struct morph_repo **out, const char *workdir, const char *cwd)
 		memcpy(r->morphdir, r->workdir, n);
 		memcpy(r->morphdir + n, "/.morph", sizeof("/.morph"));
 	}
-	/* cwd is workdir itself or below it. */
+	/* The prefix is where cwd is inside the work tree, if it is. */
 	if (strcmp(workdir, "/") == 0)
 		r->prefix = strdup(cwd + 1);
+	else if (strncmp(cwd, workdir, n) == 0 && cwd[n] == '/')
+		r->prefix = strdup(cwd + n + 1);
 	else
-		r->prefix = strdup(cwd[n] == '/' ? cwd + n + 1 : "");
+		r->prefix = strdup("");
 	if (r->workdir == NULL || r->morphdir == NULL || r->prefix == NULL) {
 		morph_repo_close(r);
 		return morph_error(MORPH_ERR_NOMEM);
