@@ -1,0 +1,67 @@
+/*
+ * HTTP for morph run: one libcurl multi handle, many transfers at once,
+ * each with connect and total timeouts and a hard cap on the response.
+ * libcurl is opened at first use (curl_int.h, as git2_int.h).  This layer
+ * sends and receives; retries, limits and budgets are the scheduler's.
+ */
+#ifndef MORPH_HTTP_INT_H
+#define MORPH_HTTP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "morph/buf.h"
+#include "morph/error.h"
+
+struct morph_http;
+struct morph_request;
+
+struct morph_http_opts {
+	long	connect_timeout_ms;	/* default 10 s */
+	long	timeout_ms;		/* whole transfer; default 600 s */
+	size_t	max_body;		/* response cap; default 32 MiB */
+};
+#define MORPH_HTTP_OPTS_INIT	{ 10000, 600000, (size_t)32 << 20 }
+
+struct morph_http_result {
+	long			 status;	/* 0: no HTTP answer */
+	int			 transport;	/* 0, or a MORPH_HTTP_E_* */
+	char			 errmsg[256];	/* for transport failures */
+	struct morph_buf	 body;
+	int64_t			 retry_after_ms; /* retry-after-ms, else
+						   retry-after (seconds or a
+						   date), else -1 */
+	int			 should_retry;	/* x-should-retry: 1, 0, -1 */
+	char			 request_id[128]; /* x-request-id, request-id */
+	int64_t			 total_us;	/* whole transfer */
+	int64_t			 ttfb_us;	/* to the first byte */
+};
+
+enum {
+	MORPH_HTTP_E_CONNECT = 1,	/* refused, unreachable, DNS */
+	MORPH_HTTP_E_TIMEOUT,		/* connect or total timeout */
+	MORPH_HTTP_E_RESET,		/* connection dropped mid-transfer */
+	MORPH_HTTP_E_TOOBIG,		/* response over max_body */
+	MORPH_HTTP_E_OTHER,
+};
+
+/* Called once per transfer, from morph_http_wait. */
+typedef void (*morph_http_done_cb)(void *arg,
+    const struct morph_http_result *);
+
+/* Errors: UNSUPPORTED when libcurl cannot be loaded. */
+const struct morph_error *morph_http_new(struct morph_http **out);
+void	morph_http_free(struct morph_http *);	/* cancels what is running */
+
+/* Starts a POST of req (copied) now; done is called when it ends. */
+const struct morph_error *morph_http_start(struct morph_http *,
+    const struct morph_request *req, const struct morph_http_opts *,
+    morph_http_done_cb done, void *arg);
+
+/*
+ * Runs transfers for up to timeout_ms (or until one finishes), calling
+ * done for each that finished.  Returns the number still running.
+ */
+int	morph_http_wait(struct morph_http *, long timeout_ms);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * The suite a commit holds: morph.json, the prompt files it names, the
+ * JSON Lines case files, and {{var}} templates (morph-suite(5)).
+ *
+ * A suite is loaded from a tree, never from the work tree: what runs is
+ * what was committed.  Every error names the file, the line (for JSON
+ * Lines) and the field, and all of them are found before any request is
+ * sent.
+ */
+#ifndef MORPH_SUITE_INT_H
+#define MORPH_SUITE_INT_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "morph/buf.h"
+#include "morph/error.h"
+#include "morph/hash.h"
+
+struct morph_repo;
+
+struct morph_suite_model {
+	char	*id;		/* label in reports: "id" or the spec */
+	char	*spec;		/* "provider:model" as written */
+	char	*provider;	/* before the first ':' */
+	char	*model;		/* after it */
+	cJSON	*params;	/* defaults, then the model's own settings */
+};
+
+struct morph_suite_prompt {
+	char	*path;		/* repository path of the prompt file */
+	cJSON	*messages;	/* [{"role", "content"}], content templates */
+	cJSON	*params;	/* settings from a .json prompt, or NULL */
+};
+
+struct morph_suite_case {
+	char	*id;
+	char	*file;		/* case file it came from */
+	int	 line;		/* 1-based line in that file */
+	cJSON	*vars;		/* object; never NULL */
+	cJSON	*asserts;	/* array: the defaults then the case's own */
+	char	**prompts;	/* prompt paths it applies to; NULL: all */
+	size_t	 nprompts;
+};
+
+struct morph_suite {
+	struct morph_suite_prompt	*prompts;	/* sorted by path */
+	size_t				 nprompts;
+	struct morph_suite_model	*models;	/* as listed */
+	size_t				 nmodels;
+	struct morph_suite_case		*cases;		/* file order */
+	size_t				 ncases;
+	char				*judge;		/* spec or NULL */
+	cJSON				*doc;		/* morph.json */
+};
+
+/*
+ * Loads the suite of tree (a commit's root tree).  Errors (MORPH_ERR_SUITE)
+ * read "FILE:LINE: FIELD: why" or "FILE: FIELD: why": a missing or broken
+ * morph.json, a glob that matches nothing, a bad model spec, a prompt
+ * file of an unknown kind, a case without an id, a duplicate case id, a
+ * case naming a prompt that does not exist, a template that uses a
+ * variable no case gives.  The caller frees *out.
+ */
+const struct morph_error *morph_suite_load(struct morph_suite **out,
+    struct morph_repo *, const struct morph_oid *tree);
+void	morph_suite_free(struct morph_suite *);
+
+/* Whether case c applies to prompt p. */
+int	morph_suite_case_applies(const struct morph_suite_case *c,
+	    const struct morph_suite_prompt *p);
+
+/*
+ * Renders prompt p for case c: a new array of {"role", "content"} with
+ * every {{name}} and {{a.b}} replaced from c's vars.  Errors
+ * (MORPH_ERR_SUITE): a missing variable, naming the prompt, the case and
+ * the variable.  The caller frees *out with cJSON_Delete().
+ */
+const struct morph_error *morph_suite_render(cJSON **out,
+    const struct morph_suite_prompt *p, const struct morph_suite_case *c);
+
+/*
+ * Renders one template.  {{ name }} (spaces allowed) is replaced by
+ * vars.name: a string as it is, anything else as compact JSON.  what
+ * names the template in errors ("prompts/a.txt, case 'paris'").
+ */
+const struct morph_error *morph_template_render(struct morph_buf *out,
+    const char *tmpl, const cJSON *vars, const char *what);
+
+/*
+ * Parses morph.json, a prompt file or a case file from bytes: for the fuzz
+ * targets and the unit tests, which have no repository.  kind is
+ * "morph.json", "prompt" or "cases"; name is the file name for messages.
+ */
+const struct morph_error *morph_suite_parse_file(const char *kind,
+    const char *name, const char *data, size_t len);
+
+#endif
