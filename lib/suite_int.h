@@ -24,19 +24,21 @@ struct morph_suite_model {
 	char	*spec;		/* "provider:model" as written */
 	char	*provider;	/* before the first ':' */
 	char	*model;		/* after it */
-	cJSON	*params;	/* defaults, then the model's own settings */
+	cJSON	*params;	/* defaults, then the model's own settings;
+				   never NULL */
 };
 
 struct morph_suite_prompt {
 	char	*path;		/* repository path of the prompt file */
 	cJSON	*messages;	/* [{"role", "content"}], content templates */
-	cJSON	*params;	/* settings from a .json prompt, or NULL */
+	cJSON	*params;	/* settings from a .json prompt, or NULL;
+				   a null value unsets a setting */
 };
 
 struct morph_suite_case {
-	char	*id;
-	char	*file;		/* case file it came from */
-	int	 line;		/* 1-based line in that file */
+	char	*id;		/* "default" for the implicit case */
+	char	*file;		/* case file it came from; "" for "default" */
+	int	 line;		/* 1-based line in that file; 0 for "default" */
 	cJSON	*vars;		/* object; never NULL */
 	cJSON	*asserts;	/* array: the defaults then the case's own */
 	char	**prompts;	/* prompt paths it applies to; NULL: all */
@@ -80,12 +82,35 @@ const struct morph_error *morph_suite_render(cJSON **out,
     const struct morph_suite_prompt *p, const struct morph_suite_case *c);
 
 /*
- * Renders one template.  {{ name }} (spaces allowed) is replaced by
- * vars.name: a string as it is, anything else as compact JSON.  what
- * names the template in errors ("prompts/a.txt, case 'paris'").
+ * The settings of one call of prompt p on model m: m's params (the
+ * defaults, then the model's own settings), then p's params.  A null
+ * value removes the setting.  The caller frees *out with cJSON_Delete().
+ */
+const struct morph_error *morph_suite_params(cJSON **out,
+    const struct morph_suite_model *m, const struct morph_suite_prompt *p);
+
+/*
+ * Renders one template, appending to out.  {{ name }} (spaces allowed) is
+ * replaced by vars.name: a string as it is, anything else as compact
+ * JSON; the exact rules are at the top of lib/template.c and in
+ * morph-suite(5).  what names the template in errors ("prompts/a.txt,
+ * case 'paris'").
  */
 const struct morph_error *morph_template_render(struct morph_buf *out,
     const char *tmpl, const cJSON *vars, const char *what);
+
+/*
+ * Calls cb with the name of every variable tmpl uses, in order, repeats
+ * included; name is not NUL-terminated.  cb's error stops the scan.
+ */
+typedef const struct morph_error *(*morph_template_var_cb)(const char *name,
+    size_t len, void *arg);
+const struct morph_error *morph_template_vars(const char *tmpl,
+    morph_template_var_cb cb, void *arg);
+
+/* The value of the dotted name (len bytes) in vars, or NULL.  Borrowed. */
+const cJSON *morph_template_lookup(const cJSON *vars, const char *name,
+    size_t len);
 
 /*
  * Parses morph.json, a prompt file or a case file from bytes: for the fuzz
