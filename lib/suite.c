@@ -900,11 +900,23 @@ parse_line(cJSON **out, const char *p, size_t len, const char *name,
 	*out = cJSON_ParseWithLengthOpts(p, len, &end, 0);
 	if (*out == NULL) {
 		off = end != NULL && end >= p ? (size_t)(end - p) : 0;
-		if (off >= len)
+		/*
+		 * A case cut short, or spread over lines as pretty JSON: the
+		 * line starts a value and ends before closing it.
+		 */
+		for (q = p; q < p + len && (*q == ' ' || *q == '\t'); q++)
+			;
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+		    p[len - 1] == '\r'))
+			len--;
+		if (off >= len || ((*q == '{' || *q == '[') &&
+		    p[len - 1] != '}' && p[len - 1] != ']'))
 			return suite_err(name, line, NULL, "invalid JSON: "
-			    "unexpected end of line");
+			    "unexpected end of line (a case must fit on one "
+			    "line)");
 		return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d:%zu: invalid "
-		    "JSON near '%.16s'", name, line, off + 1, p + off);
+		    "JSON near '%.*s'", name, line, off + 1,
+		    (int)(len - off < 16 ? len - off : 16), p + off);
 	}
 	for (q = end != NULL ? end : p + len; q < p + len; q++) {
 		if (*q == ' ' || *q == '\t' || *q == '\r')
