@@ -48,9 +48,10 @@ morph_json_parse(cJSON **out, const char *data, size_t len, const char *what)
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "%s:%d:%d: invalid JSON: unexpected end of input",
 			    what, line, col);
+		/* data need not be NUL-terminated: quote at most len bytes. */
 		return morph_error_fmt(MORPH_ERR_INVALID,
-		    "%s:%d:%d: invalid JSON near '%.16s'", what, line, col,
-		    data + off);
+		    "%s:%d:%d: invalid JSON near '%.*s'", what, line, col,
+		    (int)(len - off < 16 ? len - off : 16), data + off);
 	}
 	/* Only white space may follow the value. */
 	if (end != NULL) {
