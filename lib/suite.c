@@ -80,14 +80,23 @@ suite_err(const char *file, int line, const char *field, const char *fmt,
 	return morph_error_fmt(MORPH_ERR_SUITE, "%s%s: %s", file, where, why);
 }
 
-/* Another module's error, as a suite error with the same message. */
+/*
+ * Another module's error, as a suite error with the same message on one
+ * line (a JSON error quotes the text near it, newlines included).
+ */
 static const struct morph_error *
 as_suite_err(const struct morph_error *err)
 {
+	char msg[1024], *p;
+
 	if (err == NULL || err->code == MORPH_ERR_SUITE ||
 	    err->code == MORPH_ERR_NOMEM)
 		return err;
-	return morph_error_fmt(MORPH_ERR_SUITE, "%s", err->msg);
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	for (p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return morph_error_fmt(MORPH_ERR_SUITE, "%s", msg);
 }
 
 /* field = prefix.key, or key alone; long keys are cut short. */
