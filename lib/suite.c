@@ -31,7 +31,6 @@
 #include "morph/tree.h"
 #include "json_int.h"
 #include "path_int.h"
-#include "repo_int.h"
 #include "suite_int.h"
 
 /* The variables one prompt uses, each once. */
@@ -640,12 +639,8 @@ varlist_add(const char *name, size_t len, void *arg)
 {
 	struct varlist *vl = arg;
 	char **nv;
-	size_t i, cap;
+	size_t cap;
 
-	for (i = 0; i < vl->n; i++)
-		if (strncmp(vl->v[i], name, len) == 0 &&
-		    vl->v[i][len] == '\0')
-			return NULL;
 	if (vl->n == vl->cap) {
 		cap = vl->cap ? vl->cap * 2 : 8;
 		if ((nv = realloc(vl->v, cap * sizeof(*nv))) == NULL)
@@ -656,6 +651,51 @@ varlist_add(const char *name, size_t len, void *arg)
 	if ((vl->v[vl->n] = strndup(name, len)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	vl->n++;
+	return NULL;
+}
+
+static int
+cmp_var(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = strcmp(*x, *y);
+
+	/* Ties: the earlier occurrence first. */
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/*
+ * Keeps the first occurrence of each name, in order; sorting pointers to
+ * the names, not a scan per name, so that a prompt with many variables
+ * costs n log n.
+ */
+static const struct morph_error *
+varlist_unique(struct varlist *vl)
+{
+	char ***by_name, *kept;
+	size_t i, k;
+
+	if (vl->n < 2)
+		return NULL;
+	if ((by_name = calloc(vl->n, sizeof(*by_name))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < vl->n; i++)
+		by_name[i] = &vl->v[i];
+	qsort(by_name, vl->n, sizeof(*by_name), cmp_var);
+	kept = *by_name[0];
+	for (i = 1; i < vl->n; i++) {
+		if (strcmp(*by_name[i], kept) != 0) {
+			kept = *by_name[i];
+			continue;
+		}
+		free(*by_name[i]);
+		*by_name[i] = NULL;
+	}
+	free(by_name);
+	for (i = k = 0; i < vl->n; i++)
+		if (vl->v[i] != NULL)
+			vl->v[k++] = vl->v[i];
+	vl->n = k;
 	return NULL;
 }
 
@@ -815,8 +855,11 @@ parse_prompt(struct morph_suite_prompt *p, struct varlist *vl,
 	skip_bom(&data, &len);
 	if ((line = bad_text_line(data, len)) != 0)
 		return suite_err(name, line, NULL, "not valid UTF-8 text");
-	if (strcasecmp(ext, ".json") == 0)
-		return parse_json_prompt(p, vl, name, data, len);
+	if (strcasecmp(ext, ".json") == 0) {
+		if ((err = parse_json_prompt(p, vl, name, data, len)) != NULL)
+			return err;
+		return varlist_unique(vl);
+	}
 	if (strcasecmp(ext, ".txt") != 0 && strcasecmp(ext, ".md") != 0)
 		return suite_err(name, 0, NULL, "unknown kind of prompt file: "
 		    "expected a name ending in .txt, .md or .json");
@@ -832,7 +875,7 @@ parse_prompt(struct morph_suite_prompt *p, struct varlist *vl,
 		return morph_error(MORPH_ERR_NOMEM);
 	err = add_message(p->messages, "user", text, vl);
 	free(text);
-	return err;
+	return err != NULL ? err : varlist_unique(vl);
 }
 
 static void

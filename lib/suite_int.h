@@ -62,7 +62,9 @@ struct morph_suite {
  * morph.json, a glob that matches nothing, a bad model spec, a prompt
  * file of an unknown kind, a case without an id, a duplicate case id, a
  * case naming a prompt that does not exist, a template that uses a
- * variable no case gives.  The caller frees *out.
+ * variable no case gives.  A suite without cases gets one, "default",
+ * with empty vars, so ncases >= 1.  nmodels may be 0.  The caller frees
+ * *out.
  */
 const struct morph_error *morph_suite_load(struct morph_suite **out,
     struct morph_repo *, const struct morph_oid *tree);
@@ -115,7 +117,10 @@ const cJSON *morph_template_lookup(const cJSON *vars, const char *name,
 /*
  * Parses morph.json, a prompt file or a case file from bytes: for the fuzz
  * targets and the unit tests, which have no repository.  kind is
- * "morph.json", "prompt" or "cases"; name is the file name for messages.
+ * "morph.json", "prompt" or "cases"; name is the file name for messages
+ * and, for a prompt, says its kind by its extension.  What needs the
+ * other files is not checked: globs, the prompts a case names, variables.
+ * Errors: SUITE as morph_suite_load's; INVALID for an unknown kind.
  */
 const struct morph_error *morph_suite_parse_file(const char *kind,
     const char *name, const char *data, size_t len);

@@ -103,7 +103,8 @@ test_valid_suite(void)
 		  "{\"id\": \"rome\", \"vars\": {\"country\": \"Italy\"}, "
 		  "\"prompts\": [\"prompts/b.txt\"]}\n" },
 		{ "cases/two.jsonl",
-		  "\xef\xbb\xbf{\"id\": \"hello\", \"vars\": {\"q\": \"Hello\"}, "
+		  "\xef\xbb\xbf{\"id\": \"hello\", "
+		  "\"vars\": {\"q\": \"Hello\"}, "
 		  "\"prompts\": [\"prompts/a.json\"]}" },
 		{ "notes.md", "not part of the suite" },
 		{ NULL, NULL },
@@ -525,12 +526,12 @@ test_errors(void)
 		{ { { "morph.json", "{\"prompts\": [\"p/*\"]}" },
 		    { "p/a.json", "[{\"role\": \"user\", \"content\": \"a\"}, "
 		      "{\"role\": \"tool\", \"content\": \"b\"}]" } },
-		  "p/a.json: messages[1].role: expected \"system\", \"user\" or "
-		  "\"assistant\"" },
+		  "p/a.json: messages[1].role: expected \"system\", "
+		  "\"user\" or \"assistant\"" },
 		{ { { "morph.json", "{\"prompts\": [\"p/*\"]}" },
 		    { "p/a.json", "[{\"content\": \"b\"}]" } },
-		  "p/a.json: messages[0].role: expected \"system\", \"user\" or "
-		  "\"assistant\"" },
+		  "p/a.json: messages[0].role: expected \"system\", "
+		  "\"user\" or \"assistant\"" },
 		{ { { "morph.json", "{\"prompts\": [\"p/*\"]}" },
 		    { "p/a.json", "[{\"role\": \"user\", \"content\": "
 		      "[{\"type\": \"text\"}]}]" } },
@@ -558,7 +559,8 @@ test_errors(void)
 
 		/* case files */
 		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
-		    { "cases/a.jsonl", "{\"id\": \"a\"}\n{\"id\": \"b\",}\n" } },
+		    { "cases/a.jsonl",
+		      "{\"id\": \"a\"}\n{\"id\": \"b\",}\n" } },
 		  "cases/a.jsonl:2:12: invalid JSON near '}'" },
 		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
 		    { "cases/a.jsonl", "{\"id\": \"a\",\n\"vars\": {}}\n" } },
@@ -656,6 +658,18 @@ test_errors(void)
 		      "{\"id\": \"both\", \"vars\": {\"x\": 1}}\n" } },
 		  "cases/a.jsonl:2: vars: case 'both' does not set 'y', which "
 		  "prompts/b.json uses" },
+		{ { { "morph.json", BASIC_JSON },
+		    { "prompts/a.txt", "{{a}} {{b}} {{a}} {{c}} {{b}}" },
+		    { "cases/a.jsonl", "{\"id\": \"x\", \"vars\": {\"a\": 1, "
+		      "\"c\": 2}}\n" } },
+		  "cases/a.jsonl:1: vars: case 'x' does not set 'b', which "
+		  "prompts/a.txt uses" },
+		{ { { "morph.json", BASIC_JSON },
+		    { "prompts/a.txt", "{{a}} {{b}} {{a}} {{c}} {{b}}" },
+		    { "cases/a.jsonl", "{\"id\": \"x\", \"vars\": {\"a\": 1, "
+		      "\"b\": 2}}\n" } },
+		  "cases/a.jsonl:1: vars: case 'x' does not set 'c', which "
+		  "prompts/a.txt uses" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"]}" },
 		    { "p.txt", "Hello {{name}}" } },
 		  "p.txt: variable 'name' is not set: the suite has no cases, "
@@ -728,7 +742,8 @@ test_templates(void)
 		{ "a\\b \\{x}", "{}", "a\\b \\{x}" },
 		/* UTF-8 around references and in values. */
 		{ "Caf\xc3\xa9 {{ville}} \xe2\x98\x95", "{\"ville\": "
-		  "\"Z\xc3\xbcrich\"}", "Caf\xc3\xa9 Z\xc3\xbcrich \xe2\x98\x95" },
+		  "\"Z\xc3\xbcrich\"}",
+		  "Caf\xc3\xa9 Z\xc3\xbcrich \xe2\x98\x95" },
 		{ "{{ citt\xc3\xa0 }}", "{}", "{{ citt\xc3\xa0 }}" },
 		{ "{{q}}", "{\"q\": \"\\u00e9\\ud83d\\ude00\"}",
 		  "\xc3\xa9\xf0\x9f\x98\x80" },
@@ -929,7 +944,7 @@ test_big_case_file(void)
 		morph_buf_printf(&cases, "{\"id\": \"case-%d\", \"vars\": "
 		    "{\"q\": \"What is %d squared?\", \"topic\": {\"name\": "
 		    "\"arithmetic\"}}, \"assert\": [{\"type\": \"contains\", "
-		    "\"value\": \"%d\"}]}\n", i, i, i * i);
+		    "\"value\": \"%lld\"}]}\n", i, i, (long long)i * i);
 	T_OK(morph_buf_status(&cases));
 	files[3].text = morph_buf_cstr(&cases);
 	t0 = now();
@@ -952,6 +967,24 @@ test_big_case_file(void)
 	morph_buf_release(&cases);
 }
 
+/* A prompt with many variables costs n log n, not n squared. */
+static void
+test_many_variables(void)
+{
+	struct morph_buf text = MORPH_BUF_INIT;
+	double t0, took;
+	int i;
+
+	for (i = 0; i < 200000; i++)
+		morph_buf_printf(&text, "{{v%d}} ", i % 100000);
+	t0 = now();
+	T_OK(morph_suite_parse_file("prompt", "p.txt", text.ptr, text.len));
+	took = now() - t0;
+	if (took > 1.0 * SLOWER)
+		T_FAIL("200,000 references took %.3f s", took);
+	morph_buf_release(&text);
+}
+
 static void
 test_close(void)
 {
@@ -968,6 +1001,7 @@ static const struct test tests[] = {
 	TEST(test_template_vars),
 	TEST(test_parse_file),
 	TEST(test_big_case_file),
+	TEST(test_many_variables),
 	TEST(test_close),
 	TEST(test_example),
 };
