@@ -336,7 +336,10 @@ overlay_settings(cJSON *dst, const cJSON *src)
 			continue;
 		if ((copy = cJSON_Duplicate(c, 1)) == NULL)
 			return morph_error(MORPH_ERR_NOMEM);
-		cJSON_AddItemToObject(dst, c->string, copy);
+		if (!cJSON_AddItemToObject(dst, c->string, copy)) {
+			cJSON_Delete(copy);
+			return morph_error(MORPH_ERR_NOMEM);
+		}
 	}
 	return NULL;
 }
@@ -393,7 +396,7 @@ static int
 split_spec(char **provider, char **model, const char *spec)
 {
 	const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
-	const char *sep = colon;
+	const char *sep = colon, *q;
 	char *p;
 
 	*provider = *model = NULL;
@@ -401,8 +404,8 @@ split_spec(char **provider, char **model, const char *spec)
 		sep = slash;
 	if (sep == NULL || sep == spec || sep[1] == '\0')
 		return -1;
-	for (p = (char *)spec; p < sep; p++)
-		if ((unsigned char)*p <= ' ')
+	for (q = spec; q < sep; q++)
+		if ((unsigned char)*q <= ' ')
 			return -1;
 	*provider = strndup(spec, (size_t)(sep - spec));
 	*model = strdup(sep + 1);
