@@ -655,7 +655,8 @@ morph_index_remove(struct morph_index *idx, const char *path, int recursive,
 	}
 	if (n == 0)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND,
-		    "pathspec '%s' did not match any tracked files", path);
+		    "pathspec '%s' did not match any tracked files",
+		    path[0] != '\0' ? path : ".");
 	if (count != NULL)
 		*count = n;
 	touch(idx);
