@@ -50,6 +50,10 @@ for o in "$commit" "$root" "$dir" "$blob" "$bin"; do
 	    "$(morph cat-object --raw "$o" | wc -c)" "size of $o"
 done
 expect_eq "$(morph cat-object -s "$blob")" 20 "blob size"
+ok morph cat-object -t HEAD:prompts/summarize.txt
+expect_eq "$out" blob "-t of a path"
+ok morph cat-object -s HEAD:prompts/summarize.txt
+expect_eq "$out" 20 "-s of a path"
 
 # Blobs: -p and --raw both give the bytes as they are.
 morph cat-object -p "$bin" >"$T_ROOT/p.out"
@@ -62,7 +66,7 @@ expect_eq "$out" "Summarize: {{text}}" "blob -p"
 # Trees: -p lists the entries; --raw is the canonical JSON.
 ok morph cat-object -p HEAD:
 expect_eq "$out" "040000 tree $dir	prompts" "root tree -p"
-ok morph cat-object -p "$dir"
+ok morph cat-object -p HEAD:prompts
 expect_eq "$out" "100755 blob $bin	data.bin
 100644 blob $blob	summarize.txt" "tree -p: mode, type, id, name"
 ok morph cat-object --raw "$root"

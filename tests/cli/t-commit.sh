@@ -56,7 +56,9 @@ expect_contains "$err" "aborting commit due to an empty commit message"
 
 # -F file and -F - (standard input); blank runs collapse.
 printf '\n\n  \nFrom a file  \n\n\n\nwith a body\r\n\n' >msg.txt
-ok morph commit --allow-empty -F msg.txt
+printf 'Classify: {{text}}\n' >classify.txt
+ok morph add classify.txt
+ok morph commit -F msg.txt
 expect_contains "$out" "] From a file"
 expect_eq "$(message)" 'From a file\n\nwith a body\n' "-F file cleaned"
 printf 'From stdin\n' | morph commit --allow-empty -F - >/dev/null
@@ -114,12 +116,13 @@ printf 'Summarize briefly: {{text}}\n' >summarize.txt
 rm translate.txt
 printf 'new\n' >untracked.txt
 fails 2 morph commit -m "nothing staged"
-ok morph commit -a -m "Edit and remove"
+ok morph commit -a -m "Edit and remove" -m "Shorter prompts."
 ok morph status --short
 expect_eq "$out" "?? untracked.txt" "-a left the untracked file"
 fails 2 morph rev-parse HEAD:translate.txt
 ok morph cat-object -p HEAD:summarize.txt
 expect_eq "$out" "Summarize briefly: {{text}}" "-a committed the edit"
+expect_eq "$(message)" 'Edit and remove\n\nShorter prompts.\n' "subject and body"
 rm untracked.txt
 
 # Identity: MORPH_AUTHOR_* win over user.* which win over EMAIL.

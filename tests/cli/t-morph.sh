@@ -44,12 +44,15 @@ fails 2 morph status
 expect_contains "$err" "morph: not a morph repository (or any of the parent directories): .morph"
 
 # EXAMPLES in morph.1: a repository, a commit, its history.
-new_repo prompts
+ok morph init prompts
+expect_eq "$out" "Initialized empty morph repository in $T_ROOT/prompts/.morph/" "init"
+T_REPOS+=("$T_ROOT/prompts")
+cd prompts
 printf 'Summarize: {{text}}\n' >summarize.txt
 ok morph add summarize.txt
 ok morph commit -m "First prompt"
 ok morph log --oneline
-expect_contains "$out" "(HEAD -> main) First prompt"
+expect_eq "$out" "$(morph rev-parse --short HEAD) (HEAD -> main) First prompt" "log"
 
 # -C runs the command as if started in the directory; it may repeat.
 cd "$T_ROOT"

@@ -99,6 +99,9 @@ assert e["untracked.txt"]["untracked"] is True
 assert e["untracked.txt"]["staged"] is None
 EOF
 expect_eq "$?" 0 "JSON fields"
+ok morph status --json prompts
+expect_contains "$out" '"path": "prompts/p.txt"'
+expect_not_contains "$out" '"path": "a.txt"'
 
 # Paths limit the report; before or after "--"; relative to the current
 # directory.
