@@ -159,6 +159,10 @@ expect_contains "$err" "expected SECONDS [+-hhmm]"
 # A message that is not UTF-8 is refused.
 fails 2 morph commit --allow-empty -m "$(printf 'bad \377 byte')"
 expect_contains "$err" "not valid UTF-8"
+printf 'cut\000short\n' >nul.txt
+fails 2 morph commit --allow-empty -F nul.txt
+expect_contains "$err" "morph: the commit message contains a NUL byte"
+rm nul.txt
 
 # From a detached HEAD the summary says so.  (No checkout yet: point HEAD
 # at a commit by hand.)
