@@ -327,7 +327,9 @@ morph_scan_paths(struct morph_scanlist *out, struct morph_repo *repo,
 			out->v = nv;
 			out->cap = out->n + part.n;
 		}
-		memcpy(out->v + out->n, part.v, part.n * sizeof(*nv));
+		if (part.n > 0)	/* part.v is NULL when nothing was found */
+			memcpy(out->v + out->n, part.v,
+			    part.n * sizeof(*nv));
 		out->n += part.n;
 		free(part.v);		/* the paths moved to out */
 	}
