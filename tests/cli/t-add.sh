@@ -185,7 +185,8 @@ expect_contains "$err" "'build/out.o' is ignored by .morphignore; use -f"
 fails 2 morph add build
 expect_contains "$err" "'build' is ignored by .morphignore; use -f"
 expect_eq "$(morph status --short build)" "" "nothing staged from build/"
-ok morph add -f debug.log build/out.o
+ok morph add -f debug.log
+ok morph add -f build/out.o
 ok morph status --short
 expect_eq "$out" "A  .morphignore
 A  build.txt
