@@ -128,8 +128,14 @@ ok morph config --global --unset user.name
 fails 1 morph config --global user.name
 
 # Bad keys.
-fails 2 morph config name
+fails 2 morph config name x
 expect_contains "$err" "morph: key 'name' has no section: expected section.name"
+fails 2 morph config --unset name
+expect_contains "$err" "key 'name' has no section"
+# A section alone can be read, as JSON.
+ok morph config user
+expect_eq "$out" '{"email":"ada@example.com","name":"Repo Name"}' "a whole section"
+fails 1 morph config nosuchsection
 fails 2 morph config a..b x
 expect_contains "$err" "morph: invalid key 'a..b': expected section.name"
 fails 2 morph config .a x
