@@ -164,12 +164,12 @@ fails 2 morph commit --allow-empty -F nul.txt
 expect_contains "$err" "morph: the commit message contains a NUL byte"
 rm nul.txt
 
-# From a detached HEAD the summary says so.  (No checkout yet: point HEAD
-# at a commit by hand.)
-sqlite3 .morph/morph.db "UPDATE refs SET value = '$(morph rev-parse HEAD)' WHERE name = 'HEAD'"
+# From a detached HEAD the summary says so.
+ok morph checkout "$(morph rev-parse HEAD)"
 ok morph commit --allow-empty -m detached
-expect_contains "$out" "[detached HEAD "
-sqlite3 .morph/morph.db "UPDATE refs SET value = 'ref: refs/heads/main' WHERE name = 'HEAD'"
+expect_eq "$out" "[detached HEAD $(morph rev-parse --short HEAD)] detached" \
+    "detached summary"
+ok morph checkout main
 
 # Inside a git work tree, the commit records git HEAD and the dirty flag.
 mkdir "$T_ROOT/g" && cd "$T_ROOT/g"

@@ -132,11 +132,10 @@ expect_eq "$out" "[]" "empty JSON array"
 ok morph log --json -n 1 -- cases
 expect_contains "$out" "\"id\": \"$c4\""
 
-# Decorations: other branches, tags, a detached HEAD.  (The branch and tag
-# commands are not there yet: write the references directly.)
-sqlite3 .morph/morph.db "INSERT INTO refs VALUES ('refs/heads/topic', '$c3');
-    INSERT INTO refs VALUES ('refs/tags/v1.0', '$c3');
-    INSERT INTO refs VALUES ('refs/tags/first', '$c1')"
+# Decorations: other branches, tags, a detached HEAD.
+ok morph branch topic "$c3"
+ok morph tag v1.0 "$c3"
+ok morph tag first "$c1"
 ok morph log --oneline
 expect_eq "$out" "${c4:0:12} (HEAD -> main) Drop the cases
 ${c3:0:12} (topic, tag: v1.0) Shorter summaries
@@ -152,14 +151,19 @@ expect_contains "$out" '"refs": [
 ok morph log --oneline v1.0
 expect_eq "$(printf '%s\n' "$out" | head -1)" "${c3:0:12} (topic, tag: v1.0) Shorter summaries" \
     "start at a tag"
-sqlite3 .morph/morph.db "UPDATE refs SET value = '$c3' WHERE name = 'HEAD'"
+ok morph checkout v1.0
 ok morph log --oneline -n 1
 expect_eq "$out" "${c3:0:12} (HEAD, topic, tag: v1.0) Shorter summaries" \
     "detached HEAD"
 ok morph log --oneline -n 1 main
 expect_eq "$out" "${c4:0:12} (main) Drop the cases" "main when detached"
-sqlite3 .morph/morph.db "UPDATE refs SET value = 'ref: refs/heads/main' WHERE name = 'HEAD';
-    DELETE FROM refs WHERE name IN ('refs/heads/topic', 'refs/tags/v1.0', 'refs/tags/first')"
+ok morph checkout main
+ok morph branch -d topic
+ok morph tag -d v1.0
+ok morph tag -d first
+ok morph log --oneline -n 2
+expect_eq "$out" "${c4:0:12} (HEAD -> main) Drop the cases
+${c3:0:12} Shorter summaries" "decorations gone with their references"
 
 # No pager and no colour when stdout is not a terminal.
 MORPH_PAGER=false run morph log --oneline -n 1

@@ -59,20 +59,22 @@ expect_contains "$err" "morph: object 0000000000000000000000000000000f not found
 expect_eq "$(morph rev-parse @)" "$c3" "@ is HEAD"
 expect_eq "$(morph rev-parse main)" "$c3" "branch"
 expect_eq "$(morph rev-parse refs/heads/main)" "$c3" "full reference name"
-# (No tag or branch command yet: write the references directly.)
-sqlite3 .morph/morph.db "INSERT INTO refs VALUES ('refs/tags/v1', '$c1');
-    INSERT INTO refs VALUES ('refs/heads/v1', '$c2');
-    INSERT INTO refs VALUES ('refs/heads/feature/x', '$c2')"
+ok morph tag v1 "$c1"
+ok morph branch v1 "$c2"
+ok morph branch feature/x "$c2"
 expect_eq "$(morph rev-parse v1)" "$c1" "a tag wins over a branch"
 expect_eq "$(morph rev-parse refs/heads/v1)" "$c2" "the branch by full name"
 expect_eq "$(morph rev-parse feature/x)" "$c2" "branch with a slash"
 expect_eq "$(morph rev-parse v1~0)" "$c1" "suffixes after a tag"
 # A reference named like an id prefix wins over the prefix.
 pre=${blob:0:4}
-sqlite3 .morph/morph.db "INSERT INTO refs VALUES ('refs/heads/$pre', '$c1')"
+ok morph branch "$pre" "$c1"
 expect_eq "$(morph rev-parse "$pre")" "$c1" "reference before id prefix"
 expect_eq "$(morph rev-parse "${blob:0:5}")" "$blob" "the longer prefix is an id"
-sqlite3 .morph/morph.db "DELETE FROM refs WHERE name IN ('refs/tags/v1', 'refs/heads/v1', 'refs/heads/feature/x', 'refs/heads/$pre')"
+ok morph tag -d v1
+ok morph branch -d v1
+ok morph branch -d feature/x
+ok morph branch -d "$pre"
 
 # Parents and ancestors.
 expect_eq "$(morph rev-parse HEAD^)" "$c2" "X^"

@@ -169,16 +169,17 @@ expect_eq "$out" "" "a file in an ignored directory, asked by name"
 ok morph status --short --ignored build
 expect_eq "$out" "!! build/out.o" "an ignored directory with --ignored"
 
-# Detached HEAD.  (No checkout yet: point HEAD at a commit by hand.)
+# Detached HEAD.
 head=$(morph rev-parse HEAD)
-sqlite3 .morph/morph.db "UPDATE refs SET value = '$head' WHERE name = 'HEAD'"
+ok morph checkout "$head"
 ok morph status
 expect_eq "$(printf '%s\n' "$out" | head -1)" "HEAD detached at ${head:0:12}" \
     "detached, long"
 ok morph status --json
 expect_contains "$out" '"branch": null'
 expect_contains "$out" '"detached": true'
-sqlite3 .morph/morph.db "UPDATE refs SET value = 'ref: refs/heads/main' WHERE name = 'HEAD'"
+ok morph checkout main
+expect_eq "$(morph status | head -1)" "On branch main" "back on main"
 
 # Usage errors; outside a repository.
 fails 2 morph status --bogus
