@@ -196,6 +196,10 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if (err == NULL)
 		err = morph_buf_status(&raw);
+	/* The message is text: a NUL would silently cut it short. */
+	if (err == NULL && raw.len > 0 && memchr(raw.ptr, '\0', raw.len))
+		err = morph_error_fmt(MORPH_ERR_INVALID,
+		    "the commit message contains a NUL byte");
 	if (err == NULL)
 		err = clean_message(&msg, morph_buf_cstr(&raw), from_editor);
 	if (err != NULL)

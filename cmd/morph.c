@@ -119,6 +119,10 @@ main(int argc, char *argv[])
 			}
 			argv += 2;
 			argc -= 2;
+		} else if (strcmp(argv[0], "-C") == 0) {
+			fprintf(stderr, "morph: option '-C' needs a directory\n"
+			    "usage: %s\n", usage_line);
+			return 2;
 		} else if (strcmp(argv[0], "--version") == 0) {
 			printf("morph version %s\n", morph_version());
 			return 0;
