@@ -133,6 +133,11 @@ url_host(char *out, size_t outsz, const char *url)
 		if (*at == '@')
 			p = at + 1;
 	n = (size_t)(end - p);
+	if (n == 0) {
+		/* No host ("file:///x"): the scheme says enough. */
+		p = url;
+		n = strcspn(url, ":/");
+	}
 	if (n >= outsz)
 		n = outsz - 1;
 	memcpy(out, p, n);
@@ -377,7 +382,8 @@ static void
 classify(struct xfer *x, CURLcode rc)
 {
 	struct morph_http_result *res = &x->res;
-	const char *what, *why = x->errbuf;
+	const char *why = x->errbuf;
+	char what[192];
 	long oserr = 0;
 
 	if (why[0] == '\0')
@@ -388,11 +394,12 @@ classify(struct xfer *x, CURLcode rc)
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_SSL_CONNECT_ERROR:
 		res->transport = MORPH_HTTP_E_CONNECT;
-		what = "cannot connect to";
+		snprintf(what, sizeof(what), "cannot connect to '%s'", x->host);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		res->transport = MORPH_HTTP_E_TIMEOUT;
-		what = "no reply in time from";
+		snprintf(what, sizeof(what), "no reply in time from '%s'",
+		    x->host);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
@@ -401,7 +408,8 @@ classify(struct xfer *x, CURLcode rc)
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 		res->transport = MORPH_HTTP_E_RESET;
-		what = "connection dropped by";
+		snprintf(what, sizeof(what), "connection to '%s' dropped",
+		    x->host);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
 		x->toobig = 1;
@@ -409,9 +417,8 @@ classify(struct xfer *x, CURLcode rc)
 	case CURLE_WRITE_ERROR:
 		if (x->toobig) {
 			res->transport = MORPH_HTTP_E_TOOBIG;
-			set_errmsg(res, "reply from "
-			    "'%s' is larger than %zu bytes", x->host,
-			    x->max_body);
+			set_errmsg(res, "reply from '%s' is larger than %zu "
+			    "bytes", x->host, x->max_body);
 			return;
 		}
 		if (res->body.failed)
@@ -419,7 +426,7 @@ classify(struct xfer *x, CURLcode rc)
 		/* FALLTHROUGH */
 	default:
 		res->transport = MORPH_HTTP_E_OTHER;
-		what = "request failed to";
+		snprintf(what, sizeof(what), "request to '%s' failed", x->host);
 		break;
 	}
 	/* "Connection refused" says more than curl's "Couldn't connect". */
@@ -427,11 +434,8 @@ classify(struct xfer *x, CURLcode rc)
 	    rc == CURLE_SEND_ERROR) && curl_easy_getinfo(x->easy,
 	    CURLINFO_OS_ERRNO, &oserr) == CURLE_OK && oserr > 0 &&
 	    oserr < INT_MAX)
-		set_errmsg(res, "%s '%s': %s",
-		    what, x->host, strerror((int)oserr));
-	else
-		set_errmsg(res, "%s '%s': %s",
-		    what, x->host, why);
+		why = strerror((int)oserr);
+	set_errmsg(res, "%s: %s", what, why);
 }
 
 /* Ends transfer x with rc: fills its result, calls done, frees it. */
