@@ -491,25 +491,31 @@ drain(struct morph_http *http)
 	return n;
 }
 
-/* The multi handle itself failed: every transfer ends with that error. */
-static int
+/*
+ * The multi handle itself failed: every transfer running ends with that
+ * error.  All leave first, so that one a callback starts is not failed too.
+ */
+static void
 fail_all(struct morph_http *http, CURLMcode mrc)
 {
-	struct xfer *x;
-	int n = 0;
+	struct xfer *x, *list = NULL;
 
 	while ((x = http->xfers) != NULL) {
-		x->res.transport = MORPH_HTTP_E_OTHER;
-		set_errmsg(&x->res, "request to "
-		    "'%s' failed: %s", x->host, curl_multi_strerror(mrc));
-		morph_buf_release(&x->res.body);
 		xfer_detach(x);
+		x->next = list;
+		list = x;
+	}
+	while ((x = list) != NULL) {
+		list = x->next;
+		x->next = NULL;
+		x->res.transport = MORPH_HTTP_E_OTHER;
+		set_errmsg(&x->res, "request to '%s' failed: %s", x->host,
+		    curl_multi_strerror(mrc));
+		morph_buf_release(&x->res.body);
 		if (x->done != NULL)
 			x->done(x->arg, &x->res);
 		xfer_free(x);
-		n++;
 	}
-	return n;
 }
 
 static long

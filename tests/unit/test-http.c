@@ -277,7 +277,8 @@ test_retry_after(void)
 		{ "fault:429 retry-after=7 retry-after-ms=250", 250, 250 },
 		{ "fault:429 retry-after=soon", -1, -1 },
 		{ "fault:429 retry-after=-3", -1, -1 },
-		{ "fault:429 retry-after-date", 1000, 3000 },
+		{ "fault:429 retry-after-date", 0, 3000 },
+		{ "fault:429 retry-after-date=10", 8000, 10000 },
 		{ "fault:429 retry-after-date=-60", 0, 0 },
 		{ "fault:429", -1, -1 },
 	};
