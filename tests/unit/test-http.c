@@ -157,12 +157,12 @@ make_req(struct morph_request *req, const char *url, const char *msg)
 	req->headers = hdrs;
 	req->nheaders = 4;
 	if (strstr(url, "generateContent") != NULL)
-		morph_buf_printf(&req->body, "{\"contents\": [{\"role\": \"user\","
-		    " \"parts\": [{\"text\": \"%s\"}]}]}", msg);
+		morph_buf_printf(&req->body, "{\"contents\": [{\"role\": "
+		    "\"user\", \"parts\": [{\"text\": \"%s\"}]}]}", msg);
 	else
-		morph_buf_printf(&req->body, "{\"model\": \"m1\", \"max_tokens\":"
-		    " 100, \"stream\": false, \"messages\": [{\"role\": "
-		    "\"user\", \"content\": \"%s\"}]}", msg);
+		morph_buf_printf(&req->body, "{\"model\": \"m1\", "
+		    "\"max_tokens\": 100, \"stream\": false, \"messages\": "
+		    "[{\"role\": \"user\", \"content\": \"%s\"}]}", msg);
 }
 
 static void
@@ -424,9 +424,10 @@ static void
 test_toobig(void)
 {
 	static const char *const msgs[] = {
-		"fault:big size=1000000 identity",	/* Content-Length */
-		"fault:big size=1000000 identity chunked", /* while reading */
-		"fault:big size=1000000",		/* gzip: 1 kB inflating */
+		/* Content-Length; chunked; gzip: 1 kB that inflates. */
+		"fault:big size=1000000 identity",
+		"fault:big size=1000000 identity chunked",
+		"fault:big size=1000000",
 	};
 	struct morph_http_opts opts = MORPH_HTTP_OPTS_INIT;
 	struct got g = { 0 };
