@@ -196,6 +196,10 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if (err == NULL)
 		err = morph_buf_status(&raw);
+	/* The message is text: a NUL would silently cut it short. */
+	if (err == NULL && raw.len > 0 && memchr(raw.ptr, '\0', raw.len))
+		err = morph_error_fmt(MORPH_ERR_INVALID,
+		    "the commit message contains a NUL byte");
 	if (err == NULL)
 		err = clean_message(&msg, morph_buf_cstr(&raw), from_editor);
 	if (err != NULL)
@@ -207,9 +211,19 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	opts.message = msg.ptr;
 
-	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
+	/*
+	 * Take the lock before reading the index: a morph add finishing in
+	 * between would otherwise have its staging overwritten.
+	 */
+	if ((err = morph_repo_begin(ctx->repo)) != NULL)
 		goto done;
-	if ((err = morph_commit_create(&id, ctx->repo, idx, &opts)) != NULL)
+	if ((err = morph_index_open(&idx, ctx->repo)) == NULL)
+		err = morph_commit_create(&id, ctx->repo, idx, &opts);
+	if (err != NULL) {
+		morph_repo_rollback(ctx->repo);
+		goto done;
+	}
+	if ((err = morph_repo_commit(ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_commit_read(&c, ctx->repo, &id)) != NULL)
 		goto done;

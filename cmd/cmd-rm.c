@@ -56,7 +56,7 @@ cmd_rm(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_error *err = NULL;
 	struct morph_index *idx = NULL;
 	const char *one[1];
-	size_t j;
+	size_t j, checked = 0;
 	int c, i, cached = 0, force = 0, recursive = 0;
 
 	morph_entrylist_init(&gone);
@@ -85,6 +85,11 @@ cmd_rm(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return err;
 	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
 		goto done;
+	/*
+	 * Every path is checked before anything is removed, and the files go
+	 * only once the index is saved: a refusal or a failure leaves both
+	 * the index and the work tree as they were.
+	 */
 	for (i = 0; i < argc && err == NULL; i++) {
 		if ((err = morph_repo_path(&path, ctx->repo, argv[i])) != NULL)
 			break;
@@ -95,22 +100,16 @@ cmd_rm(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		}
 		/* Remember what goes, to check it and delete the files. */
 		one[0] = path.ptr;
-		morph_entrylist_release(&gone);
 		if ((err = morph_index_entries(&gone, idx, one, 1)) != NULL)
 			break;
 		if (!force)
-			for (j = 0; j < gone.n && err == NULL; j++)
+			for (j = checked; j < gone.n && err == NULL; j++)
 				err = check_safe(ctx->repo, idx,
 				    gone.v[j].path, cached);
+		checked = gone.n;
 		if (err == NULL)
 			err = morph_index_remove(idx, path.ptr, recursive,
 			    NULL);
-		for (j = 0; j < gone.n && err == NULL; j++) {
-			printf("rm '%s'\n", gone.v[j].path);
-			if (!cached)
-				err = morph_repo_remove_file(ctx->repo,
-				    gone.v[j].path);
-		}
 	}
 	if (err == NULL)
 		err = morph_index_write(idx, ctx->repo);
@@ -119,6 +118,12 @@ done:
 		err = morph_repo_commit(ctx->repo);
 	else
 		morph_repo_rollback(ctx->repo);
+	for (j = 0; j < gone.n && err == NULL; j++) {
+		printf("rm '%s'\n", gone.v[j].path);
+		if (!cached)
+			err = morph_repo_remove_file(ctx->repo,
+			    gone.v[j].path);
+	}
 	morph_index_free(idx);
 	morph_entrylist_release(&gone);
 	morph_buf_release(&path);

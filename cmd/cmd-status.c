@@ -179,10 +179,11 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (shortfmt) {
 		for (i = 0; i < morph_status_count(st); i++) {
 			e = morph_status_get(st, i);
-			if (e->untracked)
-				printf("%s %s\n", e->ignored ? "!!" : "??",
-				    e->path);
-			else
+			/*
+			 * A path both staged for deletion and back in the
+			 * work tree untracked (rm --cached) gets both lines.
+			 */
+			if (!e->untracked || e->staged != MORPH_CHANGE_NONE)
 				printf("%s%c%s%s%c%s %s\n",
 				    morph_cmd_sgr(color, SGR_GREEN),
 				    change_letter(e->staged),
@@ -190,6 +191,9 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 				    morph_cmd_sgr(color, SGR_RED),
 				    change_letter(e->unstaged),
 				    morph_cmd_sgr(color, SGR_RESET), e->path);
+			if (e->untracked)
+				printf("%s %s\n", e->ignored ? "!!" : "??",
+				    e->path);
 		}
 		goto done;
 	}

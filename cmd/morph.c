@@ -24,6 +24,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
+	&morph_cmd_runs,
 	&morph_cmd_show,
 	&morph_cmd_status,
 	&morph_cmd_tag,
@@ -119,6 +120,10 @@ main(int argc, char *argv[])
 			}
 			argv += 2;
 			argc -= 2;
+		} else if (strcmp(argv[0], "-C") == 0) {
+			fprintf(stderr, "morph: option '-C' needs a directory\n"
+			    "usage: %s\n", usage_line);
+			return 2;
 		} else if (strcmp(argv[0], "--version") == 0) {
 			printf("morph version %s\n", morph_version());
 			return 0;

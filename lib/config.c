@@ -78,6 +78,11 @@ morph_config_load(const cJSON **out, struct morph_repo *repo,
 		err = morph_config_path(&path, repo, scope);
 		if (err == NULL)
 			err = read_file(slot, path.ptr);
+		else if (scope == MORPH_CONFIG_GLOBAL) {
+			/* No HOME: no user file to read (writing it fails). */
+			err = (*slot = cJSON_CreateObject()) == NULL ?
+			    morph_error(MORPH_ERR_NOMEM) : NULL;
+		}
 		morph_buf_release(&path);
 		if (err != NULL)
 			return err;
@@ -158,9 +163,15 @@ morph_config_get(char **out, struct morph_repo *repo,
 	*out = NULL;
 	if ((err = check_key(key, 0)) != NULL)
 		return err;
-	if (scope == MORPH_CONFIG_ANY)
+	if (scope == MORPH_CONFIG_ANY) {
+		/* A broken file is an error, not an unset key. */
+		if ((repo != NULL && (err = morph_config_load(&conf, repo,
+		    MORPH_CONFIG_LOCAL)) != NULL) ||
+		    (err = morph_config_load(&conf, repo,
+		    MORPH_CONFIG_GLOBAL)) != NULL)
+			return err;
 		v = morph_config_lookup(repo, key);
-	else {
+	} else {
 		if ((err = morph_config_load(&conf, repo, scope)) != NULL)
 			return err;
 		v = walk(conf, key);

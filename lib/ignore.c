@@ -149,3 +149,24 @@ morph_ignore_match(const struct morph_ignore *ig, const char *path,
 	}
 	return ignored;
 }
+
+int
+morph_ignore_match_path(const struct morph_ignore *ig, const char *path,
+    int is_dir)
+{
+	char dir[4096];
+	const char *slash;
+	size_t n;
+
+	for (slash = strchr(path, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		n = (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			break;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		if (morph_ignore_match(ig, dir, 1))
+			return 1;
+	}
+	return morph_ignore_match(ig, path, is_dir);
+}

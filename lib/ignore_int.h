@@ -24,4 +24,11 @@ void	morph_ignore_free(struct morph_ignore *);
 int	morph_ignore_match(const struct morph_ignore *, const char *path,
 	    int is_dir);
 
+/*
+ * Whether path is ignored, or is inside an ignored directory: what a walk
+ * from the root would never reach.
+ */
+int	morph_ignore_match_path(const struct morph_ignore *, const char *path,
+	    int is_dir);
+
 #endif

@@ -412,7 +412,7 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 	struct morph_statinfo si;
 	struct ientry *ie;
 	size_t i, j, nold = idx->n, plen = strlen(path), matched = 0;
-	int found, exists;
+	int found, exists, ignored_dir = 0;
 
 	memset(&files, 0, sizeof(files));
 	if (!(flags & MORPH_ADD_FORCE) &&
@@ -436,6 +436,9 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 				err = morph_error_fmt(MORPH_ERR_INVALID,
 				    "'%s' is ignored by .morphignore; use -f "
 				    "to add it anyway", path);
+			else if (S_ISDIR(st.st_mode))
+				ignored_dir = morph_ignore_match_path(ig, path,
+				    1);
 		}
 		morph_buf_release(&abs);
 		if (err != NULL)
@@ -487,7 +490,10 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 		} else if ((err = restage(idx, ie, repo, &si)) != NULL)
 			goto done;	/* tracked but ignored */
 	}
-	if (matched == 0 && path[0] != '\0')
+	if (matched == 0 && ignored_dir)
+		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' is ignored by "
+		    ".morphignore; use -f to add it anyway", path);
+	else if (matched == 0 && path[0] != '\0')
 		err = morph_error_fmt(MORPH_ERR_NOT_FOUND,
 		    "pathspec '%s' did not match any files", path);
 done:
@@ -649,7 +655,8 @@ morph_index_remove(struct morph_index *idx, const char *path, int recursive,
 	}
 	if (n == 0)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND,
-		    "pathspec '%s' did not match any tracked files", path);
+		    "pathspec '%s' did not match any tracked files",
+		    path[0] != '\0' ? path : ".");
 	if (count != NULL)
 		*count = n;
 	touch(idx);

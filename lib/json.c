@@ -30,6 +30,7 @@ morph_json_parse(cJSON **out, const char *data, size_t len, const char *what)
 {
 	const char *end = NULL;
 	cJSON *v;
+	size_t n;
 	int line, col;
 
 	*out = NULL;
@@ -48,10 +49,17 @@ morph_json_parse(cJSON **out, const char *data, size_t len, const char *what)
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "%s:%d:%d: invalid JSON: unexpected end of input",
 			    what, line, col);
-		/* data need not be NUL-terminated: quote at most len bytes. */
+		/* The excerpt stays on its line, so the message is one. */
+		for (n = 0; off + n < len && n < 16 && data[off + n] != '\n' &&
+		    data[off + n] != '\r'; n++)
+			;
+		if (n == 0)
+			return morph_error_fmt(MORPH_ERR_INVALID,
+			    "%s:%d:%d: invalid JSON at the end of the line",
+			    what, line, col);
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "%s:%d:%d: invalid JSON near '%.*s'", what, line, col,
-		    (int)(len - off < 16 ? len - off : 16), data + off);
+		    (int)n, data + off);
 	}
 	/* Only white space may follow the value. */
 	if (end != NULL) {

@@ -74,6 +74,31 @@ morph_path_normalize(struct morph_buf *out, const char *in)
 }
 
 int
+morph_path_beyond_link(const char *root, const char *relpath, size_t *len)
+{
+	struct morph_buf dir = MORPH_BUF_INIT;
+	const char *slash;
+	struct stat st;
+	int link = 0;
+
+	for (slash = strchr(relpath, '/'); slash != NULL && !link;
+	    slash = strchr(slash + 1, '/')) {
+		morph_buf_clear(&dir);
+		morph_buf_printf(&dir, "%s/%.*s", root, (int)(slash - relpath),
+		    relpath);
+		if (morph_buf_status(&dir) != NULL ||
+		    lstat(dir.ptr, &st) == -1)
+			break;
+		if (S_ISLNK(st.st_mode)) {
+			*len = (size_t)(slash - relpath);
+			link = 1;
+		}
+	}
+	morph_buf_release(&dir);
+	return link;
+}
+
+int
 morph_path_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);

@@ -25,6 +25,14 @@ const struct morph_error *morph_path_normalize(struct morph_buf *out,
 /* Whether a single name (no '/') may appear in a tree. */
 int	morph_path_name_ok(const char *name, size_t len);
 
+/*
+ * Whether one of the directories on the way to relpath under root is a
+ * symbolic link, so that following the path would leave the work tree;
+ * *len is then the length of the linked prefix of relpath.
+ */
+int	morph_path_beyond_link(const char *root, const char *relpath,
+	    size_t *len);
+
 /* Whether path is under dir ("" is the root, so everything is). */
 int	morph_path_under(const char *path, const char *dir);
 

@@ -68,7 +68,12 @@ open_store(struct morph_repo *r, int create)
 	const cJSON *conf, *v;
 	int64_t version = 0, ms = MORPH_LOCK_TIMEOUT_MS;
 
-	if ((err = morph_config_load(&conf, r, MORPH_CONFIG_LOCAL)) != NULL)
+	/*
+	 * Both files are read now, so that a broken one is reported (naming
+	 * the file, line and column) rather than silently skipped later.
+	 */
+	if ((err = morph_config_load(&conf, r, MORPH_CONFIG_GLOBAL)) != NULL ||
+	    (err = morph_config_load(&conf, r, MORPH_CONFIG_LOCAL)) != NULL)
 		return err;
 	v = cJSON_GetObjectItemCaseSensitive(conf, "core");
 	if (v != NULL && cJSON_GetObjectItemCaseSensitive(v,
@@ -148,6 +153,9 @@ morph_repo_init(struct morph_repo **out, const char *dir,
 	struct stat st;
 
 	*out = NULL;
+	/* A broken user configuration stops init before it makes anything. */
+	if ((err = morph_config_load(&def, NULL, MORPH_CONFIG_GLOBAL)) != NULL)
+		return err;
 	/* Like git init, create the directory and its parents. */
 	morph_buf_printf(&path, "%s/.morph", dir);
 	if ((err = morph_buf_status(&path)) != NULL ||

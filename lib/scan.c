@@ -222,9 +222,13 @@ morph_scan(struct morph_scanlist *out, struct morph_repo *repo,
 	struct morph_buf abs = MORPH_BUF_INIT, rel = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	struct stat st;
+	size_t n;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
+	if (morph_path_beyond_link(repo->workdir, path, &n))
+		return morph_error_fmt(MORPH_ERR_PATH, "path '%s' is beyond a "
+		    "symbolic link at '%.*s'", path, (int)n, path);
 	morph_buf_printf(&abs, "%s/%s", repo->workdir, path);
 	morph_buf_puts(&rel, path);
 	if ((err = morph_buf_status(&abs)) != NULL ||
@@ -235,13 +239,18 @@ morph_scan(struct morph_scanlist *out, struct morph_repo *repo,
 			err = morph_error_errno("cannot stat '%s'", path);
 		goto done;
 	}
+	/* A walk from the root would not reach what is under an ignored
+	 * directory: neither does one that starts there. */
 	if (S_ISREG(st.st_mode)) {
 		if ((flags & MORPH_SCAN_IGNORED) ||
-		    !morph_ignore_match(ig, path, 0))
+		    !morph_ignore_match_path(ig, path, 0))
 			err = push(out, path, &st);
 		goto done;
 	}
 	if (!S_ISDIR(st.st_mode))
+		goto done;
+	if (path[0] != '\0' && !(flags & MORPH_SCAN_IGNORED) &&
+	    morph_ignore_match_path(ig, path, 1))
 		goto done;
 	fd = open(abs.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1) {
@@ -318,7 +327,9 @@ morph_scan_paths(struct morph_scanlist *out, struct morph_repo *repo,
 			out->v = nv;
 			out->cap = out->n + part.n;
 		}
-		memcpy(out->v + out->n, part.v, part.n * sizeof(*nv));
+		if (part.n > 0)	/* part.v is NULL when nothing was found */
+			memcpy(out->v + out->n, part.v,
+			    part.n * sizeof(*nv));
 		out->n += part.n;
 		free(part.v);		/* the paths moved to out */
 	}

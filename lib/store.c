@@ -31,9 +31,67 @@ static const char schema_v1[] =
 	"  key TEXT PRIMARY KEY NOT NULL,"
 	"  value) WITHOUT ROWID;";
 
+/*
+ * Version 2: what morph run records.  runs are the runs of this
+ * repository, by local number; results are written one by one as calls
+ * finish (invariant: a result row is never written twice for the same
+ * run, prompt, case, model and sample); cache maps a call and sample to
+ * the answer it got, so that no answer is paid for twice.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE runs ("
+	"  num INTEGER PRIMARY KEY,"
+	"  commit_id BLOB NOT NULL,"
+	"  plan BLOB NOT NULL,"
+	"  matrix TEXT NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  ended INTEGER,"
+	"  state TEXT NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  sealed BLOB,"
+	"  prices BLOB);"
+	"CREATE INDEX runs_by_plan ON runs (plan);"
+	"CREATE TABLE results ("
+	"  run INTEGER NOT NULL,"
+	"  prompt TEXT NOT NULL,"
+	"  case_id TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  sample INTEGER NOT NULL,"
+	"  call BLOB NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  output BLOB,"
+	"  error TEXT,"
+	"  finish TEXT,"
+	"  served_model TEXT,"
+	"  tokens_in INTEGER,"
+	"  tokens_out INTEGER,"
+	"  tokens_cached INTEGER,"
+	"  tokens_reasoning INTEGER,"
+	"  latency_ms INTEGER,"
+	"  cost_nusd INTEGER,"
+	"  cached INTEGER NOT NULL,"
+	"  pass INTEGER,"
+	"  attempts TEXT NOT NULL,"
+	"  verdicts TEXT NOT NULL,"
+	"  PRIMARY KEY (run, prompt, case_id, model, sample)) WITHOUT ROWID;"
+	"CREATE TABLE cache ("
+	"  call BLOB NOT NULL,"
+	"  sample INTEGER NOT NULL,"
+	"  output BLOB NOT NULL,"
+	"  finish TEXT,"
+	"  served_model TEXT,"
+	"  tokens_in INTEGER,"
+	"  tokens_out INTEGER,"
+	"  tokens_cached INTEGER,"
+	"  tokens_reasoning INTEGER,"
+	"  latency_ms INTEGER,"
+	"  time INTEGER NOT NULL,"
+	"  PRIMARY KEY (call, sample)) WITHOUT ROWID;";
+
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 const struct morph_error *

@@ -40,7 +40,10 @@ struct morph_suite_case {
 	char	*file;		/* case file it came from; "" for "default" */
 	int	 line;		/* 1-based line in that file; 0 for "default" */
 	cJSON	*vars;		/* object; never NULL */
-	cJSON	*asserts;	/* array: the defaults then the case's own */
+	cJSON	*asserts;	/* array: the defaults then the case's own;
+				   with n the size of morph.json's
+				   defaults.assert, [i] is that array's [i]
+				   for i < n, else the line's assert[i - n] */
 	char	**prompts;	/* prompt paths it applies to; NULL: all */
 	size_t	 nprompts;
 };

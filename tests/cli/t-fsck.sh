@@ -21,6 +21,11 @@ blob=$(morph rev-parse HEAD:prompts/a.txt)
 sqlite3 "$db" "UPDATE objects SET data = CAST('ALPHA' || char(10) AS BLOB), enc = 0 WHERE hex(id) = upper('$blob')"
 fails 1 morph fsck
 expect_contains "$out" "blob $blob: content hashes to"
+expect_contains "$out" "error: blob $blob: content hashes to"
+expect_contains "$out" "2 index entries: PROBLEMS FOUND"
+fails 1 morph fsck --json
+expect_contains "$out" "\"problems\": [
+    \"blob $blob: content hashes to"
 restore_db
 
 # A missing tree: the commit that names it is reported.
@@ -47,6 +52,13 @@ mkdir notdb && cd notdb && mkdir .morph && echo garbage >.morph/morph.db
 fails 2 morph fsck
 expect_contains "$err" "morph.db"
 cd "$T_ROOT/r"
+
+# Usage errors.
+fails 2 morph fsck extra
+expect_contains "$err" "morph: fsck: unexpected argument 'extra'"
+expect_contains "$err" "usage: morph fsck [--json]"
+fails 2 morph fsck --full
+expect_contains "$err" "morph: fsck: unknown option '--full'"
 
 # Outside any repository.
 cd "$T_ROOT"

@@ -74,6 +74,19 @@ test_parse_errors_are_located(void)
 	if (err != NULL)
 		T_CONTAINS(err->msg, "after the value");
 	T_ERR(morph_json_parse(&v, "\"\xff\"", 3, "f"), MORPH_ERR_INVALID);
+	/* The message stays on one line, whatever follows the error. */
+	err = morph_json_parse(&v, "{\"a\": 1,}\n\n", 11, "f");
+	T_ASSERT(err != NULL);
+	if (err != NULL) {
+		T_CONTAINS(err->msg, "f:1:");
+		T_ASSERT(strchr(err->msg, '\n') == NULL);
+	}
+	err = morph_json_parse(&v, "[1,\n 2 3,\n 4]", 14, "f");
+	T_ASSERT(err != NULL);
+	if (err != NULL) {
+		T_CONTAINS(err->msg, "f:2:4: invalid JSON near '3,'");
+		T_ASSERT(strchr(err->msg, '\n') == NULL);
+	}
 }
 
 static void

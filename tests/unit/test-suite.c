@@ -315,7 +315,7 @@ test_errors(void)
 		  "morph.json: no such file at the root of the commit: a suite "
 		  "starts there (see morph-suite(5))" },
 		{ { { "morph.json", "{\n  \"prompts\": [,]\n}" } },
-		  "morph.json:2:15: invalid JSON near ',] }'" },
+		  "morph.json:2:15: invalid JSON near ',]'" },
 		{ { { "morph.json", "{\"prompts\": [\"a\"]} x" } },
 		  "morph.json:1:20: invalid JSON: unexpected text after the "
 		  "value" },
