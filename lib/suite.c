@@ -992,7 +992,7 @@ load_case(struct suite_priv *sp, cJSON *obj, const char *name, int line,
 	static const char *const fields[] = { "id", "vars", "assert",
 	    "prompts", NULL };
 	const struct morph_error *err;
-	struct morph_suite_case *c;
+	struct morph_suite_case *c = NULL;
 	const cJSON *id, *pr, *x;
 	cJSON *vars, *as, *item;
 	char field[64];
@@ -1199,7 +1199,7 @@ static const struct morph_error *
 add_default_case(struct suite_priv *sp)
 {
 	const struct morph_error *err;
-	struct morph_suite_case *c;
+	struct morph_suite_case *c = NULL;
 
 	if ((err = new_case(sp, &c)) != NULL)
 		return err;
