@@ -22,6 +22,7 @@
 #include "morph/jsonw.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
+#include "morph/provider.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);
