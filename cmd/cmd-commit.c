@@ -211,9 +211,19 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	opts.message = msg.ptr;
 
-	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
+	/*
+	 * Take the lock before reading the index: a morph add finishing in
+	 * between would otherwise have its staging overwritten.
+	 */
+	if ((err = morph_repo_begin(ctx->repo)) != NULL)
 		goto done;
-	if ((err = morph_commit_create(&id, ctx->repo, idx, &opts)) != NULL)
+	if ((err = morph_index_open(&idx, ctx->repo)) == NULL)
+		err = morph_commit_create(&id, ctx->repo, idx, &opts);
+	if (err != NULL) {
+		morph_repo_rollback(ctx->repo);
+		goto done;
+	}
+	if ((err = morph_repo_commit(ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_commit_read(&c, ctx->repo, &id)) != NULL)
 		goto done;

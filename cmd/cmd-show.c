@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "morph/run.h"
 
 static const struct morph_error *
 show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
@@ -191,6 +192,151 @@ done:
 	return err;
 }
 
+/* show RUN: the run's totals, its per-model summary and every result. */
+struct run_show {
+	struct morph_repo	*repo;
+	struct morph_jsonw	*w;
+};
+
+static void
+json_tokens(struct morph_jsonw *w, const char *key, int64_t v)
+{
+	morph_jsonw_key(w, key);
+	if (v < 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_int(w, v);
+}
+
+static const struct morph_error *
+show_result(const struct morph_result *r, void *arg)
+{
+	struct run_show *rs = arg;
+	struct morph_object *o = NULL;
+	const struct morph_error *err;
+	char usd[32], ex[61], tok[48];
+	const char *text = NULL;
+	size_t len = 0, i;
+
+	if (r->has_output) {
+		if ((err = morph_object_read(&o, rs->repo, &r->output,
+		    MORPH_OBJ_BLOB)) != NULL)
+			return err;
+		text = morph_object_data(o);
+		len = morph_object_size(o);
+	}
+	if (rs->w != NULL) {
+		struct morph_jsonw *w = rs->w;
+
+		morph_jsonw_object_begin(w);
+		morph_jsonw_kv_string(w, "prompt", r->prompt);
+		morph_jsonw_kv_string(w, "case", r->case_id);
+		morph_jsonw_kv_string(w, "model", r->model);
+		morph_jsonw_kv_int(w, "sample", r->sample);
+		morph_jsonw_kv_string(w, "call", morph_oid_tostr(&r->call));
+		morph_jsonw_kv_string(w, "status", r->status);
+		morph_jsonw_key(w, "pass");
+		if (r->pass < 0)
+			morph_jsonw_null(w);
+		else
+			morph_jsonw_bool(w, r->pass);
+		morph_jsonw_key(w, "output");
+		if (text != NULL)
+			morph_jsonw_string_len(w, text, len);
+		else
+			morph_jsonw_null(w);
+		morph_jsonw_kv_string(w, "output_id", r->has_output ?
+		    morph_oid_tostr(&r->output) : NULL);
+		morph_jsonw_kv_string(w, "error", r->error);
+		morph_jsonw_kv_string(w, "finish", r->finish);
+		morph_jsonw_kv_string(w, "served_model", r->served_model);
+		morph_jsonw_key(w, "tokens");
+		morph_jsonw_object_begin(w);
+		json_tokens(w, "in", r->tokens_in);
+		json_tokens(w, "out", r->tokens_out);
+		json_tokens(w, "cached", r->tokens_cached);
+		json_tokens(w, "reasoning", r->tokens_reasoning);
+		morph_jsonw_object_end(w);
+		json_tokens(w, "latency_ms", r->latency_ms);
+		json_tokens(w, "cost_nusd", r->cost_nusd);
+		morph_jsonw_kv_bool(w, "cached", r->cached);
+		morph_jsonw_key(w, "verdicts");
+		morph_jsonw_json(w, r->verdicts);
+		morph_jsonw_key(w, "attempts");
+		morph_jsonw_json(w, r->attempts);
+		morph_jsonw_object_end(w);
+	} else {
+		for (i = 0; text != NULL && i < len && i < 60; i++)
+			ex[i] = text[i] == '\n' || text[i] == '\t' ? ' ' :
+			    text[i];
+		ex[text != NULL && len < 60 ? len : text != NULL ? 60 : 0] =
+		    '\0';
+		snprintf(tok, sizeof(tok), "%lld/%lld",
+		    (long long)r->tokens_in, (long long)r->tokens_out);
+		printf("%-20s %-12s %-14s %2d %-5s %-4s %11s %7lldms %11s  %s\n",
+		    r->prompt, r->case_id, r->model, r->sample, r->status,
+		    r->pass < 0 ? "-" : r->pass ? "yes" : "NO",
+		    r->tokens_in < 0 ? "-" : tok, (long long)r->latency_ms,
+		    morph_usd(r->cost_nusd, usd, sizeof(usd)),
+		    r->error != NULL ? r->error : ex);
+	}
+	morph_object_free(o);
+	return NULL;
+}
+
+static const struct morph_error *
+show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
+{
+	const struct morph_error *err;
+	struct morph_run_info ri;
+	struct morph_jsonw w;
+	struct run_show rs = { ctx->repo, NULL };
+	char usd[32];
+
+	if ((err = morph_run_find(&ri, ctx->repo, name)) != NULL)
+		return err;
+	if (json) {
+		morph_jsonw_init(&w, stdout);
+		rs.w = &w;
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_int(&w, "run", ri.num);
+		morph_jsonw_kv_string(&w, "id", ri.is_sealed ?
+		    morph_oid_tostr(&ri.sealed) : NULL);
+		morph_jsonw_kv_string(&w, "commit", morph_oid_tostr(&ri.commit));
+		morph_jsonw_kv_string(&w, "state", ri.state);
+		morph_jsonw_kv_int(&w, "results_recorded", ri.results);
+		morph_jsonw_kv_int(&w, "total", ri.total);
+		morph_jsonw_kv_int(&w, "errors", ri.errors);
+		morph_jsonw_kv_int(&w, "cost_nusd", ri.cost_nusd);
+		morph_jsonw_key(&w, "models");
+		morph_jsonw_array_begin(&w);
+		if ((err = morph_cmd_print_models(ctx->repo, ri.num, &w)))
+			return err;
+		morph_jsonw_array_end(&w);
+		morph_jsonw_key(&w, "results");
+		morph_jsonw_array_begin(&w);
+		err = morph_run_results(ctx->repo, ri.num, show_result, &rs);
+		morph_jsonw_array_end(&w);
+		morph_jsonw_object_end(&w);
+		morph_jsonw_finish(&w);
+		return err;
+	}
+	morph_cmd_pager_begin();
+	printf("run #%lld%s%s\nCommit: %s\nState:  %s, %lld of %lld results, "
+	    "%lld errors, %s%s\n\n", (long long)ri.num,
+	    ri.is_sealed ? " " : "", ri.is_sealed ?
+	    morph_oid_tostr(&ri.sealed) : "", morph_oid_tostr(&ri.commit),
+	    ri.state, (long long)ri.results, (long long)ri.total,
+	    (long long)ri.errors, morph_usd(ri.cost_nusd, usd, sizeof(usd)),
+	    ri.unpriced ? " and unpriced results" : "");
+	if ((err = morph_cmd_print_models(ctx->repo, ri.num, NULL)) != NULL)
+		return err;
+	printf("\n%-20s %-12s %-14s %2s %-5s %-4s %11s %9s %11s  %s\n",
+	    "prompt", "case", "model", "#", "status", "pass", "tokens",
+	    "latency", "cost", "output or error");
+	return morph_run_results(ctx->repo, ri.num, show_result, &rs);
+}
+
 static const struct morph_error *
 cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -219,6 +365,8 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return morph_cmd_bad_usage(ctx, "too many revisions");
 	if (argc - optind == 1)
 		rev = argv[optind];
+	if (rev[0] == '#')
+		return show_run(ctx, rev, json);
 	if ((err = morph_revparse(&id, ctx->repo, rev)) != NULL ||
 	    (err = morph_object_info(&type, &size, ctx->repo, &id)) != NULL)
 		return err;
@@ -227,6 +375,8 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return show_commit(ctx, &id, json);
 	case MORPH_OBJ_TREE:
 		return show_tree(ctx, &id, json);
+	case MORPH_OBJ_RUN:
+		return show_run(ctx, morph_oid_tostr(&id), json);
 	default:
 		return show_raw(ctx, &id, json);
 	}

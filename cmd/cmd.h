@@ -45,6 +45,8 @@ extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;
+extern const struct morph_cmd morph_cmd_run;
+extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_show;
 extern const struct morph_cmd morph_cmd_status;
 extern const struct morph_cmd morph_cmd_tag;
@@ -102,6 +104,17 @@ const char *morph_cmd_short(const struct morph_oid *);
 
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
+
+/* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
+void	morph_cmd_human(char *buf, size_t size, int64_t n);
+
+/*
+ * runfmt.c: the per-model summary of run num, as a table on stdout, or
+ * with w as a JSON array of objects.
+ */
+struct morph_jsonw;
+const struct morph_error *morph_cmd_print_models(struct morph_repo *,
+    int64_t num, struct morph_jsonw *w);
 
 /* "Tue Nov 25 10:00:00 2026 +0100" for a time and zone, static buffer. */
 const char *morph_cmd_date(int64_t when, int tz);

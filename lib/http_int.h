@@ -3,6 +3,7 @@
  * each with connect and total timeouts and a hard cap on the response.
  * libcurl is opened at first use (curl_int.h, as git2_int.h).  This layer
  * sends and receives; retries, limits and budgets are the scheduler's.
+ * Transfers run with CURLOPT_NOSIGNAL: the program should ignore SIGPIPE.
  */
 #ifndef MORPH_HTTP_INT_H
 #define MORPH_HTTP_INT_H
@@ -24,10 +25,12 @@ struct morph_http_opts {
 #define MORPH_HTTP_OPTS_INIT	{ 10000, 600000, (size_t)32 << 20 }
 
 struct morph_http_result {
-	long			 status;	/* 0: no HTTP answer */
+	long			 status;	/* 0: no HTTP answer, as
+						   whenever transport is set */
 	int			 transport;	/* 0, or a MORPH_HTTP_E_* */
 	char			 errmsg[256];	/* for transport failures */
-	struct morph_buf	 body;
+	struct morph_buf	 body;		/* empty when transport is
+						   set */
 	int64_t			 retry_after_ms; /* retry-after-ms, else
 						   retry-after (seconds or a
 						   date), else -1 */
@@ -45,15 +48,24 @@ enum {
 	MORPH_HTTP_E_OTHER,
 };
 
-/* Called once per transfer, from morph_http_wait. */
+/*
+ * Called once per transfer, from morph_http_wait.  The result and its body
+ * are borrowed for the call.  The callback may start transfers, but must
+ * not wait or free the handle.
+ */
 typedef void (*morph_http_done_cb)(void *arg,
     const struct morph_http_result *);
 
 /* Errors: UNSUPPORTED when libcurl cannot be loaded. */
 const struct morph_error *morph_http_new(struct morph_http **out);
-void	morph_http_free(struct morph_http *);	/* cancels what is running */
+/* Cancels what is running, calling no callback. */
+void	morph_http_free(struct morph_http *);
 
-/* Starts a POST of req (copied) now; done is called when it ends. */
+/*
+ * Starts a POST of req (copied) now; done is called when it ends.  opts
+ * may be NULL, and a zero field takes its default.  Content-Type defaults
+ * to application/json.  Errors: INVALID (no URL), NOMEM, HTTP.
+ */
 const struct morph_error *morph_http_start(struct morph_http *,
     const struct morph_request *req, const struct morph_http_opts *,
     morph_http_done_cb done, void *arg);

@@ -209,6 +209,23 @@ pretty(struct morph_jsonw *w, const cJSON *v)
 		morph_jsonw_null(w);
 }
 
+void
+morph_jsonw_json(struct morph_jsonw *w, const char *json)
+{
+	cJSON *doc = NULL;
+
+	if (json == NULL) {
+		morph_jsonw_null(w);
+		return;
+	}
+	if (morph_json_parse(&doc, json, strlen(json), "value") != NULL) {
+		morph_jsonw_string(w, json);
+		return;
+	}
+	pretty(w, doc);
+	cJSON_Delete(doc);
+}
+
 const struct morph_error *
 morph_json_pretty(struct morph_buf *out, const char *data, size_t len)
 {

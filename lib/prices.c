@@ -8,6 +8,7 @@
 
 #include "json_int.h"
 #include "path_int.h"
+#include "morph/run.h"
 #include "prices_int.h"
 #include "provider_int.h"
 #include "repo_int.h"

@@ -59,7 +59,5 @@ int	morph_prices_find(struct morph_price *out, const struct morph_prices *,
 int64_t	morph_price_cost(const struct morph_price *, int64_t in, int64_t out,
 	    int64_t cached);
 
-/* Formats nano-USD as dollars: "$0.000450", "$12.34"; "unpriced" for -1. */
-const char *morph_usd(int64_t nusd, char *buf, size_t size);
 
 #endif

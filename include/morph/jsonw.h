@@ -30,6 +30,11 @@ void	morph_jsonw_int(struct morph_jsonw *, int64_t);
 void	morph_jsonw_double(struct morph_jsonw *, double);
 void	morph_jsonw_bool(struct morph_jsonw *, int);
 void	morph_jsonw_null(struct morph_jsonw *);
+/*
+ * Writes the JSON text json as a value, re-indented to fit.  Text that is
+ * not JSON is written as a string, so the document stays valid.
+ */
+void	morph_jsonw_json(struct morph_jsonw *, const char *json);
 /* Ends the document with a newline. */
 void	morph_jsonw_finish(struct morph_jsonw *);
 

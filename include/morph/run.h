@@ -1,0 +1,209 @@
+/*
+ * Runs: replaying a commit's suite against models and recording every
+ * output (DESIGN.md section 4, morph-run(1)).
+ *
+ * A plan expands prompts x cases x models x samples into calls, each
+ * named by its call id (the hash of the fully resolved request) and
+ * checked before anything is sent.  Executing it sends what the call
+ * cache cannot answer, records each result as it completes, and seals
+ * the run as a run object when every result is in.  A run stopped
+ * midway (Ctrl-C, a kill, a budget) is completed by running the same
+ * plan again: it resumes, and only what is missing is sent.
+ */
+#ifndef MORPH_RUN_H
+#define MORPH_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "morph/error.h"
+#include "morph/hash.h"
+
+struct morph_repo;
+struct morph_plan;
+
+struct morph_run_progress {
+	size_t	total;		/* results the run will have */
+	size_t	done;		/* recorded so far, errors included */
+	size_t	errors;
+	size_t	cached;		/* answered from the cache */
+	size_t	running;	/* calls in flight */
+	int64_t	tokens_in;
+	int64_t	tokens_out;
+	int64_t	cost_nusd;	/* of the priced results */
+	size_t	unpriced;
+	int64_t	elapsed_ms;
+};
+
+struct morph_run_opts {
+	unsigned int	 version;
+	int		 jobs;		/* calls in flight at once (8) */
+	int		 provider_jobs;	/* per provider; 0: as jobs */
+	int		 repeat;	/* samples per call (1) */
+	int		 retries;	/* after the first attempt (2) */
+	int		 no_cache;	/* send even what the cache holds */
+	int		 offline;	/* send nothing; a miss is an error */
+	int64_t		 budget_nusd;	/* -1: no budget */
+	long		 connect_timeout_ms;
+	long		 timeout_ms;
+	size_t		 max_body;
+	const char *const *models;	/* only these model ids (NULL: all) */
+	size_t		 nmodels;
+	volatile sig_atomic_t *stop;	/* set it (from a signal) to stop */
+	void		(*progress)(const struct morph_run_progress *, void *);
+	void		*progress_arg;
+};
+#define MORPH_RUN_OPTS_VERSION	1
+#define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, -1, \
+	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL }
+
+/* One call of a plan. */
+struct morph_plan_item {
+	const char		*prompt;	/* prompt path */
+	const char		*case_id;
+	const char		*model;		/* model id (label) */
+	const char		*spec;		/* provider:model */
+	int			 sample;	/* 0 .. repeat - 1 */
+	struct morph_oid	 call;		/* cache key with sample */
+	int			 cached;	/* the cache has its answer */
+	int64_t			 est_tokens_in;	/* bytes / 4, roughly */
+	int64_t			 est_tokens_out; /* max_tokens, else 1024 */
+	int64_t			 est_cost_nusd;	/* at most; -1 unpriced */
+};
+
+/*
+ * Loads the suite of commit, checks it (the suite, every assertion, every
+ * provider) and expands the matrix.  Sends nothing and writes nothing.
+ * Errors: SUITE naming file, line and field; NOT_FOUND for an unknown
+ * provider or a --model that names no model.  Free with morph_plan_free.
+ */
+const struct morph_error *morph_plan_new(struct morph_plan **out,
+    struct morph_repo *, const struct morph_oid *commit,
+    const struct morph_run_opts *);
+void	morph_plan_free(struct morph_plan *);
+size_t	morph_plan_count(const struct morph_plan *);
+const struct morph_plan_item *morph_plan_item(const struct morph_plan *,
+    size_t i);
+
+/* How an execution ended. */
+struct morph_run_outcome {
+	int64_t			 num;		/* the run's local number */
+	int			 is_sealed;	/* every result is in */
+	struct morph_oid	 sealed;	/* its run object */
+	int			 resumed;	/* an unfinished run went on */
+	size_t			 recorded;	/* results recorded now */
+	size_t			 errors;	/* of those, failed calls */
+	size_t			 not_sent;	/* left out by the budget */
+	int			 budget_stop;	/* the budget stopped sending */
+};
+
+/*
+ * Executes plan: resumes an unfinished run of the same plan or starts
+ * one, records results as they complete, and seals the run when all are
+ * in.  Calls that fail after their retries are results with status
+ * "error", not errors of the run; a budget that would be passed stops
+ * sending and leaves the run unsealed (budget_stop).  Errors: INTERRUPTED
+ * (stopped through opts->stop; what was answered is kept), NOT_FOUND
+ * naming the first call the cache lacks when offline, SUITE for an
+ * unpriced model under a budget, UNSUPPORTED when libcurl cannot be
+ * loaded, LOCKED.
+ */
+const struct morph_error *morph_run_execute(struct morph_run_outcome *out,
+    struct morph_plan *, struct morph_repo *, const struct morph_run_opts *);
+
+/* A run of this repository. */
+struct morph_run_info {
+	int64_t			 num;		/* local run number */
+	struct morph_oid	 commit;
+	int			 is_sealed;
+	struct morph_oid	 sealed;	/* run object id when sealed */
+	int64_t			 started_ms;
+	int64_t			 ended_ms;	/* 0 while unfinished */
+	char			 state[16];	/* running, interrupted,
+						   stopped, done */
+	int64_t			 results;	/* recorded */
+	int64_t			 total;		/* planned */
+	int64_t			 errors;
+	int64_t			 asserted;	/* results with assertions */
+	int64_t			 passed;	/* of those, passing */
+	int64_t			 tokens_in;
+	int64_t			 tokens_out;
+	int64_t			 cost_nusd;	/* of priced results */
+	int64_t			 unpriced;	/* results without a cost */
+};
+
+/*
+ * Calls cb for the runs of commit (NULL: every run), newest first.
+ */
+typedef const struct morph_error *(*morph_run_cb)(
+    const struct morph_run_info *, void *arg);
+const struct morph_error *morph_runs_foreach(struct morph_repo *,
+    const struct morph_oid *commit, morph_run_cb cb, void *arg);
+
+/*
+ * Finds a run by name: a run object id or prefix, "#N" for run number N,
+ * or a revision, meaning the newest run of that commit (sealed first).
+ * Errors: NOT_FOUND naming what was asked.
+ */
+const struct morph_error *morph_run_find(struct morph_run_info *out,
+    struct morph_repo *, const char *name);
+
+/* One recorded result, borrowed for the duration of a callback. */
+struct morph_result {
+	const char		*prompt;
+	const char		*case_id;
+	const char		*model;
+	int			 sample;
+	struct morph_oid	 call;
+	const char		*status;	/* "ok" or "error" */
+	int			 has_output;
+	struct morph_oid	 output;	/* blob */
+	const char		*error;		/* NULL when ok */
+	const char		*finish;	/* NULL when unknown */
+	const char		*served_model;
+	int64_t			 tokens_in;	/* -1: not reported */
+	int64_t			 tokens_out;
+	int64_t			 tokens_cached;
+	int64_t			 tokens_reasoning;
+	int64_t			 latency_ms;
+	int64_t			 cost_nusd;	/* -1: unpriced */
+	int			 cached;
+	int			 pass;		/* 1, 0, or -1: no assertions */
+	const char		*attempts;	/* JSON array */
+	const char		*verdicts;	/* JSON array */
+};
+
+/*
+ * Calls cb for every result of run num in (prompt, case, model, sample)
+ * order, streaming: a run of any size is read a row at a time.
+ */
+typedef const struct morph_error *(*morph_result_cb)(
+    const struct morph_result *, void *arg);
+const struct morph_error *morph_run_results(struct morph_repo *, int64_t num,
+    morph_result_cb cb, void *arg);
+
+/* Per-model totals of a run, for its summary. */
+struct morph_model_summary {
+	const char	*model;
+	int64_t		 results;
+	int64_t		 errors;
+	int64_t		 asserted;
+	int64_t		 passed;
+	int64_t		 tokens_in;	/* of results that report it */
+	int64_t		 tokens_out;
+	int64_t		 cost_nusd;	/* of priced results */
+	int64_t		 unpriced;
+	int64_t		 p50_ms;	/* latency of answered calls, -1 */
+	int64_t		 p95_ms;
+};
+
+typedef const struct morph_error *(*morph_summary_cb)(
+    const struct morph_model_summary *, void *arg);
+const struct morph_error *morph_run_summary(struct morph_repo *, int64_t num,
+    morph_summary_cb cb, void *arg);
+
+/* "$0.000450" or "$12.34" for nano-USD; "unpriced" for -1. */
+const char *morph_usd(int64_t nusd, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,831 @@
+/*
+ * Runs, results and the call cache in the database, and sealing (see
+ * runs_int.h for the invariants).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "morph/morph.h"
+#include "morph/object.h"
+#include "morph/revparse.h"
+#include "json_int.h"
+#include "repo_int.h"
+#include "runs_int.h"
+
+int64_t
+morph_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const struct morph_error *
+step_done(struct morph_repo *repo, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return morph_store_error(&repo->store, rc, what);
+	return NULL;
+}
+
+static void
+bind_oid(sqlite3_stmt *st, int i, const struct morph_oid *id)
+{
+	if (id == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_blob(st, i, id->id, MORPH_OID_RAWSZ,
+		    SQLITE_TRANSIENT);
+}
+
+static int
+column_oid(sqlite3_stmt *st, int i, struct morph_oid *out)
+{
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(st, i) != MORPH_OID_RAWSZ) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	memcpy(out->id, sqlite3_column_blob(st, i), MORPH_OID_RAWSZ);
+	return 1;
+}
+
+/* An integer column that may be NULL (unknown): -1. */
+static int64_t
+column_int(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return -1;
+	return sqlite3_column_int64(st, i);
+}
+
+static void
+bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static const char sql_create[] = "INSERT INTO runs (commit_id, plan, matrix, "
+    "started, state, total, prices) VALUES (?, ?, ?, ?, 'running', ?, ?)";
+
+const struct morph_error *
+morph_runs_create(int64_t *num, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_oid *plan,
+    const char *matrix, const struct morph_oid *prices, int64_t total)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_create, &st)))
+		return err;
+	bind_oid(st, 1, commit);
+	bind_oid(st, 2, plan);
+	sqlite3_bind_text(st, 3, matrix, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, morph_now_ms());
+	sqlite3_bind_int64(st, 5, total);
+	bind_oid(st, 6, prices);
+	if ((err = step_done(repo, st, "cannot record the run")) != NULL)
+		return err;
+	*num = sqlite3_last_insert_rowid(repo->store.db);
+	return NULL;
+}
+
+static const char sql_unsealed[] = "SELECT num FROM runs WHERE plan = ? AND "
+    "sealed IS NULL ORDER BY num DESC LIMIT 1";
+
+const struct morph_error *
+morph_runs_unsealed(int64_t *num, int *found, struct morph_repo *repo,
+    const struct morph_oid *plan)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(&repo->store, sql_unsealed, &st)))
+		return err;
+	bind_oid(st, 1, plan);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*num = sqlite3_column_int64(st, 0);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	return NULL;
+}
+
+static const char sql_state[] = "UPDATE runs SET state = ?, ended = ? "
+    "WHERE num = ?";
+
+const struct morph_error *
+morph_runs_set_state(struct morph_repo *repo, int64_t num, const char *state)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_state, &st)))
+		return err;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	if (strcmp(state, "running") == 0)
+		sqlite3_bind_null(st, 2);
+	else
+		sqlite3_bind_int64(st, 2, morph_now_ms());
+	sqlite3_bind_int64(st, 3, num);
+	return step_done(repo, st, "cannot record the run");
+}
+
+const struct morph_error *
+morph_runs_keys(struct morph_repo *repo, int64_t num, morph_runs_key_cb cb,
+    void *arg)
+{
+	static const char sql[] = "SELECT prompt, case_id, model, sample "
+	    "FROM results WHERE run = ?";
+	const struct morph_error *err = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(repo->store.db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	sqlite3_bind_int64(st, 1, num);
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = cb((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3), arg);
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static const char sql_put[] = "INSERT INTO results (run, prompt, case_id, "
+    "model, sample, call, status, output, error, finish, served_model, "
+    "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms, "
+    "cost_nusd, cached, pass, attempts, verdicts) VALUES (?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const struct morph_error *
+morph_runs_put(struct morph_repo *repo, int64_t num,
+    const struct morph_result *r)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_put, &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, num);
+	bind_text(st, 2, r->prompt);
+	bind_text(st, 3, r->case_id);
+	bind_text(st, 4, r->model);
+	sqlite3_bind_int(st, 5, r->sample);
+	bind_oid(st, 6, &r->call);
+	bind_text(st, 7, r->status);
+	bind_oid(st, 8, r->has_output ? &r->output : NULL);
+	bind_text(st, 9, r->error);
+	bind_text(st, 10, r->finish);
+	bind_text(st, 11, r->served_model);
+	bind_int(st, 12, r->tokens_in);
+	bind_int(st, 13, r->tokens_out);
+	bind_int(st, 14, r->tokens_cached);
+	bind_int(st, 15, r->tokens_reasoning);
+	bind_int(st, 16, r->latency_ms);
+	bind_int(st, 17, r->cost_nusd);
+	sqlite3_bind_int(st, 18, r->cached);
+	bind_int(st, 19, r->pass);
+	bind_text(st, 20, r->attempts ? r->attempts : "[]");
+	bind_text(st, 21, r->verdicts ? r->verdicts : "[]");
+	return step_done(repo, st, "cannot record a result");
+}
+
+static const char sql_cache_get[] = "SELECT output, finish, served_model, "
+    "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms "
+    "FROM cache WHERE call = ? AND sample = ?";
+static const char sql_cache_put[] = "INSERT OR REPLACE INTO cache (call, "
+    "sample, output, finish, served_model, tokens_in, tokens_out, "
+    "tokens_cached, tokens_reasoning, latency_ms, time) VALUES (?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?)";
+
+const struct morph_error *
+morph_cache_get(struct morph_cache_entry *out, int *found,
+    struct morph_repo *repo, const struct morph_oid *call, int sample)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+	const char *s;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(&repo->store, sql_cache_get, &st)))
+		return err;
+	bind_oid(st, 1, call);
+	sqlite3_bind_int(st, 2, sample);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && column_oid(st, 0, &out->output)) {
+		s = (const char *)sqlite3_column_text(st, 1);
+		snprintf(out->finish, sizeof(out->finish), "%s", s ? s : "");
+		s = (const char *)sqlite3_column_text(st, 2);
+		snprintf(out->served_model, sizeof(out->served_model), "%s",
+		    s ? s : "");
+		out->tokens_in = column_int(st, 3);
+		out->tokens_out = column_int(st, 4);
+		out->tokens_cached = column_int(st, 5);
+		out->tokens_reasoning = column_int(st, 6);
+		out->latency_ms = column_int(st, 7);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the call cache");
+	return NULL;
+}
+
+const struct morph_error *
+morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
+    int sample, const struct morph_cache_entry *e)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_cache_put, &st)))
+		return err;
+	bind_oid(st, 1, call);
+	sqlite3_bind_int(st, 2, sample);
+	bind_oid(st, 3, &e->output);
+	bind_text(st, 4, e->finish[0] ? e->finish : NULL);
+	bind_text(st, 5, e->served_model[0] ? e->served_model : NULL);
+	bind_int(st, 6, e->tokens_in);
+	bind_int(st, 7, e->tokens_out);
+	bind_int(st, 8, e->tokens_cached);
+	bind_int(st, 9, e->tokens_reasoning);
+	bind_int(st, 10, e->latency_ms);
+	sqlite3_bind_int64(st, 11, morph_now_ms());
+	return step_done(repo, st, "cannot write the call cache");
+}
+
+/* Reading results */
+
+static const char sql_results[] = "SELECT prompt, case_id, model, sample, "
+    "call, status, output, error, finish, served_model, tokens_in, "
+    "tokens_out, tokens_cached, tokens_reasoning, latency_ms, cost_nusd, "
+    "cached, pass, attempts, verdicts FROM results WHERE run = ? "
+    "ORDER BY prompt, case_id, model, sample";
+
+static void
+row_result(struct morph_result *r, sqlite3_stmt *st)
+{
+	memset(r, 0, sizeof(*r));
+	r->prompt = (const char *)sqlite3_column_text(st, 0);
+	r->case_id = (const char *)sqlite3_column_text(st, 1);
+	r->model = (const char *)sqlite3_column_text(st, 2);
+	r->sample = sqlite3_column_int(st, 3);
+	column_oid(st, 4, &r->call);
+	r->status = (const char *)sqlite3_column_text(st, 5);
+	r->has_output = column_oid(st, 6, &r->output);
+	r->error = (const char *)sqlite3_column_text(st, 7);
+	r->finish = (const char *)sqlite3_column_text(st, 8);
+	r->served_model = (const char *)sqlite3_column_text(st, 9);
+	r->tokens_in = column_int(st, 10);
+	r->tokens_out = column_int(st, 11);
+	r->tokens_cached = column_int(st, 12);
+	r->tokens_reasoning = column_int(st, 13);
+	r->latency_ms = column_int(st, 14);
+	r->cost_nusd = column_int(st, 15);
+	r->cached = sqlite3_column_int(st, 16);
+	r->pass = (int)column_int(st, 17);
+	r->attempts = (const char *)sqlite3_column_text(st, 18);
+	r->verdicts = (const char *)sqlite3_column_text(st, 19);
+}
+
+const struct morph_error *
+morph_run_results(struct morph_repo *repo, int64_t num, morph_result_cb cb,
+    void *arg)
+{
+	const struct morph_error *err = NULL;
+	struct morph_result r;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Not cached: cb may read objects and the cache meanwhile. */
+	rc = sqlite3_prepare_v2(repo->store.db, sql_results, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	sqlite3_bind_int64(st, 1, num);
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_result(&r, st);
+		err = cb(&r, arg);
+	}
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Sealing */
+
+static cJSON *
+tokens_json(const struct morph_result *r)
+{
+	cJSON *t = cJSON_CreateObject();
+	const int64_t v[4] = { r->tokens_cached, r->tokens_in, r->tokens_out,
+	    r->tokens_reasoning };
+	const char *k[4] = { "cached", "in", "out", "reasoning" };
+	int i;
+
+	for (i = 0; t != NULL && i < 4; i++) {
+		if (v[i] < 0)
+			cJSON_AddNullToObject(t, k[i]);
+		else
+			morph_json_add_int(t, k[i], v[i]);
+	}
+	return t;
+}
+
+static void
+add_int_or_null(cJSON *o, const char *k, int64_t v)
+{
+	if (v < 0)
+		cJSON_AddNullToObject(o, k);
+	else
+		morph_json_add_int(o, k, v);
+}
+
+static void
+add_str_or_null(cJSON *o, const char *k, const char *v)
+{
+	if (v == NULL)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddStringToObject(o, k, v);
+}
+
+/* A result as the canonical JSON line a sealed page holds. */
+static const struct morph_error *
+result_line(struct morph_buf *page, const struct morph_result *r)
+{
+	const struct morph_error *err;
+	cJSON *o, *a = NULL, *v = NULL;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	if ((err = morph_json_parse(&a, r->attempts, strlen(r->attempts),
+	    "attempts")) != NULL ||
+	    (err = morph_json_parse(&v, r->verdicts, strlen(r->verdicts),
+	    "verdicts")) != NULL)
+		goto done;
+	cJSON_AddItemToObject(o, "attempts", a);
+	a = NULL;
+	cJSON_AddBoolToObject(o, "cached", r->cached);
+	cJSON_AddStringToObject(o, "call", morph_oid_tostr(&r->call));
+	cJSON_AddStringToObject(o, "case", r->case_id);
+	add_int_or_null(o, "cost_nusd", r->cost_nusd);
+	add_str_or_null(o, "error", r->error);
+	add_str_or_null(o, "finish", r->finish);
+	add_int_or_null(o, "latency_ms", r->latency_ms);
+	cJSON_AddStringToObject(o, "model", r->model);
+	add_str_or_null(o, "output", r->has_output ?
+	    morph_oid_tostr(&r->output) : NULL);
+	if (r->pass < 0)
+		cJSON_AddNullToObject(o, "pass");
+	else
+		cJSON_AddBoolToObject(o, "pass", r->pass);
+	cJSON_AddStringToObject(o, "prompt", r->prompt);
+	morph_json_add_int(o, "sample", r->sample);
+	add_str_or_null(o, "served_model", r->served_model);
+	cJSON_AddStringToObject(o, "status", r->status);
+	cJSON_AddItemToObject(o, "tokens", tokens_json(r));
+	cJSON_AddItemToObject(o, "verdicts", v);
+	v = NULL;
+	if ((err = morph_json_canonical(page, o)) == NULL)
+		morph_buf_putc(page, '\n');
+done:
+	cJSON_Delete(a);
+	cJSON_Delete(v);
+	cJSON_Delete(o);
+	return err;
+}
+
+struct sealing {
+	struct morph_repo	*repo;
+	struct morph_buf	 page;
+	size_t			 in_page;
+	int64_t			 results;
+	cJSON			*pages;
+};
+
+static const struct morph_error *
+flush_page(struct sealing *s)
+{
+	const struct morph_error *err;
+	struct morph_oid id;
+
+	if (s->in_page == 0)
+		return NULL;
+	if ((err = morph_buf_status(&s->page)) != NULL ||
+	    (err = morph_object_write(&id, s->repo, MORPH_OBJ_BLOB,
+	    s->page.ptr, s->page.len)) != NULL)
+		return err;
+	cJSON_AddItemToArray(s->pages, cJSON_CreateString(morph_oid_tostr(&id)));
+	morph_buf_clear(&s->page);
+	s->in_page = 0;
+	return NULL;
+}
+
+static const struct morph_error *
+seal_one(const struct morph_result *r, void *arg)
+{
+	struct sealing *s = arg;
+	const struct morph_error *err;
+
+	if ((err = result_line(&s->page, r)) != NULL)
+		return err;
+	s->results++;
+	if (++s->in_page == MORPH_RUN_PAGE)
+		return flush_page(s);
+	return NULL;
+}
+
+const struct morph_error *
+morph_runs_seal(struct morph_oid *out, struct morph_repo *repo, int64_t num)
+{
+	static const char sql_run[] = "SELECT commit_id, matrix, started, "
+	    "prices FROM runs WHERE num = ?";
+	static const char sql_sealed[] = "UPDATE runs SET sealed = ?, "
+	    "state = 'done', ended = ? WHERE num = ?";
+	const struct morph_error *err;
+	struct sealing s;
+	struct morph_buf payload = MORPH_BUF_INIT;
+	struct morph_oid commit, prices;
+	sqlite3_stmt *st = NULL;
+	cJSON *run = NULL, *matrix = NULL;
+	const char *mtext;
+	int64_t started, ended = morph_now_ms();
+	int rc, have_prices;
+
+	memset(&s, 0, sizeof(s));
+	s.repo = repo;
+	if ((err = morph_store_begin(&repo->store)) != NULL)
+		return err;
+	if ((err = morph_store_prepare(&repo->store, sql_run, &st)) != NULL)
+		goto done;
+	sqlite3_bind_int64(st, 1, num);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		err = rc == SQLITE_DONE ? morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "run #%lld not found", (long long)num) :
+		    morph_store_error(&repo->store, rc, "cannot read a run");
+		goto done;
+	}
+	column_oid(st, 0, &commit);
+	mtext = (const char *)sqlite3_column_text(st, 1);
+	err = morph_json_parse(&matrix, mtext, strlen(mtext), "run matrix");
+	started = sqlite3_column_int64(st, 2);
+	have_prices = column_oid(st, 3, &prices);
+	sqlite3_reset(st);
+	if (err != NULL)
+		goto done;
+
+	if ((s.pages = cJSON_CreateArray()) == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = morph_run_results(repo, num, seal_one, &s)) != NULL ||
+	    (err = flush_page(&s)) != NULL)
+		goto done;
+	if ((run = cJSON_CreateObject()) == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	cJSON_AddStringToObject(run, "commit", morph_oid_tostr(&commit));
+	morph_json_add_int(run, "ended", ended);
+	cJSON_AddItemToObject(run, "matrix", matrix);
+	matrix = NULL;
+	cJSON_AddStringToObject(run, "morph", morph_version());
+	cJSON_AddItemToObject(run, "pages", s.pages);
+	s.pages = NULL;
+	add_str_or_null(run, "prices", have_prices ?
+	    morph_oid_tostr(&prices) : NULL);
+	morph_json_add_int(run, "results", s.results);
+	morph_json_add_int(run, "started", started);
+	if ((err = morph_json_canonical(&payload, run)) != NULL ||
+	    (err = morph_object_write(out, repo, MORPH_OBJ_RUN, payload.ptr,
+	    payload.len)) != NULL)
+		goto done;
+	if ((err = morph_store_prepare(&repo->store, sql_sealed, &st)))
+		goto done;
+	bind_oid(st, 1, out);
+	sqlite3_bind_int64(st, 2, ended);
+	sqlite3_bind_int64(st, 3, num);
+	err = step_done(repo, st, "cannot seal the run");
+done:
+	cJSON_Delete(run);
+	cJSON_Delete(matrix);
+	cJSON_Delete(s.pages);
+	morph_buf_release(&s.page);
+	morph_buf_release(&payload);
+	if (err != NULL) {
+		morph_store_rollback(&repo->store);
+		return err;
+	}
+	return morph_store_commit(&repo->store);
+}
+
+/* Listing runs */
+
+static const char sql_totals[] = "SELECT count(*), "
+    "coalesce(sum(status = 'error'), 0), coalesce(sum(pass IS NOT NULL), 0), "
+    "coalesce(sum(pass = 1), 0), coalesce(sum(tokens_in), 0), "
+    "coalesce(sum(tokens_out), 0), coalesce(sum(cost_nusd), 0), "
+    "coalesce(sum(status = 'ok' AND cost_nusd IS NULL), 0) "
+    "FROM results WHERE run = ?";
+
+static const struct morph_error *
+totals(struct morph_run_info *ri, struct morph_repo *repo)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((err = morph_store_prepare(&repo->store, sql_totals, &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, ri->num);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ri->results = sqlite3_column_int64(st, 0);
+		ri->errors = sqlite3_column_int64(st, 1);
+		ri->asserted = sqlite3_column_int64(st, 2);
+		ri->passed = sqlite3_column_int64(st, 3);
+		ri->tokens_in = sqlite3_column_int64(st, 4);
+		ri->tokens_out = sqlite3_column_int64(st, 5);
+		ri->cost_nusd = sqlite3_column_int64(st, 6);
+		ri->unpriced = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	return NULL;
+}
+
+static void
+row_info(struct morph_run_info *ri, sqlite3_stmt *st)
+{
+	const char *state;
+
+	memset(ri, 0, sizeof(*ri));
+	ri->num = sqlite3_column_int64(st, 0);
+	column_oid(st, 1, &ri->commit);
+	ri->is_sealed = column_oid(st, 2, &ri->sealed);
+	ri->started_ms = sqlite3_column_int64(st, 3);
+	ri->ended_ms = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, 4);
+	state = (const char *)sqlite3_column_text(st, 5);
+	snprintf(ri->state, sizeof(ri->state), "%s", state ? state : "?");
+	ri->total = sqlite3_column_int64(st, 6);
+}
+
+#define RUN_COLUMNS "num, commit_id, sealed, started, ended, state, total"
+
+const struct morph_error *
+morph_runs_foreach(struct morph_repo *repo, const struct morph_oid *commit,
+    morph_run_cb cb, void *arg)
+{
+	static const char sql_all[] = "SELECT " RUN_COLUMNS " FROM runs "
+	    "ORDER BY num DESC";
+	static const char sql_commit[] = "SELECT " RUN_COLUMNS " FROM runs "
+	    "WHERE commit_id = ? ORDER BY num DESC";
+	const struct morph_error *err = NULL;
+	struct morph_run_info ri;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(repo->store.db, commit ? sql_commit : sql_all,
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	if (commit != NULL)
+		bind_oid(st, 1, commit);
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_info(&ri, st);
+		if ((err = totals(&ri, repo)) == NULL)
+			err = cb(&ri, arg);
+	}
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static const struct morph_error *
+find_where(struct morph_run_info *out, int *found, struct morph_repo *repo,
+    const char *sql, const struct morph_oid *id, int64_t num)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	rc = sqlite3_prepare_v2(repo->store.db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	if (id != NULL)
+		bind_oid(st, 1, id);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_info(out, st);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	return *found ? totals(out, repo) : NULL;
+}
+
+const struct morph_error *
+morph_run_find(struct morph_run_info *out, struct morph_repo *repo,
+    const char *name)
+{
+	static const char sql_num[] = "SELECT " RUN_COLUMNS " FROM runs "
+	    "WHERE num = ?";
+	static const char sql_sealed[] = "SELECT " RUN_COLUMNS " FROM runs "
+	    "WHERE sealed = ?";
+	static const char sql_latest[] = "SELECT " RUN_COLUMNS " FROM runs "
+	    "WHERE commit_id = ? ORDER BY sealed IS NULL, num DESC LIMIT 1";
+	const struct morph_error *err;
+	enum morph_object_type type;
+	struct morph_oid id;
+	char *end;
+	long long n;
+	int found;
+
+	if (name[0] == '#') {
+		n = strtoll(name + 1, &end, 10);
+		if (end == name + 1 || *end != '\0' || n <= 0)
+			return morph_error_fmt(MORPH_ERR_INVALID,
+			    "'%s' is not a run number", name);
+		if ((err = find_where(out, &found, repo, sql_num, NULL,
+		    n)) != NULL)
+			return err;
+		return found ? NULL : morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "run %s not found", name);
+	}
+	if ((err = morph_revparse(&id, repo, name)) != NULL)
+		return err;
+	if ((err = morph_object_info(&type, NULL, repo, &id)) != NULL)
+		return err;
+	if (type == MORPH_OBJ_RUN) {
+		if ((err = find_where(out, &found, repo, sql_sealed, &id,
+		    0)) != NULL)
+			return err;
+		return found ? NULL : morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "run %s is not a run of this repository", name);
+	}
+	if (type != MORPH_OBJ_COMMIT)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s' names a %s, "
+		    "not a run or a commit", name,
+		    morph_object_type_name(type));
+	if ((err = find_where(out, &found, repo, sql_latest, &id, 0)) != NULL)
+		return err;
+	return found ? NULL : morph_error_fmt(MORPH_ERR_NOT_FOUND,
+	    "commit %s has no run; run morph run %s", morph_oid_tostr(&id),
+	    name);
+}
+
+/* Summaries */
+
+static const char sql_model[] = "SELECT count(*), "
+    "coalesce(sum(status = 'error'), 0), coalesce(sum(pass IS NOT NULL), 0), "
+    "coalesce(sum(pass = 1), 0), coalesce(sum(tokens_in), 0), "
+    "coalesce(sum(tokens_out), 0), coalesce(sum(cost_nusd), 0), "
+    "coalesce(sum(status = 'ok' AND cost_nusd IS NULL), 0), "
+    "coalesce(sum(status = 'ok' AND latency_ms IS NOT NULL), 0) "
+    "FROM results WHERE run = ? AND model = ?";
+
+static int64_t
+percentile(struct morph_repo *repo, int64_t num, const char *model,
+    int64_t n, double p)
+{
+	static const char sql[] = "SELECT latency_ms FROM results WHERE "
+	    "run = ? AND model = ? AND status = 'ok' AND latency_ms IS NOT "
+	    "NULL ORDER BY latency_ms LIMIT 1 OFFSET ?";
+	sqlite3_stmt *st;
+	int64_t k, v = -1;
+
+	if (n <= 0)
+		return -1;
+	/* The nearest-rank percentile. */
+	k = (int64_t)((double)n * p + 0.999999) - 1;
+	if (k < 0)
+		k = 0;
+	if (sqlite3_prepare_v2(repo->store.db, sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, num);
+	sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, k);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+const struct morph_error *
+morph_run_summary(struct morph_repo *repo, int64_t num, morph_summary_cb cb,
+    void *arg)
+{
+	static const char sql_matrix[] = "SELECT matrix FROM runs WHERE num = ?";
+	const struct morph_error *err = NULL;
+	struct morph_model_summary ms;
+	const cJSON *models, *m;
+	cJSON *matrix = NULL;
+	sqlite3_stmt *st = NULL;
+	const char *text;
+	int64_t answered;
+	int rc;
+
+	/* Models in the order the suite lists them (the run's matrix). */
+	rc = sqlite3_prepare_v2(repo->store.db, sql_matrix, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc, "cannot read a run");
+	sqlite3_bind_int64(st, 1, num);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (text = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		err = morph_json_parse(&matrix, text, strlen(text),
+		    "run matrix");
+	else
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND,
+		    "run #%lld not found", (long long)num);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (err != NULL)
+		return err;
+	models = cJSON_GetObjectItemCaseSensitive(matrix, "models");
+	rc = sqlite3_prepare_v2(repo->store.db, sql_model, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		cJSON_Delete(matrix);
+		return morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	}
+	cJSON_ArrayForEach(m, models) {
+		const char *id = morph_json_str(m, "id");
+
+		if (id == NULL)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, num);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			err = morph_store_error(&repo->store, rc,
+			    "cannot read results");
+			break;
+		}
+		memset(&ms, 0, sizeof(ms));
+		ms.model = id;
+		ms.results = sqlite3_column_int64(st, 0);
+		if (ms.results == 0)
+			continue;
+		ms.errors = sqlite3_column_int64(st, 1);
+		ms.asserted = sqlite3_column_int64(st, 2);
+		ms.passed = sqlite3_column_int64(st, 3);
+		ms.tokens_in = sqlite3_column_int64(st, 4);
+		ms.tokens_out = sqlite3_column_int64(st, 5);
+		ms.cost_nusd = sqlite3_column_int64(st, 6);
+		ms.unpriced = sqlite3_column_int64(st, 7);
+		answered = sqlite3_column_int64(st, 8);
+		ms.p50_ms = percentile(repo, num, id, answered, 0.50);
+		ms.p95_ms = percentile(repo, num, id, answered, 0.95);
+		if ((err = cb(&ms, arg)) != NULL)
+			break;
+	}
+	sqlite3_finalize(st);
+	cJSON_Delete(matrix);
+	return err;
+}

@@ -1,0 +1,72 @@
+/*
+ * The records of runs in the database (schema 2, store.c): the runs
+ * table, results written one at a time, the call cache, and sealing a
+ * finished run into a run object.  run.c decides what to record;
+ * this file only stores and reads.
+ *
+ * Invariants:
+ *  1. A result row is written once; a run resumed later adds only the
+ *     rows it lacks.
+ *  2. Only an answer (status ok) enters the cache; errors are tried again.
+ *  3. A run is sealed once, when it has all its planned results; sealing
+ *     writes its pages and object and sets runs.sealed in one transaction.
+ */
+#ifndef MORPH_RUNS_INT_H
+#define MORPH_RUNS_INT_H
+
+#include <stdint.h>
+
+#include "morph/run.h"
+
+struct morph_repo;
+
+/* What the cache remembers of an answer. */
+struct morph_cache_entry {
+	struct morph_oid	output;
+	char			finish[32];
+	char			served_model[128];
+	int64_t			tokens_in, tokens_out;
+	int64_t			tokens_cached, tokens_reasoning;
+	int64_t			latency_ms;
+};
+
+const struct morph_error *morph_runs_create(int64_t *num, struct morph_repo *,
+    const struct morph_oid *commit, const struct morph_oid *plan,
+    const char *matrix, const struct morph_oid *prices, int64_t total);
+
+/* The newest unsealed run of plan, if any (*found 0 otherwise). */
+const struct morph_error *morph_runs_unsealed(int64_t *num, int *found,
+    struct morph_repo *, const struct morph_oid *plan);
+
+const struct morph_error *morph_runs_set_state(struct morph_repo *,
+    int64_t num, const char *state);
+
+/* Calls cb with the key of every result run num already has. */
+typedef const struct morph_error *(*morph_runs_key_cb)(const char *prompt,
+    const char *case_id, const char *model, int sample, void *arg);
+const struct morph_error *morph_runs_keys(struct morph_repo *, int64_t num,
+    morph_runs_key_cb cb, void *arg);
+
+/* Records one result (r->attempts and r->verdicts are JSON text). */
+const struct morph_error *morph_runs_put(struct morph_repo *, int64_t num,
+    const struct morph_result *r);
+
+const struct morph_error *morph_cache_get(struct morph_cache_entry *out,
+    int *found, struct morph_repo *, const struct morph_oid *call,
+    int sample);
+const struct morph_error *morph_cache_put(struct morph_repo *,
+    const struct morph_oid *call, int sample,
+    const struct morph_cache_entry *);
+
+/*
+ * Seals run num: its results as canonical JSON Lines in pages of at most
+ * MORPH_RUN_PAGE results, then the run object naming them.
+ */
+#define MORPH_RUN_PAGE	2000
+const struct morph_error *morph_runs_seal(struct morph_oid *out,
+    struct morph_repo *, int64_t num);
+
+/* The milliseconds since the epoch, now. */
+int64_t	morph_now_ms(void);
+
+#endif

@@ -1,0 +1,649 @@
+#!/usr/bin/env python3
+"""A fake LLM provider for morph's tests, speaking all four wire dialects.
+
+It answers every chat request with "<model>: <last user message>" and a
+usage block in the dialect's own shape, injects faults named by a
+"fault:..." directive in the last user message, checks API keys when given
+--key, and records every request for the tests to read back.  Python 3
+standard library only; binds 127.0.0.1.  tests/tools/README.md documents
+the routes and the directives.
+
+    python3 fakeprovider.py --port 0 [--key KEY] [--pid-file FILE]
+
+prints PORT=<n> on stdout as soon as it listens.
+"""
+
+import argparse
+import email.utils
+import gzip
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# Headers whose values are secrets: never recorded, never echoed.
+SECRET_HEADERS = {"authorization", "x-api-key", "x-goog-api-key", "api-key",
+                  "proxy-authorization", "cookie"}
+
+BIG_DEFAULT = 33 << 20          # just over morph's default 32 MiB cap
+TIMEOUT_DEFAULT_MS = 30000
+KINDS = {"ok", "timeout", "reset", "hangup", "truncate", "malformed", "big",
+         "html", "insufficient_quota"}
+
+
+class State:
+    """What the server remembers: requests, per-message attempt counts."""
+
+    def __init__(self, key, verbose):
+        self.key = key
+        self.verbose = verbose
+        self.lock = threading.Lock()
+        self.requests = []
+        self.attempts = {}
+        self.seq = 0
+
+    def record(self, entry):
+        with self.lock:
+            self.seq += 1
+            entry["n"] = self.seq
+            self.requests.append(entry)
+            return self.seq
+
+    def attempt(self, key):
+        with self.lock:
+            self.attempts[key] = self.attempts.get(key, 0) + 1
+            return self.attempts[key]
+
+    def reset(self):
+        with self.lock:
+            self.requests = []
+            self.attempts = {}
+
+
+def text_of(content):
+    """The text of a message's content: a string or a list of parts."""
+    if isinstance(content, str):
+        return content
+    out = []
+    if isinstance(content, list):
+        for part in content:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, dict) and isinstance(part.get("text"), str):
+                out.append(part["text"])
+    return "".join(out)
+
+
+class BadRequest(Exception):
+    pass
+
+
+# Each dialect: how to read a request, and the shapes of replies and errors.
+
+class OpenAI:
+    name = "openai"
+
+    @staticmethod
+    def read(body, path, query):
+        if not isinstance(body.get("model"), str) or not body["model"]:
+            raise BadRequest("you must provide a model parameter")
+        msgs = body.get("messages")
+        if not isinstance(msgs, list) or not msgs:
+            raise BadRequest("'messages' must be a non-empty array")
+        texts = [(m.get("role"), text_of(m.get("content")))
+                 for m in msgs if isinstance(m, dict)]
+        limit = body.get("max_completion_tokens", body.get("max_tokens"))
+        return body["model"], texts, limit, bool(body.get("stream"))
+
+    @staticmethod
+    def key(headers, query):
+        return bearer(headers)
+
+    @staticmethod
+    def reply(n, model, text, cut, tin, tout):
+        return {
+            "id": "chatcmpl-fake%d" % n, "object": "chat.completion",
+            "created": int(time.time()), "model": model,
+            "system_fingerprint": "fp_fake", "service_tier": "default",
+            "choices": [{"index": 0,
+                         "message": {"role": "assistant", "content": text,
+                                     "refusal": None, "annotations": []},
+                         "logprobs": None,
+                         "finish_reason": "length" if cut else "stop"}],
+            "usage": {"prompt_tokens": tin, "completion_tokens": tout,
+                      "total_tokens": tin + tout,
+                      "prompt_tokens_details": {"cached_tokens": 0,
+                                                "audio_tokens": 0},
+                      "completion_tokens_details": {
+                          "reasoning_tokens": 0, "audio_tokens": 0,
+                          "accepted_prediction_tokens": 0,
+                          "rejected_prediction_tokens": 0}}}
+
+    TYPES = {400: ("invalid_request_error", None),
+             401: ("invalid_request_error", "invalid_api_key"),
+             403: ("permission_denied", None),
+             404: ("invalid_request_error", "model_not_found"),
+             408: ("timeout", None), 409: ("conflict", None),
+             429: ("requests", "rate_limit_exceeded")}
+
+    @classmethod
+    def error(cls, status, message, etype=None, code=None, retry_s=None):
+        t, c = cls.TYPES.get(status, ("server_error", None))
+        return {"error": {"message": message, "type": etype or t,
+                          "param": None, "code": code or c}}
+
+
+class Anthropic:
+    name = "anthropic"
+
+    @staticmethod
+    def read(body, path, query):
+        for field in ("model", "messages", "max_tokens"):
+            if field not in body:
+                raise BadRequest("%s: Field required" % field)
+        msgs = body["messages"]
+        if not isinstance(msgs, list) or not msgs:
+            raise BadRequest("messages: at least one message is required")
+        texts = []
+        if body.get("system") is not None:
+            texts.append(("system", text_of(body["system"])))
+        for m in msgs:
+            if isinstance(m, dict):
+                if m.get("role") not in ("user", "assistant"):
+                    raise BadRequest("messages: Unexpected role %r"
+                                     % m.get("role"))
+                texts.append((m["role"], text_of(m.get("content"))))
+        return body["model"], texts, body["max_tokens"], bool(body.get("stream"))
+
+    @staticmethod
+    def key(headers, query):
+        return headers.get("x-api-key") or bearer(headers)
+
+    @staticmethod
+    def reply(n, model, text, cut, tin, tout):
+        return {
+            "id": "msg_fake%d" % n, "type": "message", "role": "assistant",
+            "model": model, "content": [{"type": "text", "text": text}],
+            "stop_reason": "max_tokens" if cut else "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": tin, "output_tokens": tout,
+                      "cache_creation_input_tokens": 0,
+                      "cache_read_input_tokens": 0,
+                      "service_tier": "standard"}}
+
+    TYPES = {400: "invalid_request_error", 401: "authentication_error",
+             402: "billing_error", 403: "permission_error",
+             404: "not_found_error", 413: "request_too_large",
+             429: "rate_limit_error", 504: "timeout_error",
+             529: "overloaded_error"}
+
+    @classmethod
+    def error(cls, status, message, etype=None, code=None, retry_s=None):
+        return {"type": "error",
+                "error": {"type": etype or cls.TYPES.get(status, "api_error"),
+                          "message": message},
+                "request_id": "req_fake_error"}
+
+
+class Gemini:
+    name = "gemini"
+    PATH = re.compile(r"/models/([^/]+):generateContent$")
+
+    @staticmethod
+    def read(body, path, query):
+        model = Gemini.PATH.search(path).group(1)
+        contents = body.get("contents")
+        if not isinstance(contents, list) or not contents:
+            raise BadRequest("* GenerateContentRequest.contents: contents "
+                             "is not specified")
+        texts = []
+        si = body.get("systemInstruction") or body.get("system_instruction")
+        if isinstance(si, dict):
+            texts.append(("system", text_of(si.get("parts"))))
+        for c in contents:
+            if isinstance(c, dict):
+                role = c.get("role", "user")
+                if role not in ("user", "model"):
+                    raise BadRequest("Please use a valid role: user, model.")
+                texts.append((role, text_of(c.get("parts"))))
+        gc = body.get("generationConfig") or {}
+        return model, texts, gc.get("maxOutputTokens"), False
+
+    @staticmethod
+    def key(headers, query):
+        return headers.get("x-goog-api-key") or (query.get("key") or [None])[0]
+
+    @staticmethod
+    def reply(n, model, text, cut, tin, tout):
+        return {
+            "candidates": [{"content": {"role": "model",
+                                        "parts": [{"text": text}]},
+                            "finishReason": "MAX_TOKENS" if cut else "STOP",
+                            "index": 0}],
+            "usageMetadata": {"promptTokenCount": tin,
+                              "candidatesTokenCount": tout,
+                              "totalTokenCount": tin + tout},
+            "modelVersion": model, "responseId": "fake%d" % n}
+
+    STATUSES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED",
+                403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+                409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL",
+                503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
+
+    @classmethod
+    def error(cls, status, message, etype=None, code=None, retry_s=None):
+        err = {"code": status, "message": message,
+               "status": cls.STATUSES.get(status, "UNKNOWN")}
+        if retry_s is not None:
+            err["details"] = [{
+                "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                "retryDelay": "%ss" % retry_s}]
+        return {"error": err}
+
+
+class Ollama:
+    name = "ollama"
+
+    @staticmethod
+    def read(body, path, query):
+        if not isinstance(body.get("model"), str) or not body["model"]:
+            raise BadRequest("model is required")
+        msgs = body.get("messages")
+        if not isinstance(msgs, list):
+            raise BadRequest("messages is required")
+        texts = [(m.get("role"), text_of(m.get("content")))
+                 for m in msgs if isinstance(m, dict)]
+        opts = body.get("options") or {}
+        # Ollama streams unless told otherwise.
+        return (body["model"], texts, opts.get("num_predict"),
+                body.get("stream", True) is not False)
+
+    @staticmethod
+    def key(headers, query):
+        return bearer(headers)
+
+    @staticmethod
+    def reply(n, model, text, cut, tin, tout):
+        return {"model": model, "created_at": now_rfc3339(),
+                "message": {"role": "assistant", "content": text},
+                "done": True, "done_reason": "length" if cut else "stop",
+                "total_duration": 5000000 + 1000000 * tout,
+                "load_duration": 1000000,
+                "prompt_eval_count": tin,
+                "prompt_eval_duration": 100000 * tin,
+                "eval_count": tout, "eval_duration": 1000000 * tout}
+
+    @staticmethod
+    def error(status, message, etype=None, code=None, retry_s=None):
+        return {"error": message}
+
+
+def bearer(headers):
+    auth = headers.get("authorization") or ""
+    return auth[7:].strip() if auth[:7].lower() == "bearer " else None
+
+
+def now_rfc3339():
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
+        ".%06dZ" % int((t % 1) * 1e6)
+
+
+def route(path):
+    if path.endswith("/chat/completions"):
+        return OpenAI
+    if path.endswith("/messages"):
+        return Anthropic
+    if Gemini.PATH.search(path):
+        return Gemini
+    if path == "/api/chat":
+        return Ollama
+    return None
+
+
+def parse_fault(text):
+    """The directive in text: (kind, {option: value}) or (None, {})."""
+    i = text.rfind("fault:")
+    if i < 0:
+        return None, {}
+    words = text[i + 6:].split("\n")[0].split()
+    if not words:
+        return None, {}
+    kind, opts = words[0], {}
+    if kind.startswith("once:"):
+        kind, opts["times"] = kind[5:], "1"
+    for w in words[1:]:
+        k, _, v = w.partition("=")
+        opts[k] = v
+    return kind, opts
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fakeprovider/1"
+
+    def log_message(self, fmt, *args):
+        if self.server.state.verbose:
+            sys.stderr.write("fakeprovider: %s\n" % (fmt % args))
+
+    # Plumbing.
+
+    def read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def accepts_gzip(self):
+        return "gzip" in (self.headers.get("Accept-Encoding") or "")
+
+    def send(self, status, body, ctype="application/json", headers=(),
+             compress=True, chunked=False):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body, ensure_ascii=False).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        extra = list(headers)
+        if compress and body and self.accepts_gzip():
+            body = gzip.compress(body, compresslevel=1)
+            extra.append(("Content-Encoding", "gzip"))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for k, v in extra:
+            self.send_header(k, v)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(0, len(body), 65536):
+                piece = body[i:i + 65536]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def send_json(self, status, obj, headers=()):
+        if isinstance(obj, dict) and obj.get("request_id") == "req_fake_error":
+            obj["request_id"] = self.rid
+        self.send(status, obj, headers=headers)
+
+    def raw_head(self, status, length, headers=()):
+        """A status line and headers, as bytes, for faults that cut."""
+        lines = ["HTTP/1.1 %d %s" % (status, self.responses.get(
+            status, ("",))[0]), "Content-Type: application/json",
+            "Content-Length: %d" % length]
+        lines += ["%s: %s" % kv for kv in headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    def drop(self, rst):
+        """Closes the connection now: with a RST if rst, else a FIN."""
+        self.close_connection = True
+        try:
+            if rst:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+            else:
+                self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
+
+    # Routes.
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        if path == "/health":
+            self.send_json(200, {"status": "ok"})
+        elif path == "/__requests":
+            with self.server.state.lock:
+                reqs = list(self.server.state.requests)
+            self.send(200, reqs, compress=False)
+        else:
+            self.send_json(404, {"error": {"message": "no route for GET %s"
+                                           % path, "type": "not_found"}})
+
+    def do_POST(self):
+        try:
+            self.post()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def post(self):
+        state = self.server.state
+        url = urlsplit(self.path)
+        path, query = url.path, parse_qs(url.query)
+        raw = self.read_body()
+        if path == "/__reset":
+            state.reset()
+            return self.send_json(200, {"ok": True})
+        if path == "/__requests":
+            with state.lock:
+                reqs = list(state.requests)
+            return self.send(200, reqs, compress=False)
+
+        d = route(path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        auth = "unchecked"
+        if state.key is not None and d is not None:
+            got = d.key(headers, query)
+            auth = "ok" if got == state.key else \
+                ("missing" if got is None else "wrong")
+        try:
+            body = json.loads(raw.decode("utf-8")) if raw else None
+        except (UnicodeDecodeError, ValueError):
+            body = raw.decode("utf-8", "replace")
+        shown_query = {k: ["[REDACTED]"] if k == "key" else v
+                       for k, v in query.items()}
+        n = state.record({
+            "method": "POST", "path": path, "query": shown_query,
+            "headers": {k: "[REDACTED]" if k in SECRET_HEADERS else v
+                        for k, v in headers.items()},
+            "body": body, "auth": auth,
+            "dialect": d.name if d is not None else None,
+            "time": time.time()})
+        rid = self.rid = "req_fake%d" % n
+        ids = [("x-request-id", rid)] if d is not Anthropic else \
+            [("request-id", rid)]
+
+        if d is None:
+            return self.send_json(404, {"error": {
+                "message": "no route for POST %s" % path,
+                "type": "invalid_request_error", "code": "unknown_url"}})
+        if auth in ("missing", "wrong"):
+            msg = {OpenAI: "Incorrect API key provided.",
+                   Anthropic: "invalid x-api-key",
+                   Gemini: "API key not valid. Please pass a valid API key.",
+                   Ollama: "unauthorized"}[d]
+            if auth == "missing":
+                msg = "No API key provided."
+            return self.send_json(401, d.error(401, msg), ids)
+        if not isinstance(body, dict):
+            return self.send_json(400, d.error(
+                400, "We could not parse the JSON body of your request."), ids)
+        try:
+            model, texts, limit, stream = d.read(body, path, query)
+        except BadRequest as e:
+            return self.send_json(400, d.error(400, str(e)), ids)
+        if stream and d is not Ollama:
+            return self.send_json(400, d.error(
+                400, "fakeprovider does not stream: send \"stream\": false"),
+                ids)
+
+        last = ""
+        for role, text in texts:
+            if role == "user":
+                last = text
+        kind, opts = parse_fault(last)
+        if kind is not None and "times" in opts:
+            try:
+                times = int(opts["times"])
+            except ValueError:
+                times = 1
+            if state.attempt((path, last)) > times:
+                kind, opts = None, {}
+        return self.answer(d, n, ids, model, texts, last, limit, stream,
+                           kind, opts)
+
+    def answer(self, d, n, ids, model, texts, last, limit, stream, kind,
+               opts):
+        hdrs = list(ids)
+        retry_s = None
+        if kind is not None and kind not in KINDS and \
+                not re.fullmatch(r"[1-5][0-9][0-9]|x-should-retry=.*", kind):
+            return self.send_json(400, d.error(
+                400, "fakeprovider: unknown fault %r" % kind), hdrs)
+        if "retry-after" in opts:
+            hdrs.append(("retry-after", opts["retry-after"]))
+            retry_s = opts["retry-after"]
+        if "retry-after-ms" in opts:
+            hdrs.append(("retry-after-ms", opts["retry-after-ms"]))
+        if "retry-after-date" in opts:
+            ahead = float(opts["retry-after-date"] or 2)
+            hdrs.append(("retry-after", email.utils.formatdate(
+                time.time() + ahead, usegmt=True)))
+        if "x-should-retry" in opts:
+            hdrs.append(("x-should-retry", opts["x-should-retry"]))
+        if kind is not None and kind.startswith("x-should-retry="):
+            hdrs.append(("x-should-retry", kind.split("=", 1)[1]))
+            kind = "503"
+        delay = opts.get("delay")
+        if kind == "timeout" and not delay:
+            delay = TIMEOUT_DEFAULT_MS
+        if delay:
+            time.sleep(float(delay) / 1000)
+        compress = "identity" not in opts
+
+        if kind is not None and re.fullmatch(r"[1-5][0-9][0-9]", kind):
+            status = int(kind)
+            if status >= 400:
+                return self.send_json(status, d.error(
+                    status, "fault %d from fakeprovider" % status,
+                    retry_s=retry_s), hdrs)
+        if kind == "insufficient_quota":
+            msg = ("You exceeded your current quota, please check your "
+                   "plan and billing details.")
+            if d is Anthropic:
+                return self.send_json(402, d.error(
+                    402, "Your credit balance is too low."), hdrs)
+            if d is Ollama:
+                return self.send_json(429, {"error": "insufficient_quota: "
+                                            + msg}, hdrs)
+            return self.send_json(429, d.error(
+                429, msg, etype="insufficient_quota",
+                code="insufficient_quota"), hdrs)
+        if kind == "html":
+            return self.send(502, "<html>\r\n<head><title>502 Bad Gateway"
+                             "</title></head>\r\n<body>\r\n<center><h1>502 "
+                             "Bad Gateway</h1></center>\r\n<hr><center>"
+                             "nginx</center>\r\n</body>\r\n</html>\r\n",
+                             ctype="text/html", headers=hdrs)
+        if kind == "malformed":
+            return self.send(200, "{malformed json: <<<chaos>>>",
+                             headers=hdrs, compress=False)
+        if kind == "hangup":
+            return self.drop(rst=False)
+
+        prompt_words = sum(len(t.split()) for _, t in texts)
+        text = "%s: %s" % (model, last)
+        if kind == "big":
+            size = int(opts.get("size") or BIG_DEFAULT)
+            text = "x" * size
+        words = text.split()
+        cut = isinstance(limit, int) and 0 <= limit < len(words)
+        if cut:
+            words = words[:limit]
+            text = " ".join(words)
+        reply = d.reply(n, model, text, cut, prompt_words, len(words))
+
+        if kind == "big":
+            return self.send(200, reply, headers=hdrs, compress=compress,
+                             chunked="chunked" in opts)
+        if kind in ("reset", "truncate"):
+            data = json.dumps(reply).encode()
+            half = data[:len(data) // 2]
+            if kind == "truncate":
+                return self.send(200, half, headers=hdrs, compress=False)
+            self.wfile.write(self.raw_head(200, len(data), hdrs) + half)
+            return self.drop(rst=True)
+        if stream:
+            return self.send(200, self.ndjson(reply), headers=hdrs,
+                             ctype="application/x-ndjson", compress=compress)
+        return self.send(200, reply, headers=hdrs, compress=compress)
+
+    @staticmethod
+    def ndjson(reply):
+        """Ollama's stream: one line per word, then the done line."""
+        lines = []
+        for w in reply["message"]["content"].split(" "):
+            lines.append({"model": reply["model"],
+                          "created_at": reply["created_at"],
+                          "message": {"role": "assistant", "content": w + " "},
+                          "done": False})
+        last = dict(reply)
+        last["message"] = {"role": "assistant", "content": ""}
+        lines.append(last)
+        return "".join(json.dumps(x) + "\n" for x in lines)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        # A client that went away, or a connection a fault closed.
+        if isinstance(sys.exc_info()[1], (OSError, ValueError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, default=0,
+                    help="port on 127.0.0.1; 0 picks a free one")
+    ap.add_argument("--key", help="API key every request must carry")
+    ap.add_argument("--pid-file", help="write the process id here")
+    ap.add_argument("--verbose", action="store_true",
+                    help="log requests on stderr")
+    args = ap.parse_args()
+
+    server = Server(("127.0.0.1", args.port), Handler)
+    server.state = State(args.key, args.verbose)
+    if args.pid_file:
+        with open(args.pid_file, "w") as f:
+            f.write("%d\n" % os.getpid())
+    sys.stdout.write("PORT=%d\n" % server.server_address[1])
+    sys.stdout.flush()
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        if args.pid_file:
+            try:
+                os.unlink(args.pid_file)
+            except OSError:
+                pass
+
+
+if __name__ == "__main__":
+    main()
