@@ -11,6 +11,7 @@
 #include "morph/object.h"
 #include "morph/repo.h"
 #include "morph/config.h"
+#include "morph/provider.h"
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "morph/commit.h"
@@ -22,7 +23,6 @@
 #include "morph/jsonw.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
-#include "morph/provider.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);
