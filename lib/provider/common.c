@@ -475,6 +475,32 @@ quota_word(const char *s)
 }
 
 /*
+ * Problem documents (RFC 9457) from validating proxies such as Prism list
+ * what was wrong in "validation": the messages say more than "detail".
+ */
+static void
+validation(struct morph_buf *b, const cJSON *doc)
+{
+	const cJSON *v, *m;
+	const char *msg;
+	int n = 0;
+
+	v = cJSON_GetObjectItemCaseSensitive(doc, "validation");
+	if (!cJSON_IsArray(v))
+		return;
+	cJSON_ArrayForEach(m, v) {
+		if ((msg = morph_json_str(m, "message")) == NULL)
+			continue;
+		if (n++ == 3) {
+			morph_buf_puts(b, "; ...");
+			break;
+		}
+		morph_buf_puts(b, n == 1 ? ": " : "; ");
+		put_clean(b, msg, strlen(msg), 200);
+	}
+}
+
+/*
  * Fills r from an error document, if doc is one of the shapes we know.
  * With strict (a 2xx reply) only an "error" member counts.
  */
@@ -538,6 +564,7 @@ error_from_doc(struct morph_reply *r, long status, const cJSON *doc,
 		morph_buf_printf(&r->error, "%s (no message)", r->error_type);
 	else
 		morph_buf_puts(&r->error, "an error without a message");
+	validation(&r->error, doc);
 	free(text);
 	return 1;
 }

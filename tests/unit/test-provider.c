@@ -1040,8 +1040,9 @@ static const struct parse_case parse_cases[] = {
 	  "not valid and no HTTP validation response was found in the spec.',"
 	  "'validation':[{'location':['body','temperature'],'severity':"
 	  "'Error','code':'maximum','message':'must be <= 2'}]}",
-	  .failed = 1, .errsub = "HTTP 422: Your request is not valid",
-	  .error_type = "" },
+	  .failed = 1, .errsub = "HTTP 422: Your request is not valid "
+	  "and no HTTP validation response was found in the spec.: must be "
+	  "<= 2", .error_type = "" },
 	{ .name = "fastapi detail", .dialect = OA, .status = 422, .body =
 	  "{'detail':[{'loc':['body','model'],'msg':'field required'}]}",
 	  .failed = 1, .errsub = "field required", .error_type = "" },
