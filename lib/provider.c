@@ -80,7 +80,7 @@ static const struct builtin builtins[] = {
 	{ "openrouter", MORPH_DIALECT_OPENAI, "https://openrouter.ai/api/v1",
 	  "OPENROUTER_API_BASE", "OPENROUTER_API_KEY", NULL, "openrouter/",
 	  0 },
-	/* A gateway: models are "provider:model", priced by what serves them. */
+	/* A gateway: its models are "provider:model" themselves. */
 	{ "otari", MORPH_DIALECT_OPENAI, "http://localhost:8000/v1",
 	  "OTARI_API_BASE", "OTARI_API_KEY", NULL, "", F_KEY_OPTIONAL },
 	{ "perplexity", MORPH_DIALECT_OPENAI, "https://api.perplexity.ai",

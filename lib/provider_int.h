@@ -72,7 +72,7 @@ struct morph_reply {
 	char			 model[128];	/* as the server named it */
 	/* For a failed call: */
 	int			 failed;
-	char			 error_type[64];	/* provider's type/code */
+	char			 error_type[64]; /* provider's type/code */
 	struct morph_buf	 error;		/* message for the user */
 	int64_t			 retry_after_ms; /* hint in the body, or -1 */
 	int			 no_retry;	/* insufficient_quota ... */

@@ -27,7 +27,8 @@ enum morph_dialect {
 struct morph_provider {
 	char			*id;		/* "openai", "myco", "echo" */
 	enum morph_dialect	 dialect;
-	char			*base_url;	/* no trailing '/'; "" for echo */
+	char			*base_url;	/* no trailing '/'; "" for
+						   echo */
 	char			*key_env;	/* variable holding the key, or
 						   NULL when none is needed */
 	int			 key_set;	/* that variable is set and not

@@ -26,7 +26,7 @@ extern const struct morph_dialect_ops morph_dialect_echo;
  */
 struct morph_call {
 	const char	*model;
-	const cJSON	*messages;	/* array of {role, content}, not empty */
+	const cJSON	*messages;	/* [{role, content}], not empty */
 	const cJSON	*temperature;	/* number >= 0 */
 	const cJSON	*max_tokens;	/* integer >= 1 */
 	const cJSON	*top_p;		/* number in [0, 1] */

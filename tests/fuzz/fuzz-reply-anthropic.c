@@ -1,6 +1,6 @@
 /*
- * Fuzz target for the Anthropic messages reply parser (lib/provider/anthropic.c):
- * fuzz-reply.h says how an input is read.
+ * Fuzz target for the Anthropic messages reply parser
+ * (lib/provider/anthropic.c); fuzz-reply.h says how an input is read.
  */
 #include "fuzz.h"
 #include "fuzz-reply.h"

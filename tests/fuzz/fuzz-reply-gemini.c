@@ -1,6 +1,6 @@
 /*
- * Fuzz target for the Gemini generateContent reply parser (lib/provider/gemini.c):
- * fuzz-reply.h says how an input is read.
+ * Fuzz target for the Gemini generateContent reply parser
+ * (lib/provider/gemini.c); fuzz-reply.h says how an input is read.
  */
 #include "fuzz.h"
 #include "fuzz-reply.h"

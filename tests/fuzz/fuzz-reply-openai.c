@@ -1,6 +1,6 @@
 /*
- * Fuzz target for the OpenAI chat completions reply parser (lib/provider/openai.c):
- * fuzz-reply.h says how an input is read.
+ * Fuzz target for the OpenAI chat completions reply parser
+ * (lib/provider/openai.c); fuzz-reply.h says how an input is read.
  */
 #include "fuzz.h"
 #include "fuzz-reply.h"

@@ -219,7 +219,8 @@ test_env_overrides(void)
 		{ "gemini", "GOOGLE_GEMINI_BASE_URL", "http://127.0.0.1:5",
 		  "http://127.0.0.1:5" },
 		/* An empty variable is no variable. */
-		{ "groq", "GROQ_BASE_URL", "", "https://api.groq.com/openai/v1" },
+		{ "groq", "GROQ_BASE_URL", "",
+		  "https://api.groq.com/openai/v1" },
 	};
 	struct morph_provider p;
 	size_t i;
@@ -254,7 +255,8 @@ test_env_overrides(void)
 
 		T_ASSERT(err != NULL);
 		if (err != NULL)
-			T_CONTAINS(err->msg, "GEMINI_API_KEY or GOOGLE_API_KEY");
+			T_CONTAINS(err->msg,
+			    "GEMINI_API_KEY or GOOGLE_API_KEY");
 	}
 	morph_provider_release(&p);
 	setenv("GOOGLE_API_KEY", "g-key", 1);
@@ -821,7 +823,8 @@ test_build_errors(void)
 		{ "openai", "{'model': 'g', 'messages': [{'role': 'user', "
 		  "'content': 'x', 'name': 'bob'}]}", "messages[0].name" },
 		{ "openai", "{'model': 'g', 'messages': [{'role': 'user', "
-		  "'content': ['x']}]}", "messages[0].content must be a string" },
+		  "'content': ['x']}]}",
+		  "messages[0].content must be a string" },
 		{ "openai", "{'model': 'g', 'messages': [{'role': 'user'}]}",
 		  "messages[0].content" },
 		{ "openai", "{'model': 'g', 'messages': ['hi']}",
@@ -832,7 +835,8 @@ test_build_errors(void)
 		  "model must" },
 		{ "openai", "{'model': '', 'messages': [{'role': 'user', "
 		  "'content': 'x'}]}", "model must" },
-		{ "openai", "{'dialect': 'anthropic', 'model': 'g', 'messages': "
+		{ "openai", "{'dialect': 'anthropic', 'model': 'g', "
+		  "'messages': "
 		  "[{'role': 'user', 'content': 'x'}]}",
 		  "dialect 'anthropic' given to the openai dialect" },
 		{ "openai", "[1]", "not a JSON object" },
@@ -878,7 +882,7 @@ struct parse_case {
 	long			 status;
 	const char		*body;
 	int			 err;		/* expected error code */
-	const char		*errsub;	/* in the error, or reply.error */
+	const char		*errsub;	/* in the error, or r.error */
 	int			 failed;
 	const char		*output;
 	const char		*finish;
@@ -981,12 +985,14 @@ static const struct parse_case parse_cases[] = {
 	  .output = "a", .finish = "tool_calls", .tokens = "-1 -1 -1 -1",
 	  .model = "" },
 	{ .name = "other finish", .dialect = OA, .status = 200, .body =
-	  "{'choices':[{'message':{'content':'a'},'finish_reason':'EOS Token'}]}",
+	  "{'choices':[{'message':{'content':'a'},'finish_reason':"
+	  "'EOS Token'}]}",
 	  .output = "a", .finish = "eos_token", .tokens = "-1 -1 -1 -1",
 	  .model = "" },
 	{ .name = "content parts", .dialect = OA, .status = 200, .body =
 	  "{'model':'magistral-small','choices':[{'message':{'content':[{"
-	  "'type':'thinking','thinking':[{'type':'text','text':'hmm'}]},{'type':"
+	  "'type':'thinking','thinking':[{'type':'text','text':'hmm'}]},"
+	  "{'type':"
 	  "'text','text':'A'},{'type':'text','text':'B'}]},'finish_reason':"
 	  "'stop'}]}",
 	  .output = "AB", .finish = "stop", .tokens = "-1 -1 -1 -1",
@@ -1168,7 +1174,8 @@ static const struct parse_case parse_cases[] = {
 	/* llama-server moves a repeated prompt into the cache count. */
 	{ .name = "llama cache", .dialect = AN, .status = 200, .body =
 	  "{'id':'chatcmpl-1','type':'message','role':'assistant','content':"
-	  "[{'type':'text','text':'\\n\\n\\n\\n'}],'model':'tiny','stop_reason':"
+	  "[{'type':'text','text':'\\n\\n\\n\\n'}],'model':'tiny',"
+	  "'stop_reason':"
 	  "'max_tokens','stop_sequence':null,'usage':{"
 	  "'cache_read_input_tokens':48,'input_tokens':1,'output_tokens':4}}",
 	  .output = "\n\n\n\n", .finish = "length", .tokens = "49 4 48 -1",
