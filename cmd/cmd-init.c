@@ -1,5 +1,6 @@
 /*
- * morph init: create a repository.
+ * morph init: create a repository, and with --example a starter suite in
+ * its work tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +8,29 @@
 
 #include "cmd.h"
 
+/* The starter suite, and what to do with it. */
+static const struct morph_error *
+write_example(struct morph_repo *repo)
+{
+	const struct morph_example_file *f;
+	const struct morph_error *err;
+
+	if ((err = morph_suite_example_write(morph_repo_workdir(repo))) !=
+	    NULL)
+		return err;
+	printf("Wrote an example suite (see morph-suite(5)):\n");
+	for (f = morph_suite_example(); f->path != NULL; f++)
+		printf("\t%s\n", f->path);
+	printf("Commit it with: morph add . && morph commit -m 'Example "
+	    "suite'\n");
+	return NULL;
+}
+
 static const struct morph_error *
 cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "example", no_argument, NULL, 'E' },
 		{ "initial-branch", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -18,13 +38,16 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_error *err = NULL;
 	struct morph_repo *repo = NULL;
 	const char *dir = ".";
-	int c;
+	int c, example = 0;
 
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "b:", longopts,
 	    &err)) != -1) {
 		switch (c) {
 		case 'b':
 			opts.initial_branch = optarg;
+			break;
+		case 'E':
+			example = 1;
 			break;
 		default:
 			return err;
@@ -36,6 +59,9 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return morph_cmd_bad_usage(ctx, "too many arguments");
 	if (argc == 1)
 		dir = argv[0];
+	/* Refuse before creating anything, so that a retry starts clean. */
+	if (example && (err = morph_suite_example_check(dir)) != NULL)
+		return err;
 	err = morph_repo_init(&repo, dir, &opts);
 	if (err != NULL && err->code == MORPH_ERR_EXISTS) {
 		/* As git does: running init again is harmless. */
@@ -43,20 +69,20 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			return err;
 		printf("Reinitialized existing morph repository in %s/\n",
 		    morph_repo_morphdir(repo));
-		morph_repo_close(repo);
-		return NULL;
-	}
-	if (err != NULL)
+	} else if (err != NULL)
 		return err;
-	printf("Initialized empty morph repository in %s/\n",
-	    morph_repo_morphdir(repo));
+	else
+		printf("Initialized empty morph repository in %s/\n",
+		    morph_repo_morphdir(repo));
+	if (example)
+		err = write_example(repo);
 	morph_repo_close(repo);
-	return NULL;
+	return err;
 }
 
 const struct morph_cmd morph_cmd_init = {
 	"init",
-	"init [-b branch] [directory]",
+	"init [-b branch] [--example] [directory]",
 	"create a repository",
 	0,
 	cmd_init,

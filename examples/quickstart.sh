@@ -11,8 +11,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${QUICKSTART_SKIP_DEPS:-}" = "" ]; then
 	bash "$src/.ci/install-deps"
 fi
-cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release \
-    -DBUILD_TESTING=OFF >/dev/null
+cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$src/build" -j2 --target morph >/dev/null
 export PATH="$src/build:$PATH"
 

@@ -24,21 +24,26 @@ struct morph_suite_model {
 	char	*spec;		/* "provider:model" as written */
 	char	*provider;	/* before the first ':' */
 	char	*model;		/* after it */
-	cJSON	*params;	/* defaults, then the model's own settings */
+	cJSON	*params;	/* defaults, then the model's own settings;
+				   never NULL */
 };
 
 struct morph_suite_prompt {
 	char	*path;		/* repository path of the prompt file */
 	cJSON	*messages;	/* [{"role", "content"}], content templates */
-	cJSON	*params;	/* settings from a .json prompt, or NULL */
+	cJSON	*params;	/* settings from a .json prompt, or NULL;
+				   a null value unsets a setting */
 };
 
 struct morph_suite_case {
-	char	*id;
-	char	*file;		/* case file it came from */
-	int	 line;		/* 1-based line in that file */
+	char	*id;		/* "default" for the implicit case */
+	char	*file;		/* case file it came from; "" for "default" */
+	int	 line;		/* 1-based line in that file; 0 for "default" */
 	cJSON	*vars;		/* object; never NULL */
-	cJSON	*asserts;	/* array: the defaults then the case's own */
+	cJSON	*asserts;	/* array: the defaults then the case's own;
+				   with n the size of morph.json's
+				   defaults.assert, [i] is that array's [i]
+				   for i < n, else the line's assert[i - n] */
 	char	**prompts;	/* prompt paths it applies to; NULL: all */
 	size_t	 nprompts;
 };
@@ -60,7 +65,9 @@ struct morph_suite {
  * morph.json, a glob that matches nothing, a bad model spec, a prompt
  * file of an unknown kind, a case without an id, a duplicate case id, a
  * case naming a prompt that does not exist, a template that uses a
- * variable no case gives.  The caller frees *out.
+ * variable no case gives.  A suite without cases gets one, "default",
+ * with empty vars, so ncases >= 1.  nmodels may be 0.  The caller frees
+ * *out.
  */
 const struct morph_error *morph_suite_load(struct morph_suite **out,
     struct morph_repo *, const struct morph_oid *tree);
@@ -80,17 +87,43 @@ const struct morph_error *morph_suite_render(cJSON **out,
     const struct morph_suite_prompt *p, const struct morph_suite_case *c);
 
 /*
- * Renders one template.  {{ name }} (spaces allowed) is replaced by
- * vars.name: a string as it is, anything else as compact JSON.  what
- * names the template in errors ("prompts/a.txt, case 'paris'").
+ * The settings of one call of prompt p on model m: m's params (the
+ * defaults, then the model's own settings), then p's params.  A null
+ * value removes the setting.  The caller frees *out with cJSON_Delete().
+ */
+const struct morph_error *morph_suite_params(cJSON **out,
+    const struct morph_suite_model *m, const struct morph_suite_prompt *p);
+
+/*
+ * Renders one template, appending to out.  {{ name }} (spaces allowed) is
+ * replaced by vars.name: a string as it is, anything else as compact
+ * JSON; the exact rules are at the top of lib/template.c and in
+ * morph-suite(5).  what names the template in errors ("prompts/a.txt,
+ * case 'paris'").
  */
 const struct morph_error *morph_template_render(struct morph_buf *out,
     const char *tmpl, const cJSON *vars, const char *what);
 
 /*
+ * Calls cb with the name of every variable tmpl uses, in order, repeats
+ * included; name is not NUL-terminated.  cb's error stops the scan.
+ */
+typedef const struct morph_error *(*morph_template_var_cb)(const char *name,
+    size_t len, void *arg);
+const struct morph_error *morph_template_vars(const char *tmpl,
+    morph_template_var_cb cb, void *arg);
+
+/* The value of the dotted name (len bytes) in vars, or NULL.  Borrowed. */
+const cJSON *morph_template_lookup(const cJSON *vars, const char *name,
+    size_t len);
+
+/*
  * Parses morph.json, a prompt file or a case file from bytes: for the fuzz
  * targets and the unit tests, which have no repository.  kind is
- * "morph.json", "prompt" or "cases"; name is the file name for messages.
+ * "morph.json", "prompt" or "cases"; name is the file name for messages
+ * and, for a prompt, says its kind by its extension.  What needs the
+ * other files is not checked: globs, the prompts a case names, variables.
+ * Errors: SUITE as morph_suite_load's; INVALID for an unknown kind.
  */
 const struct morph_error *morph_suite_parse_file(const char *kind,
     const char *name, const char *data, size_t len);

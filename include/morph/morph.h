@@ -23,6 +23,7 @@
 #include "morph/jsonw.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
+#include "morph/suite.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);

@@ -55,4 +55,42 @@ ok morph log --oneline
 expect_contains "$out" "HEAD -> dev"
 cd "$T_ROOT"
 
+# --example writes a starter suite, stages nothing, and commits cleanly.
+ok morph init --example demo
+T_REPOS+=("$T_ROOT/demo")
+expect_contains "$out" "Initialized empty morph repository in $T_ROOT/demo/.morph/"
+expect_contains "$out" "prompts/support.json"
+cd demo
+for f in morph.json prompts/welcome.txt prompts/support.json \
+    cases/welcome.jsonl cases/support.jsonl; do
+	[ -f "$f" ]
+	expect_eq "$?" 0 "$f exists"
+done
+expect_contains "$(cat morph.json)" '"echo:starter"'
+expect_not_contains "$(cat morph.json)" "openai" "no model that needs a key"
+ok morph status --short
+expect_contains "$out" "?? morph.json"
+expect_not_contains "$out" "A " "nothing staged"
+ok morph add .
+ok morph commit -m "Example suite"
+ok morph show --json HEAD
+expect_contains "$out" "cases/support.jsonl"
+cd "$T_ROOT"
+
+# It refuses to overwrite, before creating anything.
+mkdir taken && printf '{}\n' >taken/morph.json
+fails 2 morph init --example taken
+expect_contains "$err" "morph: cannot write the example suite: 'morph.json' already exists"
+[ ! -d taken/.morph ]
+expect_eq "$?" 0 "no repository made"
+expect_eq "$(cat taken/morph.json)" "{}" "morph.json kept"
+
+# In an existing repository it writes the suite into the work tree.
+ok morph init --example plain
+expect_contains "$out" "Reinitialized existing morph repository"
+[ -f plain/cases/welcome.jsonl ]
+expect_eq "$?" 0 "example written into an existing repository"
+fails 2 morph init --example plain
+expect_contains "$err" "already exists"
+
 done_testing
