@@ -122,7 +122,12 @@ struct morph_dialect_ops {
 
 const struct morph_dialect_ops *morph_dialect(enum morph_dialect);
 
-/* The echo provider's answer: the rendered messages, as text. */
+/*
+ * The echo provider's answer to call, without a network: the content of
+ * a prompt of one message, or "role: content" for each message of a
+ * longer one, a blank line between them; finish "stop", tokens unknown.
+ * Errors: INVALID for a call that is not valid (as for build).
+ */
 const struct morph_error *morph_echo_reply(struct morph_reply *,
     const cJSON *call);
 
