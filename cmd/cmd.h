@@ -41,6 +41,7 @@ extern const struct morph_cmd morph_cmd_diff;
 extern const struct morph_cmd morph_cmd_fsck;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
+extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;

@@ -18,64 +18,34 @@
 
 #include "morph/buf.h"
 #include "morph/error.h"
-
-struct morph_repo;
-
-enum morph_dialect {
-	MORPH_DIALECT_OPENAI,
-	MORPH_DIALECT_ANTHROPIC,
-	MORPH_DIALECT_GEMINI,
-	MORPH_DIALECT_OLLAMA,
-	MORPH_DIALECT_ECHO,
-};
-
-/* A provider, resolved: built-in table, then config, then environment. */
-struct morph_provider {
-	char			*id;		/* "openai", "myco", "echo" */
-	enum morph_dialect	 dialect;
-	char			*base_url;	/* no trailing '/' */
-	char			*key_env;	/* variable holding the key, or
-						   NULL when none is needed */
-	int			 key_set;	/* that variable is set */
-	char			*price_prefix;	/* litellm key prefix: "",
-						   "gemini/", "groq/" ... */
-	int			 local;		/* runs on your machine: free */
-	int			 user_defined;	/* declared in config */
-};
-
-void	morph_provider_release(struct morph_provider *);
+#include "morph/provider.h"
 
 /*
- * Splits a model spec as any-llm does: "provider:model" on the first ':'
- * ("ollama:llama3.2:3b" is provider ollama, model llama3.2:3b); the
- * legacy "provider/model" only when '/' comes before any ':'.  The
- * provider is lowercased.  Errors: INVALID naming the spec.
+ * The public half (include/morph/provider.h) holds the provider table:
+ * enum morph_dialect, struct morph_provider, morph_model_parse,
+ * morph_provider_lookup, morph_provider_foreach and the dialect names,
+ * so that morph models can list providers.  This half holds what turns a
+ * call into HTTP and a reply into output.
  */
-const struct morph_error *morph_model_parse(char **provider, char **model,
-    const char *spec);
-
-/*
- * Resolves provider id: the built-in table (openai, anthropic, gemini,
- * ollama, mistral, groq, together, openrouter, deepseek, xai, fireworks,
- * vllm, llamacpp, lmstudio, otari, echo, ...), a "providers.ID" object in
- * the configuration ({"dialect", "base_url", "key_env"}) which may also
- * override a built-in one, and the base-URL variable (OPENAI_BASE_URL,
- * ...), which wins.  Errors: NOT_FOUND naming the provider.
- */
-const struct morph_error *morph_provider_lookup(struct morph_provider *out,
-    struct morph_repo *, const char *id);
-
-/* Calls cb for every known provider, built-in and configured, by id. */
-typedef const struct morph_error *(*morph_provider_cb)(
-    const struct morph_provider *, void *arg);
-const struct morph_error *morph_provider_foreach(struct morph_repo *,
-    morph_provider_cb cb, void *arg);
 
 /*
  * The key for provider p from the environment, or NULL.  Keys are read
  * when a request is built and never stored, logged or printed.
  */
 const char *morph_provider_key(const struct morph_provider *p);
+
+/*
+ * Whether a call to p can be sent: INVALID naming the variable to set
+ * when p needs a key that is not set, else NULL.
+ */
+const struct morph_error *morph_provider_check_key(
+    const struct morph_provider *p);
+
+/*
+ * Anthropic requires max_tokens; a call that gives none gets this many
+ * (man morph-models documents it).
+ */
+#define MORPH_ANTHROPIC_MAX_TOKENS	1024
 
 /* An HTTP request, ready to send. */
 struct morph_request {
@@ -102,7 +72,7 @@ struct morph_reply {
 	char			 model[128];	/* as the server named it */
 	/* For a failed call: */
 	int			 failed;
-	char			 error_type[64];	/* provider's type/code */
+	char			 error_type[64]; /* provider's type/code */
 	struct morph_buf	 error;		/* message for the user */
 	int64_t			 retry_after_ms; /* hint in the body, or -1 */
 	int			 no_retry;	/* insufficient_quota ... */
@@ -120,7 +90,16 @@ void	morph_reply_release(struct morph_reply *);
  * params uses morph's names (temperature, max_tokens, top_p, top_k, stop,
  * seed, presence_penalty, frequency_penalty, response_format); each
  * dialect maps them to its own, and sends the token-limit field its
- * servers want.
+ * servers want.  Values: numbers for temperature, top_p and the
+ * penalties; positive integers for max_tokens and top_k; an integer
+ * seed; stop a string or an array of strings; response_format as OpenAI
+ * writes it ({"type": "text" | "json_object"} or {"type": "json_schema",
+ * "json_schema": {"name", "schema", "strict"}}).  A null value is the
+ * same as no value.  Any other parameter, message member or role (roles
+ * are system, user and assistant; content is a string) is INVALID: a
+ * setting is never dropped without a word.  The one exception is seed,
+ * a best-effort hint everywhere, which Anthropic (that has none) does
+ * not get.
  */
 struct morph_dialect_ops {
 	const char	*name;		/* "openai", "anthropic", ... */
@@ -142,11 +121,13 @@ struct morph_dialect_ops {
 };
 
 const struct morph_dialect_ops *morph_dialect(enum morph_dialect);
-const char *morph_dialect_name(enum morph_dialect);
-/* The dialect named s, or -1. */
-int	morph_dialect_from_name(const char *s);
 
-/* The echo provider's answer: the rendered messages, as text. */
+/*
+ * The echo provider's answer to call, without a network: the content of
+ * a prompt of one message, or "role: content" for each message of a
+ * longer one, a blank line between them; finish "stop", tokens unknown.
+ * Errors: INVALID for a call that is not valid (as for build).
+ */
 const struct morph_error *morph_echo_reply(struct morph_reply *,
     const cJSON *call);
 

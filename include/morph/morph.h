@@ -11,6 +11,7 @@
 #include "morph/object.h"
 #include "morph/repo.h"
 #include "morph/config.h"
+#include "morph/provider.h"
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "morph/commit.h"
