@@ -25,6 +25,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
+	&morph_cmd_run,
 	&morph_cmd_runs,
 	&morph_cmd_show,
 	&morph_cmd_status,

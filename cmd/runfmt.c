@@ -43,6 +43,7 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		morph_jsonw_kv_int(w, "passed", ms->passed);
 		morph_jsonw_kv_int(w, "tokens_in", ms->tokens_in);
 		morph_jsonw_kv_int(w, "tokens_out", ms->tokens_out);
+		morph_jsonw_kv_int(w, "tokens_reported", ms->tokens_reported);
 		morph_jsonw_kv_int(w, "cost_nusd", ms->cost_nusd);
 		morph_jsonw_kv_int(w, "unpriced", ms->unpriced);
 		json_ms(w, "p50_ms", ms->p50_ms);
@@ -55,8 +56,13 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		    (long long)ms->passed, (long long)ms->asserted);
 	else
 		snprintf(pass, sizeof(pass), "-");
-	morph_cmd_human(tin, sizeof(tin), ms->tokens_in);
-	morph_cmd_human(tout, sizeof(tout), ms->tokens_out);
+	if (ms->tokens_reported > 0) {
+		morph_cmd_human(tin, sizeof(tin), ms->tokens_in);
+		morph_cmd_human(tout, sizeof(tout), ms->tokens_out);
+	} else {
+		snprintf(tin, sizeof(tin), "-");
+		snprintf(tout, sizeof(tout), "-");
+	}
 	if (ms->p50_ms < 0)
 		snprintf(p50, sizeof(p50), "-");
 	else

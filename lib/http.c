@@ -544,8 +544,22 @@ morph_http_wait(struct morph_http *http, long timeout_ms)
 			break;
 		}
 		finished += drain(http);
-		if (finished > 0 || http->nxfers == 0)
+		if (finished > 0)
 			break;
+		if (http->nxfers == 0) {
+			/*
+			 * Nothing to wait for: sleep out the timeout, so that a
+			 * caller waiting for a retry's time does not spin.
+			 */
+			left = timeout_ms - elapsed_ms(&start);
+			if (left > 0) {
+				struct timespec ts = { left / 1000,
+				    (left % 1000) * 1000000 };
+
+				nanosleep(&ts, NULL);
+			}
+			break;
+		}
 		if ((left = timeout_ms - elapsed_ms(&start)) <= 0)
 			break;
 		if ((mrc = curl_multi_poll(http->multi, NULL, 0,

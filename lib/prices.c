@@ -118,6 +118,11 @@ morph_price_cost(const struct morph_price *pr, int64_t in, int64_t out,
 {
 	double rin = pr->in, rout = pr->out, rc, cost;
 
+	/* What is free costs nothing, whatever the tokens. */
+	if (pr->in == 0 && pr->out == 0 &&
+	    (pr->cache_read <= 0) && pr->in_above_200k <= 0 &&
+	    pr->out_above_200k <= 0)
+		return 0;
 	if (in < 0 || out < 0)
 		return -1;
 	if (cached < 0 || cached > in)

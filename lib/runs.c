@@ -726,7 +726,8 @@ static const char sql_model[] = "SELECT count(*), "
     "coalesce(sum(pass = 1), 0), coalesce(sum(tokens_in), 0), "
     "coalesce(sum(tokens_out), 0), coalesce(sum(cost_nusd), 0), "
     "coalesce(sum(status = 'ok' AND cost_nusd IS NULL), 0), "
-    "coalesce(sum(status = 'ok' AND latency_ms IS NOT NULL), 0) "
+    "coalesce(sum(status = 'ok' AND latency_ms IS NOT NULL), 0), "
+    "coalesce(sum(tokens_in IS NOT NULL OR tokens_out IS NOT NULL), 0) "
     "FROM results WHERE run = ? AND model = ?";
 
 static int64_t
@@ -820,6 +821,7 @@ morph_run_summary(struct morph_repo *repo, int64_t num, morph_summary_cb cb,
 		ms.cost_nusd = sqlite3_column_int64(st, 6);
 		ms.unpriced = sqlite3_column_int64(st, 7);
 		answered = sqlite3_column_int64(st, 8);
+		ms.tokens_reported = sqlite3_column_int64(st, 9);
 		ms.p50_ms = percentile(repo, num, id, answered, 0.50);
 		ms.p95_ms = percentile(repo, num, id, answered, 0.95);
 		if ((err = cb(&ms, arg)) != NULL)

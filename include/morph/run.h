@@ -192,6 +192,7 @@ struct morph_model_summary {
 	int64_t		 passed;
 	int64_t		 tokens_in;	/* of results that report it */
 	int64_t		 tokens_out;
+	int64_t		 tokens_reported; /* results that report tokens */
 	int64_t		 cost_nusd;	/* of priced results */
 	int64_t		 unpriced;
 	int64_t		 p50_ms;	/* latency of answered calls, -1 */

@@ -1,0 +1,339 @@
+/*
+ * morph run: replay a commit's suite against models and record every
+ * output with its tokens, latency and cost.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "morph/run.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct bar {
+	int	 on;		/* stderr is a terminal */
+	int64_t	 last_ms;
+	int	 drawn;
+};
+
+/* The progress bar: done/total, errors, tokens, cost, ETA; stderr only. */
+static void
+progress(const struct morph_run_progress *p, void *arg)
+{
+	struct bar *b = arg;
+	char in[16], out[16], usd[32], eta[32];
+	int width = 24, fill, i;
+	int64_t left;
+
+	if (!b->on)
+		return;
+	if (p->done < p->total && p->elapsed_ms - b->last_ms < 100)
+		return;
+	b->last_ms = p->elapsed_ms;
+	fill = p->total ? (int)((double)p->done / (double)p->total * width) : 0;
+	morph_cmd_human(in, sizeof(in), p->tokens_in);
+	morph_cmd_human(out, sizeof(out), p->tokens_out);
+	morph_usd(p->cost_nusd, usd, sizeof(usd));
+	if (p->done > p->cached && p->done < p->total) {
+		left = (int64_t)((double)p->elapsed_ms /
+		    (double)(p->done - p->cached) *
+		    (double)(p->total - p->done) / 1000);
+		snprintf(eta, sizeof(eta), "ETA %lld:%02lld",
+		    (long long)(left / 60), (long long)(left % 60));
+	} else
+		snprintf(eta, sizeof(eta), "%s", p->done < p->total ?
+		    "ETA -" : "done");
+	fputs("\r[", stderr);
+	for (i = 0; i < width; i++)
+		fputc(i < fill ? '#' : '-', stderr);
+	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s%s  %s\033[K",
+	    p->done, p->total, p->errors, in, out, usd,
+	    p->unpriced ? "+" : "", eta);
+	b->drawn = 1;
+}
+
+static void
+print_plan(struct morph_plan *plan, int json)
+{
+	const struct morph_plan_item *it;
+	struct morph_jsonw w;
+	int64_t cost = 0, in = 0, out = 0;
+	size_t i, cached = 0, unpriced = 0;
+	char usd[32];
+
+	if (json) {
+		morph_jsonw_init(&w, stdout);
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_key(&w, "calls");
+		morph_jsonw_array_begin(&w);
+	} else
+		printf("%-24s %-16s %-16s %6s %6s %9s %9s %12s\n", "prompt",
+		    "case", "model", "sample", "cached", "est.in", "max.out",
+		    "est.cost");
+	for (i = 0; i < morph_plan_count(plan); i++) {
+		it = morph_plan_item(plan, i);
+		cached += it->cached;
+		if (!it->cached) {
+			in += it->est_tokens_in;
+			out += it->est_tokens_out;
+			if (it->est_cost_nusd < 0)
+				unpriced++;
+			else
+				cost += it->est_cost_nusd;
+		}
+		if (json) {
+			morph_jsonw_object_begin(&w);
+			morph_jsonw_kv_string(&w, "prompt", it->prompt);
+			morph_jsonw_kv_string(&w, "case", it->case_id);
+			morph_jsonw_kv_string(&w, "model", it->model);
+			morph_jsonw_kv_string(&w, "spec", it->spec);
+			morph_jsonw_kv_int(&w, "sample", it->sample);
+			morph_jsonw_kv_string(&w, "call",
+			    morph_oid_tostr(&it->call));
+			morph_jsonw_kv_bool(&w, "cached", it->cached);
+			morph_jsonw_kv_int(&w, "est_tokens_in",
+			    it->est_tokens_in);
+			morph_jsonw_kv_int(&w, "est_tokens_out",
+			    it->est_tokens_out);
+			morph_jsonw_key(&w, "est_cost_nusd");
+			if (it->est_cost_nusd < 0)
+				morph_jsonw_null(&w);
+			else
+				morph_jsonw_int(&w, it->est_cost_nusd);
+			morph_jsonw_object_end(&w);
+		} else
+			printf("%-24s %-16s %-16s %6d %6s %9lld %9lld %12s\n",
+			    it->prompt, it->case_id, it->model, it->sample,
+			    it->cached ? "yes" : "no",
+			    (long long)it->est_tokens_in,
+			    (long long)it->est_tokens_out,
+			    morph_usd(it->est_cost_nusd, usd, sizeof(usd)));
+	}
+	if (json) {
+		morph_jsonw_array_end(&w);
+		morph_jsonw_kv_int(&w, "total", (int64_t)morph_plan_count(plan));
+		morph_jsonw_kv_int(&w, "cached", (int64_t)cached);
+		morph_jsonw_kv_int(&w, "to_send",
+		    (int64_t)(morph_plan_count(plan) - cached));
+		morph_jsonw_kv_int(&w, "est_cost_nusd", cost);
+		morph_jsonw_kv_int(&w, "unpriced", (int64_t)unpriced);
+		morph_jsonw_object_end(&w);
+		morph_jsonw_finish(&w);
+		return;
+	}
+	printf("\n%zu calls: %zu cached, %zu to send (about %lld tokens in, "
+	    "at most %lld out); estimated cost at most %s%s\n",
+	    morph_plan_count(plan), cached, morph_plan_count(plan) - cached,
+	    (long long)in, (long long)out, morph_usd(cost, usd, sizeof(usd)),
+	    unpriced ? " plus unpriced calls" : "");
+	if (unpriced)
+		printf("%zu calls are unpriced: their models have no row in "
+		    "the price table\n", unpriced);
+}
+
+static const struct morph_error *
+cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "budget", required_argument, NULL, 'B' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-cache", no_argument, NULL, 'C' },
+		{ "offline", no_argument, NULL, 'O' },
+		{ "provider-jobs", required_argument, NULL, 'P' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_run_opts opts = MORPH_RUN_OPTS_INIT;
+	struct morph_run_outcome outcome;
+	const struct morph_error *err = NULL;
+	struct morph_plan *plan = NULL;
+	struct morph_oid commit;
+	struct morph_jsonw w;
+	struct sigaction sa, old_int, old_term, old_pipe;
+	struct bar bar = { 0, 0, 0 };
+	const char **models = NULL;
+	const char *rev = MORPH_HEAD;
+	char usd[32], *end;
+	double budget;
+	long n;
+	int c, json = 0, dry = 0, nmodels = 0;
+
+	if ((models = calloc((size_t)argc + 1, sizeof(*models))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "j:m:n", longopts,
+	    &err)) != -1) {
+		switch (c) {
+		case 'B':
+			budget = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || budget < 0 ||
+			    budget > 1e6) {
+				err = morph_cmd_bad_usage(ctx, "--budget needs "
+				    "an amount in USD, not '%s'", optarg);
+				goto done;
+			}
+			opts.budget_nusd = (int64_t)(budget * 1e9 + 0.5);
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'j':
+		case 'P':
+		case 'r':
+		case 'R':
+		case 'T':
+			if ((err = morph_cmd_parse_count(ctx, c == 'j' ? "-j" :
+			    c == 'P' ? "--provider-jobs" : c == 'r' ?
+			    "--repeat" : c == 'R' ? "--retries" : "--timeout",
+			    optarg, &n)) != NULL)
+				goto done;
+			if (n > 1000000 || (n == 0 && c != 'R')) {
+				err = morph_cmd_bad_usage(ctx, "value '%s' out "
+				    "of range", optarg);
+				goto done;
+			}
+			if (c == 'j')
+				opts.jobs = (int)n;
+			else if (c == 'P')
+				opts.provider_jobs = (int)n;
+			else if (c == 'r')
+				opts.repeat = (int)n;
+			else if (c == 'R')
+				opts.retries = (int)n;
+			else
+				opts.timeout_ms = n * 1000;
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'm':
+			models[nmodels++] = optarg;
+			break;
+		case 'C':
+			opts.no_cache = 1;
+			break;
+		case 'O':
+			opts.offline = 1;
+			break;
+		default:
+			goto done;
+		}
+	}
+	if (argc - optind > 1) {
+		err = morph_cmd_bad_usage(ctx, "too many revisions");
+		goto done;
+	}
+	if (argc - optind == 1)
+		rev = argv[optind];
+	if (opts.offline && opts.no_cache) {
+		err = morph_cmd_bad_usage(ctx, "--offline and --no-cache "
+		    "exclude each other");
+		goto done;
+	}
+	opts.models = models;
+	opts.nmodels = (size_t)nmodels;
+	if ((err = morph_revparse_type(&commit, ctx->repo, rev,
+	    MORPH_OBJ_COMMIT)) != NULL)
+		goto done;
+	if ((err = morph_plan_new(&plan, ctx->repo, &commit, &opts)) != NULL)
+		goto done;
+	if (dry) {
+		print_plan(plan, json);
+		goto done;
+	}
+
+	/* Ctrl-C stops sending; what was answered is kept. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	/* A server closing a socket must not kill the run (libcurl). */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	opts.stop = &stop_requested;
+	bar.on = !json && isatty(STDERR_FILENO);
+	opts.progress = progress;
+	opts.progress_arg = &bar;
+	err = morph_run_execute(&outcome, plan, ctx->repo, &opts);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	if (bar.drawn)
+		fputs("\r\033[K", stderr);
+	if (err != NULL)
+		goto done;
+
+	if (json) {
+		morph_jsonw_init(&w, stdout);
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_int(&w, "run", outcome.num);
+		morph_jsonw_kv_string(&w, "id", outcome.is_sealed ?
+		    morph_oid_tostr(&outcome.sealed) : NULL);
+		morph_jsonw_kv_string(&w, "commit", morph_oid_tostr(&commit));
+		morph_jsonw_kv_bool(&w, "resumed", outcome.resumed);
+		morph_jsonw_kv_int(&w, "calls", (int64_t)morph_plan_count(plan));
+		morph_jsonw_kv_int(&w, "recorded", (int64_t)outcome.recorded);
+		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.errors);
+		morph_jsonw_kv_bool(&w, "budget_stop", outcome.budget_stop);
+		morph_jsonw_kv_int(&w, "not_sent", (int64_t)outcome.not_sent);
+		morph_jsonw_key(&w, "models");
+		morph_jsonw_array_begin(&w);
+	} else {
+		printf("run #%lld of %s", (long long)outcome.num,
+		    morph_cmd_short(&commit));
+		if (outcome.is_sealed)
+			printf(", sealed as %s",
+			    morph_oid_tostr(&outcome.sealed));
+		printf("%s\n", outcome.resumed ? " (resumed)" : "");
+	}
+	err = morph_cmd_print_models(ctx->repo, outcome.num, json ? &w : NULL);
+	if (json) {
+		morph_jsonw_array_end(&w);
+		morph_jsonw_object_end(&w);
+		morph_jsonw_finish(&w);
+	}
+	if (err != NULL)
+		goto done;
+	if (outcome.budget_stop) {
+		fprintf(stderr, "morph: the budget of %s stopped the run: %zu "
+		    "calls were not sent; run again with a larger --budget "
+		    "to complete run #%lld\n", morph_usd(opts.budget_nusd, usd,
+		    sizeof(usd)), outcome.not_sent, (long long)outcome.num);
+		ctx->status = 1;
+	}
+	if (outcome.errors > 0) {
+		fprintf(stderr, "morph: %zu calls failed; their errors are "
+		    "recorded (morph show %s)\n", outcome.errors,
+		    outcome.is_sealed ? morph_cmd_short(&outcome.sealed) : "");
+		ctx->status = 1;
+	}
+done:
+	morph_plan_free(plan);
+	free(models);
+	return err;
+}
+
+const struct morph_cmd morph_cmd_run = {
+	"run",
+	"run [--dry-run] [--json] [--no-cache | --offline] [--budget usd] "
+	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
+	    "[--retries count] [--timeout seconds] [-m model ...] [revision]",
+	"replay a commit's suite against models",
+	MORPH_CMD_NEEDS_REPO,
+	cmd_run,
+};

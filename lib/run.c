@@ -1,0 +1,1195 @@
+/*
+ * morph run: expanding a commit's suite into calls (the plan) and sending
+ * them (the scheduler), recording each result as it completes.
+ *
+ * Invariants:
+ *  1. Every call is resolved, validated and priced before anything is
+ *     sent: a broken suite, assertion or provider costs nothing.
+ *  2. One thread and one libcurl multi handle send everything; at most
+ *     opts->jobs calls are in flight, and at most opts->provider_jobs for
+ *     one provider.
+ *  3. A result is committed to the database as soon as its call ends, in
+ *     its own transaction with its output blob and cache row, so a crash
+ *     or Ctrl-C loses nothing that was answered.
+ *  4. API keys are read from the environment when a request is built and
+ *     live only in that request's headers: never in the call object, the
+ *     database, an attempt record or a message.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "morph/commit.h"
+#include "morph/run.h"
+#include "assert_int.h"
+#include "http_int.h"
+#include "json_int.h"
+#include "oidset_int.h"
+#include "prices_int.h"
+#include "provider_int.h"
+#include "repo_int.h"
+#include "runs_int.h"
+#include "suite_int.h"
+
+/* Output tokens assumed when a call sets no max_tokens (estimates only). */
+#define DEFAULT_OUT_ESTIMATE	1024
+/* Server-given retry delays longer than this are not waited for. */
+#define MAX_RETRY_AFTER_MS	60000
+
+/* A model as the plan runs it. */
+struct plan_model {
+	char			*id;
+	char			*spec;
+	char			*model;
+	cJSON			*params;	/* owned */
+	struct morph_provider	 provider;
+	int			 priced;
+	struct morph_price	 price;
+	int			 slot;		/* index in plan->pslots */
+};
+
+/* One call of the plan. */
+struct plan_call {
+	struct morph_plan_item	 item;		/* the public view */
+	size_t			 model;		/* into plan->models */
+	cJSON			*call;		/* canonical request; shared by
+						   the samples of one call */
+	int			 owns_call;
+	const cJSON		*asserts;	/* the case's, borrowed */
+	const cJSON		*vars;
+};
+
+struct morph_plan {
+	struct morph_repo	*repo;
+	struct morph_oid	 commit;
+	struct morph_suite	*suite;
+	struct plan_model	*models;
+	size_t			 nmodels;
+	char			**pslots;	/* distinct provider ids */
+	size_t			 npslots;
+	struct morph_prices	 prices;
+	struct plan_call	*v;
+	size_t			 n;
+	size_t			 cap;
+	int			 repeat;
+	struct morph_oid	 key;		/* identifies the plan */
+	char			*matrix;	/* canonical JSON */
+};
+
+/* Plan */
+
+static const char *const sampling_keys[] = {
+	"frequency_penalty", "max_tokens", "presence_penalty",
+	"response_format", "seed", "stop", "temperature", "top_k", "top_p",
+};
+
+/* The sampling settings of morph.json's defaults (without "assert"). */
+static cJSON *
+default_params(const struct morph_suite *suite)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(suite->doc,
+	    "defaults");
+	cJSON *out = cJSON_CreateObject(), *v;
+	size_t i;
+
+	for (i = 0; out != NULL && i < sizeof(sampling_keys) /
+	    sizeof(sampling_keys[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(d, sampling_keys[i]);
+		if (v != NULL)
+			cJSON_AddItemToObject(out, sampling_keys[i],
+			    cJSON_Duplicate(v, 1));
+	}
+	return out;
+}
+
+static const struct morph_error *
+add_model(struct morph_plan *plan, const char *id, const char *spec,
+    const char *provider, const char *model, const cJSON *params)
+{
+	const struct morph_error *err;
+	struct plan_model *m, *nv;
+	size_t i;
+
+	nv = realloc(plan->models, (plan->nmodels + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	plan->models = nv;
+	m = &plan->models[plan->nmodels];
+	memset(m, 0, sizeof(*m));
+	m->id = strdup(id);
+	m->spec = strdup(spec);
+	m->model = strdup(model);
+	m->params = cJSON_Duplicate(params, 1);
+	if (m->id == NULL || m->spec == NULL || m->model == NULL ||
+	    m->params == NULL) {
+		free(m->id);
+		free(m->spec);
+		free(m->model);
+		cJSON_Delete(m->params);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	plan->nmodels++;
+	if ((err = morph_provider_lookup(&m->provider, plan->repo,
+	    provider)) != NULL)
+		return morph_error_wrap(err, "model '%s'", id);
+	m->priced = morph_prices_find(&m->price, &plan->prices, &m->provider,
+	    model) == 0;
+	for (i = 0; i < plan->npslots; i++)
+		if (strcmp(plan->pslots[i], m->provider.id) == 0)
+			break;
+	if (i == plan->npslots) {
+		char **ns = realloc(plan->pslots, (i + 1) * sizeof(*ns));
+
+		if (ns == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		plan->pslots = ns;
+		if ((ns[i] = strdup(m->provider.id)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		plan->npslots++;
+	}
+	m->slot = (int)i;
+	return NULL;
+}
+
+/*
+ * The models to run: the suite's, or with --model the ones named.  A
+ * name that is no model id or spec of the suite but reads as
+ * provider:model runs that model with the suite's defaults: switching
+ * models is one flag.
+ */
+static const struct morph_error *
+pick_models(struct morph_plan *plan, const struct morph_run_opts *opts)
+{
+	const struct morph_error *err = NULL;
+	const struct morph_suite_model *sm;
+	char *prov = NULL, *model = NULL;
+	cJSON *defaults;
+	size_t i, k;
+
+	if (opts->nmodels == 0) {
+		if (plan->suite->nmodels == 0)
+			return morph_error_fmt(MORPH_ERR_SUITE, "morph.json: "
+			    "models: the suite names no model; list some, or "
+			    "name one with -m provider:model");
+		for (i = 0; i < plan->suite->nmodels && err == NULL; i++) {
+			sm = &plan->suite->models[i];
+			err = add_model(plan, sm->id, sm->spec, sm->provider,
+			    sm->model, sm->params);
+		}
+		return err;
+	}
+	for (k = 0; k < opts->nmodels && err == NULL; k++) {
+		for (i = 0; i < plan->suite->nmodels; i++) {
+			sm = &plan->suite->models[i];
+			if (strcmp(sm->id, opts->models[k]) == 0 ||
+			    strcmp(sm->spec, opts->models[k]) == 0)
+				break;
+		}
+		if (i < plan->suite->nmodels) {
+			err = add_model(plan, sm->id, sm->spec, sm->provider,
+			    sm->model, sm->params);
+			continue;
+		}
+		err = morph_model_parse(&prov, &model, opts->models[k]);
+		if (err != NULL) {
+			err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "--model "
+			    "'%s' is no model of the suite and not a "
+			    "provider:model spec", opts->models[k]);
+			break;
+		}
+		if ((defaults = default_params(plan->suite)) == NULL)
+			err = morph_error(MORPH_ERR_NOMEM);
+		else
+			err = add_model(plan, opts->models[k],
+			    opts->models[k], prov, model, defaults);
+		cJSON_Delete(defaults);
+		free(prov);
+		free(model);
+		prov = model = NULL;
+	}
+	return err;
+}
+
+static const struct morph_error *
+push_call(struct morph_plan *plan, struct plan_call **out)
+{
+	struct plan_call *nv;
+	size_t cap;
+
+	if (plan->n == plan->cap) {
+		cap = plan->cap ? plan->cap * 2 : 64;
+		if ((nv = realloc(plan->v, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		plan->v = nv;
+		plan->cap = cap;
+	}
+	*out = &plan->v[plan->n++];
+	memset(*out, 0, sizeof(**out));
+	return NULL;
+}
+
+/* Rough input tokens: a token is about four bytes of English. */
+static int64_t
+estimate_in(const cJSON *messages)
+{
+	const cJSON *m;
+	const char *c;
+	int64_t bytes = 0, n = 0;
+
+	cJSON_ArrayForEach(m, messages) {
+		if ((c = morph_json_str(m, "content")) != NULL)
+			bytes += (int64_t)strlen(c);
+		n++;
+	}
+	return (bytes + 3) / 4 + 4 * n;
+}
+
+/*
+ * The call for prompt p and model m with the rendered messages: settings
+ * combine as morph-suite(5) says (defaults, the model's, the prompt's).
+ */
+static const struct morph_error *
+make_call(cJSON **out, const struct plan_model *m,
+    const struct morph_suite_prompt *p, const cJSON *messages)
+{
+	const struct morph_error *err;
+	struct morph_suite_model sm;
+	cJSON *call, *params = NULL;
+
+	*out = NULL;
+	memset(&sm, 0, sizeof(sm));
+	sm.id = m->id;
+	sm.spec = m->spec;
+	sm.model = m->model;
+	sm.params = m->params;
+	if ((err = morph_suite_params(&params, &sm, p)) != NULL)
+		return err;
+	if ((call = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(params);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	if (params == NULL ||
+	    cJSON_AddStringToObject(call, "dialect",
+	    morph_dialect_name(m->provider.dialect)) == NULL ||
+	    cJSON_AddStringToObject(call, "provider", m->provider.id) == NULL ||
+	    cJSON_AddStringToObject(call, "model", m->model) == NULL) {
+		cJSON_Delete(params);
+		cJSON_Delete(call);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	cJSON_AddItemToObject(call, "params", params);
+	cJSON_AddItemToObject(call, "messages", cJSON_Duplicate(messages, 1));
+	*out = call;
+	return NULL;
+}
+
+/* Builds and drops the request: the dialect's own checks, before sending. */
+static const struct morph_error *
+validate_call(const struct plan_model *m, const cJSON *call)
+{
+	const struct morph_dialect_ops *ops = morph_dialect(m->provider.dialect);
+	const struct morph_error *err = NULL;
+	struct morph_request req;
+
+	if (m->provider.dialect == MORPH_DIALECT_ECHO || ops == NULL)
+		return NULL;
+	morph_request_init(&req);
+	err = ops->build(&req, &m->provider, call, NULL);
+	morph_request_release(&req);
+	return err ? morph_error_wrap(err, "model '%s'", m->id) : NULL;
+}
+
+/* Checks every assertion of c once, naming the case file and line. */
+static const struct morph_error *
+check_asserts(const struct morph_suite_case *c)
+{
+	const struct morph_error *err;
+	const cJSON *a;
+	int i = 0;
+
+	cJSON_ArrayForEach(a, c->asserts) {
+		if ((err = morph_assert_check(a)) != NULL)
+			return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d: case "
+			    "'%s': assert[%d]: %s", c->file, c->line, c->id, i,
+			    err->msg);
+		i++;
+	}
+	return NULL;
+}
+
+static const struct morph_error *
+make_matrix(struct morph_plan *plan)
+{
+	const struct morph_error *err;
+	struct morph_buf b = MORPH_BUF_INIT;
+	cJSON *doc, *models, *prompts, *mo;
+	size_t i;
+
+	if ((doc = cJSON_CreateObject()) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	models = cJSON_AddArrayToObject(doc, "models");
+	prompts = cJSON_AddArrayToObject(doc, "prompts");
+	for (i = 0; models != NULL && i < plan->nmodels; i++) {
+		if ((mo = cJSON_CreateObject()) == NULL)
+			break;
+		cJSON_AddStringToObject(mo, "id", plan->models[i].id);
+		cJSON_AddStringToObject(mo, "spec", plan->models[i].spec);
+		cJSON_AddItemToObject(mo, "params",
+		    cJSON_Duplicate(plan->models[i].params, 1));
+		cJSON_AddItemToArray(models, mo);
+	}
+	for (i = 0; prompts != NULL && i < plan->suite->nprompts; i++)
+		cJSON_AddItemToArray(prompts,
+		    cJSON_CreateString(plan->suite->prompts[i].path));
+	morph_json_add_int(doc, "cases", (int64_t)plan->suite->ncases);
+	morph_json_add_int(doc, "calls", (int64_t)plan->n);
+	morph_json_add_int(doc, "repeat", plan->repeat);
+	err = morph_json_canonical(&b, doc);
+	cJSON_Delete(doc);
+	if (err == NULL && (plan->matrix = morph_buf_detach(&b, NULL)) == NULL)
+		err = morph_error(MORPH_ERR_NOMEM);
+	morph_buf_release(&b);
+	return err;
+}
+
+/* The plan's key: every call with its labels, in order. */
+static const struct morph_error *
+make_key(struct morph_plan *plan)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	size_t i;
+
+	morph_buf_printf(&b, "%s\n", morph_oid_tostr(&plan->commit));
+	for (i = 0; i < plan->n; i++) {
+		const struct morph_plan_item *it = &plan->v[i].item;
+
+		morph_buf_printf(&b, "%s", it->prompt);
+		morph_buf_putc(&b, 0);
+		morph_buf_puts(&b, it->case_id);
+		morph_buf_putc(&b, 0);
+		morph_buf_puts(&b, it->model);
+		morph_buf_printf(&b, "%c%d %s\n", 0, it->sample,
+		    morph_oid_tostr(&it->call));
+	}
+	if ((err = morph_buf_status(&b)) == NULL)
+		morph_hash_bytes(&plan->key, b.ptr, b.len);
+	morph_buf_release(&b);
+	return err;
+}
+
+const struct morph_error *
+morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_run_opts *opts)
+{
+	const struct morph_error *err;
+	struct morph_buf text = MORPH_BUF_INIT;
+	struct morph_cache_entry ce;
+	struct morph_commit *c = NULL;
+	struct morph_plan *plan;
+	struct plan_call *pc = NULL;
+	cJSON *messages = NULL, *call;
+	struct morph_oid id;
+	size_t ip, ic, im;
+	int s, found;
+
+	*out = NULL;
+	if ((plan = calloc(1, sizeof(*plan))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	plan->repo = repo;
+	plan->commit = *commit;
+	plan->repeat = opts->repeat > 0 ? opts->repeat : 1;
+	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
+	    (err = morph_suite_load(&plan->suite, repo,
+	    morph_commit_tree(c))) != NULL ||
+	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
+	    (err = pick_models(plan, opts)) != NULL)
+		goto done;
+	for (ic = 0; ic < plan->suite->ncases; ic++)
+		if ((err = check_asserts(&plan->suite->cases[ic])) != NULL)
+			goto done;
+
+	for (ip = 0; ip < plan->suite->nprompts; ip++) {
+		const struct morph_suite_prompt *p = &plan->suite->prompts[ip];
+
+		for (ic = 0; ic < plan->suite->ncases; ic++) {
+			const struct morph_suite_case *sc =
+			    &plan->suite->cases[ic];
+
+			if (!morph_suite_case_applies(sc, p))
+				continue;
+			if ((err = morph_suite_render(&messages, p, sc)))
+				goto done;
+			for (im = 0; im < plan->nmodels; im++) {
+				struct plan_model *m = &plan->models[im];
+				const cJSON *mt;
+				int64_t in, outt;
+
+				if ((err = make_call(&call, m, p,
+				    messages)) != NULL)
+					goto done;
+				if ((err = validate_call(m, call)) != NULL ||
+				    (morph_buf_clear(&text), err =
+				    morph_json_canonical(&text, call)) != NULL) {
+					cJSON_Delete(call);
+					goto done;
+				}
+				morph_hash_object(&id, "call", text.ptr,
+				    text.len);
+				in = estimate_in(messages);
+				mt = cJSON_GetObjectItemCaseSensitive(
+				    cJSON_GetObjectItemCaseSensitive(call,
+				    "params"), "max_tokens");
+				outt = cJSON_IsNumber(mt) ?
+				    (int64_t)mt->valuedouble :
+				    DEFAULT_OUT_ESTIMATE;
+				for (s = 0; s < plan->repeat; s++) {
+					if ((err = push_call(plan, &pc))) {
+						if (s == 0)
+							cJSON_Delete(call);
+						goto done;
+					}
+					pc->model = im;
+					pc->call = call;
+					pc->owns_call = s == 0;
+					pc->asserts = sc->asserts;
+					pc->vars = sc->vars;
+					pc->item.prompt = p->path;
+					pc->item.case_id = sc->id;
+					pc->item.model = m->id;
+					pc->item.spec = m->spec;
+					pc->item.sample = s;
+					pc->item.call = id;
+					pc->item.est_tokens_in = in;
+					pc->item.est_tokens_out = outt;
+					pc->item.est_cost_nusd = m->priced ?
+					    morph_price_cost(&m->price, in,
+					    outt, 0) : -1;
+					err = morph_cache_get(&ce, &found,
+					    repo, &id, s);
+					if (err != NULL)
+						goto done;
+					pc->item.cached = found;
+				}
+			}
+			cJSON_Delete(messages);
+			messages = NULL;
+		}
+	}
+	if ((err = make_matrix(plan)) == NULL)
+		err = make_key(plan);
+done:
+	cJSON_Delete(messages);
+	morph_commit_free(c);
+	morph_buf_release(&text);
+	if (err != NULL) {
+		morph_plan_free(plan);
+		return err;
+	}
+	*out = plan;
+	return NULL;
+}
+
+void
+morph_plan_free(struct morph_plan *plan)
+{
+	size_t i;
+
+	if (plan == NULL)
+		return;
+	for (i = 0; i < plan->n; i++)
+		if (plan->v[i].owns_call)
+			cJSON_Delete(plan->v[i].call);
+	free(plan->v);
+	for (i = 0; i < plan->nmodels; i++) {
+		free(plan->models[i].id);
+		free(plan->models[i].spec);
+		free(plan->models[i].model);
+		cJSON_Delete(plan->models[i].params);
+		morph_provider_release(&plan->models[i].provider);
+	}
+	free(plan->models);
+	for (i = 0; i < plan->npslots; i++)
+		free(plan->pslots[i]);
+	free(plan->pslots);
+	morph_prices_release(&plan->prices);
+	morph_suite_free(plan->suite);
+	free(plan->matrix);
+	free(plan);
+}
+
+size_t
+morph_plan_count(const struct morph_plan *plan)
+{
+	return plan->n;
+}
+
+const struct morph_plan_item *
+morph_plan_item(const struct morph_plan *plan, size_t i)
+{
+	return &plan->v[i].item;
+}
+
+/* Execution */
+
+struct job {
+	struct plan_call	*pc;
+	int			 attempt;	/* attempts made so far */
+	int64_t			 not_before;	/* ms; for a retry */
+	int			 running;
+	int			 finished;
+	cJSON			*attempts;	/* what each attempt did */
+	struct morph_http_result last;		/* of the attempt just done */
+	int			 have_last;
+};
+
+struct exec {
+	struct morph_plan		*plan;
+	struct morph_repo		*repo;
+	const struct morph_run_opts	*opts;
+	struct morph_run_outcome	*out;
+	struct morph_http		*http;
+	struct job			*jobs;
+	size_t				 njobs;
+	size_t				 next;		/* first never started */
+	size_t				 running;
+	int				*per_slot;	/* in flight a provider */
+	int64_t				 spent_nusd;	/* new spend */
+	int64_t				 reserved_nusd;	/* in flight */
+	struct morph_run_progress	 progress;
+	int64_t				 t0;
+	const struct morph_error	*fatal;
+};
+
+static void
+report(struct exec *x)
+{
+	x->progress.running = x->running;
+	x->progress.elapsed_ms = morph_now_ms() - x->t0;
+	if (x->opts->progress != NULL)
+		x->opts->progress(&x->progress, x->opts->progress_arg);
+}
+
+/* Stainless backoff: 0.5 s doubling to 8 s, minus up to a quarter. */
+static int64_t
+backoff_ms(int retry)
+{
+	double d = 500.0 * pow(2, retry);
+
+	if (d > 8000)
+		d = 8000;
+	return (int64_t)(d * (1 - 0.25 * ((double)rand() / RAND_MAX)));
+}
+
+static const char *
+transport_word(int e)
+{
+	switch (e) {
+	case MORPH_HTTP_E_CONNECT:
+		return "cannot connect";
+	case MORPH_HTTP_E_TIMEOUT:
+		return "timed out";
+	case MORPH_HTTP_E_RESET:
+		return "connection reset";
+	case MORPH_HTTP_E_TOOBIG:
+		return "response too large";
+	default:
+		return "transfer failed";
+	}
+}
+
+/* Records the result of a finished job, with its blob and cache row. */
+static const struct morph_error *
+record(struct exec *x, struct job *j, const struct morph_reply *reply,
+    const char *error, int64_t latency_ms, int cached,
+    const struct morph_cache_entry *from_cache)
+{
+	const struct plan_model *m = &x->plan->models[j->pc->model];
+	const struct morph_error *err;
+	struct morph_assert_ctx actx;
+	struct morph_cache_entry ce;
+	struct morph_result r;
+	cJSON *verdicts = NULL;
+	char *vtext = NULL, *atext = NULL;
+	int pass, asserted;
+
+	memset(&r, 0, sizeof(r));
+	memset(&ce, 0, sizeof(ce));
+	r.prompt = j->pc->item.prompt;
+	r.case_id = j->pc->item.case_id;
+	r.model = j->pc->item.model;
+	r.sample = j->pc->item.sample;
+	r.call = j->pc->item.call;
+	r.cached = cached;
+	r.tokens_in = r.tokens_out = r.tokens_cached = -1;
+	r.tokens_reasoning = r.cost_nusd = -1;
+	r.latency_ms = latency_ms;
+	r.pass = -1;
+	if ((err = morph_repo_begin(x->repo)) != NULL)
+		return err;
+	if (error != NULL) {
+		r.status = "error";
+		r.error = error;
+	} else {
+		r.status = "ok";
+		if (cached) {
+			ce = *from_cache;
+		} else {
+			err = morph_object_write(&ce.output, x->repo,
+			    MORPH_OBJ_BLOB, morph_buf_cstr(&reply->output),
+			    reply->output.len);
+			if (err != NULL)
+				goto fail;
+			snprintf(ce.finish, sizeof(ce.finish), "%s",
+			    reply->finish);
+			snprintf(ce.served_model, sizeof(ce.served_model), "%s",
+			    reply->model);
+			ce.tokens_in = reply->tokens_in;
+			ce.tokens_out = reply->tokens_out;
+			ce.tokens_cached = reply->tokens_cached;
+			ce.tokens_reasoning = reply->tokens_reasoning;
+			ce.latency_ms = latency_ms;
+			if ((err = morph_cache_put(x->repo, &j->pc->item.call,
+			    j->pc->item.sample, &ce)) != NULL)
+				goto fail;
+		}
+		r.has_output = 1;
+		r.output = ce.output;
+		r.finish = ce.finish[0] ? ce.finish : NULL;
+		r.served_model = ce.served_model[0] ? ce.served_model : NULL;
+		r.tokens_in = ce.tokens_in;
+		r.tokens_out = ce.tokens_out;
+		r.tokens_cached = ce.tokens_cached;
+		r.tokens_reasoning = ce.tokens_reasoning;
+		r.latency_ms = ce.latency_ms;
+		if (m->priced)
+			r.cost_nusd = morph_price_cost(&m->price, r.tokens_in,
+			    r.tokens_out, r.tokens_cached);
+	}
+	/* Assertions judge the output a result has, errors included. */
+	memset(&actx, 0, sizeof(actx));
+	if (r.has_output) {
+		struct morph_object *o;
+
+		if ((err = morph_object_read(&o, x->repo, &r.output,
+		    MORPH_OBJ_BLOB)) != NULL)
+			goto fail;
+		actx.output = morph_object_data(o);
+		actx.len = morph_object_size(o);
+		actx.cost_nusd = r.cost_nusd;
+		actx.latency_ms = r.latency_ms;
+		actx.vars = j->pc->vars;
+		err = morph_assert_all(&verdicts, &pass, &asserted,
+		    j->pc->asserts, &actx);
+		morph_object_free(o);
+		if (err != NULL)
+			goto fail;
+		r.pass = asserted ? pass : -1;
+	} else if (cJSON_GetArraySize(j->pc->asserts) > 0) {
+		r.pass = 0;		/* no output passes nothing */
+		verdicts = cJSON_CreateArray();
+	} else
+		verdicts = cJSON_CreateArray();
+	vtext = cJSON_PrintUnformatted(verdicts);
+	atext = j->attempts != NULL ? cJSON_PrintUnformatted(j->attempts) :
+	    strdup("[]");
+	if (vtext == NULL || atext == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto fail;
+	}
+	r.verdicts = vtext;
+	r.attempts = atext;
+	if ((err = morph_runs_put(x->repo, x->out->num, &r)) != NULL)
+		goto fail;
+	if ((err = morph_repo_commit(x->repo)) != NULL)
+		goto out;
+
+	x->out->recorded++;
+	x->progress.done++;
+	if (error != NULL) {
+		x->out->errors++;
+		x->progress.errors++;
+	}
+	if (cached)
+		x->progress.cached++;
+	if (r.tokens_in > 0)
+		x->progress.tokens_in += r.tokens_in;
+	if (r.tokens_out > 0)
+		x->progress.tokens_out += r.tokens_out;
+	if (r.cost_nusd >= 0) {
+		x->progress.cost_nusd += r.cost_nusd;
+		if (!cached)
+			x->spent_nusd += r.cost_nusd;
+	} else if (error == NULL)
+		x->progress.unpriced++;
+	goto out;
+fail:
+	morph_repo_rollback(x->repo);
+out:
+	cJSON_Delete(verdicts);
+	free(vtext);
+	free(atext);
+	return err;
+}
+
+/* Appends an attempt's record: status, error, time and the wait after. */
+static void
+note_attempt(struct job *j, long status, const char *what, int64_t ms,
+    int64_t wait_ms)
+{
+	cJSON *a;
+
+	if (j->attempts == NULL)
+		j->attempts = cJSON_CreateArray();
+	if (j->attempts == NULL || (a = cJSON_CreateObject()) == NULL)
+		return;
+	if (status > 0)
+		morph_json_add_int(a, "status", status);
+	else
+		cJSON_AddNullToObject(a, "status");
+	if (what != NULL)
+		cJSON_AddStringToObject(a, "error", what);
+	else
+		cJSON_AddNullToObject(a, "error");
+	morph_json_add_int(a, "ms", ms < 0 ? 0 : ms);
+	if (wait_ms >= 0)
+		morph_json_add_int(a, "retry_in_ms", wait_ms);
+	cJSON_AddItemToArray(j->attempts, a);
+}
+
+static int
+retryable_status(long status)
+{
+	return status == 408 || status == 409 || status == 429 ||
+	    status >= 500;
+}
+
+/* Decides what one finished attempt means: done, or another try. */
+static const struct morph_error *
+settle(struct exec *x, struct job *j)
+{
+	const struct plan_model *m = &x->plan->models[j->pc->model];
+	const struct morph_dialect_ops *ops = morph_dialect(m->provider.dialect);
+	const struct morph_http_result *h = &j->last;
+	const struct morph_error *err = NULL, *bad;
+	struct morph_reply reply;
+	struct morph_buf msg = MORPH_BUF_INIT;
+	int64_t ms = h->total_us / 1000, hint = -1, wait;
+	int retry = 0;
+
+	morph_reply_init(&reply);
+	if (h->transport != 0) {
+		morph_buf_printf(&msg, "%s: %s", transport_word(h->transport),
+		    h->errmsg);
+		retry = h->transport != MORPH_HTTP_E_TOOBIG;
+	} else if ((bad = ops->parse(&reply, h->status, morph_buf_cstr(&h->body),
+	    h->body.len)) != NULL) {
+		/* A reply that is not what the dialect promises. */
+		morph_buf_printf(&msg, "HTTP %ld: %s", h->status, bad->msg);
+	} else if (reply.failed) {
+		/* The dialect's message already says "HTTP <status>: ...". */
+		morph_buf_puts(&msg, morph_buf_cstr(&reply.error));
+		if (reply.error_type[0] != '\0' &&
+		    strstr(morph_buf_cstr(&msg), reply.error_type) == NULL)
+			morph_buf_printf(&msg, " (%s)", reply.error_type);
+		retry = retryable_status(h->status) && !reply.no_retry;
+		hint = reply.retry_after_ms;
+	}
+	if (h->should_retry >= 0 && msg.len > 0)
+		retry = h->should_retry;	/* the server knows best */
+	if (h->retry_after_ms >= 0)
+		hint = h->retry_after_ms;
+
+	if (msg.len == 0) {			/* an answer */
+		note_attempt(j, h->status, NULL, ms, -1);
+		err = record(x, j, &reply, NULL, ms, 0, NULL);
+		j->finished = 1;
+	} else if (retry && j->attempt <= x->opts->retries) {
+		wait = hint > 0 && hint <= MAX_RETRY_AFTER_MS ? hint :
+		    backoff_ms(j->attempt - 1);
+		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, wait);
+		j->not_before = morph_now_ms() + wait;
+	} else {
+		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, -1);
+		if (j->attempt > 1)
+			morph_buf_printf(&msg, " (after %d attempts)",
+			    j->attempt);
+		err = record(x, j, NULL, morph_buf_cstr(&msg), ms, 0, NULL);
+		j->finished = 1;
+	}
+	morph_reply_release(&reply);
+	morph_buf_release(&msg);
+	return err;
+}
+
+static void
+http_done(void *arg, const struct morph_http_result *res)
+{
+	struct job *j = arg;
+
+	j->running = 0;
+	morph_buf_release(&j->last.body);
+	j->last = *res;
+	/* The body is the transport's; keep a copy. */
+	morph_buf_init(&j->last.body);
+	morph_buf_put(&j->last.body, morph_buf_cstr(&res->body),
+	    res->body.len);
+	j->have_last = 1;
+}
+
+/* Answers an echo call at once. */
+static const struct morph_error *
+run_echo(struct exec *x, struct job *j)
+{
+	const struct morph_error *err;
+	struct morph_reply reply;
+	int64_t t0 = morph_now_ms();
+
+	morph_reply_init(&reply);
+	j->attempt++;
+	err = morph_echo_reply(&reply, j->pc->call);
+	if (err == NULL) {
+		note_attempt(j, 0, NULL, morph_now_ms() - t0, -1);
+		err = record(x, j, &reply, NULL, morph_now_ms() - t0, 0, NULL);
+	}
+	j->finished = 1;
+	morph_reply_release(&reply);
+	return err;
+}
+
+static const struct morph_error *
+start(struct exec *x, struct job *j)
+{
+	const struct plan_model *m = &x->plan->models[j->pc->model];
+	const struct morph_dialect_ops *ops = morph_dialect(m->provider.dialect);
+	struct morph_http_opts hopts = MORPH_HTTP_OPTS_INIT;
+	const struct morph_error *err;
+	struct morph_request req;
+
+	if (m->provider.dialect == MORPH_DIALECT_ECHO)
+		return run_echo(x, j);
+	hopts.connect_timeout_ms = x->opts->connect_timeout_ms;
+	hopts.timeout_ms = x->opts->timeout_ms;
+	hopts.max_body = x->opts->max_body;
+	morph_request_init(&req);
+	/* The key goes into this request's headers and nowhere else. */
+	err = ops->build(&req, &m->provider, j->pc->call,
+	    morph_provider_key(&m->provider));
+	if (err == NULL)
+		err = morph_http_start(x->http, &req, &hopts, http_done, j);
+	morph_request_release(&req);
+	if (err != NULL)
+		return err;
+	j->attempt++;
+	j->running = 1;
+	j->have_last = 0;
+	x->running++;
+	x->per_slot[m->slot]++;
+	if (j->attempt == 1)
+		x->reserved_nusd += j->pc->item.est_cost_nusd > 0 ?
+		    j->pc->item.est_cost_nusd : 0;
+	return NULL;
+}
+
+/* Whether the budget allows starting j. */
+static int
+affordable(struct exec *x, const struct job *j)
+{
+	int64_t est = j->pc->item.est_cost_nusd > 0 ?
+	    j->pc->item.est_cost_nusd : 0;
+
+	if (x->opts->budget_nusd < 0)
+		return 1;
+	return x->spent_nusd + x->reserved_nusd + est <= x->opts->budget_nusd;
+}
+
+static const struct morph_error *
+schedule(struct exec *x)
+{
+	const struct morph_error *err;
+	const struct plan_model *m;
+	int64_t now = morph_now_ms();
+	int limit = x->opts->provider_jobs > 0 ? x->opts->provider_jobs :
+	    x->opts->jobs;
+	size_t i;
+
+	/* Retries first, then calls never tried, in plan order. */
+	for (i = 0; i < x->njobs && x->running < (size_t)x->opts->jobs; i++) {
+		struct job *j = &x->jobs[i];
+
+		if (j->finished || j->running || j->attempt == 0 ||
+		    j->not_before > now)
+			continue;
+		m = &x->plan->models[j->pc->model];
+		if (x->per_slot[m->slot] >= limit)
+			continue;
+		if ((err = start(x, j)) != NULL)
+			return err;
+	}
+	while (x->next < x->njobs && x->running < (size_t)x->opts->jobs &&
+	    !x->out->budget_stop) {
+		struct job *j = &x->jobs[x->next];
+
+		m = &x->plan->models[j->pc->model];
+		if (x->per_slot[m->slot] >= limit)
+			break;
+		if (!affordable(x, j)) {
+			x->out->budget_stop = 1;
+			break;
+		}
+		x->next++;
+		if ((err = start(x, j)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+/* The milliseconds until the next retry is due (cap: 200). */
+static long
+next_wait(struct exec *x)
+{
+	int64_t now = morph_now_ms(), best = 200;
+	size_t i;
+
+	for (i = 0; i < x->njobs; i++) {
+		const struct job *j = &x->jobs[i];
+
+		if (j->finished || j->running || j->attempt == 0)
+			continue;
+		if (j->not_before - now < best)
+			best = j->not_before - now;
+	}
+	return best < 0 ? 0 : (long)best;
+}
+
+static const struct morph_error *
+collect(struct exec *x)
+{
+	const struct morph_error *err;
+	size_t i;
+
+	for (i = 0; i < x->njobs; i++) {
+		struct job *j = &x->jobs[i];
+		const struct plan_model *m;
+
+		if (!j->have_last)
+			continue;
+		j->have_last = 0;
+		m = &x->plan->models[j->pc->model];
+		x->running--;
+		x->per_slot[m->slot]--;
+		if ((err = settle(x, j)) != NULL)
+			return err;
+		if (j->finished) {
+			x->reserved_nusd -= j->pc->item.est_cost_nusd > 0 ?
+			    j->pc->item.est_cost_nusd : 0;
+			report(x);
+		}
+	}
+	return NULL;
+}
+
+struct have {
+	struct morph_oidset	set;
+};
+
+static void
+result_key(struct morph_oid *out, const char *prompt, const char *case_id,
+    const char *model, int sample)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+
+	morph_buf_puts(&b, prompt);
+	morph_buf_putc(&b, 0);
+	morph_buf_puts(&b, case_id);
+	morph_buf_putc(&b, 0);
+	morph_buf_puts(&b, model);
+	morph_buf_printf(&b, "%c%d", 0, sample);
+	morph_hash_bytes(out, morph_buf_cstr(&b), b.len);
+	morph_buf_release(&b);
+}
+
+static const struct morph_error *
+have_key(const char *prompt, const char *case_id, const char *model,
+    int sample, void *arg)
+{
+	struct have *h = arg;
+	struct morph_oid k;
+
+	result_key(&k, prompt, case_id, model, sample);
+	return morph_oidset_add(&h->set, &k, NULL);
+}
+
+/* Checks what must hold before anything is sent or recorded. */
+static const struct morph_error *
+preflight(struct morph_plan *plan, const struct morph_run_opts *opts)
+{
+	const struct morph_error *err;
+	size_t i;
+
+	for (i = 0; i < plan->n; i++) {
+		const struct morph_plan_item *it = &plan->v[i].item;
+		const struct plan_model *m = &plan->models[plan->v[i].model];
+
+		if (opts->offline && (!it->cached || opts->no_cache))
+			return morph_error_fmt(MORPH_ERR_NOT_FOUND, "offline, "
+			    "and call %s is not in the cache (prompt %s, case "
+			    "'%s', model '%s', sample %d)",
+			    morph_oid_tostr(&it->call), it->prompt,
+			    it->case_id, it->model, it->sample);
+		if ((!it->cached || opts->no_cache) &&
+		    (err = morph_provider_check_key(&m->provider)) != NULL)
+			return morph_error_wrap(err, "model '%s'", m->id);
+		if (opts->budget_nusd >= 0 && !m->priced &&
+		    (!it->cached || opts->no_cache))
+			return morph_error_fmt(MORPH_ERR_SUITE, "--budget: "
+			    "model '%s' has no price, so its spend cannot be "
+			    "bounded; name a price table with config "
+			    "prices.file or run without --budget", m->id);
+	}
+	return NULL;
+}
+
+const struct morph_error *
+morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
+    struct morph_repo *repo, const struct morph_run_opts *opts)
+{
+	const struct morph_error *err = NULL;
+	struct morph_cache_entry ce;
+	struct exec x;
+	struct have have;
+	struct morph_oid k;
+	size_t i;
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	morph_oidset_init(&have.set);
+	x.plan = plan;
+	x.repo = repo;
+	x.opts = opts;
+	x.out = out;
+	x.t0 = morph_now_ms();
+	srand((unsigned int)x.t0);
+	if ((err = preflight(plan, opts)) != NULL)
+		return err;
+
+	/* Resume the unfinished run of this plan, or start one. */
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	err = morph_runs_unsealed(&out->num, &found, repo, &plan->key);
+	if (err == NULL && found) {
+		out->resumed = 1;
+		err = morph_runs_set_state(repo, out->num, "running");
+	} else if (err == NULL)
+		err = morph_runs_create(&out->num, repo, &plan->commit,
+		    &plan->key, plan->matrix, &plan->prices.blob,
+		    (int64_t)plan->n);
+	if (err == NULL)
+		err = morph_repo_commit(repo);
+	else
+		morph_repo_rollback(repo);
+	if (err != NULL)
+		return err;
+	if (out->resumed &&
+	    (err = morph_runs_keys(repo, out->num, have_key, &have)) != NULL)
+		goto done;
+
+	if ((x.jobs = calloc(plan->n ? plan->n : 1, sizeof(*x.jobs))) == NULL ||
+	    (x.per_slot = calloc(plan->npslots ? plan->npslots : 1,
+	    sizeof(*x.per_slot))) == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	x.progress.total = plan->n;
+	x.progress.done = have.set.n;
+	for (i = 0; i < plan->n; i++) {
+		struct plan_call *pc = &plan->v[i];
+
+		result_key(&k, pc->item.prompt, pc->item.case_id,
+		    pc->item.model, pc->item.sample);
+		if (morph_oidset_has(&have.set, &k))
+			continue;		/* recorded before */
+		x.jobs[x.njobs].pc = pc;
+		/* What the cache answers is recorded without sending. */
+		if (!opts->no_cache) {
+			err = morph_cache_get(&ce, &found, repo,
+			    &pc->item.call, pc->item.sample);
+			if (err != NULL)
+				goto done;
+			if (found) {
+				err = record(&x, &x.jobs[x.njobs], NULL, NULL,
+				    ce.latency_ms, 1, &ce);
+				if (err != NULL)
+					goto done;
+				continue;
+			}
+		}
+		x.njobs++;
+	}
+	report(&x);
+
+	if (x.njobs > 0) {
+		int need_http = 0;
+
+		for (i = 0; i < x.njobs; i++)
+			if (plan->models[x.jobs[i].pc->model].provider.dialect !=
+			    MORPH_DIALECT_ECHO)
+				need_http = 1;
+		if (need_http && (err = morph_http_new(&x.http)) != NULL)
+			goto done;
+	}
+	while (err == NULL) {
+		if (opts->stop != NULL && *opts->stop) {
+			err = morph_error_fmt(MORPH_ERR_INTERRUPTED,
+			    "interrupted; %zu results recorded in run #%lld; "
+			    "run the same command again to complete it",
+			    x.progress.done, (long long)out->num);
+			break;
+		}
+		if ((err = schedule(&x)) != NULL)
+			break;
+		if (x.running == 0) {
+			size_t left = 0;
+
+			for (i = 0; i < x.njobs; i++)
+				left += !x.jobs[i].finished &&
+				    x.jobs[i].attempt > 0;
+			if (left == 0 && (x.next == x.njobs ||
+			    out->budget_stop))
+				break;
+		}
+		if (x.http != NULL)
+			morph_http_wait(x.http, next_wait(&x));
+		err = collect(&x);
+	}
+	if (out->budget_stop)
+		out->not_sent = x.njobs - x.next;
+
+done:
+	if (x.http != NULL)
+		morph_http_free(x.http);	/* aborts what still runs */
+	for (i = 0; i < x.njobs; i++) {
+		cJSON_Delete(x.jobs[i].attempts);
+		morph_buf_release(&x.jobs[i].last.body);
+	}
+	free(x.jobs);
+	free(x.per_slot);
+	morph_oidset_release(&have.set);
+	if (err != NULL) {
+		/* What was recorded stays; the run waits to be resumed. */
+		(void)morph_runs_set_state(repo, out->num,
+		    err->code == MORPH_ERR_INTERRUPTED ? "interrupted" :
+		    "failed");
+		return err;
+	}
+	if (out->budget_stop)
+		return morph_runs_set_state(repo, out->num, "stopped");
+	if ((err = morph_runs_seal(&out->sealed, repo, out->num)) != NULL)
+		return err;
+	out->is_sealed = 1;
+	report(&x);
+	return NULL;
+}
