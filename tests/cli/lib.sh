@@ -113,8 +113,43 @@ commit_file() {
 	    "$MORPH" commit -m "$3" >/dev/null
 }
 
+# fake_start [ARGS]: starts tests/tools/fakeprovider.py on a free loopback
+# port; FAKE_PORT and FAKE_URL say where.  done_testing stops it.
+T_FAKE_PIDS=()
+fake_start() {
+	local out="$T_ROOT/.fake.$$.$RANDOM"
+	python3 "$MORPH_SOURCE_DIR/tests/tools/fakeprovider.py" --port 0 "$@" \
+	    >"$out" 2>"$out.err" &
+	T_FAKE_PIDS+=("$!")
+	local i
+	for i in $(seq 100); do
+		FAKE_PORT=$(sed -n 's/^PORT=//p' "$out")
+		[ -n "$FAKE_PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$FAKE_PORT" ] || { echo "fakeprovider did not start"; cat "$out.err"; exit 2; }
+	FAKE_URL="http://127.0.0.1:$FAKE_PORT"
+}
+# fake_requests: how many chat requests the fake has seen.
+fake_requests() {
+	curl -s "$FAKE_URL/__requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+fake_reset() {
+	curl -s -X POST "$FAKE_URL/__reset" >/dev/null
+}
+fake_stop() {
+	local p
+	for p in "${T_FAKE_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	T_FAKE_PIDS=()
+}
+trap fake_stop EXIT
+
 done_testing() {
 	local r
+	fake_stop
 	for r in "${T_REPOS[@]}"; do
 		[ -d "$r/.morph" ] || continue
 		T_CHECKS=$((T_CHECKS + 1))
