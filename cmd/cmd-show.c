@@ -273,7 +273,7 @@ show_result(const struct morph_result *r, void *arg)
 		    '\0';
 		snprintf(tok, sizeof(tok), "%lld/%lld",
 		    (long long)r->tokens_in, (long long)r->tokens_out);
-		printf("%-20s %-12s %-14s %2d %-5s %-4s %11s %7lldms %11s  %s\n",
+		printf("%-20s %-16s %-14s %2d %-5s %-4s %11s %7lldms %11s  %s\n",
 		    r->prompt, r->case_id, r->model, r->sample, r->status,
 		    r->pass < 0 ? "-" : r->pass ? "yes" : "NO",
 		    r->tokens_in < 0 ? "-" : tok, (long long)r->latency_ms,
@@ -331,7 +331,7 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 	    ri.unpriced ? " and unpriced results" : "");
 	if ((err = morph_cmd_print_models(ctx->repo, ri.num, NULL)) != NULL)
 		return err;
-	printf("\n%-20s %-12s %-14s %2s %-5s %-4s %11s %9s %11s  %s\n",
+	printf("\n%-20s %-16s %-14s %2s %-5s %-4s %11s %9s %11s  %s\n",
 	    "prompt", "case", "model", "#", "status", "pass", "tokens",
 	    "latency", "cost", "output or error");
 	return morph_run_results(ctx->repo, ri.num, show_result, &rs);

@@ -27,27 +27,33 @@ step() {
 	"$@"
 }
 
-step morph init
-mkdir -p prompts
-printf 'Answer the question in one sentence: {{question}}\n' >prompts/answer.txt
-step morph add prompts/answer.txt
-step morph commit -m "First version of the answer prompt"
+# A prompt's history, as with git.
+step morph init --example
+step morph add .
+step morph commit -m "Example suite"
+step cat morph.json
 
-printf 'You are a careful assistant.\nAnswer the question in one sentence: {{question}}\n' >prompts/answer.txt
-step morph status --short
-step morph commit -a -m "Ask for care"
+# Run the suite: every prompt with every case against every model.  The
+# example's model is echo:starter, built in, which answers with the
+# rendered prompt: no network and no key needed.
+step morph run --dry-run
+step morph run
+step morph show '#1'
 
-printf 'You are a careful assistant.\nAnswer the question in one short sentence, citing a source: {{question}}\n' >prompts/answer.txt
-step morph commit -a -m "Ask for a source"
-
+# Change a prompt and run again: only its calls are sent; the rest come
+# from the cache.
+sed -i 's/one-line welcome/one-line, friendly welcome/' prompts/welcome.txt
+step morph diff
+step morph commit -a -m "Friendlier welcome"
+step morph run
+step morph runs
 step morph log --oneline
-step morph diff HEAD~2 HEAD
 step morph diff --word-diff HEAD~1 HEAD
-step morph tag v1 HEAD~2
+
+# Name versions, move between them.
+step morph tag v1 HEAD~1
 step morph checkout v1
-step cat prompts/answer.txt
-step morph checkout -b experiment
-step morph branch
+step head -3 prompts/welcome.txt
 step morph checkout main
 step morph fsck
 printf '\nThe quickstart repository is in %s\n' "$dir"
