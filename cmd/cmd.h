@@ -38,6 +38,7 @@ extern const struct morph_cmd morph_cmd_checkout;
 extern const struct morph_cmd morph_cmd_commit;
 extern const struct morph_cmd morph_cmd_config;
 extern const struct morph_cmd morph_cmd_diff;
+extern const struct morph_cmd morph_cmd_eval;
 extern const struct morph_cmd morph_cmd_fsck;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
