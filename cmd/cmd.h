@@ -198,4 +198,16 @@ const struct morph_error *morph_cmd_changes_print(
 const struct morph_error *morph_cmd_changes_json(struct morph_jsonw *,
     const struct morph_cmd_changes *, int stats);
 
+/* How cmd/evalfmt.c reports an evaluation. */
+enum morph_cmd_eval_format {
+	MORPH_CMD_EVAL_TEXT,
+	MORPH_CMD_EVAL_JSON,
+	MORPH_CMD_EVAL_JUNIT,
+	MORPH_CMD_EVAL_MARKDOWN,
+	MORPH_CMD_EVAL_OUTPUTS,	/* text: the output sections only */
+};
+struct morph_eval;
+const struct morph_error *morph_cmd_eval_report(struct morph_repo *,
+    struct morph_eval *, enum morph_cmd_eval_format, double alpha);
+
 #endif
