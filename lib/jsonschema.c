@@ -959,7 +959,7 @@ static int
 validate(struct validator *v, const cJSON *s, const cJSON *i)
 {
 	const cJSON *k, *e, *target;
-	int ok = 0;
+	int ok = 0, ref_ok;
 
 	if (v->stopped)
 		return 0;
@@ -989,12 +989,15 @@ validate(struct validator *v, const cJSON *s, const cJSON *i)
 			    k->valuestring);
 			goto done;
 		}
-		if (++v->refs > MORPH_JSONSCHEMA_MAX_REFS) {
+		if (v->refs >= MORPH_JSONSCHEMA_MAX_REFS) {
 			stop(v, "'$ref' loops: more than %d in a row",
 			    MORPH_JSONSCHEMA_MAX_REFS);
 			goto done;
 		}
-		if (!validate(v, target, i))
+		v->refs++;
+		ref_ok = validate(v, target, i);
+		v->refs--;
+		if (!ref_ok)
 			goto done;
 	}
 	if ((k = cJSON_GetObjectItemCaseSensitive(s, "type")) != NULL &&

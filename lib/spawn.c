@@ -157,6 +157,18 @@ drain(int fd, struct morph_buf *b, size_t max, int *cut)
 	}
 }
 
+/* Whether child pid has exited; it stays a zombie, its group alive. */
+static int
+has_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return errno == ECHILD;
+	return si.si_pid == pid;
+}
+
 static void
 close_fd(int *fd)
 {
@@ -176,8 +188,7 @@ morph_spawn_run(struct morph_spawn_result *res,
 	size_t written = 0;
 	char **env;
 	pid_t pid;
-	int status = 0, n, timeout, interrupted = 0, reaped = 0;
-	siginfo_t si;
+	int status = 0, n, timeout, interrupted = 0, reaped = 0, exited = 0;
 
 	if ((env = make_env(o->env)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -220,8 +231,9 @@ morph_spawn_run(struct morph_spawn_result *res,
 			res->timed_out = 1;
 			break;
 		}
-		if (timeout > 100 && o->stop != NULL)
-			timeout = 100;	/* look at *stop now and then */
+		/* Look at *stop and at the command's exit now and then. */
+		if (timeout > 50)
+			timeout = 50;
 		pfd[0].fd = out[0];
 		pfd[0].events = POLLIN;
 		pfd[1].fd = er[0];
@@ -254,16 +266,19 @@ morph_spawn_run(struct morph_spawn_result *res,
 		if (pfd[1].revents != 0 && !drain(er[0], &res->err,
 		    o->err_max, &res->err_cut))
 			close_fd(&er[0]);
+		/*
+		 * Once it has exited, what it left behind is killed, which
+		 * closes the outputs they held; what is in the pipes is
+		 * still read.
+		 */
+		if (!exited && has_exited(pid)) {
+			exited = 1;
+			(void)kill(-pid, SIGKILL);
+		}
 	}
 	/* Its outputs are closed: wait for it to exit, as long as allowed. */
-	while (err == NULL && !res->timed_out && !interrupted) {
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG |
-		    WNOWAIT) == -1 && errno != EINTR) {
-			err = morph_error_errno("waitid");
-			break;
-		}
-		if (si.si_pid == pid)
+	while (err == NULL && !res->timed_out && !interrupted && !exited) {
+		if (has_exited(pid))
 			break;
 		if (o->stop != NULL && *o->stop)
 			interrupted = 1;
