@@ -797,7 +797,7 @@ put_env(char **env, size_t *n, const char *name, const char *value)
 static int
 exec_json(struct judged *j, const struct morph_buf *out, const cJSON *spec)
 {
-	const char *s = morph_buf_cstr(out), *e = s + out->len;
+	const char *s = morph_buf_cstr(out), *e = s + out->len, *end;
 	const cJSON *p, *sc, *r;
 	cJSON *doc;
 	double score;
@@ -808,7 +808,14 @@ exec_json(struct judged *j, const struct morph_buf *out, const cJSON *spec)
 		e--;
 	if (s == e || *s != '{')
 		return 0;
-	if ((doc = cJSON_ParseWithLength(s, (size_t)(e - s))) == NULL)
+	/* The object alone: nothing may follow it. */
+	end = NULL;
+	doc = cJSON_ParseWithLengthOpts(s, (size_t)(e - s), &end, 0);
+	if (doc != NULL && end != e) {
+		cJSON_Delete(doc);
+		doc = NULL;
+	}
+	if (doc == NULL)
 		return 0;
 	if (!cJSON_IsObject(doc) ||
 	    (p = cJSON_GetObjectItemCaseSensitive(doc, "pass")) == NULL) {

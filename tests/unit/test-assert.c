@@ -289,6 +289,10 @@ static const struct acase cases[] = {
 	  "c\xc3\xb6" "de", F, "\xc3\x9c" "n\xc3\xaf" "c\xc3\xb6" "de" },
 	{ "{`type`: `exec`, `value`: `echo '{\\`ok\\`: 1}'`}", "x", P,
 	  "the command exited 0" },
+	{ "{`type`: `exec`, `value`: `echo '{\\`pass\\`: false} and more'`}",
+	  "x", P, "the command exited 0" },
+	{ "{`type`: `exec`, `value`: `echo '  {\\`pass\\`: false}'; echo`}",
+	  "x", F, "the command printed a fail" },
 	{ "{`type`: `exec`, `value`: `test \\`$MORPH_PROMPT|$MORPH_CASE|"
 	  "$MORPH_MODEL|$MORPH_VARS\\` = 'prompts/a.txt|paris|echo:x|"
 	  "{\\`name\\`:\\`Ada\\`,\\`n\\`:3}'`}", "x", P,
