@@ -29,10 +29,12 @@
 #include "assert_int.h"
 #include "http_int.h"
 #include "json_int.h"
+#include "judge_int.h"
 #include "oidset_int.h"
 #include "prices_int.h"
 #include "provider_int.h"
 #include "repo_int.h"
+#include "rubric_int.h"
 #include "runs_int.h"
 #include "suite_int.h"
 
@@ -64,6 +66,7 @@ struct plan_call {
 	int			 owns_call;
 	const cJSON		*asserts;	/* the case's, borrowed */
 	const cJSON		*vars;
+	int			 judged;	/* an llm-rubric among them */
 };
 
 struct morph_plan {
@@ -72,6 +75,8 @@ struct morph_plan {
 	struct morph_suite	*suite;
 	struct plan_model	*models;
 	size_t			 nmodels;
+	struct plan_model	*judges;	/* llm-rubric's models */
+	size_t			 njudges;
 	char			**pslots;	/* distinct provider ids */
 	size_t			 npslots;
 	struct morph_prices	 prices;
@@ -109,19 +114,20 @@ default_params(const struct morph_suite *suite)
 	return out;
 }
 
+/* Appends a model to v, plan->models or plan->judges. */
 static const struct morph_error *
-add_model(struct morph_plan *plan, const char *id, const char *spec,
-    const char *provider, const char *model, const cJSON *params)
+add_model_to(struct morph_plan *plan, struct plan_model **v, size_t *n,
+    const char *id, const char *spec, const char *provider,
+    const char *model, const cJSON *params)
 {
 	const struct morph_error *err;
 	struct plan_model *m, *nv;
 	size_t i;
 
-	nv = realloc(plan->models, (plan->nmodels + 1) * sizeof(*nv));
-	if (nv == NULL)
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	plan->models = nv;
-	m = &plan->models[plan->nmodels];
+	*v = nv;
+	m = &nv[*n];
 	memset(m, 0, sizeof(*m));
 	m->id = strdup(id);
 	m->spec = strdup(spec);
@@ -135,7 +141,7 @@ add_model(struct morph_plan *plan, const char *id, const char *spec,
 		cJSON_Delete(m->params);
 		return morph_error(MORPH_ERR_NOMEM);
 	}
-	plan->nmodels++;
+	(*n)++;
 	if ((err = morph_provider_lookup(&m->provider, plan->repo,
 	    provider)) != NULL)
 		return morph_error_wrap(err, "model '%s'", id);
@@ -156,6 +162,14 @@ add_model(struct morph_plan *plan, const char *id, const char *spec,
 	}
 	m->slot = (int)i;
 	return NULL;
+}
+
+static const struct morph_error *
+add_model(struct morph_plan *plan, const char *id, const char *spec,
+    const char *provider, const char *model, const cJSON *params)
+{
+	return add_model_to(plan, &plan->models, &plan->nmodels, id, spec,
+	    provider, model, params);
 }
 
 /*
@@ -306,22 +320,97 @@ validate_call(const struct plan_model *m, const cJSON *call)
 	return err ? morph_error_wrap(err, "model '%s'", m->id) : NULL;
 }
 
+/* The judge model of spec, an llm-rubric, added to the plan if new. */
+static const struct morph_error *
+find_judge(struct plan_model **out, struct morph_plan *plan,
+    const cJSON *spec)
+{
+	const struct morph_error *err;
+	const char *name = morph_rubric_model(spec, plan->suite->judge);
+	char *prov = NULL, *model = NULL;
+	cJSON *params;
+	size_t i;
+
+	*out = NULL;
+	if (name == NULL)
+		return morph_error_fmt(MORPH_ERR_SUITE, "llm-rubric has no "
+		    "judge: give it a \"provider\", or morph.json a "
+		    "\"judge\", such as \"openai:gpt-4o-mini\"");
+	for (i = 0; i < plan->njudges; i++)
+		if (strcmp(plan->judges[i].spec, name) == 0) {
+			*out = &plan->judges[i];
+			return NULL;
+		}
+	if ((err = morph_model_parse(&prov, &model, name)) != NULL)
+		return err;
+	if ((params = cJSON_CreateObject()) == NULL)
+		err = morph_error(MORPH_ERR_NOMEM);
+	else
+		err = add_model_to(plan, &plan->judges, &plan->njudges, name,
+		    name, prov, model, params);
+	cJSON_Delete(params);
+	free(prov);
+	free(model);
+	if (err == NULL)
+		*out = &plan->judges[plan->njudges - 1];
+	return err;
+}
+
+/*
+ * Checks an llm-rubric of case c before anything is sent: its judge
+ * resolves, its rubric renders with the case's variables, and the
+ * judge's dialect accepts the call.
+ */
+static const struct morph_error *
+check_rubric(struct morph_plan *plan, const struct morph_suite_case *c,
+    const cJSON *spec)
+{
+	const struct morph_error *err;
+	struct plan_model *jm;
+	struct morph_oid id;
+	cJSON *call;
+
+	if ((err = find_judge(&jm, plan, spec)) != NULL)
+		return err;
+	if ((err = morph_judge_call(&call, &id, &jm->provider, jm->model,
+	    spec, "", c->vars)) != NULL)
+		return err;
+	err = validate_call(jm, call);
+	cJSON_Delete(call);
+	return err;
+}
+
 /* Checks every assertion of c once, naming the case file and line. */
 static const struct morph_error *
-check_asserts(const struct morph_suite_case *c)
+check_asserts(struct morph_plan *plan, const struct morph_suite_case *c)
 {
 	const struct morph_error *err;
 	const cJSON *a;
 	int i = 0;
 
 	cJSON_ArrayForEach(a, c->asserts) {
-		if ((err = morph_assert_check(a)) != NULL)
-			return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d: case "
+		if ((err = morph_assert_check(a)) != NULL ||
+		    (morph_assert_is(a, "llm-rubric") &&
+		    (err = check_rubric(plan, c, a)) != NULL))
+			return morph_error_fmt(err->code == MORPH_ERR_NOMEM ?
+			    MORPH_ERR_NOMEM : MORPH_ERR_SUITE, "%s:%d: case "
 			    "'%s': assert[%d]: %s", c->file, c->line, c->id, i,
 			    err->msg);
 		i++;
 	}
 	return NULL;
+}
+
+/* Whether specs hold an llm-rubric. */
+static int
+has_rubric(const cJSON *specs)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, specs)
+		if (morph_assert_is(a, "llm-rubric"))
+			return 1;
+	return 0;
 }
 
 static const struct morph_error *
@@ -413,7 +502,7 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
 	for (ic = 0; ic < plan->suite->ncases; ic++)
-		if ((err = check_asserts(&plan->suite->cases[ic])) != NULL)
+		if ((err = check_asserts(plan, &plan->suite->cases[ic])))
 			goto done;
 
 	for (ip = 0; ip < plan->suite->nprompts; ip++) {
@@ -461,6 +550,7 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 					pc->owns_call = s == 0;
 					pc->asserts = sc->asserts;
 					pc->vars = sc->vars;
+					pc->judged = has_rubric(sc->asserts);
 					pc->item.prompt = p->path;
 					pc->item.case_id = sc->id;
 					pc->item.model = m->id;
@@ -516,6 +606,14 @@ morph_plan_free(struct morph_plan *plan)
 		morph_provider_release(&plan->models[i].provider);
 	}
 	free(plan->models);
+	for (i = 0; i < plan->njudges; i++) {
+		free(plan->judges[i].id);
+		free(plan->judges[i].spec);
+		free(plan->judges[i].model);
+		cJSON_Delete(plan->judges[i].params);
+		morph_provider_release(&plan->judges[i].provider);
+	}
+	free(plan->judges);
 	for (i = 0; i < plan->npslots; i++)
 		free(plan->pslots[i]);
 	free(plan->pslots);
@@ -539,15 +637,47 @@ morph_plan_item(const struct morph_plan *plan, size_t i)
 
 /* Execution */
 
+/*
+ * A call being sent: one of the plan (pc), or a judge's, which grades the
+ * output of its parent against one llm-rubric.  A call whose case has
+ * llm-rubrics stores its output when it arrives, then waits for its
+ * judges; its result is recorded when the last has answered.
+ */
 struct job {
-	struct plan_call	*pc;
+	struct plan_call	*pc;		/* NULL for a judge's call */
+	const struct plan_model	*m;		/* who answers */
+	const cJSON		*call;
+	struct morph_oid	 id;		/* call id */
+	int			 sample;
+	int64_t			 est_cost;	/* nano-USD; 0: unknown */
 	int			 attempt;	/* attempts made so far */
 	int64_t			 not_before;	/* ms; for a retry */
 	int			 running;
-	int			 finished;
+	int			 finished;	/* the call is over */
+	int			 heap;		/* freed at the end */
 	cJSON			*attempts;	/* what each attempt did */
 	struct morph_http_result last;		/* of the attempt just done */
 	int			 have_last;
+
+	/* A judge's call. */
+	struct job		*parent;
+	const cJSON		*spec;		/* the llm-rubric */
+	cJSON			*own_call;
+	char			*answer;	/* the judge's reply */
+	size_t			 answer_len;
+	char			*failure;	/* why there is no reply */
+	int			 cached;
+	int64_t			 tokens_in;
+	int64_t			 tokens_out;
+	int64_t			 cost_nusd;	/* -1: unpriced */
+
+	/* A call waiting for its judges. */
+	struct job		**judges;
+	size_t			 njudges;
+	size_t			 waiting;	/* judges yet to answer */
+	struct morph_cache_entry ce;		/* its output, stored */
+	int			 from_cache;
+	int			 recorded;
 };
 
 struct exec {
@@ -556,21 +686,27 @@ struct exec {
 	const struct morph_run_opts	*opts;
 	struct morph_run_outcome	*out;
 	struct morph_http		*http;
-	struct job			*jobs;
+	struct job			*jobs;		/* calls of the plan */
 	size_t				 njobs;
 	size_t				 next;		/* first never started */
+	struct job			**all;		/* every job to send,
+							   judges included */
+	size_t				 nall;
+	size_t				 capall;
 	size_t				 running;
 	int				*per_slot;	/* in flight a provider */
 	int64_t				 spent_nusd;	/* new spend */
 	int64_t				 reserved_nusd;	/* in flight */
 	struct morph_run_progress	 progress;
 	int64_t				 t0;
-	const struct morph_error	*fatal;
 	int				 batch_open;	/* a free batch */
 	int				 batched;
 };
 
-/* Commits the open batch of free results, if any. */
+/*
+ * Transactions (invariant 3): what cost something commits at once, in its
+ * own; what was free joins the open batch.
+ */
 static const struct morph_error *
 flush_batch(struct exec *x)
 {
@@ -579,6 +715,69 @@ flush_batch(struct exec *x)
 	x->batch_open = 0;
 	x->batched = 0;
 	return morph_repo_commit(x->repo);
+}
+
+static const struct morph_error *
+txn_begin(struct exec *x, int free_write)
+{
+	const struct morph_error *err;
+
+	if (!free_write && (err = flush_batch(x)) != NULL)
+		return err;
+	if (!free_write || !x->batch_open) {
+		if ((err = morph_repo_begin(x->repo)) != NULL)
+			return err;
+		x->batch_open = free_write;
+	}
+	return NULL;
+}
+
+static const struct morph_error *
+txn_end(struct exec *x, int free_write)
+{
+	if (!free_write)
+		return morph_repo_commit(x->repo);
+	if (++x->batched >= BATCH)
+		return flush_batch(x);
+	return NULL;
+}
+
+static void
+txn_fail(struct exec *x)
+{
+	morph_repo_rollback(x->repo);
+	x->batch_open = 0;
+	x->batched = 0;
+}
+
+static const struct morph_error *
+add_job(struct exec *x, struct job *j)
+{
+	struct job **nv;
+	size_t cap;
+
+	if (x->nall == x->capall) {
+		cap = x->capall ? x->capall * 2 : 64;
+		if ((nv = realloc(x->all, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		x->all = nv;
+		x->capall = cap;
+	}
+	x->all[x->nall++] = j;
+	return NULL;
+}
+
+static void
+free_job(struct job *j)
+{
+	cJSON_Delete(j->attempts);
+	cJSON_Delete(j->own_call);
+	morph_buf_release(&j->last.body);
+	free(j->answer);
+	free(j->failure);
+	free(j->judges);
+	if (j->heap)
+		free(j);
 }
 
 static void
@@ -618,13 +817,96 @@ transport_word(int e)
 	}
 }
 
-/* Records the result of a finished job, with its blob and cache row. */
+/* Stores a reply's output as a blob and a cache row for j's call. */
 static const struct morph_error *
-record(struct exec *x, struct job *j, const struct morph_reply *reply,
-    const char *error, int64_t latency_ms, int cached,
-    const struct morph_cache_entry *from_cache)
+put_output(struct exec *x, struct job *j, const struct morph_reply *reply,
+    int64_t latency_ms, struct morph_cache_entry *ce)
 {
-	const struct plan_model *m = &x->plan->models[j->pc->model];
+	const struct morph_error *err;
+
+	memset(ce, 0, sizeof(*ce));
+	err = morph_object_write(&ce->output, x->repo, MORPH_OBJ_BLOB,
+	    morph_buf_cstr(&reply->output), reply->output.len);
+	if (err != NULL)
+		return err;
+	snprintf(ce->finish, sizeof(ce->finish), "%s", reply->finish);
+	snprintf(ce->served_model, sizeof(ce->served_model), "%s",
+	    reply->model);
+	ce->tokens_in = reply->tokens_in;
+	ce->tokens_out = reply->tokens_out;
+	ce->tokens_cached = reply->tokens_cached;
+	ce->tokens_reasoning = reply->tokens_reasoning;
+	ce->latency_ms = latency_ms;
+	return morph_cache_put(x->repo, &j->id, j->sample, ce);
+}
+
+/* The judge's answer to spec, for morph_assert_all (assert_int.h). */
+static const struct morph_error *
+judge_answer(void *arg, const cJSON *spec, const char **answer, size_t *len)
+{
+	struct job *p = arg, *jj;
+	size_t i;
+
+	for (i = 0; i < p->njudges; i++) {
+		jj = p->judges[i];
+		if (jj->spec != spec)
+			continue;
+		if (jj->answer == NULL)
+			return morph_error_fmt(MORPH_ERR_HTTP, "judge %s: %s",
+			    jj->m->spec, jj->failure ? jj->failure :
+			    "no answer");
+		*answer = jj->answer;
+		*len = jj->answer_len;
+		return NULL;
+	}
+	return NULL;			/* nobody asked: an error upstream */
+}
+
+/* Adds to each llm-rubric verdict what its judge's call was and cost. */
+static void
+note_judges(cJSON *verdicts, const struct job *p)
+{
+	const cJSON *spec;
+	cJSON *v, *o;
+	size_t i;
+	int k = 0;
+
+	cJSON_ArrayForEach(spec, p->pc->asserts) {
+		v = cJSON_GetArrayItem(verdicts, k++);
+		if (v == NULL || !morph_assert_is(spec, "llm-rubric"))
+			continue;
+		for (i = 0; i < p->njudges; i++) {
+			const struct job *jj = p->judges[i];
+
+			if (jj->spec != spec)
+				continue;
+			if ((o = cJSON_AddObjectToObject(v, "judge")) == NULL)
+				return;
+			cJSON_AddStringToObject(o, "model", jj->m->spec);
+			cJSON_AddStringToObject(o, "call",
+			    morph_oid_tostr(&jj->id));
+			cJSON_AddBoolToObject(o, "cached", jj->cached);
+			morph_json_add_int(o, "tokens_in", jj->tokens_in);
+			morph_json_add_int(o, "tokens_out", jj->tokens_out);
+			if (jj->cost_nusd >= 0)
+				morph_json_add_int(o, "cost_nusd",
+				    jj->cost_nusd);
+			else
+				cJSON_AddNullToObject(o, "cost_nusd");
+		}
+	}
+}
+
+/*
+ * Records the result of a finished call of the plan: an error, an answer
+ * whose output put_output has stored (stored), or a fresh reply.
+ */
+static const struct morph_error *
+record(struct exec *x, struct job *j, const char *error,
+    const struct morph_reply *reply, const struct morph_cache_entry *stored,
+    int cached, int64_t latency_ms)
+{
+	const struct plan_model *m = j->m;
 	const struct morph_error *err;
 	struct morph_assert_ctx actx;
 	struct morph_cache_entry ce;
@@ -645,41 +927,19 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	r.tokens_reasoning = r.cost_nusd = -1;
 	r.latency_ms = latency_ms;
 	r.pass = -1;
-	/* Free results share a transaction; paid ones get their own. */
 	free_result = cached || m->provider.dialect == MORPH_DIALECT_ECHO;
-	if (!free_result && (err = flush_batch(x)) != NULL)
+	if ((err = txn_begin(x, free_result)) != NULL)
 		return err;
-	if (!free_result || !x->batch_open) {
-		if ((err = morph_repo_begin(x->repo)) != NULL)
-			return err;
-		x->batch_open = free_result;
-	}
 	if (error != NULL) {
 		r.status = "error";
 		r.error = error;
 	} else {
 		r.status = "ok";
-		if (cached) {
-			ce = *from_cache;
-		} else {
-			err = morph_object_write(&ce.output, x->repo,
-			    MORPH_OBJ_BLOB, morph_buf_cstr(&reply->output),
-			    reply->output.len);
-			if (err != NULL)
-				goto fail;
-			snprintf(ce.finish, sizeof(ce.finish), "%s",
-			    reply->finish);
-			snprintf(ce.served_model, sizeof(ce.served_model), "%s",
-			    reply->model);
-			ce.tokens_in = reply->tokens_in;
-			ce.tokens_out = reply->tokens_out;
-			ce.tokens_cached = reply->tokens_cached;
-			ce.tokens_reasoning = reply->tokens_reasoning;
-			ce.latency_ms = latency_ms;
-			if ((err = morph_cache_put(x->repo, &j->pc->item.call,
-			    j->pc->item.sample, &ce)) != NULL)
-				goto fail;
-		}
+		if (stored != NULL)
+			ce = *stored;
+		else if ((err = put_output(x, j, reply, latency_ms,
+		    &ce)) != NULL)
+			goto fail;
 		r.has_output = 1;
 		r.output = ce.output;
 		r.finish = ce.finish[0] ? ce.finish : NULL;
@@ -706,17 +966,29 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 		actx.cost_nusd = r.cost_nusd;
 		actx.latency_ms = r.latency_ms;
 		actx.vars = j->pc->vars;
+		actx.allow_exec = x->opts->allow_exec;
+		actx.prompt = r.prompt;
+		actx.case_id = r.case_id;
+		actx.model = r.model;
+		actx.dir = morph_repo_workdir(x->repo);
+		actx.stop = x->opts->stop;
+		if (j->njudges > 0) {
+			actx.judge = judge_answer;
+			actx.judge_arg = j;
+		}
 		err = morph_assert_all(&verdicts, &pass, &asserted,
 		    j->pc->asserts, &actx);
 		morph_object_free(o);
 		if (err != NULL)
 			goto fail;
 		r.pass = asserted ? pass : -1;
-	} else if (cJSON_GetArraySize(j->pc->asserts) > 0) {
-		r.pass = 0;		/* no output passes nothing */
+		if (j->njudges > 0)
+			note_judges(verdicts, j);
+	} else {
+		if (cJSON_GetArraySize(j->pc->asserts) > 0)
+			r.pass = 0;		/* no output passes nothing */
 		verdicts = cJSON_CreateArray();
-	} else
-		verdicts = cJSON_CreateArray();
+	}
 	vtext = cJSON_PrintUnformatted(verdicts);
 	atext = j->attempts != NULL ? cJSON_PrintUnformatted(j->attempts) :
 	    strdup("[]");
@@ -728,13 +1000,10 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	r.attempts = atext;
 	if ((err = morph_runs_put(x->repo, x->out->num, &r)) != NULL)
 		goto fail;
-	if (!free_result)
-		err = morph_repo_commit(x->repo);
-	else if (++x->batched >= BATCH)
-		err = flush_batch(x);
-	if (err != NULL)
+	if ((err = txn_end(x, free_result)) != NULL)
 		goto out;
 
+	j->recorded = 1;
 	x->out->recorded++;
 	x->progress.done++;
 	if (error != NULL) {
@@ -749,20 +1018,255 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 		x->progress.tokens_out += r.tokens_out;
 	if (r.cost_nusd >= 0) {
 		x->progress.cost_nusd += r.cost_nusd;
-		if (!cached)
+		if (!cached && stored == NULL)	/* else counted when stored */
 			x->spent_nusd += r.cost_nusd;
 	} else if (error == NULL)
 		x->progress.unpriced++;
 	goto out;
 fail:
-	morph_repo_rollback(x->repo);
-	x->batch_open = 0;
-	x->batched = 0;
+	txn_fail(x);
 out:
 	cJSON_Delete(verdicts);
 	free(vtext);
 	free(atext);
 	return err;
+}
+
+/* Records p, whose judges have all answered or failed. */
+static const struct morph_error *
+judged(struct exec *x, struct job *p)
+{
+	const struct morph_error *err;
+	size_t i;
+
+	err = record(x, p, NULL, NULL, &p->ce, p->from_cache,
+	    p->ce.latency_ms);
+	/* The answers are in the verdicts now. */
+	for (i = 0; i < p->njudges; i++) {
+		free(p->judges[i]->answer);
+		p->judges[i]->answer = NULL;
+	}
+	return err;
+}
+
+/* A judge's call is over, answered or not: its parent may be complete. */
+static const struct morph_error *
+judge_over(struct exec *x, struct job *jj)
+{
+	struct job *p = jj->parent;
+
+	jj->finished = 1;
+	cJSON_Delete(jj->own_call);
+	jj->own_call = NULL;
+	jj->call = NULL;
+	if (--p->waiting > 0)
+		return NULL;
+	return judged(x, p);
+}
+
+/* A judge has answered: keep the answer, in the cache and for p. */
+static const struct morph_error *
+judge_answered(struct exec *x, struct job *jj, const struct morph_reply *reply,
+    int64_t ms)
+{
+	const struct morph_error *err;
+	struct morph_cache_entry ce;
+	int free_write = jj->m->provider.dialect == MORPH_DIALECT_ECHO;
+
+	if ((err = txn_begin(x, free_write)) != NULL)
+		return err;
+	if ((err = put_output(x, jj, reply, ms, &ce)) != NULL ||
+	    (err = txn_end(x, free_write)) != NULL) {
+		txn_fail(x);
+		return err;
+	}
+	jj->answer_len = reply->output.len;
+	if ((jj->answer = malloc(jj->answer_len + 1)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	memcpy(jj->answer, morph_buf_cstr(&reply->output), jj->answer_len);
+	jj->answer[jj->answer_len] = '\0';
+	jj->tokens_in = reply->tokens_in;
+	jj->tokens_out = reply->tokens_out;
+	jj->cost_nusd = jj->m->priced ? morph_price_cost(&jj->m->price,
+	    reply->tokens_in, reply->tokens_out, reply->tokens_cached) : -1;
+	x->out->judge_calls++;
+	if (jj->cost_nusd >= 0) {
+		x->out->judge_cost_nusd += jj->cost_nusd;
+		x->spent_nusd += jj->cost_nusd;
+		x->progress.cost_nusd += jj->cost_nusd;
+	} else
+		x->out->judge_unpriced++;
+	return judge_over(x, jj);
+}
+
+/* A judge's call failed after its retries: the rubric fails, saying why. */
+static const struct morph_error *
+judge_failed(struct exec *x, struct job *jj, const char *why)
+{
+	x->out->judge_calls++;
+	x->out->judge_errors++;
+	if ((jj->failure = strdup(why)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	return judge_over(x, jj);
+}
+
+/* Reads a cached judge's answer into jj. */
+static const struct morph_error *
+judge_from_cache(struct exec *x, struct job *jj,
+    const struct morph_cache_entry *ce)
+{
+	const struct morph_error *err;
+	struct morph_object *o;
+
+	if ((err = morph_object_read(&o, x->repo, &ce->output,
+	    MORPH_OBJ_BLOB)) != NULL)
+		return err;
+	jj->answer_len = morph_object_size(o);
+	if ((jj->answer = malloc(jj->answer_len + 1)) != NULL) {
+		memcpy(jj->answer, morph_object_data(o), jj->answer_len);
+		jj->answer[jj->answer_len] = '\0';
+	}
+	morph_object_free(o);
+	if (jj->answer == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	jj->cached = 1;
+	jj->finished = 1;
+	jj->tokens_in = ce->tokens_in;
+	jj->tokens_out = ce->tokens_out;
+	jj->cost_nusd = jj->m->priced ? morph_price_cost(&jj->m->price,
+	    ce->tokens_in, ce->tokens_out, ce->tokens_cached) : -1;
+	x->out->judge_cached++;
+	return NULL;
+}
+
+/* The judge model of spec, an llm-rubric the plan checked. */
+static const struct plan_model *
+judge_of(const struct morph_plan *plan, const cJSON *spec)
+{
+	const char *name = morph_rubric_model(spec, plan->suite->judge);
+	size_t i;
+
+	for (i = 0; name != NULL && i < plan->njudges; i++)
+		if (strcmp(plan->judges[i].spec, name) == 0)
+			return &plan->judges[i];
+	return NULL;
+}
+
+/* Makes the judge's call of p for spec, answered from the cache or queued. */
+static const struct morph_error *
+add_judge(struct exec *x, struct job *p, const cJSON *spec,
+    const char *output)
+{
+	const struct morph_error *err;
+	const struct plan_model *jm = judge_of(x->plan, spec);
+	struct morph_cache_entry ce;
+	struct job *jj;
+	int found = 0;
+
+	if (jm == NULL)			/* the plan checked every rubric */
+		return morph_error_fmt(MORPH_ERR_INVALID, "llm-rubric: no "
+		    "judge");
+	if ((jj = calloc(1, sizeof(*jj))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	jj->heap = 1;
+	if ((err = add_job(x, jj)) != NULL) {	/* x frees it */
+		free(jj);
+		return err;
+	}
+	jj->parent = p;
+	jj->spec = spec;
+	jj->m = jm;
+	jj->cost_nusd = -1;
+	p->judges[p->njudges++] = jj;
+	if ((err = morph_judge_call(&jj->own_call, &jj->id, &jm->provider,
+	    jm->model, spec, output, p->pc->vars)) != NULL)
+		return err;
+	jj->call = jj->own_call;
+	if (jm->priced)
+		jj->est_cost = morph_price_cost(&jm->price, estimate_in(
+		    cJSON_GetObjectItemCaseSensitive(jj->call, "messages")),
+		    DEFAULT_OUT_ESTIMATE, 0);
+	if (!x->opts->no_cache && (err = morph_cache_get(&ce, &found, x->repo,
+	    &jj->id, 0)) != NULL)
+		return err;
+	if (found)
+		return judge_from_cache(x, jj, &ce);
+	if (x->opts->offline)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "offline, and the "
+		    "judge's call %s is not in the cache (prompt %s, case "
+		    "'%s', model '%s', sample %d, judge %s)",
+		    morph_oid_tostr(&jj->id), p->pc->item.prompt,
+		    p->pc->item.case_id, p->pc->item.model, p->sample,
+		    jm->spec);
+	p->waiting++;
+	return NULL;
+}
+
+/*
+ * p's output is stored (p->ce): asks a judge for each of its llm-rubrics,
+ * and records p at once if the cache answers them all.
+ */
+static const struct morph_error *
+await_judges(struct exec *x, struct job *p)
+{
+	const struct morph_error *err;
+	struct morph_object *o;
+	const cJSON *spec;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(spec, p->pc->asserts)
+		n += morph_assert_is(spec, "llm-rubric");
+	if ((p->judges = calloc(n ? n : 1, sizeof(*p->judges))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	if ((err = morph_object_read(&o, x->repo, &p->ce.output,
+	    MORPH_OBJ_BLOB)) != NULL)
+		return err;
+	cJSON_ArrayForEach(spec, p->pc->asserts) {
+		if (!morph_assert_is(spec, "llm-rubric"))
+			continue;
+		if ((err = add_judge(x, p, spec, morph_object_data(o))))
+			break;
+	}
+	morph_object_free(o);
+	if (err != NULL || p->waiting > 0)
+		return err;
+	return judged(x, p);
+}
+
+/* A call of the plan has answered. */
+static const struct morph_error *
+answered(struct exec *x, struct job *j, const struct morph_reply *reply,
+    int64_t ms)
+{
+	const struct morph_error *err;
+	int free_write;
+
+	if (j->parent != NULL)
+		return judge_answered(x, j, reply, ms);
+	if (!j->pc->judged)
+		return record(x, j, NULL, reply, NULL, 0, ms);
+	/* Keep the output safe while the judges work. */
+	free_write = j->m->provider.dialect == MORPH_DIALECT_ECHO;
+	if ((err = txn_begin(x, free_write)) != NULL)
+		return err;
+	if ((err = put_output(x, j, reply, ms, &j->ce)) != NULL ||
+	    (err = txn_end(x, free_write)) != NULL) {
+		txn_fail(x);
+		return err;
+	}
+	if (!free_write && j->m->priced)
+		x->spent_nusd += morph_price_cost(&j->m->price,
+		    reply->tokens_in, reply->tokens_out, reply->tokens_cached);
+	return await_judges(x, j);
+}
+
+/* A call has failed after its retries. */
+static const struct morph_error *
+failed(struct exec *x, struct job *j, const char *why, int64_t ms)
+{
+	if (j->parent != NULL)
+		return judge_failed(x, j, why);
+	return record(x, j, why, NULL, NULL, 0, ms);
 }
 
 /* Appends an attempt's record: status, error, time and the wait after. */
@@ -801,8 +1305,8 @@ retryable_status(long status)
 static const struct morph_error *
 settle(struct exec *x, struct job *j)
 {
-	const struct plan_model *m = &x->plan->models[j->pc->model];
-	const struct morph_dialect_ops *ops = morph_dialect(m->provider.dialect);
+	const struct morph_dialect_ops *ops =
+	    morph_dialect(j->m->provider.dialect);
 	const struct morph_http_result *h = &j->last;
 	const struct morph_error *err = NULL, *bad;
 	struct morph_reply reply;
@@ -835,8 +1339,8 @@ settle(struct exec *x, struct job *j)
 
 	if (msg.len == 0) {			/* an answer */
 		note_attempt(j, h->status, NULL, ms, -1);
-		err = record(x, j, &reply, NULL, ms, 0, NULL);
 		j->finished = 1;
+		err = answered(x, j, &reply, ms);
 	} else if (retry && j->attempt <= x->opts->retries) {
 		wait = hint > 0 && hint <= MAX_RETRY_AFTER_MS ? hint :
 		    backoff_ms(j->attempt - 1);
@@ -847,8 +1351,8 @@ settle(struct exec *x, struct job *j)
 		if (j->attempt > 1)
 			morph_buf_printf(&msg, " (after %d attempts)",
 			    j->attempt);
-		err = record(x, j, NULL, morph_buf_cstr(&msg), ms, 0, NULL);
 		j->finished = 1;
+		err = failed(x, j, morph_buf_cstr(&msg), ms);
 	}
 	morph_reply_release(&reply);
 	morph_buf_release(&msg);
@@ -880,12 +1384,12 @@ run_echo(struct exec *x, struct job *j)
 
 	morph_reply_init(&reply);
 	j->attempt++;
-	err = morph_echo_reply(&reply, j->pc->call);
+	j->finished = 1;
+	err = morph_echo_reply(&reply, j->call);
 	if (err == NULL) {
 		note_attempt(j, 0, NULL, morph_now_ms() - t0, -1);
-		err = record(x, j, &reply, NULL, morph_now_ms() - t0, 0, NULL);
+		err = answered(x, j, &reply, morph_now_ms() - t0);
 	}
-	j->finished = 1;
 	morph_reply_release(&reply);
 	return err;
 }
@@ -893,21 +1397,27 @@ run_echo(struct exec *x, struct job *j)
 static const struct morph_error *
 start(struct exec *x, struct job *j)
 {
-	const struct plan_model *m = &x->plan->models[j->pc->model];
-	const struct morph_dialect_ops *ops = morph_dialect(m->provider.dialect);
+	const struct morph_dialect_ops *ops =
+	    morph_dialect(j->m->provider.dialect);
 	struct morph_http_opts hopts = MORPH_HTTP_OPTS_INIT;
 	const struct morph_error *err;
 	struct morph_request req;
 
-	if (m->provider.dialect == MORPH_DIALECT_ECHO)
+	if (j->m->provider.dialect == MORPH_DIALECT_ECHO)
 		return run_echo(x, j);
+	if (x->http == NULL && (err = morph_http_new(&x->http)) != NULL)
+		return err;
+	/* A judge's provider may need a key its plan did not check. */
+	if (j->parent != NULL && j->attempt == 0 &&
+	    (err = morph_provider_check_key(&j->m->provider)) != NULL)
+		return morph_error_wrap(err, "judge %s", j->m->spec);
 	hopts.connect_timeout_ms = x->opts->connect_timeout_ms;
 	hopts.timeout_ms = x->opts->timeout_ms;
 	hopts.max_body = x->opts->max_body;
 	morph_request_init(&req);
 	/* The key goes into this request's headers and nowhere else. */
-	err = ops->build(&req, &m->provider, j->pc->call,
-	    morph_provider_key(&m->provider));
+	err = ops->build(&req, &j->m->provider, j->call,
+	    morph_provider_key(&j->m->provider));
 	if (err == NULL)
 		err = morph_http_start(x->http, &req, &hopts, http_done, j);
 	morph_request_release(&req);
@@ -917,10 +1427,9 @@ start(struct exec *x, struct job *j)
 	j->running = 1;
 	j->have_last = 0;
 	x->running++;
-	x->per_slot[m->slot]++;
+	x->per_slot[j->m->slot]++;
 	if (j->attempt == 1)
-		x->reserved_nusd += j->pc->item.est_cost_nusd > 0 ?
-		    j->pc->item.est_cost_nusd : 0;
+		x->reserved_nusd += j->est_cost;
 	return NULL;
 }
 
@@ -928,34 +1437,37 @@ start(struct exec *x, struct job *j)
 static int
 affordable(struct exec *x, const struct job *j)
 {
-	int64_t est = j->pc->item.est_cost_nusd > 0 ?
-	    j->pc->item.est_cost_nusd : 0;
-
 	if (x->opts->budget_nusd < 0)
 		return 1;
-	return x->spent_nusd + x->reserved_nusd + est <= x->opts->budget_nusd;
+	return x->spent_nusd + x->reserved_nusd + j->est_cost <=
+	    x->opts->budget_nusd;
 }
 
 static const struct morph_error *
 schedule(struct exec *x)
 {
 	const struct morph_error *err;
-	const struct plan_model *m;
 	int64_t now = morph_now_ms();
 	int limit = x->opts->provider_jobs > 0 ? x->opts->provider_jobs :
 	    x->opts->jobs;
 	size_t i;
 
-	/* Retries first, then calls never tried, in plan order. */
-	for (i = 0; i < x->njobs && x->running < (size_t)x->opts->jobs; i++) {
-		struct job *j = &x->jobs[i];
+	/*
+	 * Judges and retries first, which complete results already paid
+	 * for; then calls never tried, in plan order.
+	 */
+	for (i = 0; i < x->nall && x->running < (size_t)x->opts->jobs; i++) {
+		struct job *j = x->all[i];
 
-		if (j->finished || j->running || j->attempt == 0 ||
-		    j->not_before > now)
+		if (j->finished || j->running || j->not_before > now ||
+		    (j->attempt == 0 && j->parent == NULL))
 			continue;
-		m = &x->plan->models[j->pc->model];
-		if (x->per_slot[m->slot] >= limit)
+		if (x->per_slot[j->m->slot] >= limit)
 			continue;
+		if (j->attempt == 0 && !affordable(x, j)) {
+			x->out->budget_stop = 1;
+			continue;
+		}
 		if ((err = start(x, j)) != NULL)
 			return err;
 	}
@@ -963,8 +1475,7 @@ schedule(struct exec *x)
 	    !x->out->budget_stop) {
 		struct job *j = &x->jobs[x->next];
 
-		m = &x->plan->models[j->pc->model];
-		if (x->per_slot[m->slot] >= limit)
+		if (x->per_slot[j->m->slot] >= limit)
 			break;
 		if (!affordable(x, j)) {
 			x->out->budget_stop = 1;
@@ -984,8 +1495,8 @@ next_wait(struct exec *x)
 	int64_t now = morph_now_ms(), best = 200;
 	size_t i;
 
-	for (i = 0; i < x->njobs; i++) {
-		const struct job *j = &x->jobs[i];
+	for (i = 0; i < x->nall; i++) {
+		const struct job *j = x->all[i];
 
 		if (j->finished || j->running || j->attempt == 0)
 			continue;
@@ -995,27 +1506,44 @@ next_wait(struct exec *x)
 	return best < 0 ? 0 : (long)best;
 }
 
+/* Whether anything is left to do once nothing runs. */
+static int
+pending(struct exec *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nall; i++) {
+		const struct job *j = x->all[i];
+
+		if (j->finished)
+			continue;
+		if (j->attempt > 0)
+			return 1;		/* a retry is due */
+		if (j->parent != NULL && !x->out->budget_stop)
+			return 1;		/* a judge to ask */
+	}
+	return x->next < x->njobs && !x->out->budget_stop;
+}
+
 static const struct morph_error *
 collect(struct exec *x)
 {
 	const struct morph_error *err;
 	size_t i;
 
-	for (i = 0; i < x->njobs; i++) {
-		struct job *j = &x->jobs[i];
-		const struct plan_model *m;
+	/* x->all may grow as answers bring judges: index, not pointer. */
+	for (i = 0; i < x->nall; i++) {
+		struct job *j = x->all[i];
 
 		if (!j->have_last)
 			continue;
 		j->have_last = 0;
-		m = &x->plan->models[j->pc->model];
 		x->running--;
-		x->per_slot[m->slot]--;
+		x->per_slot[j->m->slot]--;
 		if ((err = settle(x, j)) != NULL)
 			return err;
 		if (j->finished) {
-			x->reserved_nusd -= j->pc->item.est_cost_nusd > 0 ?
-			    j->pc->item.est_cost_nusd : 0;
+			x->reserved_nusd -= j->est_cost;
 			report(x);
 		}
 	}
@@ -1053,6 +1581,33 @@ have_key(const char *prompt, const char *case_id, const char *model,
 	return morph_oidset_add(&h->set, &k, NULL);
 }
 
+/*
+ * What the judges of pc need when its output will be new, so that its
+ * judges' calls will be sent: a key, and a price under a budget.
+ */
+static const struct morph_error *
+preflight_judges(struct morph_plan *plan, const struct plan_call *pc,
+    const struct morph_run_opts *opts)
+{
+	const struct morph_error *err;
+	const struct plan_model *jm;
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, pc->asserts) {
+		if (!morph_assert_is(a, "llm-rubric") ||
+		    (jm = judge_of(plan, a)) == NULL)
+			continue;
+		if ((err = morph_provider_check_key(&jm->provider)) != NULL)
+			return morph_error_wrap(err, "judge %s", jm->spec);
+		if (opts->budget_nusd >= 0 && !jm->priced)
+			return morph_error_fmt(MORPH_ERR_SUITE, "--budget: "
+			    "judge %s has no price, so its spend cannot be "
+			    "bounded; name a price table with config "
+			    "prices.file or run without --budget", jm->spec);
+	}
+	return NULL;
+}
+
 /* Checks what must hold before anything is sent or recorded. */
 static const struct morph_error *
 preflight(struct morph_plan *plan, const struct morph_run_opts *opts)
@@ -1060,27 +1615,85 @@ preflight(struct morph_plan *plan, const struct morph_run_opts *opts)
 	const struct morph_error *err;
 	size_t i;
 
+	/* A suite comes with history: its commands run only if allowed. */
+	for (i = 0; !opts->allow_exec && i < plan->suite->ncases; i++) {
+		const struct morph_suite_case *c = &plan->suite->cases[i];
+
+		if (morph_assert_needs_exec(c->asserts))
+			return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d: case "
+			    "'%s': an exec assertion runs a command, and "
+			    "this repository does not allow it: run with "
+			    "--allow-exec, or allow it here with 'morph "
+			    "config --local --type json exec.allow true'",
+			    c->file, c->line, c->id);
+	}
 	for (i = 0; i < plan->n; i++) {
 		const struct morph_plan_item *it = &plan->v[i].item;
 		const struct plan_model *m = &plan->models[plan->v[i].model];
+		int send = !it->cached || opts->no_cache;
 
-		if (opts->offline && (!it->cached || opts->no_cache))
+		if (opts->offline && send)
 			return morph_error_fmt(MORPH_ERR_NOT_FOUND, "offline, "
 			    "and call %s is not in the cache (prompt %s, case "
 			    "'%s', model '%s', sample %d)",
 			    morph_oid_tostr(&it->call), it->prompt,
 			    it->case_id, it->model, it->sample);
-		if ((!it->cached || opts->no_cache) &&
+		if (send &&
 		    (err = morph_provider_check_key(&m->provider)) != NULL)
 			return morph_error_wrap(err, "model '%s'", m->id);
-		if (opts->budget_nusd >= 0 && !m->priced &&
-		    (!it->cached || opts->no_cache))
+		if (opts->budget_nusd >= 0 && !m->priced && send)
 			return morph_error_fmt(MORPH_ERR_SUITE, "--budget: "
 			    "model '%s' has no price, so its spend cannot be "
 			    "bounded; name a price table with config "
 			    "prices.file or run without --budget", m->id);
+		if (send && plan->v[i].judged &&
+		    (err = preflight_judges(plan, &plan->v[i], opts)) != NULL)
+			return err;
 	}
 	return NULL;
+}
+
+/* Sets up j to send pc. */
+static void
+init_job(struct job *j, struct morph_plan *plan, struct plan_call *pc)
+{
+	memset(j, 0, sizeof(*j));
+	j->pc = pc;
+	j->m = &plan->models[pc->model];
+	j->call = pc->call;
+	j->id = pc->item.call;
+	j->sample = pc->item.sample;
+	j->est_cost = pc->item.est_cost_nusd > 0 ? pc->item.est_cost_nusd : 0;
+	j->cost_nusd = -1;
+}
+
+/* Records pc, which the cache answers (ce), or has it wait for judges. */
+static const struct morph_error *
+from_cache(struct exec *x, struct plan_call *pc,
+    const struct morph_cache_entry *ce)
+{
+	const struct morph_error *err;
+	struct job tmp, *j = &tmp;
+
+	if (pc->judged) {
+		if ((j = malloc(sizeof(*j))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+	}
+	init_job(j, x->plan, pc);
+	j->finished = 1;
+	if (!pc->judged) {
+		err = record(x, j, NULL, NULL, ce, 1, ce->latency_ms);
+		free_job(j);
+		return err;
+	}
+	j->heap = 1;
+	j->ce = *ce;
+	j->from_cache = 1;
+	if ((err = add_job(x, j)) != NULL) {
+		free_job(j);
+		return err;
+	}
+	return await_judges(x, j);
 }
 
 const struct morph_error *
@@ -1143,35 +1756,26 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		    pc->item.model, pc->item.sample);
 		if (morph_oidset_has(&have.set, &k))
 			continue;		/* recorded before */
-		x.jobs[x.njobs].pc = pc;
 		/* What the cache answers is recorded without sending. */
 		if (!opts->no_cache) {
 			err = morph_cache_get(&ce, &found, repo,
 			    &pc->item.call, pc->item.sample);
+			if (err == NULL && found)
+				err = from_cache(&x, pc, &ce);
 			if (err != NULL)
 				goto done;
-			if (found) {
-				err = record(&x, &x.jobs[x.njobs], NULL, NULL,
-				    ce.latency_ms, 1, &ce);
-				if (err != NULL)
-					goto done;
+			if (found)
 				continue;
-			}
 		}
+		init_job(&x.jobs[x.njobs], plan, pc);
 		x.njobs++;
 	}
+	/* x.all stays as it is from here: jobs are not moved again. */
+	for (i = 0; i < x.njobs; i++)
+		if ((err = add_job(&x, &x.jobs[i])) != NULL)
+			goto done;
 	report(&x);
 
-	if (x.njobs > 0) {
-		int need_http = 0;
-
-		for (i = 0; i < x.njobs; i++)
-			if (plan->models[x.jobs[i].pc->model].provider.dialect !=
-			    MORPH_DIALECT_ECHO)
-				need_http = 1;
-		if (need_http && (err = morph_http_new(&x.http)) != NULL)
-			goto done;
-	}
 	while (err == NULL) {
 		if (opts->stop != NULL && *opts->stop) {
 			err = morph_error_fmt(MORPH_ERR_INTERRUPTED,
@@ -1182,22 +1786,18 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		}
 		if ((err = schedule(&x)) != NULL)
 			break;
-		if (x.running == 0) {
-			size_t left = 0;
-
-			for (i = 0; i < x.njobs; i++)
-				left += !x.jobs[i].finished &&
-				    x.jobs[i].attempt > 0;
-			if (left == 0 && (x.next == x.njobs ||
-			    out->budget_stop))
-				break;
-		}
+		if (x.running == 0 && !pending(&x))
+			break;
 		if (x.http != NULL)
 			morph_http_wait(x.http, next_wait(&x));
 		err = collect(&x);
 	}
-	if (out->budget_stop)
+	if (out->budget_stop) {
 		out->not_sent = x.njobs - x.next;
+		for (i = 0; i < x.nall; i++)
+			out->not_sent += x.all[i]->parent != NULL &&
+			    !x.all[i]->finished && x.all[i]->attempt == 0;
+	}
 
 done:
 	/* What was recorded stays, whatever ended the run. */
@@ -1207,10 +1807,12 @@ done:
 		(void)flush_batch(&x);
 	if (x.http != NULL)
 		morph_http_free(x.http);	/* aborts what still runs */
-	for (i = 0; i < x.njobs; i++) {
-		cJSON_Delete(x.jobs[i].attempts);
-		morph_buf_release(&x.jobs[i].last.body);
-	}
+	for (i = 0; i < x.nall; i++)
+		if (x.all[i]->heap)
+			free_job(x.all[i]);
+	for (i = 0; i < x.njobs; i++)
+		free_job(&x.jobs[i]);
+	free(x.all);
 	free(x.jobs);
 	free(x.per_slot);
 	morph_oidset_release(&have.set);

@@ -44,6 +44,7 @@ struct morph_run_opts {
 	int		 retries;	/* after the first attempt (2) */
 	int		 no_cache;	/* send even what the cache holds */
 	int		 offline;	/* send nothing; a miss is an error */
+	int		 allow_exec;	/* exec assertions may run commands */
 	int64_t		 budget_nusd;	/* -1: no budget */
 	long		 connect_timeout_ms;
 	long		 timeout_ms;
@@ -55,7 +56,7 @@ struct morph_run_opts {
 	void		*progress_arg;
 };
 #define MORPH_RUN_OPTS_VERSION	1
-#define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, -1, \
+#define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
 	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL }
 
 /* One call of a plan. */
@@ -96,6 +97,12 @@ struct morph_run_outcome {
 	size_t			 errors;	/* of those, failed calls */
 	size_t			 not_sent;	/* left out by the budget */
 	int			 budget_stop;	/* the budget stopped sending */
+	/* The judges of llm-rubric assertions: */
+	size_t			 judge_calls;	/* sent now */
+	size_t			 judge_cached;	/* answered by the cache */
+	size_t			 judge_errors;	/* failed after retries */
+	int64_t			 judge_cost_nusd; /* of the priced ones sent */
+	size_t			 judge_unpriced;
 };
 
 /*
