@@ -189,7 +189,7 @@ contains(struct judged *j, const cJSON *spec, const struct morph_assert_ctx *c,
 	const struct morph_error *err;
 	const char *v = value_str(spec);
 	char *hay = NULL, ex[200];
-	int hit;
+	int hit = 0;
 
 	if (icase && (hay = folded(c->output, c->len)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -225,7 +225,7 @@ contains_set(struct judged *j, const cJSON *spec,
 	const struct morph_error *err = NULL;
 	const char *missing = NULL, *first = NULL;
 	char *hay = NULL, ex[200];
-	int hits = 0, n = 0, hit;
+	int hits = 0, n = 0, hit = 0;
 
 	if (icase && (hay = folded(c->output, c->len)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
