@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "morph/eval.h"
+#include "morph/suite.h"
 
 /* The repository paths given after "--". */
 struct pathspec {
@@ -154,6 +156,66 @@ done:
 	return err;
 }
 
+struct settings {
+	size_t	rows;
+};
+
+static const struct morph_error *
+settings_row(const char *model, const char *setting, const char *old,
+    const char *new, void *arg)
+{
+	struct settings *st = arg;
+
+	if (st->rows++ == 0)
+		printf("\nModel settings (morph.json):\n  %-24s %-18s %-22s "
+		    "%s\n", "model", "setting", "old", "new");
+	printf("  %-24s %-18s %-22s %s\n", model, setting, old ? old : "-",
+	    new ? new : "-");
+	return NULL;
+}
+
+/*
+ * The table of model settings that differ between two commits.  A suite
+ * that does not load gets a note, not an error: diff shows files either
+ * way.
+ */
+static const struct morph_error *
+settings_table(struct morph_repo *repo, const char *revs[2], size_t *rows)
+{
+	const struct morph_error *err;
+	struct morph_oid a, b;
+	struct settings st = { 0 };
+
+	*rows = 0;
+	if (morph_revparse_type(&a, repo, revs[0], MORPH_OBJ_COMMIT) != NULL ||
+	    morph_revparse_type(&b, repo, revs[1], MORPH_OBJ_COMMIT) != NULL)
+		return NULL;		/* trees: no suites to compare */
+	err = morph_suite_settings_diff(repo, &a, &b, settings_row, &st);
+	if (err != NULL) {
+		fflush(stdout);
+		fprintf(stderr, "morph: note: no settings table: %s\n",
+		    err->msg);
+	}
+	*rows = st.rows;
+	return NULL;
+}
+
+/* --outputs: how the outputs of the newest runs of the two differ. */
+static const struct morph_error *
+output_diffs(struct morph_repo *repo, const char *revs[2])
+{
+	struct morph_eval_opts opts = MORPH_EVAL_OPTS_INIT;
+	const struct morph_error *err;
+	struct morph_eval *ev;
+
+	if ((err = morph_eval_new(&ev, repo, revs[1], revs[0], &opts)))
+		return err;
+	fflush(stdout);
+	err = morph_cmd_eval_report(repo, ev, MORPH_CMD_EVAL_OUTPUTS, 0);
+	morph_eval_free(ev);
+	return err;
+}
+
 static const struct morph_error *
 cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -162,6 +224,7 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "exit-code", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "name-only", no_argument, NULL, 'N' },
+		{ "outputs", no_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "staged", no_argument, NULL, 'c' },
 		{ "stat", no_argument, NULL, 'S' },
@@ -178,8 +241,9 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct pathspec ps;
 	char **rest, *range = NULL, *dots;
 	const char *revs[2] = { NULL, NULL };
+	size_t changed = 0;
 	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0;
-	int formats = 0, worktree;
+	int formats = 0, worktree, outputs = 0;
 	long context;
 
 	memset(&ps, 0, sizeof(ps));
@@ -195,6 +259,9 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			break;
 		case 'E':
 			exit_code = 1;
+			break;
+		case 'O':
+			outputs = 1;
 			break;
 		case 'J':
 			json = 1;
@@ -248,6 +315,11 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		revs[1] = dots[2] != '\0' ? dots + 2 : MORPH_HEAD;
 		nrevs = 2;
 	}
+	if (outputs && (nrevs != 2 || json || cached)) {
+		err = morph_cmd_bad_usage(ctx, "--outputs compares the runs of "
+		    "two revisions, as text");
+		goto done;
+	}
 	if (cached && nrevs == 2) {
 		err = morph_cmd_bad_usage(ctx, "--cached takes at most one "
 		    "revision");
@@ -283,9 +355,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 
 	/*
-	 * The files come first.  Between two commits, the table of changed
-	 * model settings (morph.json) and the output diffs of --outputs
-	 * will follow them here.
+	 * The files come first; between two commits, the table of changed
+	 * model settings and, with --outputs, the output diffs follow.
 	 */
 	if (json) {
 		morph_jsonw_init(&w, stdout);
@@ -298,8 +369,14 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			morph_cmd_pager_begin();
 		if ((err = morph_cmd_changes_print(&changes, &opts)) != NULL)
 			goto done;
+		if (nrevs == 2 && (opts.format == MORPH_CMD_DIFF_PATCH ||
+		    opts.format == MORPH_CMD_DIFF_STAT) &&
+		    (err = settings_table(ctx->repo, revs, &changed)) != NULL)
+			goto done;
+		if (outputs && (err = output_diffs(ctx->repo, revs)) != NULL)
+			goto done;
 	}
-	if (exit_code && changes.n > 0)
+	if (exit_code && (changes.n > 0 || changed > 0))
 		ctx->status = 1;
 done:
 	morph_cmd_changes_release(&changes);
@@ -313,8 +390,8 @@ done:
 
 const struct morph_cmd morph_cmd_diff = {
 	"diff",
-	"diff [--cached] [--exit-code] [--json] [--name-only] [--quiet] "
-	"[--stat] [--word-diff] [-U lines] [revision [revision]] "
+	"diff [--cached] [--exit-code] [--json] [--name-only] [--outputs] "
+	"[--quiet] [--stat] [--word-diff] [-U lines] [revision [revision]] "
 	"[-- path ...]",
 	"show changes between the work tree, the index and commits",
 	MORPH_CMD_NEEDS_REPO,

@@ -38,6 +38,7 @@ extern const struct morph_cmd morph_cmd_checkout;
 extern const struct morph_cmd morph_cmd_commit;
 extern const struct morph_cmd morph_cmd_config;
 extern const struct morph_cmd morph_cmd_diff;
+extern const struct morph_cmd morph_cmd_eval;
 extern const struct morph_cmd morph_cmd_fsck;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
@@ -196,5 +197,17 @@ const struct morph_error *morph_cmd_changes_print(
  */
 const struct morph_error *morph_cmd_changes_json(struct morph_jsonw *,
     const struct morph_cmd_changes *, int stats);
+
+/* How cmd/evalfmt.c reports an evaluation. */
+enum morph_cmd_eval_format {
+	MORPH_CMD_EVAL_TEXT,
+	MORPH_CMD_EVAL_JSON,
+	MORPH_CMD_EVAL_JUNIT,
+	MORPH_CMD_EVAL_MARKDOWN,
+	MORPH_CMD_EVAL_OUTPUTS,	/* text: the output sections only */
+};
+struct morph_eval;
+const struct morph_error *morph_cmd_eval_report(struct morph_repo *,
+    struct morph_eval *, enum morph_cmd_eval_format, double alpha);
 
 #endif

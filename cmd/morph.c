@@ -18,6 +18,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_commit,
 	&morph_cmd_config,
 	&morph_cmd_diff,
+	&morph_cmd_eval,
 	&morph_cmd_fsck,
 	&morph_cmd_init,
 	&morph_cmd_log,

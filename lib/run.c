@@ -8,9 +8,12 @@
  *  2. One thread and one libcurl multi handle send everything; at most
  *     opts->jobs calls are in flight, and at most opts->provider_jobs for
  *     one provider.
- *  3. A result is committed to the database as soon as its call ends, in
- *     its own transaction with its output blob and cache row, so a crash
- *     or Ctrl-C loses nothing that was answered.
+ *  3. A result that cost something is committed to the database as soon
+ *     as its call ends, in its own transaction with its output blob and
+ *     cache row, so a crash or Ctrl-C loses nothing that was paid for.
+ *     Results that cost nothing (answers from the cache, the echo
+ *     provider) are committed in batches of BATCH: a crash loses at most
+ *     a batch of what the next run recomputes for free.
  *  4. API keys are read from the environment when a request is built and
  *     live only in that request's headers: never in the call object, the
  *     database, an attempt record or a message.
@@ -37,6 +40,8 @@
 #define DEFAULT_OUT_ESTIMATE	1024
 /* Server-given retry delays longer than this are not waited for. */
 #define MAX_RETRY_AFTER_MS	60000
+/* Free results committed together (invariant 3). */
+#define BATCH			1000
 
 /* A model as the plan runs it. */
 struct plan_model {
@@ -561,7 +566,20 @@ struct exec {
 	struct morph_run_progress	 progress;
 	int64_t				 t0;
 	const struct morph_error	*fatal;
+	int				 batch_open;	/* a free batch */
+	int				 batched;
 };
+
+/* Commits the open batch of free results, if any. */
+static const struct morph_error *
+flush_batch(struct exec *x)
+{
+	if (!x->batch_open)
+		return NULL;
+	x->batch_open = 0;
+	x->batched = 0;
+	return morph_repo_commit(x->repo);
+}
 
 static void
 report(struct exec *x)
@@ -613,7 +631,7 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	struct morph_result r;
 	cJSON *verdicts = NULL;
 	char *vtext = NULL, *atext = NULL;
-	int pass, asserted;
+	int pass, asserted, free_result;
 
 	memset(&r, 0, sizeof(r));
 	memset(&ce, 0, sizeof(ce));
@@ -627,8 +645,15 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	r.tokens_reasoning = r.cost_nusd = -1;
 	r.latency_ms = latency_ms;
 	r.pass = -1;
-	if ((err = morph_repo_begin(x->repo)) != NULL)
+	/* Free results share a transaction; paid ones get their own. */
+	free_result = cached || m->provider.dialect == MORPH_DIALECT_ECHO;
+	if (!free_result && (err = flush_batch(x)) != NULL)
 		return err;
+	if (!free_result || !x->batch_open) {
+		if ((err = morph_repo_begin(x->repo)) != NULL)
+			return err;
+		x->batch_open = free_result;
+	}
 	if (error != NULL) {
 		r.status = "error";
 		r.error = error;
@@ -703,7 +728,11 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	r.attempts = atext;
 	if ((err = morph_runs_put(x->repo, x->out->num, &r)) != NULL)
 		goto fail;
-	if ((err = morph_repo_commit(x->repo)) != NULL)
+	if (!free_result)
+		err = morph_repo_commit(x->repo);
+	else if (++x->batched >= BATCH)
+		err = flush_batch(x);
+	if (err != NULL)
 		goto out;
 
 	x->out->recorded++;
@@ -727,6 +756,8 @@ record(struct exec *x, struct job *j, const struct morph_reply *reply,
 	goto out;
 fail:
 	morph_repo_rollback(x->repo);
+	x->batch_open = 0;
+	x->batched = 0;
 out:
 	cJSON_Delete(verdicts);
 	free(vtext);
@@ -1169,6 +1200,11 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		out->not_sent = x.njobs - x.next;
 
 done:
+	/* What was recorded stays, whatever ended the run. */
+	if (err == NULL)
+		err = flush_batch(&x);
+	else
+		(void)flush_batch(&x);
 	if (x.http != NULL)
 		morph_http_free(x.http);	/* aborts what still runs */
 	for (i = 0; i < x.njobs; i++) {

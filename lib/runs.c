@@ -346,6 +346,60 @@ morph_run_results(struct morph_repo *repo, int64_t num, morph_result_cb cb,
 	return err;
 }
 
+struct morph_run_iter {
+	struct morph_repo	*repo;
+	sqlite3_stmt		*st;
+	struct morph_result	 r;
+};
+
+const struct morph_error *
+morph_run_iter_open(struct morph_run_iter **out, struct morph_repo *repo,
+    int64_t num)
+{
+	struct morph_run_iter *it;
+	int rc;
+
+	*out = NULL;
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	it->repo = repo;
+	rc = sqlite3_prepare_v2(repo->store.db, sql_results, -1, &it->st,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		free(it);
+		return morph_store_error(&repo->store, rc,
+		    "cannot read results");
+	}
+	sqlite3_bind_int64(it->st, 1, num);
+	*out = it;
+	return NULL;
+}
+
+const struct morph_error *
+morph_run_iter_next(const struct morph_result **out, struct morph_run_iter *it)
+{
+	int rc = sqlite3_step(it->st);
+
+	*out = NULL;
+	if (rc == SQLITE_DONE)
+		return NULL;
+	if (rc != SQLITE_ROW)
+		return morph_store_error(&it->repo->store, rc,
+		    "cannot read results");
+	row_result(&it->r, it->st);
+	*out = &it->r;
+	return NULL;
+}
+
+void
+morph_run_iter_close(struct morph_run_iter *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->st);
+	free(it);
+}
+
 /* Sealing */
 
 static cJSON *

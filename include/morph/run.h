@@ -183,6 +183,17 @@ typedef const struct morph_error *(*morph_result_cb)(
 const struct morph_error *morph_run_results(struct morph_repo *, int64_t num,
     morph_result_cb cb, void *arg);
 
+/*
+ * The same stream as an iterator, for reading two runs side by side:
+ * *out is valid until the next call; NULL at the end.
+ */
+struct morph_run_iter;
+const struct morph_error *morph_run_iter_open(struct morph_run_iter **out,
+    struct morph_repo *, int64_t num);
+const struct morph_error *morph_run_iter_next(const struct morph_result **out,
+    struct morph_run_iter *);
+void	morph_run_iter_close(struct morph_run_iter *);
+
 /* Per-model totals of a run, for its summary. */
 struct morph_model_summary {
 	const char	*model;

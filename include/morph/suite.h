@@ -36,4 +36,22 @@ const struct morph_error *morph_suite_example_check(const char *workdir);
  */
 const struct morph_error *morph_suite_example_write(const char *workdir);
 
+/*
+ * The model settings that differ between the suites of two commits, for
+ * morph diff: for each model id (the new suite's order, then models only
+ * in the old one), a row for its spec when it changed or the model came or
+ * went (setting "model"), and a row per setting whose value differs, with
+ * values as compact JSON (NULL: not set), defaults included; then the
+ * judge.  A commit without morph.json has no models.  Errors: the loading
+ * error of a suite that is broken.
+ */
+struct morph_oid;
+struct morph_repo;
+typedef const struct morph_error *(*morph_settings_cb)(const char *model,
+    const char *setting, const char *old_value, const char *new_value,
+    void *arg);
+const struct morph_error *morph_suite_settings_diff(struct morph_repo *,
+    const struct morph_oid *old_commit, const struct morph_oid *new_commit,
+    morph_settings_cb cb, void *arg);
+
 #endif

@@ -65,7 +65,7 @@ fails 2 morph log -n -1
 expect_contains "$err" "morph: log: -n needs a non-negative number, not '-1'"
 fails 2 morph log -n many
 expect_contains "$err" "-n needs a non-negative number, not 'many'"
-expect_contains "$err" "usage: morph log [--json] [--oneline] [-n count] [revision] [-- path ...]"
+expect_contains "$err" "usage: morph log [--case id] [--json] [--oneline] [-n count] [revision] [-- path ...]"
 fails 2 morph log -n
 expect_contains "$err" "morph: log: option '-n' needs a value"
 fails 2 morph log --bogus

@@ -20,7 +20,7 @@ ok morph help commit
 expect_eq "$out" "usage: morph commit [-a] [--allow-empty] [-F file | -m message ...]" \
     "help COMMAND"
 ok morph log -h
-expect_eq "$out" "usage: morph log [--json] [--oneline] [-n count] [revision] [-- path ...]" \
+expect_eq "$out" "usage: morph log [--case id] [--json] [--oneline] [-n count] [revision] [-- path ...]" \
     "COMMAND -h"
 ok morph status --help
 expect_contains "$out" "usage: morph status"

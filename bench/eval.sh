@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/eval.sh: morph eval comparing two runs of 100,000 results each.
+#
+# The suite has one prompt and N cases (100,000) for the built-in echo
+# model; the second commit changes the vars of 5% of the cases, 1% of them
+# so that their assertion fails.  Both runs are made with morph run (the
+# second answers 95% of its calls from the cache).  Then morph eval
+# --against is timed, as text and as JSON, with its peak resident memory,
+# and compared with the ideal: sqlite3 merely reading both runs' rows.
+# Targets: at most 2 s and 100 MB.  Exits 1 if a target is missed.
+#
+# Environment: MORPH (a morph binary; default: a Release build made in
+# build-bench/), N (100000), BENCH_DIR (scratch; default a temporary
+# directory).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+N=${N:-100000}
+if [ -z "${MORPH:-}" ]; then
+	cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release \
+	    -DBUILD_TESTING=OFF >/dev/null
+	cmake --build "$here/build-bench" -j2 --target morph >/dev/null
+	MORPH=$here/build-bench/morph
+fi
+command -v python3 >/dev/null || { echo "python3 is needed"; exit 2; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is needed"; exit 2; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (package time)"; exit 2; }
+
+work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/morph-bench-eval.XXXXXX")}
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
+unset MORPH_PAGER PAGER
+
+"$MORPH" init >/dev/null
+mkdir -p prompts cases
+printf 'Reply with the word {{word}} and the number {{n}}.\n' >prompts/p.txt
+cat >morph.json <<'EOF'
+{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
+ "models": ["echo:bench"]}
+EOF
+cat >cases.py <<'EOF'
+import json, sys
+n, version = int(sys.argv[1]), int(sys.argv[2])
+with open("cases/c.jsonl", "w") as f:
+    for i in range(n):
+        word = "w%d" % i
+        expect = word
+        if version == 2 and i % 20 == 0:          # 5% change ...
+            word = "changed%d" % i
+            if i % 100 == 0:                      # ... 1% so it fails
+                expect = "w%d" % i
+            else:
+                expect = word
+        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
+                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
+EOF
+python3 cases.py "$N" 1
+"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
+t0=$(date +%s.%N)
+"$MORPH" run >/dev/null
+t1=$(date +%s.%N)
+python3 cases.py "$N" 2
+"$MORPH" commit -a -m "v2" >/dev/null
+"$MORPH" run >/dev/null
+t2=$(date +%s.%N)
+
+echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
+awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
+	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
+	    b - a, c - b }'
+
+measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
+	    [ $? -eq 1 ]		# eval exits 1 on a regression
+	read -r secs kb < <(tail -n 1 "$work/time")
+	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
+}
+text=$(measure "eval-text" "$MORPH" eval HEAD --against HEAD~1)
+regressions=$(grep -c "before: pass    now: FAIL" "$work/out" || true)
+json=$(measure "eval-json" "$MORPH" eval --json HEAD --against HEAD~1)
+ideal=$(measure "ideal" sqlite3 .morph/morph.db \
+    "SELECT count(*), sum(length(prompt) + length(case_id) + length(model) + length(verdicts)) FROM results")
+
+[ "$regressions" -eq $((N / 100)) ] ||
+    { echo "eval found $regressions regressions, expected $((N / 100))"; exit 2; }
+
+missed=0
+printf "%-36s %10s %10s %10s %10s\n" step seconds "peak MB" target result
+row() {
+	local name secs mb
+	read -r name secs mb <<<"$1"
+	local ok
+	ok=$(awk -v s="$secs" -v m="$mb" -v check="$2" 'BEGIN {
+		if (check == "no") { print "reference"; exit }
+		print (s <= 2.0 && m <= 100) ? "ok" : "MISSED" }')
+	printf "%-36s %10s %10s %10s %10s\n" "$3" "$secs" "$mb" \
+	    "$([ "$2" = no ] && echo - || echo '<=2s 100MB')" "$ok"
+	[ "$ok" != MISSED ] || missed=1
+}
+row "$text" yes "eval --against, text ($regressions regr.)"
+row "$json" yes "eval --against, JSON"
+row "$ideal" no "ideal: sqlite3 reads both runs"
+exit $missed
