@@ -245,9 +245,7 @@ morph_spawn_run(struct morph_spawn_result *res,
 			err = morph_error_errno("poll");
 			break;
 		}
-		if (n <= 0)
-			continue;
-		if (pfd[2].revents != 0) {
+		if (n > 0 && pfd[2].revents != 0) {
 			ssize_t w = send(in[0], o->input + written,
 			    o->input_len - written, MSG_NOSIGNAL |
 			    MSG_DONTWAIT);
@@ -260,10 +258,10 @@ morph_spawn_run(struct morph_spawn_result *res,
 			if (written == o->input_len)
 				(void)shutdown(in[0], SHUT_WR);
 		}
-		if (pfd[0].revents != 0 && !drain(out[0], &res->out,
+		if (n > 0 && pfd[0].revents != 0 && !drain(out[0], &res->out,
 		    o->out_max, &res->out_cut))
 			close_fd(&out[0]);
-		if (pfd[1].revents != 0 && !drain(er[0], &res->err,
+		if (n > 0 && pfd[1].revents != 0 && !drain(er[0], &res->err,
 		    o->err_max, &res->err_cut))
 			close_fd(&er[0]);
 		/*

@@ -534,8 +534,8 @@ test_refused(void)
 	T_ASSERT(err != NULL && v == NULL);
 	if (err != NULL) {
 		T_INTEQ(err->code, MORPH_ERR_INVALID);
-		T_STREQ(err->msg, "llm-rubric: no answer from the judge to read "
-		    "(morph run asks the judge)");
+		T_STREQ(err->msg, "llm-rubric: no answer from the judge to "
+		    "read (morph run asks the judge)");
 	}
 	/* A judge that was not asked about this spec: the same. */
 	ctx_init(&c, "x");

@@ -65,7 +65,8 @@ static const struct vcase vcases[] = {
 	{ "{'minimum': 1, 'maximum': 5}", "5", NULL },
 	{ "{'minimum': 1, 'maximum': 5}", "0.5",
 	  "/: 0.5 is less than minimum 1" },
-	{ "{'minimum': 1, 'maximum': 5}", "6", "/: 6 is greater than maximum 5" },
+	{ "{'minimum': 1, 'maximum': 5}", "6",
+	  "/: 6 is greater than maximum 5" },
 	{ "{'exclusiveMinimum': 0}", "0",
 	  "/: 0 is not greater than exclusiveMinimum 0" },
 	{ "{'exclusiveMaximum': 1}", "1",
@@ -323,7 +324,7 @@ test_limits(void)
 
 	/* A pattern that backtracks without end fails, quickly. */
 	s = cJSON_Parse("{\"pattern\": \"^(a+)+$\"}");
-	inst = cJSON_Parse("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"");
+	inst = cJSON_Parse("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"");
 	T_OK(morph_jsonschema_validate(&valid, why, sizeof(why), s, inst));
 	T_INTEQ(valid, 0);
 	T_CONTAINS(why, "could not be matched");

@@ -23,7 +23,8 @@ test_check(void)
 		const char	*spec;
 		const char	*msg;	/* NULL: valid */
 	} cases[] = {
-		{ "{\"type\": \"llm-rubric\", \"value\": \"Is polite\"}", NULL },
+		{ "{\"type\": \"llm-rubric\", \"value\": \"Is polite\"}",
+		  NULL },
 		{ "{\"type\": \"llm-rubric\", \"value\": \"x\", \"provider\": "
 		  "\"anthropic:claude-haiku-4-5\"}", NULL },
 		{ "{\"type\": \"not-llm-rubric\", \"value\": \"\"}",
@@ -34,8 +35,8 @@ test_check(void)
 		  "\"gpt4\"}", "llm-rubric: \"provider\" must be a model spec, "
 		  "as in \"openai:gpt-4o-mini\"" },
 		{ "{\"type\": \"llm-rubric\", \"value\": \"x\", \"provider\": "
-		  "{\"id\": \"openai:gpt-4o\"}}", "llm-rubric: \"provider\" must "
-		  "be a model spec, as in \"openai:gpt-4o-mini\"" },
+		  "{\"id\": \"openai:gpt-4o\"}}", "llm-rubric: \"provider\" "
+		  "must be a model spec, as in \"openai:gpt-4o-mini\"" },
 	};
 	const struct morph_error *err;
 	size_t i;
