@@ -65,6 +65,9 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return morph_cmd_bad_usage(ctx, "too many runs");
 	if (argc - optind == 1)
 		run = argv[optind];
+	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
+	    opts.allow_exec)) != NULL)
+		return err;
 	/* JUnit lists every result as a test case. */
 	opts.keep_all = fmt == MORPH_CMD_EVAL_JUNIT;
 	if ((err = morph_eval_new(&ev, ctx->repo, run, against,

@@ -145,6 +145,7 @@ static const struct morph_error *
 cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "allow-exec", no_argument, NULL, 'X' },
 		{ "budget", required_argument, NULL, 'B' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -178,6 +179,9 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "j:m:n", longopts,
 	    &err)) != -1) {
 		switch (c) {
+		case 'X':
+			opts.allow_exec = 1;
+			break;
 		case 'B':
 			budget = strtod(optarg, &end);
 			if (end == optarg || *end != '\0' || budget < 0 ||
@@ -246,6 +250,9 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	opts.models = models;
 	opts.nmodels = (size_t)nmodels;
+	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
+	    opts.allow_exec)) != NULL)
+		goto done;
 	if ((err = morph_revparse_type(&commit, ctx->repo, rev,
 	    MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
@@ -291,6 +298,15 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.errors);
 		morph_jsonw_kv_bool(&w, "budget_stop", outcome.budget_stop);
 		morph_jsonw_kv_int(&w, "not_sent", (int64_t)outcome.not_sent);
+		morph_jsonw_key(&w, "judge");
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_int(&w, "calls", (int64_t)outcome.judge_calls);
+		morph_jsonw_kv_int(&w, "cached", (int64_t)outcome.judge_cached);
+		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.judge_errors);
+		morph_jsonw_kv_int(&w, "cost_nusd", outcome.judge_cost_nusd);
+		morph_jsonw_kv_int(&w, "unpriced",
+		    (int64_t)outcome.judge_unpriced);
+		morph_jsonw_object_end(&w);
 		morph_jsonw_key(&w, "models");
 		morph_jsonw_array_begin(&w);
 	} else {
@@ -309,6 +325,20 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if (err != NULL)
 		goto done;
+	if (!json && outcome.judge_calls + outcome.judge_cached > 0) {
+		printf("judges: %zu calls sent, %zu failed, %zu from the "
+		    "cache; ", outcome.judge_calls, outcome.judge_errors,
+		    outcome.judge_cached);
+		if (outcome.judge_unpriced == 0)
+			printf("cost %s\n", morph_usd(outcome.judge_cost_nusd,
+			    usd, sizeof(usd)));
+		else if (outcome.judge_cost_nusd == 0)
+			printf("unpriced\n");
+		else
+			printf("cost %s plus unpriced calls\n",
+			    morph_usd(outcome.judge_cost_nusd, usd,
+			    sizeof(usd)));
+	}
 	if (outcome.budget_stop) {
 		fprintf(stderr, "morph: the budget of %s stopped the run: %zu "
 		    "calls were not sent; run again with a larger --budget "
@@ -330,7 +360,8 @@ done:
 
 const struct morph_cmd morph_cmd_run = {
 	"run",
-	"run [--dry-run] [--json] [--no-cache | --offline] [--budget usd] "
+	"run [--allow-exec] [--dry-run] [--json] [--no-cache | --offline] "
+	    "[--budget usd] "
 	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
 	    "[--retries count] [--timeout seconds] [-m model ...] [revision]",
 	"replay a commit's suite against models",

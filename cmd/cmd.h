@@ -103,6 +103,15 @@ void	morph_cmd_pager_end(void);
 #define MORPH_SHORT_ID	12
 const char *morph_cmd_short(const struct morph_oid *);
 
+/*
+ * Whether exec assertions may run commands: given --allow-exec (flag), or
+ * exec.allow true in the repository's own .morph/config (never the user
+ * file: a cloned suite must not run commands on a user-wide say-so).
+ * Errors: INVALID for an exec.allow that is not true or false.
+ */
+const struct morph_error *morph_cmd_exec_allowed(int *allowed,
+    struct morph_repo *, int flag);
+
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "morph/config.h"
 
 const struct morph_error *
 morph_cmd_bad_usage(struct morph_cmd_ctx *ctx, const char *fmt, ...)
@@ -188,4 +189,25 @@ morph_cmd_date(int64_t when, int tz)
 	morph_tz_fmt(zone, tz);
 	snprintf(out + n, sizeof(out) - n, " %s", zone);
 	return out;
+}
+
+const struct morph_error *
+morph_cmd_exec_allowed(int *allowed, struct morph_repo *repo, int flag)
+{
+	const struct morph_error *err;
+	char *v = NULL;
+
+	*allowed = flag;
+	if (flag)
+		return NULL;
+	if ((err = morph_config_get(&v, repo, MORPH_CONFIG_LOCAL,
+	    "exec.allow")) != NULL)
+		return err;
+	if (v != NULL && strcmp(v, "true") == 0)
+		*allowed = 1;
+	else if (v != NULL && strcmp(v, "false") != 0)
+		err = morph_error_fmt(MORPH_ERR_INVALID, "exec.allow in "
+		    ".morph/config: expected true or false, not '%s'", v);
+	free(v);
+	return err;
 }

@@ -12,6 +12,7 @@
  *     lives as long as the evaluation.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,10 @@
 #include "morph/revparse.h"
 #include "assert_int.h"
 #include "json_int.h"
+#include "judge_int.h"
 #include "repo_int.h"
+#include "rubric_int.h"
+#include "runs_int.h"
 #include "suite_int.h"
 
 /* Strings that outlive the streams, in chunks that never move. */
@@ -101,8 +105,29 @@ struct morph_eval {
 	size_t			 ngroups, capgroups;
 	int			 repeated;
 	int64_t			 regressions;
-	/* --suite: the assertions to score with. */
+	/* --suite: the assertions to score with, and their judges. */
 	struct morph_suite	*suite;
+	struct eval_judge	*judges;
+	size_t			 njudges;
+};
+
+/* An llm-rubric's judge, for finding its answers in the call cache. */
+struct eval_judge {
+	char			*spec;		/* provider:model */
+	char			*model;
+	struct morph_provider	 provider;
+};
+
+/* What the judge callback of one rescoring found. */
+struct judging {
+	struct morph_eval		*ev;
+	const struct morph_result	*r;
+	const struct morph_suite_case	*c;
+	const char			*output;
+	char				**answers;	/* to free */
+	size_t				 nanswers;
+	char				 miss[512];	/* not in the cache;
+							   "" when all are */
 };
 
 /* Statistics */
@@ -275,6 +300,79 @@ rescore_case(const struct morph_eval *ev, const struct morph_result *r)
 	return NULL;
 }
 
+static const struct eval_judge *
+eval_judge_of(const struct morph_eval *ev, const cJSON *spec)
+{
+	const char *name = morph_rubric_model(spec, ev->suite->judge);
+	size_t i;
+
+	for (i = 0; name != NULL && i < ev->njudges; i++)
+		if (strcmp(ev->judges[i].spec, name) == 0)
+			return &ev->judges[i];
+	return NULL;
+}
+
+/*
+ * The judge's answer to spec for the output being rescored: the one its
+ * call left in the cache.  eval sends nothing, so a miss stops the
+ * evaluation (j->miss) rather than pass for a failing output.
+ */
+static const struct morph_error *
+judge_from_cache(void *arg, const cJSON *spec, const char **answer,
+    size_t *len)
+{
+	struct judging *j = arg;
+	const struct eval_judge *ej = eval_judge_of(j->ev, spec);
+	const struct morph_error *err;
+	struct morph_cache_entry ce;
+	struct morph_object *o;
+	struct morph_oid id;
+	cJSON *call;
+	char **nv;
+	int found;
+
+	if (ej == NULL)			/* load_suite resolved every judge */
+		return morph_error_fmt(MORPH_ERR_INVALID, "llm-rubric: no "
+		    "judge");
+	if ((err = morph_judge_call(&call, &id, &ej->provider, ej->model,
+	    spec, j->output, j->c->vars)) != NULL)
+		return err;
+	cJSON_Delete(call);
+	if ((err = morph_cache_get(&ce, &found, j->ev->repo, &id, 0)) != NULL)
+		return err;
+	if (!found) {
+		if (j->miss[0] == '\0')
+			snprintf(j->miss, sizeof(j->miss), "--suite: "
+			    "%s:%d: case '%s' (prompt %s, model '%s', sample "
+			    "%d): judge %s has not graded this output with "
+			    "this rubric (call %s is not in the cache), and "
+			    "eval sends no request: run the suite with morph "
+			    "run to have it graded", j->c->file, j->c->line,
+			    j->c->id, j->r->prompt, j->r->model, j->r->sample,
+			    ej->spec, morph_oid_tostr(&id));
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "%s", j->miss);
+	}
+	if ((err = morph_object_read(&o, j->ev->repo, &ce.output,
+	    MORPH_OBJ_BLOB)) != NULL)
+		return err;
+	nv = realloc(j->answers, (j->nanswers + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		morph_object_free(o);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	j->answers = nv;
+	*len = morph_object_size(o);
+	if ((nv[j->nanswers] = malloc(*len + 1)) == NULL) {
+		morph_object_free(o);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	memcpy(nv[j->nanswers], morph_object_data(o), *len);
+	nv[j->nanswers][*len] = '\0';
+	*answer = nv[j->nanswers++];
+	morph_object_free(o);
+	return NULL;
+}
+
 /* Judges r's output again with the assertions of --suite. */
 static const struct morph_error *
 rescore(struct morph_eval *ev, struct morph_eval_side *s,
@@ -284,8 +382,10 @@ rescore(struct morph_eval *ev, struct morph_eval_side *s,
 	const struct morph_suite_case *c = rescore_case(ev, r);
 	struct morph_assert_ctx ctx;
 	struct morph_object *o = NULL;
+	struct judging jg;
 	cJSON *verdicts = NULL;
 	char *text;
+	size_t i;
 	int pass, asserted;
 
 	if (c == NULL || cJSON_GetArraySize(c->asserts) == 0) {
@@ -302,16 +402,37 @@ rescore(struct morph_eval *ev, struct morph_eval_side *s,
 	    MORPH_OBJ_BLOB)) != NULL)
 		return err;
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&jg, 0, sizeof(jg));
 	ctx.output = morph_object_data(o);
 	ctx.len = morph_object_size(o);
 	ctx.cost_nusd = r->cost_nusd;
 	ctx.latency_ms = r->latency_ms;
 	ctx.vars = c->vars;
+	ctx.allow_exec = ev->opts.allow_exec;
+	ctx.prompt = r->prompt;
+	ctx.case_id = r->case_id;
+	ctx.model = r->model;
+	ctx.dir = morph_repo_workdir(ev->repo);
+	jg.ev = ev;
+	jg.r = r;
+	jg.c = c;
+	jg.output = ctx.output;
+	ctx.judge = judge_from_cache;
+	ctx.judge_arg = &jg;
 	err = morph_assert_all(&verdicts, &pass, &asserted, c->asserts, &ctx);
 	morph_object_free(o);
-	if (err != NULL)
-		return morph_error_wrap(err, "%s:%d: case '%s'", c->file,
+	for (i = 0; i < jg.nanswers; i++)
+		free(jg.answers[i]);
+	free(jg.answers);
+	if (err == NULL && jg.miss[0] != '\0')
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "%s", jg.miss);
+	if (err != NULL) {
+		cJSON_Delete(verdicts);
+		return err->code == MORPH_ERR_NOMEM || jg.miss[0] != '\0' ?
+		    err :
+		    morph_error_wrap(err, "%s:%d: case '%s'", c->file,
 		    c->line, c->id);
+	}
 	s->pass = asserted ? pass : -1;
 	if ((text = cJSON_PrintUnformatted(verdicts)) == NULL) {
 		cJSON_Delete(verdicts);
@@ -607,6 +728,37 @@ seed_model(const struct morph_model_summary *ms, void *arg)
 	return model_of(arg, ms->model) ? NULL : morph_error(MORPH_ERR_NOMEM);
 }
 
+/* Resolves the judge of spec, an llm-rubric of --suite. */
+static const struct morph_error *
+add_judge(struct morph_eval *ev, const cJSON *spec)
+{
+	const struct morph_error *err;
+	const char *name = morph_rubric_model(spec, ev->suite->judge);
+	struct eval_judge *nv, *j;
+	char *prov = NULL;
+
+	if (name == NULL)
+		return morph_error_fmt(MORPH_ERR_SUITE, "llm-rubric has no "
+		    "judge: give it a \"provider\", or morph.json a "
+		    "\"judge\", such as \"openai:gpt-4o-mini\"");
+	if (eval_judge_of(ev, spec) != NULL)
+		return NULL;
+	if ((nv = realloc(ev->judges, (ev->njudges + 1) *
+	    sizeof(*nv))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	ev->judges = nv;
+	j = &nv[ev->njudges];
+	memset(j, 0, sizeof(*j));
+	if ((j->spec = strdup(name)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	ev->njudges++;
+	if ((err = morph_model_parse(&prov, &j->model, name)) != NULL)
+		return err;
+	err = morph_provider_lookup(&j->provider, ev->repo, prov);
+	free(prov);
+	return err ? morph_error_wrap(err, "judge %s", name) : NULL;
+}
+
 static const struct morph_error *
 load_suite(struct morph_eval *ev, const char *rev)
 {
@@ -630,12 +782,23 @@ load_suite(struct morph_eval *ev, const char *rev)
 	for (i = 0; i < ev->suite->ncases; i++) {
 		const struct morph_suite_case *sc = &ev->suite->cases[i];
 
+		if (!ev->opts.allow_exec && morph_assert_needs_exec(sc->asserts))
+			return morph_error_fmt(MORPH_ERR_SUITE, "--suite: "
+			    "%s:%d: case '%s': an exec assertion runs a "
+			    "command, and this repository does not allow it: "
+			    "give --allow-exec, or allow it here with 'morph "
+			    "config --local --type json exec.allow true'",
+			    sc->file, sc->line, sc->id);
 		k = 0;
 		cJSON_ArrayForEach(a, sc->asserts) {
-			if ((err = morph_assert_check(a)) != NULL)
-				return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d: "
-				    "case '%s': assert[%d]: %s", sc->file,
-				    sc->line, sc->id, k, err->msg);
+			if ((err = morph_assert_check(a)) != NULL ||
+			    (morph_assert_is(a, "llm-rubric") &&
+			    (err = add_judge(ev, a)) != NULL))
+				return morph_error_fmt(err->code ==
+				    MORPH_ERR_NOMEM ? MORPH_ERR_NOMEM :
+				    MORPH_ERR_SUITE, "%s:%d: case '%s': "
+				    "assert[%d]: %s", sc->file, sc->line,
+				    sc->id, k, err->msg);
 			k++;
 		}
 	}
@@ -718,6 +881,12 @@ morph_eval_free(struct morph_eval *ev)
 	}
 	free(ev->models);
 	free(ev->groups);
+	for (i = 0; i < ev->njudges; i++) {
+		free(ev->judges[i].spec);
+		free(ev->judges[i].model);
+		morph_provider_release(&ev->judges[i].provider);
+	}
+	free(ev->judges);
 	morph_suite_free(ev->suite);
 	arena_free(&ev->arena);
 	free(ev);
