@@ -112,9 +112,16 @@ struct morph_run_outcome {
  * "error", not errors of the run; a budget that would be passed stops
  * sending and leaves the run unsealed (budget_stop).  Errors: INTERRUPTED
  * (stopped through opts->stop; what was answered is kept), NOT_FOUND
- * naming the first call the cache lacks when offline, SUITE for an
- * unpriced model under a budget, UNSUPPORTED when libcurl cannot be
- * loaded, LOCKED.
+ * naming the first call the cache lacks when offline (a judge's call
+ * included), SUITE for an unpriced model or judge under a budget or for
+ * an exec assertion without opts->allow_exec, UNSUPPORTED when libcurl
+ * cannot be loaded, LOCKED.
+ *
+ * An llm-rubric's judge is called as soon as the output it grades is
+ * stored, through the same scheduler and cache; the result is recorded
+ * when its last judge has answered, and a judge that failed fails its
+ * assertion.  The outcome counts the judges' calls and spend apart from
+ * the results'.
  */
 const struct morph_error *morph_run_execute(struct morph_run_outcome *out,
     struct morph_plan *, struct morph_repo *, const struct morph_run_opts *);
