@@ -50,8 +50,20 @@ step morph runs
 step morph log --oneline
 step morph diff --word-diff HEAD~1 HEAD
 
+# A prompt change that does harm: the welcome forgets the team.  eval
+# compares the new run with the last one, lists what regressed and why,
+# and exits 1, which is what fails a CI job.
+sed -i 's/the {{team}} team/the team/' prompts/welcome.txt
+step morph commit -a -m "Shorter welcome"
+step morph run
+status=0
+step morph eval HEAD --against HEAD~1 || status=$?
+printf '(exit status %d)\n' "$status"
+step morph eval --markdown HEAD --against HEAD~1 || true
+step morph eval --junit HEAD --against HEAD~1 || true
+
 # Name versions, move between them.
-step morph tag v1 HEAD~1
+step morph tag v1 HEAD~2
 step morph checkout v1
 step head -3 prompts/welcome.txt
 step morph checkout main
