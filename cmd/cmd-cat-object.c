@@ -90,6 +90,6 @@ const struct morph_cmd morph_cmd_cat_object = {
 	"cat-object",
 	"cat-object -p | -s | -t | --raw object",
 	"show the content, size or type of an object",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_cat_object,
 };

@@ -85,6 +85,6 @@ const struct morph_cmd morph_cmd_eval = {
 	"eval [--allow-exec] [--json | --junit | --markdown] "
 	    "[--significance alpha] [--suite revision] [--against run] [run]",
 	"score a run, or find what got worse against another",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_eval,
 };

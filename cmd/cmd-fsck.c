@@ -79,6 +79,6 @@ const struct morph_cmd morph_cmd_fsck = {
 	"fsck",
 	"fsck [--json]",
 	"verify every object and reference",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_fsck,
 };

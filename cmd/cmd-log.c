@@ -282,6 +282,6 @@ const struct morph_cmd morph_cmd_log = {
 	"log [--case id] [--json] [--oneline] [-n count] [revision] "
 	    "[-- path ...]",
 	"show commit history",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_log,
 };

@@ -36,6 +36,6 @@ const struct morph_cmd morph_cmd_rev_parse = {
 	"rev-parse",
 	"rev-parse [--short] revision ...",
 	"print the object id a revision names",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_rev_parse,
 };

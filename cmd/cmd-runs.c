@@ -128,6 +128,6 @@ const struct morph_cmd morph_cmd_runs = {
 	"runs",
 	"runs [--json] [revision]",
 	"list the runs of the repository or of a commit",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_runs,
 };

@@ -386,6 +386,6 @@ const struct morph_cmd morph_cmd_show = {
 	"show",
 	"show [--json] [revision]",
 	"show a commit with its patch, a file or a directory",
-	MORPH_CMD_NEEDS_REPO,
+	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_show,
 };

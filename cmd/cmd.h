@@ -12,6 +12,7 @@
 #include "morph/morph.h"
 
 #define MORPH_CMD_NEEDS_REPO	0x01	/* the dispatcher opens the repository */
+#define MORPH_CMD_READS		0x02	/* only reads: runs in one snapshot */
 
 struct morph_cmd;
 

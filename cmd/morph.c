@@ -160,10 +160,14 @@ main(int argc, char *argv[])
 	ctx.cmd = cmd;
 	if (cmd->flags & MORPH_CMD_NEEDS_REPO)
 		err = morph_repo_open(&ctx.repo, NULL);
+	if (err == NULL && (cmd->flags & MORPH_CMD_READS))
+		err = morph_repo_read_begin(ctx.repo);
 	if (err == NULL) {
 		optind = 0;
 		err = cmd->exec(&ctx, argc, argv);
 	}
+	if (ctx.repo != NULL && (cmd->flags & MORPH_CMD_READS))
+		morph_repo_read_end(ctx.repo);
 	morph_cmd_pager_end();
 	if (fflush(stdout) != 0 && err == NULL)
 		err = morph_error_errno("cannot write the output");

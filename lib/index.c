@@ -38,6 +38,7 @@ struct ientry {
 	int			smudged;
 	int			dirty;	/* st recorded now: re-judge smudging */
 	int			gone;	/* to be removed */
+	int			in_arena; /* e.path is in idx->arena */
 };
 
 struct morph_index {
@@ -47,12 +48,34 @@ struct morph_index {
 	int		 modified;	/* anything to save */
 	struct morph_oid tree;		/* the tree of the entries ... */
 	int		 tree_valid;	/* ... when this is set */
+	char		**blocks;	/* the paths read from the record */
+	size_t		 nblocks;
+	size_t		 room;		/* left in the last block */
+	char		*at;		/* where in it */
 };
+
+/* Frees what an entry owns. */
+static void
+drop_path(struct ientry *ie)
+{
+	if (!ie->in_arena)
+		free(ie->e.path);
+	ie->e.path = NULL;
+}
 
 #define META_INDEX	"index"
 #define INDEX_MAGIC	"MIDX"
-#define INDEX_VERSION	1
+#define INDEX_VERSION	2		/* 1 is read too */
 #define INDEX_FLAG_TREE	0x1
+
+/* Version 2: an entry's flag byte. */
+#define E_MODE_MASK	0x3		/* 0100644, 0100755, 0120000, or */
+#define E_MODE_OTHER	0x3		/* ... a varint mode follows */
+#define E_SMUDGED	0x4
+#define E_CTIME_SAME	0x8		/* ctime == mtime: not stored */
+
+/* Paths read from the record live in blocks of at least this much. */
+#define PATH_BLOCK	(64 * 1024)
 
 /* An entry's content changed: the cached tree id no longer holds. */
 static void
@@ -111,17 +134,152 @@ take_le(struct reader *r, size_t n)
 	return v;
 }
 
+/* Room for a path of n bytes with its NUL, in idx's blocks. */
+static char *
+path_alloc(struct morph_index *idx, size_t n)
+{
+	size_t size = n + 1 > PATH_BLOCK ? n + 1 : PATH_BLOCK;
+	char **nv, *b, *at;
+
+	if (n + 1 > idx->room) {
+		nv = realloc(idx->blocks, (idx->nblocks + 1) * sizeof(*nv));
+		if (nv == NULL)
+			return NULL;
+		idx->blocks = nv;
+		if ((b = malloc(size)) == NULL)
+			return NULL;
+		idx->blocks[idx->nblocks++] = b;
+		idx->at = b;
+		idx->room = size;
+	}
+	at = idx->at;
+	idx->at += n + 1;
+	idx->room -= n + 1;
+	return at;
+}
+
+static uint64_t
+take_varint(struct reader *r)
+{
+	uint64_t v = 0;
+	unsigned int shift = 0;
+	const unsigned char *b;
+
+	do {
+		if ((b = take(r, 1)) == NULL || shift > 63) {
+			r->bad = 1;
+			return 0;
+		}
+		v |= (uint64_t)(*b & 0x7f) << shift;
+		shift += 7;
+	} while (*b & 0x80);
+	return v;
+}
+
+static int64_t
+unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
+}
+
+static const unsigned int mode_of_class[3] = { 0100644, 0100755, 0120000 };
+
+/*
+ * Reads one entry of version 2 into ie: its path as the bytes it shares
+ * with prev (the path before, NULL for the first) and the rest; stat
+ * fields as varints, times and inodes as differences from the entry
+ * before (*mtime, *ino).  Returns 0, -1 on damage, -2 without memory.
+ */
+static int
+read_v2(struct morph_index *idx, struct reader *r, struct ientry *ie,
+    const char *prev, size_t prevlen, int64_t *mtime, int64_t *ino)
+{
+	const unsigned char *id, *suffix;
+	uint64_t shared, slen;
+	unsigned int f;
+
+	shared = take_varint(r);
+	slen = take_varint(r);
+	suffix = take(r, slen <= r->left ? (size_t)slen : r->left + 1);
+	id = take(r, MORPH_OID_RAWSZ);
+	f = (unsigned int)take_le(r, 1);
+	ie->e.mode = (f & E_MODE_MASK) == E_MODE_OTHER ?
+	    (unsigned int)take_varint(r) : mode_of_class[f & E_MODE_MASK];
+	ie->smudged = (f & E_SMUDGED) != 0;
+	ie->st.size = unzigzag(take_varint(r));
+	/* Unsigned: a damaged record must not overflow. */
+	*mtime = (int64_t)((uint64_t)*mtime +
+	    (uint64_t)unzigzag(take_varint(r)));
+	ie->st.mtime = *mtime;
+	ie->st.ctime = *mtime;
+	if (!(f & E_CTIME_SAME))
+		ie->st.ctime = (int64_t)((uint64_t)*mtime +
+		    (uint64_t)unzigzag(take_varint(r)));
+	*ino = (int64_t)((uint64_t)*ino + (uint64_t)unzigzag(take_varint(r)));
+	ie->st.ino = *ino;
+	if (r->bad || shared > prevlen || shared + slen == 0 ||
+	    memchr(suffix, '\0', (size_t)slen) != NULL)
+		return -1;
+	if ((ie->e.path = path_alloc(idx, (size_t)(shared + slen))) == NULL)
+		return -2;
+	ie->in_arena = 1;
+	if (shared > 0)
+		memcpy(ie->e.path, prev, (size_t)shared);
+	memcpy(ie->e.path + shared, suffix, (size_t)slen);
+	ie->e.path[shared + slen] = '\0';
+	memcpy(ie->e.id.id, id, MORPH_OID_RAWSZ);
+	return 0;
+}
+
+/* Reads one entry of version 1 into ie; -1 as read_v2. */
+static int
+read_v1(struct morph_index *idx, struct reader *r, struct ientry *ie)
+{
+	const unsigned char *id, *path;
+	uint64_t plen;
+
+	plen = take_le(r, 4);
+	path = take(r, (size_t)plen);
+	id = take(r, MORPH_OID_RAWSZ);
+	ie->e.mode = (unsigned int)take_le(r, 4);
+	ie->st.size = (int64_t)take_le(r, 8);
+	ie->st.mtime = (int64_t)take_le(r, 8);
+	ie->st.ctime = (int64_t)take_le(r, 8);
+	ie->st.ino = (int64_t)take_le(r, 8);
+	ie->smudged = take_le(r, 1) != 0;
+	if (r->bad || plen == 0 || memchr(path, '\0', (size_t)plen))
+		return -1;
+	if ((ie->e.path = path_alloc(idx, (size_t)plen)) == NULL)
+		return -2;
+	ie->in_arena = 1;
+	memcpy(ie->e.path, path, (size_t)plen);
+	ie->e.path[plen] = '\0';
+	memcpy(ie->e.id.id, id, MORPH_OID_RAWSZ);
+	return 0;
+}
+
 static const struct morph_error *
 parse(struct morph_index *idx, const unsigned char *data, size_t len)
 {
 	struct reader r = { data, len, 0 };
-	const unsigned char *magic, *id, *path;
+	const unsigned char *magic, *id;
+	const char *prev = NULL;
 	struct ientry *ie;
-	uint64_t count, flags, plen, i;
+	uint64_t count, flags, i, version;
+	int64_t mtime = 0, ino = 0;
+	size_t prevlen = 0;
+	int bad;
 
 	magic = take(&r, 4);
+	version = take_le(&r, 4);
 	if (magic == NULL || memcmp(magic, INDEX_MAGIC, 4) != 0 ||
-	    take_le(&r, 4) != INDEX_VERSION)
+	    (version != 1 && version != 2))
 		return morph_error_fmt(MORPH_ERR_CORRUPT,
 		    "the index is damaged or of an unknown version");
 	flags = take_le(&r, 4);
@@ -129,39 +287,29 @@ parse(struct morph_index *idx, const unsigned char *data, size_t len)
 		memcpy(idx->tree.id, id, MORPH_OID_RAWSZ);
 	idx->tree_valid = (flags & INDEX_FLAG_TREE) != 0;
 	count = take_le(&r, 4);
-	if (r.bad || count > len / 40)
+	/* An entry takes 21 bytes at least. */
+	if (r.bad || count > len / 21)
 		return morph_error_fmt(MORPH_ERR_CORRUPT,
 		    "the index is damaged");
-	if ((count > 0 && grow(idx, (size_t)count) != NULL))
+	if (count > 0 && grow(idx, (size_t)count) != NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	for (i = 0; i < count; i++) {
 		ie = &idx->v[idx->n];
 		memset(ie, 0, sizeof(*ie));
-		plen = take_le(&r, 4);
-		path = take(&r, (size_t)plen);
-		id = take(&r, MORPH_OID_RAWSZ);
-		ie->e.mode = (unsigned int)take_le(&r, 4);
-		ie->st.size = (int64_t)take_le(&r, 8);
-		ie->st.mtime = (int64_t)take_le(&r, 8);
-		ie->st.ctime = (int64_t)take_le(&r, 8);
-		ie->st.ino = (int64_t)take_le(&r, 8);
-		ie->smudged = take_le(&r, 1) != 0;
-		if (r.bad || plen == 0 || memchr(path, '\0', (size_t)plen))
+		bad = version == 2 ? read_v2(idx, &r, ie, prev, prevlen,
+		    &mtime, &ino) : read_v1(idx, &r, ie);
+		if (bad == -2)
+			return morph_error(MORPH_ERR_NOMEM);
+		if (bad)
 			return morph_error_fmt(MORPH_ERR_CORRUPT, "the index "
 			    "is damaged at entry %llu", (unsigned long long)i);
-		if ((ie->e.path = strndup((const char *)path,
-		    (size_t)plen)) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
 		/* Invariant 1: sorted and unique. */
-		if (idx->n > 0 && strcmp(idx->v[idx->n - 1].e.path,
-		    ie->e.path) >= 0) {
-			free(ie->e.path);
+		if (prev != NULL && strcmp(prev, ie->e.path) >= 0)
 			return morph_error_fmt(MORPH_ERR_CORRUPT, "the index "
-			    "is damaged: entries out of order at '%s'",
-			    idx->v[idx->n - 1].e.path);
-		}
-		memcpy(ie->e.id.id, id, MORPH_OID_RAWSZ);
+			    "is damaged: entries out of order at '%s'", prev);
 		ie->st.mode = ie->e.mode;
+		prev = ie->e.path;
+		prevlen = strlen(prev);
 		idx->n++;
 	}
 	if (r.left != 0)
@@ -170,10 +318,32 @@ parse(struct morph_index *idx, const unsigned char *data, size_t len)
 	return NULL;
 }
 
+static const struct morph_error *
+parse_record(const void *data, size_t len, void *arg)
+{
+	return parse(arg, data, len);
+}
+
+const struct morph_error *
+morph_index_parse(struct morph_index **out, const void *data, size_t len)
+{
+	const struct morph_error *err;
+	struct morph_index *idx;
+
+	*out = NULL;
+	if ((idx = calloc(1, sizeof(*idx))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	if ((err = parse(idx, data, len)) != NULL) {
+		morph_index_free(idx);
+		return err;
+	}
+	*out = idx;
+	return NULL;
+}
+
 const struct morph_error *
 morph_index_open(struct morph_index **out, struct morph_repo *repo)
 {
-	struct morph_buf rec = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_index *idx;
 	int found;
@@ -181,12 +351,9 @@ morph_index_open(struct morph_index **out, struct morph_repo *repo)
 	*out = NULL;
 	if ((idx = calloc(1, sizeof(*idx))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	err = morph_store_meta_get_blob(&repo->store, META_INDEX, &rec,
-	    &found);
-	if (err == NULL && found)
-		err = parse(idx, (const unsigned char *)morph_buf_cstr(&rec),
-		    rec.len);
-	morph_buf_release(&rec);
+	/* Parsed where SQLite holds it: a large index is not copied. */
+	err = morph_store_meta_read_blob(&repo->store, META_INDEX,
+	    parse_record, idx, &found);
 	if (err != NULL) {
 		morph_index_free(idx);
 		return err;
@@ -203,8 +370,11 @@ morph_index_free(struct morph_index *idx)
 	if (idx == NULL)
 		return;
 	for (i = 0; i < idx->n; i++)
-		free(idx->v[i].e.path);
+		drop_path(&idx->v[i]);
 	free(idx->v);
+	for (i = 0; i < idx->nblocks; i++)
+		free(idx->blocks[i]);
+	free(idx->blocks);
 	free(idx);
 }
 
@@ -301,7 +471,7 @@ compact(struct morph_index *idx, int sort)
 			idx->v[j++] = idx->v[i];
 			continue;
 		}
-		free(idx->v[i].e.path);
+		drop_path(&idx->v[i]);
 		idx->modified = 1;
 	}
 	idx->n = j;
@@ -507,32 +677,70 @@ done:
 /* Entries a thread stats, at least: fewer are not worth a thread. */
 #define PRELOAD_MIN	1000
 #define PRELOAD_THREADS	8
+/* Entries taken at a time: threads take chunks until none is left. */
+#define PRELOAD_CHUNK	256
 
-struct preload {
-	const struct morph_index	*idx;
-	int				 wdfd;
-	size_t				 from, to;
-	struct morph_statinfo		*st;
-	unsigned char			*exists;
-	int				 errnum;	/* first failure */
-	size_t				 errat;
+struct morph_preload {
+	const struct morph_index *idx;
+	int			 wdfd;
+	size_t			 next;		/* first chunk not taken */
+	struct morph_statinfo	*st;
+	unsigned char		*exists;
+	pthread_mutex_t		 lock;		/* for the error */
+	int			 errnum;	/* first failure */
+	size_t			 errat;
+	pthread_t		 tids[PRELOAD_THREADS];
+	size_t			 nthreads;
 };
 
-static void *
-preload_run(void *arg)
+/*
+ * Stats the files of entries [from, to).  Entries are sorted, so the
+ * files of a directory are consecutive: each is stat'ed relative to its
+ * directory, opened once, which spares the kernel a walk of the whole
+ * path per file.
+ */
+static void
+preload_chunk(struct morph_preload *p, size_t from, size_t to)
 {
-	struct preload *p = arg;
+	const char *path, *slash, *dir = NULL;
+	size_t dirlen = 0, i;
 	struct stat sb;
-	size_t i;
+	char *dbuf;
+	int dfd = -1, r;
 
-	for (i = p->from; i < p->to; i++) {
+	for (i = from; i < to; i++) {
+		path = p->idx->v[i].e.path;
 		p->exists[i] = 0;
-		if (fstatat(p->wdfd, p->idx->v[i].e.path, &sb,
-		    AT_SYMLINK_NOFOLLOW) == -1) {
-			if (errno != ENOENT && errno != ENOTDIR &&
-			    p->errnum == 0) {
-				p->errnum = errno;
-				p->errat = i;
+		slash = strrchr(path, '/');
+		if (slash == NULL) {
+			r = fstatat(p->wdfd, path, &sb, AT_SYMLINK_NOFOLLOW);
+		} else {
+			if (dir == NULL || (size_t)(slash - path) != dirlen ||
+			    memcmp(dir, path, dirlen) != 0) {
+				if (dfd != -1)
+					close(dfd);
+				dir = path;
+				dirlen = (size_t)(slash - path);
+				dfd = -1;
+				if ((dbuf = strndup(path, dirlen)) != NULL) {
+					dfd = openat(p->wdfd, dbuf, O_RDONLY |
+					    O_DIRECTORY | O_CLOEXEC);
+					free(dbuf);
+				}
+			}
+			/* No directory: the same answers from the root. */
+			r = dfd != -1 ? fstatat(dfd, slash + 1, &sb,
+			    AT_SYMLINK_NOFOLLOW) : fstatat(p->wdfd, path, &sb,
+			    AT_SYMLINK_NOFOLLOW);
+		}
+		if (r == -1) {
+			if (errno != ENOENT && errno != ENOTDIR) {
+				pthread_mutex_lock(&p->lock);
+				if (p->errnum == 0 || i < p->errat) {
+					p->errnum = errno;
+					p->errat = i;
+				}
+				pthread_mutex_unlock(&p->lock);
 			}
 			continue;
 		}
@@ -541,65 +749,105 @@ preload_run(void *arg)
 			p->exists[i] = 1;
 		}
 	}
+	if (dfd != -1)
+		close(dfd);
+}
+
+/* Takes chunks until none is left. */
+static void *
+preload_run(void *arg)
+{
+	struct morph_preload *p = arg;
+	size_t c, from;
+
+	for (;;) {
+		c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		from = c * PRELOAD_CHUNK;
+		if (from >= p->idx->n)
+			return NULL;
+		preload_chunk(p, from, from + PRELOAD_CHUNK < p->idx->n ?
+		    from + PRELOAD_CHUNK : p->idx->n);
+	}
+}
+
+const struct morph_error *
+morph_index_preload_begin(struct morph_preload **out, struct morph_index *idx,
+    struct morph_repo *repo)
+{
+	struct morph_preload *pl;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k, want;
+
+	*out = NULL;
+	if ((pl = calloc(1, sizeof(*pl))) == NULL ||
+	    (pl->st = calloc(idx->n ? idx->n : 1, sizeof(*pl->st))) == NULL ||
+	    (pl->exists = calloc(idx->n ? idx->n : 1, 1)) == NULL) {
+		if (pl != NULL)
+			free(pl->st);
+		free(pl);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	pl->idx = idx;
+	pl->wdfd = repo->wdfd;
+	pthread_mutex_init(&pl->lock, NULL);
+	/*
+	 * A thread for each processor on a large index; the caller joins
+	 * them in morph_index_preload_end when its own work is done.
+	 */
+	want = idx->n / PRELOAD_MIN;
+	if (want > (size_t)(ncpu > 0 ? ncpu : 1))
+		want = (size_t)(ncpu > 0 ? ncpu : 1);
+	if (want > PRELOAD_THREADS)
+		want = PRELOAD_THREADS;
+	for (k = 0; k < want; k++) {
+		if (pthread_create(&pl->tids[pl->nthreads], NULL, preload_run,
+		    pl) != 0)
+			break;		/* the caller does the rest */
+		pl->nthreads++;
+	}
+	*out = pl;
 	return NULL;
+}
+
+const struct morph_error *
+morph_index_preload_end(struct morph_preload *pl, struct morph_statinfo **stp,
+    unsigned char **existsp)
+{
+	const struct morph_error *err = NULL;
+	size_t k;
+
+	*stp = NULL;
+	*existsp = NULL;
+	preload_run(pl);		/* help with what is left */
+	for (k = 0; k < pl->nthreads; k++)
+		pthread_join(pl->tids[k], NULL);
+	if (pl->errnum != 0) {
+		errno = pl->errnum;
+		err = morph_error_errno("cannot stat '%s'",
+		    pl->idx->v[pl->errat].e.path);
+		free(pl->st);
+		free(pl->exists);
+	} else {
+		*stp = pl->st;
+		*existsp = pl->exists;
+	}
+	pthread_mutex_destroy(&pl->lock);
+	free(pl);
+	return err;
 }
 
 const struct morph_error *
 morph_index_preload(struct morph_index *idx, struct morph_repo *repo,
     struct morph_statinfo **stp, unsigned char **existsp)
 {
-	struct preload jobs[PRELOAD_THREADS];
-	pthread_t tids[PRELOAD_THREADS];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads, k, per;
-	int started[PRELOAD_THREADS];
+	const struct morph_error *err;
+	struct morph_preload *pl;
 
 	*stp = NULL;
 	*existsp = NULL;
-	if ((*stp = calloc(idx->n ? idx->n : 1, sizeof(**stp))) == NULL ||
-	    (*existsp = calloc(idx->n ? idx->n : 1, 1)) == NULL) {
-		free(*stp);
-		*stp = NULL;
-		return morph_error(MORPH_ERR_NOMEM);
-	}
-	nthreads = idx->n / PRELOAD_MIN;
-	if (nthreads > (size_t)(ncpu > 0 ? ncpu : 1))
-		nthreads = (size_t)(ncpu > 0 ? ncpu : 1);
-	if (nthreads > PRELOAD_THREADS)
-		nthreads = PRELOAD_THREADS;
-	if (nthreads == 0)
-		nthreads = 1;
-	per = (idx->n + nthreads - 1) / nthreads;
-	for (k = 0; k < nthreads; k++) {
-		jobs[k].idx = idx;
-		jobs[k].wdfd = repo->wdfd;
-		jobs[k].from = k * per < idx->n ? k * per : idx->n;
-		jobs[k].to = (k + 1) * per < idx->n ? (k + 1) * per : idx->n;
-		jobs[k].st = *stp;
-		jobs[k].exists = *existsp;
-		jobs[k].errnum = 0;
-		/* The first slice runs here; a thread that cannot start too. */
-		started[k] = k > 0 && pthread_create(&tids[k], NULL,
-		    preload_run, &jobs[k]) == 0;
-		if (k > 0 && !started[k])
-			preload_run(&jobs[k]);
-	}
-	preload_run(&jobs[0]);
-	for (k = 1; k < nthreads; k++)
-		if (started[k])
-			pthread_join(tids[k], NULL);
-	for (k = 0; k < nthreads; k++) {
-		if (jobs[k].errnum != 0) {
-			errno = jobs[k].errnum;
-			free(*stp);
-			free(*existsp);
-			*stp = NULL;
-			*existsp = NULL;
-			return morph_error_errno("cannot stat '%s'",
-			    idx->v[jobs[k].errat].e.path);
-		}
-	}
-	return NULL;
+	if ((err = morph_index_preload_begin(&pl, idx, repo)) != NULL)
+		return err;
+	return morph_index_preload_end(pl, stp, existsp);
 }
 
 const struct morph_error *
@@ -737,7 +985,7 @@ morph_index_read_tree(struct morph_index *idx, struct morph_repo *repo,
 	if ((err = morph_tree_flatten(&files, repo, tree, NULL)) != NULL)
 		goto done;
 	for (i = 0; i < idx->n; i++)
-		free(idx->v[i].e.path);
+		drop_path(&idx->v[i]);
 	idx->n = 0;
 	if ((err = grow(idx, files.n)) != NULL)
 		goto done;
@@ -817,6 +1065,17 @@ put_le(struct morph_buf *b, uint64_t v, size_t n)
 	morph_buf_put(b, out, n);
 }
 
+static unsigned char *
+put_varint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
 const struct morph_error *
 morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 {
@@ -824,19 +1083,28 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	const struct morph_error *err;
 	struct ientry *ie;
 	struct timespec ts;
-	int64_t now;
-	size_t i, plen;
+	int64_t now, mtime = 0, ino = 0;
+	const char *prev = "";
+	size_t i, plen, shared, room = 32;
+	unsigned char *p;
+	unsigned int f;
 
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	morph_buf_grow(&rec, 32 + idx->n * 96);
+	/* An entry takes its path and 7 varints, 16 + 1 bytes at most. */
+	for (i = 0; i < idx->n; i++)
+		room += strlen(idx->v[i].e.path) + 7 * 10 + 17;
 	morph_buf_put(&rec, INDEX_MAGIC, 4);
 	put_le(&rec, INDEX_VERSION, 4);
 	put_le(&rec, idx->tree_valid ? INDEX_FLAG_TREE : 0, 4);
 	morph_buf_put(&rec, idx->tree.id, MORPH_OID_RAWSZ);
 	put_le(&rec, idx->n, 4);
+	morph_buf_grow(&rec, room);
+	if ((err = morph_buf_status(&rec)) != NULL)
+		return err;
+	p = (unsigned char *)rec.ptr + rec.len;
 	for (i = 0; i < idx->n; i++) {
 		ie = &idx->v[i];
 		/*
@@ -847,19 +1115,40 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 			ie->smudged = ie->st.size >= 0 &&
 			    ie->st.mtime > now - RACY_NS;
 		plen = strlen(ie->e.path);
-		put_le(&rec, plen, 4);
-		morph_buf_put(&rec, ie->e.path, plen);
-		morph_buf_put(&rec, ie->e.id.id, MORPH_OID_RAWSZ);
-		put_le(&rec, ie->e.mode, 4);
-		put_le(&rec, (uint64_t)ie->st.size, 8);
-		put_le(&rec, (uint64_t)ie->st.mtime, 8);
-		put_le(&rec, (uint64_t)ie->st.ctime, 8);
-		put_le(&rec, (uint64_t)ie->st.ino, 8);
-		put_le(&rec, (uint64_t)ie->smudged, 1);
+		for (shared = 0; prev[shared] != '\0' &&
+		    prev[shared] == ie->e.path[shared]; shared++)
+			;
+		p = put_varint(p, shared);
+		p = put_varint(p, plen - shared);
+		memcpy(p, ie->e.path + shared, plen - shared);
+		p += plen - shared;
+		memcpy(p, ie->e.id.id, MORPH_OID_RAWSZ);
+		p += MORPH_OID_RAWSZ;
+		f = ie->e.mode == mode_of_class[0] ? 0 :
+		    ie->e.mode == mode_of_class[1] ? 1 :
+		    ie->e.mode == mode_of_class[2] ? 2 : E_MODE_OTHER;
+		if (ie->smudged)
+			f |= E_SMUDGED;
+		if (ie->st.ctime == ie->st.mtime)
+			f |= E_CTIME_SAME;
+		*p++ = (unsigned char)f;
+		if ((f & E_MODE_MASK) == E_MODE_OTHER)
+			p = put_varint(p, ie->e.mode);
+		p = put_varint(p, zigzag(ie->st.size));
+		p = put_varint(p, zigzag((int64_t)((uint64_t)ie->st.mtime -
+		    (uint64_t)mtime)));
+		mtime = ie->st.mtime;
+		if (!(f & E_CTIME_SAME))
+			p = put_varint(p, zigzag((int64_t)(
+			    (uint64_t)ie->st.ctime - (uint64_t)ie->st.mtime)));
+		p = put_varint(p, zigzag((int64_t)((uint64_t)ie->st.ino -
+		    (uint64_t)ino)));
+		ino = ie->st.ino;
+		prev = ie->e.path;
 	}
-	if ((err = morph_buf_status(&rec)) == NULL)
-		err = morph_store_meta_set_blob(&repo->store, META_INDEX,
-		    rec.ptr, rec.len);
+	rec.len = (size_t)(p - (unsigned char *)rec.ptr);
+	err = morph_store_meta_set_blob(&repo->store, META_INDEX, rec.ptr,
+	    rec.len);
 	morph_buf_release(&rec);
 	if (err != NULL)
 		return morph_error_wrap(err, "cannot write the index");

@@ -8,6 +8,14 @@
 #include "morph/index.h"
 #include "scan_int.h"
 
+/*
+ * An index read from a record in the format of morph-repository(5), as
+ * morph_index_open reads the stored one (for the fuzz target).  Errors:
+ * CORRUPT saying where, NOMEM.
+ */
+const struct morph_error *morph_index_parse(struct morph_index **,
+    const void *data, size_t len);
+
 /* morph_index_check with the file's stat fields (NULL: no file). */
 const struct morph_error *morph_index_check_stat(enum morph_wt_state *,
     struct morph_index *, struct morph_repo *, size_t i,
@@ -22,6 +30,18 @@ const struct morph_error *morph_index_check_stat(enum morph_wt_state *,
  */
 const struct morph_error *morph_index_preload(struct morph_index *,
     struct morph_repo *, struct morph_statinfo **st, unsigned char **exists);
+
+/*
+ * The same in two halves, so that the caller works while the threads
+ * stat: begin starts them (the index must not change until end), end
+ * waits for them and hands over the arrays.  end must be called once,
+ * and frees what begin made.
+ */
+struct morph_preload;
+const struct morph_error *morph_index_preload_begin(struct morph_preload **,
+    struct morph_index *, struct morph_repo *);
+const struct morph_error *morph_index_preload_end(struct morph_preload *,
+    struct morph_statinfo **, unsigned char **);
 
 /*
  * morph_index_set without looking at the work tree: the entry's stat

@@ -289,6 +289,18 @@ morph_repo_rollback(struct morph_repo *r)
 }
 
 const struct morph_error *
+morph_repo_read_begin(struct morph_repo *r)
+{
+	return morph_store_read_begin(&r->store);
+}
+
+void
+morph_repo_read_end(struct morph_repo *r)
+{
+	morph_store_rollback(&r->store);	/* nothing to commit */
+}
+
+const struct morph_error *
 morph_repo_remove_file(struct morph_repo *r, const char *path)
 {
 	struct morph_buf abs = MORPH_BUF_INIT;

@@ -186,6 +186,7 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 	struct morph_scanlist files, ign;
 	struct morph_ignore *ig = NULL;
 	enum morph_wt_state ws;
+	struct morph_preload *pl;
 	struct morph_statinfo *pst = NULL;
 	unsigned char *pexists = NULL;
 	size_t i, j;
@@ -199,16 +200,21 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 		goto done;
 
 	/*
-	 * One walk of the work tree gives both the untracked files and the
-	 * stat fields of the tracked ones.
+	 * The tracked files are stat'ed by threads while this one walks the
+	 * work tree for the untracked ones.
 	 */
+	if ((err = morph_index_preload_begin(&pl, idx, repo)) != NULL)
+		goto done;
 	if (flags & MORPH_STATUS_UNTRACKED) {
-		if ((err = morph_ignore_load(&ig, repo->workdir)) != NULL ||
-		    (err = morph_scan_paths(&files, repo, ig, paths, npaths,
-		    MORPH_SCAN_NOSTAT)) != NULL)
-			goto done;
+		if ((err = morph_ignore_load(&ig, repo->workdir)) == NULL)
+			err = morph_scan_paths(&files, repo, ig, paths, npaths,
+			    MORPH_SCAN_NOSTAT);
 	}
-	if ((err = morph_index_preload(idx, repo, &pst, &pexists)) != NULL)
+	if (err == NULL)
+		err = morph_index_preload_end(pl, &pst, &pexists);
+	else
+		(void)morph_index_preload_end(pl, &pst, &pexists);
+	if (err != NULL)
 		goto done;
 	/*
 	 * Index entries and scanned files are both sorted: one merge pass

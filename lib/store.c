@@ -5,8 +5,10 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -278,6 +280,9 @@ morph_store_close(struct morph_store *s)
 			deflateEnd(&s->zs[i]);
 		s->zs_ready[i] = 0;
 	}
+	if (s->is_ready)
+		inflateEnd(&s->is);
+	s->is_ready = 0;
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	s->db = NULL;
@@ -295,6 +300,22 @@ morph_store_begin(struct morph_store *s)
 	s->poisoned = 0;
 	err = morph_store_exec(s, "BEGIN IMMEDIATE");
 	if (err != NULL) {
+		s->depth = 0;
+		return morph_error_wrap(err, "cannot start a transaction");
+	}
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_read_begin(struct morph_store *s)
+{
+	const struct morph_error *err;
+
+	if (s->depth++ > 0)
+		return NULL;
+	s->poisoned = 0;
+	/* Deferred: the shared lock is taken by the first read. */
+	if ((err = morph_store_exec(s, "BEGIN")) != NULL) {
 		s->depth = 0;
 		return morph_error_wrap(err, "cannot start a transaction");
 	}
@@ -406,11 +427,12 @@ morph_store_object_info(struct morph_store *s, const struct morph_oid *oid,
 
 /*
  * Compresses len bytes into *out (malloc'ed, *out NULL when zlib fails)
- * with one deflate stream kept for the life of the store: setting one up
- * costs more than compressing a small object.
+ * with deflate streams kept in zs and ready, one per size class, for the
+ * life of the store or of a compressing thread: setting one up costs
+ * more than compressing a small object.
  */
 static const struct morph_error *
-deflate_once(struct morph_store *s, const void *data, size_t len,
+deflate_with(z_stream *zs, int *ready, const void *data, size_t len,
     unsigned char **out, uLongf *outlen)
 {
 	/* Window and hash sizes by object size: same output, less to clear. */
@@ -428,13 +450,13 @@ deflate_once(struct morph_store *s, const void *data, size_t len,
 	*out = NULL;
 	while (len > classes[c].upto)
 		c++;
-	z = &s->zs[c];
-	if (!s->zs_ready[c]) {
+	z = &zs[c];
+	if (!ready[c]) {
 		memset(z, 0, sizeof(*z));
 		if (deflateInit2(z, 1, Z_DEFLATED, classes[c].wbits,
 		    classes[c].memlevel, Z_DEFAULT_STRATEGY) != Z_OK)
 			return NULL;	/* store uncompressed */
-		s->zs_ready[c] = 1;
+		ready[c] = 1;
 	} else if (deflateReset(z) != Z_OK)
 		return NULL;
 	bound = deflateBound(z, (uLong)len);
@@ -453,16 +475,61 @@ deflate_once(struct morph_store *s, const void *data, size_t len,
 	return NULL;
 }
 
+static const struct morph_error *
+deflate_once(struct morph_store *s, const void *data, size_t len,
+    unsigned char **out, uLongf *outlen)
+{
+	return deflate_with(s->zs, s->zs_ready, data, len, out, outlen);
+}
+
+/* Whether compressing saved enough to store z instead of the data. */
+static int
+worth_it(const unsigned char *z, uLongf zlen, size_t len)
+{
+	/*
+	 * Compressed only when that saves a quarter: a commit saves less,
+	 * and is read far more often than it is written.
+	 */
+	return z != NULL && zlen < len - len / 4;
+}
+
+/* Inserts an object row: the data as it is, or z when enc is zlib. */
+static const struct morph_error *
+insert_object(struct morph_store *s, const struct morph_oid *id,
+    enum morph_object_type type, const void *data, size_t len,
+    const unsigned char *z, uLongf zlen, int enc)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((err = morph_store_prepare(s, sql_put_object, &st)) != NULL)
+		return err;
+	sqlite3_bind_blob(st, 1, id->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)type);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	sqlite3_bind_int(st, 4, enc);
+	if (enc == ENC_ZLIB)
+		sqlite3_bind_blob64(st, 5, z, zlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_blob64(st, 5, len ? data : "", len,
+		    SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return morph_store_error(s, rc, "cannot store an object");
+	return NULL;
+}
+
 const struct morph_error *
 morph_store_put_object(struct morph_store *s, struct morph_oid *out,
     enum morph_object_type type, const void *data, size_t len)
 {
 	const struct morph_error *err;
 	const char *tname = morph_object_type_name(type);
-	sqlite3_stmt *st = NULL;
 	unsigned char *z = NULL;
 	uLongf zlen = 0;
-	int rc, enc = ENC_RAW;
+	int enc = ENC_RAW;
 
 	if (tname == NULL)
 		return morph_error_fmt(MORPH_ERR_INVALID,
@@ -477,26 +544,170 @@ morph_store_put_object(struct morph_store *s, struct morph_oid *out,
 	if (len >= COMPRESS_MIN && len <= (size_t)UINT_MAX / 2) {
 		if ((err = deflate_once(s, data, len, &z, &zlen)) != NULL)
 			return err;
-		if (z != NULL && zlen < len - len / 8)
+		if (worth_it(z, zlen, len))
 			enc = ENC_ZLIB;
 	}
-	if ((err = morph_store_prepare(s, sql_put_object, &st)) != NULL)
-		goto done;
-	sqlite3_bind_blob(st, 1, out->id, MORPH_OID_RAWSZ, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)type);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
-	sqlite3_bind_int(st, 4, enc);
-	if (enc == ENC_ZLIB)
-		sqlite3_bind_blob64(st, 5, z, zlen, SQLITE_STATIC);
-	else
-		sqlite3_bind_blob64(st, 5, len ? data : "", len,
-		    SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		err = morph_store_error(s, rc, "cannot store an object");
-done:
+	err = insert_object(s, out, type, data, len, z, zlen, enc);
 	free(z);
+	return err;
+}
+
+/* Batches */
+
+/* Objects in a batch at least for a second thread to compress. */
+#define BATCH_PARALLEL	8
+#define BATCH_THREADS	8
+
+struct batch_item {
+	struct morph_oid	 id;
+	enum morph_object_type	 type;
+	unsigned char		*data;
+	size_t			 len;
+	unsigned char		*z;
+	uLongf			 zlen;
+	int			 failed;	/* out of memory */
+};
+
+struct morph_store_batch {
+	struct morph_store	*s;
+	struct batch_item	*v;
+	size_t			 n;
+	size_t			 cap;
+	size_t			 next;		/* first not compressed */
+};
+
+const struct morph_error *
+morph_store_batch_new(struct morph_store_batch **out, struct morph_store *s)
+{
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	(*out)->s = s;
+	return NULL;
+}
+
+static void
+batch_clear(struct morph_store_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->v[i].data);
+		free(b->v[i].z);
+	}
+	b->n = 0;
+	b->next = 0;
+}
+
+void
+morph_store_batch_free(struct morph_store_batch *b)
+{
+	if (b == NULL)
+		return;
+	batch_clear(b);
+	free(b->v);
+	free(b);
+}
+
+const struct morph_error *
+morph_store_batch_add(struct morph_store_batch *b, struct morph_oid *out,
+    enum morph_object_type type, const void *data, size_t len)
+{
+	const struct morph_error *err;
+	const char *tname = morph_object_type_name(type);
+	struct batch_item *it, *nv;
+	size_t i, cap;
+
+	if (tname == NULL)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "invalid object type %d", (int)type);
+	morph_hash_object(out, tname, data, len);
+	err = morph_store_object_info(b->s, out, NULL, NULL);
+	if (err == NULL)
+		return NULL;		/* already stored */
+	if (err->code != MORPH_ERR_NOT_FOUND)
+		return err;
+	for (i = b->n; i > 0; i--)	/* the same tree twice, say */
+		if (morph_oid_cmp(&b->v[i - 1].id, out) == 0)
+			return NULL;
+	if (b->n == b->cap) {
+		cap = b->cap ? b->cap * 2 : 32;
+		if ((nv = realloc(b->v, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		b->v = nv;
+		b->cap = cap;
+	}
+	it = &b->v[b->n];
+	memset(it, 0, sizeof(*it));
+	if ((it->data = malloc(len ? len : 1)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	memcpy(it->data, data, len);
+	it->id = *out;
+	it->type = type;
+	it->len = len;
+	b->n++;
+	return NULL;
+}
+
+/* A compressing thread: takes items until none is left. */
+static void *
+batch_run(void *arg)
+{
+	struct morph_store_batch *b = arg;
+	z_stream zs[3];
+	int ready[3] = { 0, 0, 0 }, c;
+	struct batch_item *it;
+	size_t i;
+
+	for (;;) {
+		i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+		if (i >= b->n)
+			break;
+		it = &b->v[i];
+		if (it->len < COMPRESS_MIN || it->len > (size_t)UINT_MAX / 2)
+			continue;
+		if (deflate_with(zs, ready, it->data, it->len, &it->z,
+		    &it->zlen) != NULL)
+			it->failed = 1;
+	}
+	for (c = 0; c < 3; c++)
+		if (ready[c])
+			deflateEnd(&zs[c]);
+	return NULL;
+}
+
+const struct morph_error *
+morph_store_batch_flush(struct morph_store_batch *b)
+{
+	const struct morph_error *err = NULL;
+	pthread_t tids[BATCH_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i, k, nthreads = 0, want;
+	struct batch_item *it;
+
+	/* Compressed by this thread and, for a large batch, others. */
+	want = b->n >= BATCH_PARALLEL && ncpu > 1 ? (size_t)ncpu - 1 : 0;
+	if (want > BATCH_THREADS)
+		want = BATCH_THREADS;
+	b->next = 0;
+	for (k = 0; k < want; k++) {
+		if (pthread_create(&tids[nthreads], NULL, batch_run, b) != 0)
+			break;
+		nthreads++;
+	}
+	batch_run(b);
+	for (k = 0; k < nthreads; k++)
+		pthread_join(tids[k], NULL);
+	/* Stored in the order added: a tree after the trees it names. */
+	for (i = 0; i < b->n && err == NULL; i++) {
+		it = &b->v[i];
+		if (it->failed)
+			err = morph_error(MORPH_ERR_NOMEM);
+		else
+			err = insert_object(b->s, &it->id, it->type, it->data,
+			    it->len, it->z, it->zlen, worth_it(it->z, it->zlen,
+			    it->len) ? ENC_ZLIB : ENC_RAW);
+	}
+	batch_clear(b);
 	return err;
 }
 
@@ -504,16 +715,43 @@ done:
  * Decodes the size, enc and data columns (starting at column col) of an
  * object row into out.  Errors: CORRUPT naming the object.
  */
+/*
+ * Inflates n bytes into exactly size bytes at out, with the store's one
+ * inflate stream (setting one up costs more than a small object).
+ * Returns 0, or -1 when the data is damaged.
+ */
+static int
+inflate_once(struct morph_store *s, const void *in, size_t n,
+    unsigned char *out, size_t size)
+{
+	z_stream *z = &s->is;
+	int rc;
+
+	if (!s->is_ready) {
+		memset(z, 0, sizeof(*z));
+		if (inflateInit(z) != Z_OK)
+			return -1;
+		s->is_ready = 1;
+	} else if (inflateReset(z) != Z_OK)
+		return -1;
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)n;
+	z->next_out = out;
+	z->avail_out = (uInt)size;
+	rc = inflate(z, Z_FINISH);
+	return rc == Z_STREAM_END && z->avail_out == 0 && z->avail_in == 0 ?
+	    0 : -1;
+}
+
 static const struct morph_error *
-decode_row(sqlite3_stmt *st, int col, const struct morph_oid *oid,
-    struct morph_buf *out)
+decode_row(struct morph_store *s, sqlite3_stmt *st, int col,
+    const struct morph_oid *oid, struct morph_buf *out)
 {
 	const struct morph_error *err;
 	sqlite3_int64 size = sqlite3_column_int64(st, col);
 	int enc = sqlite3_column_int(st, col + 1);
 	const void *blob = sqlite3_column_blob(st, col + 2);
 	int n = sqlite3_column_bytes(st, col + 2);
-	uLongf dlen;
 
 	if (size < 0 || size > (sqlite3_int64)MORPH_STORE_MAXOBJ ||
 	    (enc != ENC_RAW && enc != ENC_ZLIB) ||
@@ -528,9 +766,8 @@ decode_row(sqlite3_stmt *st, int col, const struct morph_oid *oid,
 		morph_buf_put(out, n ? blob : "", (size_t)n);
 		return morph_buf_status(out);
 	}
-	dlen = (uLongf)size;
-	if (uncompress((Bytef *)out->ptr, &dlen, blob, (uLong)n) != Z_OK ||
-	    dlen != (uLongf)size)
+	if (inflate_once(s, blob, (size_t)n, (unsigned char *)out->ptr,
+	    (size_t)size) != 0)
 		return morph_error_fmt(MORPH_ERR_CORRUPT,
 		    "object %s: compressed data is damaged",
 		    morph_oid_tostr(oid));
@@ -559,7 +796,7 @@ morph_store_get_object(struct morph_store *s, const struct morph_oid *oid,
 		return morph_store_error(s, rc, "cannot read an object");
 	}
 	*type = sqlite3_column_int(st, 0);
-	err = decode_row(st, 1, oid, out);
+	err = decode_row(s, st, 1, oid, out);
 	sqlite3_reset(st);
 	return err;
 }
@@ -588,7 +825,7 @@ morph_store_foreach_object(struct morph_store *s, morph_store_object_cb cb,
 			continue;
 		}
 		memcpy(oid.id, sqlite3_column_blob(st, 0), MORPH_OID_RAWSZ);
-		bad = decode_row(st, 2, &oid, &data);
+		bad = decode_row(s, st, 2, &oid, &data);
 		if (bad != NULL && bad->code != MORPH_ERR_CORRUPT) {
 			err = bad;
 			break;
@@ -672,6 +909,30 @@ morph_store_meta_get_blob(struct morph_store *s, const char *key,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return morph_store_error(s, rc, "cannot read the database");
 	return morph_buf_status(out);
+}
+
+const struct morph_error *
+morph_store_meta_read_blob(struct morph_store *s, const char *key,
+    morph_store_blob_cb cb, void *arg, int *found)
+{
+	const struct morph_error *err = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(s, sql_meta_get, &st)) != NULL)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+		*found = 1;
+		err = cb(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), arg);
+	}
+	sqlite3_reset(st);
+	if (err == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = morph_store_error(s, rc, "cannot read the database");
+	return err;
 }
 
 const struct morph_error *

@@ -47,6 +47,8 @@ struct morph_store {
 	 */
 	z_stream	 zs[3];
 	int		 zs_ready[3];
+	z_stream	 is;		/* the inflate stream, likewise */
+	int		 is_ready;
 };
 
 /*
@@ -57,6 +59,8 @@ const struct morph_error *morph_store_open(struct morph_store *,
     const char *path, int create, int busy_ms);
 void	morph_store_close(struct morph_store *);
 
+/* A read transaction (deferred BEGIN); end it with rollback. */
+const struct morph_error *morph_store_read_begin(struct morph_store *);
 const struct morph_error *morph_store_begin(struct morph_store *);
 const struct morph_error *morph_store_commit(struct morph_store *);
 void	morph_store_rollback(struct morph_store *);
@@ -83,6 +87,22 @@ const struct morph_error *morph_store_error(struct morph_store *, int rc,
 /* Object rows.  See object.h for the meaning. */
 const struct morph_error *morph_store_put_object(struct morph_store *,
     struct morph_oid *out, enum morph_object_type, const void *, size_t);
+
+/*
+ * A batch of objects to store together: add hashes each (setting its id
+ * at once, so that a tree can name it) and skips what is stored already;
+ * flush compresses them all, on several threads when there are many, and
+ * stores them in the order they were added.  Nothing is stored before
+ * flush; free drops what was not flushed.
+ */
+struct morph_store_batch;
+const struct morph_error *morph_store_batch_new(struct morph_store_batch **,
+    struct morph_store *);
+const struct morph_error *morph_store_batch_add(struct morph_store_batch *,
+    struct morph_oid *out, enum morph_object_type, const void *data,
+    size_t len);
+const struct morph_error *morph_store_batch_flush(struct morph_store_batch *);
+void	morph_store_batch_free(struct morph_store_batch *);
 const struct morph_error *morph_store_get_object(struct morph_store *,
     const struct morph_oid *, enum morph_object_type *, struct morph_buf *);
 const struct morph_error *morph_store_object_info(struct morph_store *,
@@ -104,6 +124,14 @@ const struct morph_error *morph_store_meta_get(struct morph_store *,
     const char *key, int64_t *val, int *found);
 const struct morph_error *morph_store_meta_set(struct morph_store *,
     const char *key, int64_t val);
+/*
+ * A blob of the meta table, lent to cb without a copy (valid during the
+ * call only); *found 0 when the key is not set, and cb is not called.
+ */
+typedef const struct morph_error *(*morph_store_blob_cb)(const void *data,
+    size_t len, void *arg);
+const struct morph_error *morph_store_meta_read_blob(struct morph_store *,
+    const char *key, morph_store_blob_cb cb, void *arg, int *found);
 /* A blob in the meta table; set with data NULL deletes the key. */
 const struct morph_error *morph_store_meta_get_blob(struct morph_store *,
     const char *key, struct morph_buf *out, int *found);

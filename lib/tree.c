@@ -371,7 +371,7 @@ cmp_child(const void *a, const void *b)
 }
 
 static const struct morph_error *
-write_level(struct morph_oid *out, struct morph_repo *repo,
+write_level(struct morph_oid *out, struct morph_store_batch *batch,
     const struct morph_entry *v, size_t n, size_t plen, struct morph_buf *b)
 {
 	const struct morph_error *err = NULL;
@@ -402,7 +402,7 @@ write_level(struct morph_oid *out, struct morph_repo *repo,
 			if (strncmp(v[j].path + plen, rest,
 			    kids[nkids].len + 1) != 0)
 				break;
-		err = write_level(&kids[nkids].id, repo, v + i, j - i,
+		err = write_level(&kids[nkids].id, batch, v + i, j - i,
 		    plen + kids[nkids].len + 1, b);
 		nkids++;
 		i = j;
@@ -435,7 +435,7 @@ write_level(struct morph_oid *out, struct morph_repo *repo,
 	}
 	morph_buf_putc(b, ']');
 	if ((err = morph_buf_status(b)) == NULL)
-		err = morph_object_write(out, repo, MORPH_OBJ_TREE, b->ptr,
+		err = morph_store_batch_add(batch, out, MORPH_OBJ_TREE, b->ptr,
 		    b->len);
 done:
 	free(kids);
@@ -447,9 +447,20 @@ morph_tree_write(struct morph_oid *out, struct morph_repo *repo,
     const struct morph_entry *v, size_t n)
 {
 	struct morph_buf b = MORPH_BUF_INIT;
+	struct morph_store_batch *batch;
 	const struct morph_error *err;
 
-	err = write_level(out, repo, v, n, 0, &b);
+	/*
+	 * Trees are hashed as they are made, children first, and stored
+	 * together: a commit that changes files in many directories makes
+	 * many trees, compressed on every processor.
+	 */
+	if ((err = morph_store_batch_new(&batch, &repo->store)) != NULL)
+		return err;
+	err = write_level(out, batch, v, n, 0, &b);
+	if (err == NULL)
+		err = morph_store_batch_flush(batch);
+	morph_store_batch_free(batch);
 	morph_buf_release(&b);
 	return err;
 }

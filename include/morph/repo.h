@@ -78,4 +78,14 @@ const struct morph_error *morph_repo_begin(struct morph_repo *);
 const struct morph_error *morph_repo_commit(struct morph_repo *);
 void	morph_repo_rollback(struct morph_repo *);
 
+/*
+ * A snapshot for a command that only reads: everything read until
+ * morph_repo_read_end sees the repository as it was at the first read,
+ * under one shared lock, instead of taking and checking it for every
+ * object.  Writers are not held up (the database is in WAL mode).  Do
+ * not write inside one.
+ */
+const struct morph_error *morph_repo_read_begin(struct morph_repo *);
+void	morph_repo_read_end(struct morph_repo *);
+
 #endif

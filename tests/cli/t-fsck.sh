@@ -42,7 +42,7 @@ expect_contains "$out" "reference 'refs/heads/ghost': missing commit"
 restore_db
 
 # A compressed row that no longer inflates.
-sqlite3 "$db" "UPDATE objects SET data = x'0102030405' WHERE enc = 1 AND type = 3 AND rowid = (SELECT min(rowid) FROM objects WHERE enc = 1 AND type = 3)"
+sqlite3 "$db" "UPDATE objects SET data = x'0102030405' WHERE rowid = (SELECT min(rowid) FROM objects WHERE enc = 1)"
 fails 1 morph fsck
 expect_contains "$out" "compressed data is damaged"
 restore_db

@@ -10,7 +10,9 @@
 
 #include "test.h"
 #include "morph/morph.h"
+#include "index_int.h"
 #include "repo_int.h"
+#include "scan_int.h"
 
 static struct morph_index *
 reload(struct morph_repo *repo, struct morph_index *idx)
@@ -173,7 +175,12 @@ test_remove(void)
 	morph_repo_close(repo);
 }
 
-/* The smudged flag of path as saved: byte after the stat fields. */
+/*
+ * The smudged flag of path as saved (morph-repository(5), version 2: bit
+ * 2 of the flag byte after the path's bytes and the id).  The path must
+ * share no leading byte with the path before it, so that it is stored
+ * whole.
+ */
 static int
 smudged(struct morph_repo *repo, const char *path)
 {
@@ -182,9 +189,10 @@ smudged(struct morph_repo *repo, const char *path)
 	int found, v = -1;
 
 	T_OK(morph_store_meta_get_blob(&repo->store, "index", &rec, &found));
-	for (i = 0; found && i + n + 52 < rec.len; i++)
+	T_INTEQ(found && rec.len > 8 ? rec.ptr[4] : -1, 2);	/* version */
+	for (i = 0; found && i + n + 17 < rec.len; i++)
 		if (memcmp(rec.ptr + i, path, n) == 0) {
-			v = rec.ptr[i + n + 16 + 4 + 32];
+			v = (rec.ptr[i + n + 16] & 0x4) != 0;
 			break;
 		}
 	morph_buf_release(&rec);
@@ -277,6 +285,162 @@ test_read_tree_and_set(void)
 	morph_repo_close(repo);
 }
 
+static void
+put_le(struct morph_buf *b, uint64_t v, size_t n)
+{
+	while (n-- > 0) {
+		morph_buf_putc(b, (char)(v & 0xff));
+		v >>= 8;
+	}
+}
+
+/* One entry of morph-repository(5)'s version 1 record. */
+struct v1_entry {
+	const char	*path;
+	unsigned char	 idbyte;
+	unsigned int	 mode;
+	int64_t		 size, mtime, ctime, ino;
+	int		 smudged;
+};
+
+static const struct v1_entry v1_entries[] = {
+	{ "a/b/c.txt", 0x11, 0100644, 12, 1700000000123456789LL,
+	    1700000000123456789LL, 42, 0 },
+	{ "a/b/d.sh", 0x22, 0100755, 0, 1700000000000000000LL,
+	    1700000001000000000LL, 41, 0 },
+	{ "a/link", 0x33, 0120000, -1, 5, 5, 9000000000LL, 1 },
+	{ "z", 0x44, 0100600, 7, 1, 2, 0, 0 },	/* a mode of no class */
+};
+#define NV1	(sizeof(v1_entries) / sizeof(v1_entries[0]))
+
+/* Whether idx holds v1_entries, stat fields included. */
+static void
+check_v1_entries(struct morph_repo *repo, struct morph_index *idx)
+{
+	const struct morph_entry *e;
+	struct morph_statinfo si;
+	enum morph_wt_state ws;
+	size_t i;
+	int k;
+
+	T_INTEQ(morph_index_count(idx), NV1);
+	for (i = 0; i < NV1 && i < morph_index_count(idx); i++) {
+		const struct v1_entry *v = &v1_entries[i];
+
+		e = morph_index_get(idx, i);
+		T_STREQ(e->path, v->path);
+		T_INTEQ(e->mode, v->mode);
+		for (k = 0; k < MORPH_OID_RAWSZ; k++)
+			if (e->id.id[k] != v->idbyte)
+				break;
+		T_INTEQ(k, MORPH_OID_RAWSZ);
+		/*
+		 * The same stat fields mean clean without reading the file
+		 * (there is none); a smudged entry must read it, and fails.
+		 */
+		si.size = v->size;
+		si.mtime = v->mtime;
+		si.ctime = v->ctime;
+		si.ino = v->ino;
+		si.mode = v->mode;
+		if (v->smudged) {
+			T_ASSERT(morph_index_check_stat(&ws, idx, repo, i,
+			    &si) != NULL);
+		} else {
+			T_OK(morph_index_check_stat(&ws, idx, repo, i, &si));
+			T_INTEQ(ws, MORPH_WT_CLEAN);
+		}
+	}
+}
+
+static void
+test_record_formats(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_buf rec = MORPH_BUF_INIT, big = MORPH_BUF_INIT;
+	struct morph_index *idx = NULL;
+	struct morph_oid id;
+	char path[3100];
+	size_t i;
+	int found;
+
+	/* A version 1 record, as morph wrote it before, is read. */
+	morph_buf_put(&rec, "MIDX", 4);
+	put_le(&rec, 1, 4);
+	put_le(&rec, 0, 4);
+	for (i = 0; i < MORPH_OID_RAWSZ; i++)
+		morph_buf_putc(&rec, 0);
+	put_le(&rec, NV1, 4);
+	for (i = 0; i < NV1; i++) {
+		const struct v1_entry *v = &v1_entries[i];
+		size_t k;
+
+		put_le(&rec, strlen(v->path), 4);
+		morph_buf_puts(&rec, v->path);
+		for (k = 0; k < MORPH_OID_RAWSZ; k++)
+			morph_buf_putc(&rec, (char)v->idbyte);
+		put_le(&rec, v->mode, 4);
+		put_le(&rec, (uint64_t)v->size, 8);
+		put_le(&rec, (uint64_t)v->mtime, 8);
+		put_le(&rec, (uint64_t)v->ctime, 8);
+		put_le(&rec, (uint64_t)v->ino, 8);
+		put_le(&rec, (uint64_t)v->smudged, 1);
+	}
+	T_OK(morph_store_meta_set_blob(&repo->store, "index", rec.ptr,
+	    rec.len));
+	T_OK(morph_index_open(&idx, repo));
+	check_v1_entries(repo, idx);
+
+	/* Written again, it is version 2, smaller, and reads the same. */
+	idx = reload(repo, idx);
+	T_OK(morph_store_meta_get_blob(&repo->store, "index", &big, &found));
+	T_INTEQ(big.len > 8 ? big.ptr[4] : -1, 2);
+	T_ASSERT(big.len < rec.len);
+	check_v1_entries(repo, idx);
+	morph_index_free(idx);
+
+	/*
+	 * Long paths that share all but their last bytes: the record is
+	 * far smaller than the paths it holds.
+	 */
+	T_OK(morph_index_open(&idx, repo));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "x", 1));
+	/* Twelve directories of 240 bytes: names stay under NAME_MAX. */
+	memset(path, 'p', 2892);
+	for (i = 240; i < 2892; i += 241)
+		path[i] = '/';
+	for (i = 0; i < 300; i++) {
+		snprintf(path + 2892, sizeof(path) - 2892, "f%04zu", i);
+		T_OK(morph_index_set(idx, repo, path, &id, MORPH_MODE_FILE));
+	}
+	idx = reload(repo, idx);
+	T_OK(morph_store_meta_get_blob(&repo->store, "index", &big, &found));
+	T_ASSERT(big.len < 300 * 100);
+	T_INTEQ(morph_index_count(idx), NV1 + 300);
+	snprintf(path + 2892, sizeof(path) - 2892, "f%04d", 299);
+	T_ASSERT(morph_index_find(idx, path) != NULL);
+	snprintf(path + 2892, sizeof(path) - 2892, "f%04d", 0);
+	T_ASSERT(morph_index_find(idx, path) != NULL);
+	morph_index_free(idx);
+
+	/* Damage is an error, never a crash or a wrong entry. */
+	for (i = 28; i < big.len; i += 97) {
+		T_OK(morph_store_meta_set_blob(&repo->store, "index", big.ptr,
+		    i));
+		idx = NULL;
+		T_ERR(morph_index_open(&idx, repo), MORPH_ERR_CORRUPT);
+		T_ASSERT(idx == NULL);
+	}
+	/* The first entry cannot share bytes with an entry before it. */
+	big.ptr[32] = 5;
+	T_OK(morph_store_meta_set_blob(&repo->store, "index", big.ptr,
+	    big.len));
+	T_ERR(morph_index_open(&idx, repo), MORPH_ERR_CORRUPT);
+	morph_buf_release(&rec);
+	morph_buf_release(&big);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_add_modify_delete),
 	TEST(test_exec_bit),
@@ -286,6 +450,7 @@ static const struct test tests[] = {
 	TEST(test_stat_cache_and_smudge),
 	TEST(test_tree_cache),
 	TEST(test_read_tree_and_set),
+	TEST(test_record_formats),
 };
 
 TEST_MAIN(tests)

@@ -274,6 +274,119 @@ test_not_a_database(void)
 	T_ASSERT(morph_store_open(&s, path, 0, 100) != NULL);
 }
 
+static void
+test_batch(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_store_batch *b = NULL;
+	struct morph_buf text = MORPH_BUF_INIT;
+	struct morph_oid ids[40], again, old, want;
+	struct morph_object *o;
+	char small[64];
+	int i, count = 0;
+
+	T_OK(morph_object_write(&old, repo, MORPH_OBJ_BLOB, "stored before",
+	    13));
+	T_OK(morph_store_batch_new(&b, &repo->store));
+	/* Enough objects for the threads; each large enough to compress. */
+	for (i = 0; i < 40; i++) {
+		morph_buf_clear(&text);
+		while (text.len < 3000)
+			morph_buf_printf(&text, "object %d, a line that repeats\n",
+			    i);
+		T_OK(morph_store_batch_add(b, &ids[i], MORPH_OBJ_BLOB,
+		    text.ptr, text.len));
+		morph_hash_object(&want, "blob", text.ptr, text.len);
+		T_ASSERT(morph_oid_cmp(&ids[i], &want) == 0);
+	}
+	/* The same object twice, and one already stored: one row each. */
+	T_OK(morph_store_batch_add(b, &again, MORPH_OBJ_BLOB, text.ptr,
+	    text.len));
+	T_ASSERT(morph_oid_cmp(&again, &ids[39]) == 0);
+	T_OK(morph_store_batch_add(b, &again, MORPH_OBJ_BLOB, "stored before",
+	    13));
+	T_ASSERT(morph_oid_cmp(&again, &old) == 0);
+	/* Nothing is stored before the flush. */
+	T_ASSERT(!morph_object_exists(repo, &ids[0]));
+	T_OK(morph_store_batch_flush(b));
+	for (i = 0; i < 40; i++) {
+		T_INTEQ(row_enc(repo, &ids[i], &count), 1);
+		T_INTEQ(count, 1);
+		T_OK(morph_object_read(&o, repo, &ids[i], MORPH_OBJ_BLOB));
+		if (o != NULL) {
+			snprintf(small, sizeof(small), "object %d, a line", i);
+			T_ASSERT(strncmp(morph_object_data(o), small,
+			    strlen(small)) == 0);
+			T_ASSERT(morph_object_size(o) >= 3000);
+			morph_object_free(o);
+		}
+	}
+	T_INTEQ(row_enc(repo, &old, &count), 0);
+	T_INTEQ(count, 1);
+	/* A small batch is flushed on this thread alone; free drops. */
+	T_OK(morph_store_batch_add(b, &ids[0], MORPH_OBJ_TREE, "[]", 2));
+	T_OK(morph_store_batch_flush(b));
+	T_ASSERT(morph_object_exists(repo, &ids[0]));
+	T_OK(morph_store_batch_add(b, &ids[1], MORPH_OBJ_BLOB, "dropped", 7));
+	morph_store_batch_free(b);
+	T_ASSERT(!morph_object_exists(repo, &ids[1]));
+	morph_buf_release(&text);
+	morph_repo_close(repo);
+}
+
+/* A payload that compresses by less than a quarter is stored as it is. */
+static void
+test_compression_threshold(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_oid id;
+	char text[200];
+	int i, count = 0;
+
+	/* 200 bytes of hex: about half compresses away; stored zlib. */
+	for (i = 0; i < 200; i++)
+		text[i] = "0123456789abcdef"[(i * 7 + i / 3) % 16];
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, text, 200));
+	T_INTEQ(row_enc(repo, &id, &count), 1);
+	/* Bytes with no repetition: stored as they are. */
+	for (i = 0; i < 200; i++)
+		text[i] = (char)((i * 73 + 41) ^ (i >> 2));
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, text, 200));
+	T_INTEQ(row_enc(repo, &id, &count), 0);
+	morph_repo_close(repo);
+}
+
+/* A read snapshot does not see what another connection writes. */
+static void
+test_read_snapshot(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_oid id;
+	char path[4200];
+	sqlite3 *other;
+	int64_t v = 0;
+	int found = 0;
+
+	T_OK(morph_store_meta_set(&repo->store, "k", 1));
+	T_OK(morph_repo_read_begin(repo));
+	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
+	T_INTEQ(v, 1);
+	snprintf(path, sizeof(path), "%s/.morph/morph.db", test_repo_dir());
+	T_INTEQ(sqlite3_open(path, &other), SQLITE_OK);
+	T_INTEQ(sqlite3_exec(other, "UPDATE meta SET value = 2 WHERE key = "
+	    "'k'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
+	T_INTEQ(v, 1);			/* the snapshot */
+	morph_repo_read_end(repo);
+	T_OK(morph_store_meta_get(&repo->store, "k", &v, &found));
+	T_INTEQ(v, 2);
+	/* Writing after one works as before. */
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_BLOB, "after", 5));
+	T_ASSERT(morph_object_exists(repo, &id));
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_roundtrip),
 	TEST(test_compression),
@@ -284,6 +397,9 @@ static const struct test tests[] = {
 	TEST(test_nested_transactions),
 	TEST(test_locked),
 	TEST(test_not_a_database),
+	TEST(test_batch),
+	TEST(test_compression_threshold),
+	TEST(test_read_snapshot),
 };
 
 TEST_MAIN(tests)
