@@ -4,10 +4,10 @@
  * writes its index file.  One record costs one row to read, where a row
  * a file cost more than the rest of morph status.
  *
- * The record, integers little-endian:
- *   "MIDX" u32:version u32:flags(1: tree known) id:tree u32:count
- *   count times: u32:pathlen path id u32:mode i64:size i64:mtime
- *                i64:ctime i64:ino u8:smudged
+ * The record is described in morph-repository(5): version 2 stores each
+ * path as the bytes it shares with the one before and the rest, and the
+ * stat fields as varints, times and inodes as differences; version 1,
+ * fixed-size fields, is still read.
  * Entries are sorted by path.
  */
 #include <sys/stat.h>
@@ -29,8 +29,13 @@
 #include "index_int.h"
 #include "scan_int.h"
 
-/* Files modified this close to an index write are smudged (invariant 3). */
-#define RACY_NS		1000000000LL
+/*
+ * Files modified this close to the moment the index was loaded are
+ * smudged (invariant 3): the kernel stamps files from a clock that ticks
+ * every few milliseconds, and some file systems keep whole seconds.
+ */
+#define RACY_NS		50000000LL
+#define RACY_COARSE_NS	2000000000LL
 
 struct ientry {
 	struct morph_entry	e;	/* first: handed out as morph_entry */
@@ -48,6 +53,7 @@ struct morph_index {
 	int		 modified;	/* anything to save */
 	struct morph_oid tree;		/* the tree of the entries ... */
 	int		 tree_valid;	/* ... when this is set */
+	int64_t		 loaded_ns;	/* before any stat of this process */
 	char		**blocks;	/* the paths read from the record */
 	size_t		 nblocks;
 	size_t		 room;		/* left in the last block */
@@ -324,6 +330,20 @@ parse_record(const void *data, size_t len, void *arg)
 	return parse(arg, data, len);
 }
 
+/* A new empty index, stamped with the time it was loaded. */
+static struct morph_index *
+index_new(void)
+{
+	struct morph_index *idx;
+	struct timespec ts;
+
+	if ((idx = calloc(1, sizeof(*idx))) == NULL)
+		return NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	idx->loaded_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return idx;
+}
+
 const struct morph_error *
 morph_index_parse(struct morph_index **out, const void *data, size_t len)
 {
@@ -331,7 +351,7 @@ morph_index_parse(struct morph_index **out, const void *data, size_t len)
 	struct morph_index *idx;
 
 	*out = NULL;
-	if ((idx = calloc(1, sizeof(*idx))) == NULL)
+	if ((idx = index_new()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	if ((err = parse(idx, data, len)) != NULL) {
 		morph_index_free(idx);
@@ -349,7 +369,7 @@ morph_index_open(struct morph_index **out, struct morph_repo *repo)
 	int found;
 
 	*out = NULL;
-	if ((idx = calloc(1, sizeof(*idx))) == NULL)
+	if ((idx = index_new()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	/* Parsed where SQLite holds it: a large index is not copied. */
 	err = morph_store_meta_read_blob(&repo->store, META_INDEX,
@@ -1082,8 +1102,7 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	struct morph_buf rec = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct ientry *ie;
-	struct timespec ts;
-	int64_t now, mtime = 0, ino = 0;
+	int64_t mtime = 0, ino = 0;
 	const char *prev = "";
 	size_t i, plen, shared, room = 32;
 	unsigned char *p;
@@ -1091,8 +1110,6 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	/* An entry takes its path and 7 varints, 16 + 1 bytes at most. */
 	for (i = 0; i < idx->n; i++)
 		room += strlen(idx->v[i].e.path) + 7 * 10 + 17;
@@ -1108,12 +1125,15 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	for (i = 0; i < idx->n; i++) {
 		ie = &idx->v[i];
 		/*
-		 * Invariant 3: stat fields recorded now are judged now; an
-		 * entry smudged before stays so until it is hashed again.
+		 * Invariant 3: stat fields recorded now are judged now,
+		 * against the moment the index was loaded, which is before
+		 * any of them was taken; an entry smudged before stays so
+		 * until it is hashed again.
 		 */
 		if (ie->dirty)
-			ie->smudged = ie->st.size >= 0 &&
-			    ie->st.mtime > now - RACY_NS;
+			ie->smudged = ie->st.size >= 0 && ie->st.mtime >
+			    idx->loaded_ns - (ie->st.mtime % 1000000000 == 0 ?
+			    RACY_COARSE_NS : RACY_NS);
 		plen = strlen(ie->e.path);
 		for (shared = 0; prev[shared] != '\0' &&
 		    prev[shared] == ie->e.path[shared]; shared++)

@@ -7,9 +7,13 @@
  *  1. Entries are sorted bytewise by path and unique; no path is both a
  *     file and the directory of another entry.
  *  2. An entry's blob is stored before the entry is.
- *  3. An entry whose file was modified less than a second before the index
- *     was written is "smudged": its stat fields are not trusted, and its
- *     content is compared instead (the racy-git problem).
+ *  3. An entry whose file was modified so close to the moment its stat
+ *     fields were taken that a later change could keep them (the same
+ *     timestamp tick) is "smudged": its stat fields are not trusted, and
+ *     its content is compared instead (the racy-git problem).  "Close" is
+ *     within 50 ms of when the index was loaded, which covers the kernel's
+ *     coarse file clock, or 2 s for a file whose timestamp has no
+ *     nanoseconds (a file system that keeps seconds).
  */
 #ifndef MORPH_INDEX_H
 #define MORPH_INDEX_H

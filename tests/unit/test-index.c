@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -209,24 +210,48 @@ test_stat_cache_and_smudge(void)
 	struct timespec old[2];
 	char path[4200];
 
+	struct timespec now, t[2];
+
 	test_write_file(dir, "fresh.txt", "just written\n");
 	test_write_file(dir, "old.txt", "written long ago\n");
+	test_write_file(dir, "recent.txt", "written a moment ago\n");
+	test_write_file(dir, "coarse.txt", "on a file system of seconds\n");
 	snprintf(path, sizeof(path), "%s/old.txt", dir);
 	old[0].tv_sec = old[1].tv_sec = 1000000000;
 	old[0].tv_nsec = old[1].tv_nsec = 0;
 	T_INTEQ(utimensat(AT_FDCWD, path, old, 0), 0);
+	/* Half a second ago, with nanoseconds: past the kernel's tick. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	t[0] = t[1] = now;
+	t[0].tv_sec = t[1].tv_sec = now.tv_sec - 1;
+	t[0].tv_nsec = t[1].tv_nsec = now.tv_nsec >= 500000000 ?
+	    now.tv_nsec - 500000000 + 1 : now.tv_nsec + 500000001;
+	if (now.tv_nsec >= 500000000)
+		t[0].tv_sec = t[1].tv_sec = now.tv_sec;
+	snprintf(path, sizeof(path), "%s/recent.txt", dir);
+	T_INTEQ(utimensat(AT_FDCWD, path, t, 0), 0);
+	/* A whole second, a second ago: a clock of seconds may tick again. */
+	t[0].tv_sec = t[1].tv_sec = now.tv_sec - 1;
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	snprintf(path, sizeof(path), "%s/coarse.txt", dir);
+	T_INTEQ(utimensat(AT_FDCWD, path, t, 0), 0);
+	snprintf(path, sizeof(path), "%s/old.txt", dir);
 	T_OK(morph_index_open(&idx, repo));
 	T_OK(morph_index_add(idx, repo, "", 0));
 	idx = reload(repo, idx);
-	/* A file modified in the last second is not trusted by its stat. */
+	/* A file modified within a tick of the stat is not trusted by it. */
 	T_INTEQ(smudged(repo, "fresh.txt"), 1);
 	T_INTEQ(smudged(repo, "old.txt"), 0);
-	T_OK(morph_index_check(&ws, idx, repo, 0));
+	T_INTEQ(smudged(repo, "recent.txt"), 0);
+	T_INTEQ(smudged(repo, "coarse.txt"), 1);
+	T_ASSERT(morph_index_find(idx, "old.txt") ==
+	    morph_index_get(idx, 2));
+	T_OK(morph_index_check(&ws, idx, repo, 2));
 	T_INTEQ(ws, MORPH_WT_CLEAN);
 	/* Same size, same mtime, other bytes: ctime still tells. */
 	test_write_file(dir, "old.txt", "WRITTEN LONG AGO\n");
 	T_INTEQ(utimensat(AT_FDCWD, path, old, 0), 0);
-	T_OK(morph_index_check(&ws, idx, repo, 1));
+	T_OK(morph_index_check(&ws, idx, repo, 2));
 	T_INTEQ(ws, MORPH_WT_MODIFIED);
 	morph_index_free(idx);
 	morph_repo_close(repo);
