@@ -479,7 +479,6 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
     const struct morph_oid *commit, const struct morph_run_opts *opts)
 {
 	const struct morph_error *err;
-	struct morph_buf text = MORPH_BUF_INIT;
 	struct morph_cache_entry ce;
 	struct morph_commit *c = NULL;
 	struct morph_plan *plan;
@@ -525,13 +524,10 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 				    messages)) != NULL)
 					goto done;
 				if ((err = validate_call(m, call)) != NULL ||
-				    (morph_buf_clear(&text), err =
-				    morph_json_canonical(&text, call)) != NULL) {
+				    (err = morph_call_id(&id, call)) != NULL) {
 					cJSON_Delete(call);
 					goto done;
 				}
-				morph_hash_object(&id, "call", text.ptr,
-				    text.len);
 				in = estimate_in(messages);
 				mt = cJSON_GetObjectItemCaseSensitive(
 				    cJSON_GetObjectItemCaseSensitive(call,
@@ -578,7 +574,6 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 done:
 	cJSON_Delete(messages);
 	morph_commit_free(c);
-	morph_buf_release(&text);
 	if (err != NULL) {
 		morph_plan_free(plan);
 		return err;

@@ -886,29 +886,19 @@ morph_store_meta_set(struct morph_store *s, const char *key, int64_t val)
 	return NULL;
 }
 
+static const struct morph_error *
+copy_blob(const void *data, size_t len, void *arg)
+{
+	morph_buf_put(arg, data, len);
+	return morph_buf_status(arg);
+}
+
 const struct morph_error *
 morph_store_meta_get_blob(struct morph_store *s, const char *key,
     struct morph_buf *out, int *found)
 {
-	const struct morph_error *err;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	*found = 0;
 	morph_buf_clear(out);
-	if ((err = morph_store_prepare(s, sql_meta_get, &st)) != NULL)
-		return err;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
-		morph_buf_put(out, sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return morph_store_error(s, rc, "cannot read the database");
-	return morph_buf_status(out);
+	return morph_store_meta_read_blob(s, key, copy_blob, out, found);
 }
 
 const struct morph_error *
