@@ -32,9 +32,9 @@
 	X(curl_multi_cleanup)			\
 	X(curl_multi_info_read)			\
 	X(curl_multi_init)			\
-	X(curl_multi_perform)			\
-	X(curl_multi_poll)			\
 	X(curl_multi_remove_handle)		\
+	X(curl_multi_setopt)			\
+	X(curl_multi_socket_action)		\
 	X(curl_multi_strerror)			\
 	X(curl_slist_append)			\
 	X(curl_slist_free_all)
@@ -48,9 +48,8 @@ struct morph_curl {
 extern struct morph_curl morph_curl;
 
 /*
- * Opens libcurl (libcurl.so.4, which must be 7.66 or later for
- * curl_multi_poll), fills morph_curl and runs curl_global_init once; safe
- * to call many times, from one thread.  Errors: UNSUPPORTED.
+ * Opens libcurl (libcurl.so.4), fills morph_curl and runs curl_global_init
+ * once; safe to call many times, from one thread.  Errors: UNSUPPORTED.
  */
 const struct morph_error *morph_curl_load(void);
 
@@ -80,9 +79,9 @@ const struct morph_error *morph_curlm_error(CURLMcode rc, const char *what);
 #define curl_multi_cleanup		(*morph_curl.curl_multi_cleanup)
 #define curl_multi_info_read		(*morph_curl.curl_multi_info_read)
 #define curl_multi_init			(*morph_curl.curl_multi_init)
-#define curl_multi_perform		(*morph_curl.curl_multi_perform)
-#define curl_multi_poll			(*morph_curl.curl_multi_poll)
 #define curl_multi_remove_handle	(*morph_curl.curl_multi_remove_handle)
+#define curl_multi_setopt		(*morph_curl.curl_multi_setopt)
+#define curl_multi_socket_action	(*morph_curl.curl_multi_socket_action)
 #define curl_multi_strerror		(*morph_curl.curl_multi_strerror)
 #define curl_slist_append		(*morph_curl.curl_slist_append)
 #define curl_slist_free_all		(*morph_curl.curl_slist_free_all)

@@ -13,11 +13,19 @@
  *   4. No message made here quotes a request header, the URL's path or
  *      query, or its user info: API keys travel there.
  *
+ * The event loop is libcurl's socket interface: libcurl says which sockets
+ * it watches (sock_cb) and when its timer is due (timer_cb); morph_http_wait
+ * polls those sockets, once, and hands libcurl only the ones that are
+ * ready.  curl_multi_perform would instead check every transfer on every
+ * wake, which at -j 32 is 32 system calls where one will do.
+ *
  * With CURLOPT_NOSIGNAL, libcurl leaves SIGPIPE alone; a program that
  * runs transfers should ignore it.
  */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,7 +59,68 @@ struct morph_http {
 	CURLM		*multi;
 	struct xfer	*xfers;
 	int		 nxfers;
+	struct pollfd	*pfds;		/* the sockets libcurl watches */
+	size_t		 npfds;
+	size_t		 cappfds;
+	int64_t		 timer_us;	/* libcurl's timer falls due; -1: none */
+	int		 nomem;		/* sock_cb could not grow pfds */
 };
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* libcurl's word on socket s: watch it for what, or forget it. */
+static int
+sock_cb(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct morph_http *http = arg;
+	struct pollfd *nv;
+	size_t i, cap;
+
+	(void)easy;
+	(void)sockp;
+	for (i = 0; i < http->npfds && http->pfds[i].fd != s; i++)
+		;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < http->npfds)
+			http->pfds[i] = http->pfds[--http->npfds];
+		return 0;
+	}
+	if (i == http->npfds) {
+		if (http->npfds == http->cappfds) {
+			cap = http->cappfds ? http->cappfds * 2 : 16;
+			if ((nv = realloc(http->pfds, cap * sizeof(*nv))) ==
+			    NULL) {
+				http->nomem = 1;
+				return -1;
+			}
+			http->pfds = nv;
+			http->cappfds = cap;
+		}
+		http->pfds[http->npfds++].fd = s;
+	}
+	http->pfds[i].events = (short)((what & CURL_POLL_IN ? POLLIN : 0) |
+	    (what & CURL_POLL_OUT ? POLLOUT : 0));
+	http->pfds[i].revents = 0;
+	return 0;
+}
+
+/* libcurl's timer: due in ms milliseconds, or (-1) stopped. */
+static int
+timer_cb(CURLM *multi, long ms, void *arg)
+{
+	struct morph_http *http = arg;
+
+	(void)multi;
+	http->timer_us = ms < 0 ? -1 : now_us() + (int64_t)ms * 1000;
+	return 0;
+}
 
 const struct morph_error *
 morph_http_new(struct morph_http **out)
@@ -67,6 +136,20 @@ morph_http_new(struct morph_http **out)
 	if ((http->multi = curl_multi_init()) == NULL) {
 		free(http);
 		return morph_error(MORPH_ERR_NOMEM);
+	}
+	http->timer_us = -1;
+	if (curl_multi_setopt(http->multi, CURLMOPT_SOCKETFUNCTION, sock_cb) !=
+	    CURLM_OK ||
+	    curl_multi_setopt(http->multi, CURLMOPT_SOCKETDATA, http) !=
+	    CURLM_OK ||
+	    curl_multi_setopt(http->multi, CURLMOPT_TIMERFUNCTION, timer_cb) !=
+	    CURLM_OK ||
+	    curl_multi_setopt(http->multi, CURLMOPT_TIMERDATA, http) !=
+	    CURLM_OK) {
+		curl_multi_cleanup(http->multi);
+		free(http);
+		return morph_error_fmt(MORPH_ERR_HTTP, "libcurl has no "
+		    "socket interface");
 	}
 	*out = http;
 	return NULL;
@@ -111,6 +194,7 @@ morph_http_free(struct morph_http *http)
 		xfer_free(x);
 	}
 	curl_multi_cleanup(http->multi);
+	free(http->pfds);
 	free(http);
 }
 
@@ -518,54 +602,102 @@ fail_all(struct morph_http *http, CURLMcode mrc)
 	}
 }
 
-static long
-elapsed_ms(const struct timespec *since)
+/* Hands libcurl socket fd (or the timeout) with events ev. */
+static int
+act(struct morph_http *http, curl_socket_t fd, int ev)
 {
-	struct timespec now;
+	CURLMcode mrc;
+	int running;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)((now.tv_sec - since->tv_sec) * 1000 +
-	    (now.tv_nsec - since->tv_nsec) / 1000000);
+	mrc = curl_multi_socket_action(http->multi, fd, ev, &running);
+	if (mrc == CURLM_OK && http->nomem)
+		mrc = CURLM_OUT_OF_MEMORY;
+	http->nomem = 0;
+	if (mrc != CURLM_OK) {
+		fail_all(http, mrc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs libcurl's timer if it is due. */
+static int
+run_timer(struct morph_http *http)
+{
+	if (http->timer_us < 0 || now_us() < http->timer_us)
+		return 0;
+	http->timer_us = -1;
+	return act(http, CURL_SOCKET_TIMEOUT, 0);
 }
 
 int
 morph_http_wait(struct morph_http *http, long timeout_ms)
 {
-	struct timespec start;
-	int running, finished = 0, nfds;
-	CURLMcode mrc;
-	long left;
+	struct pollfd ready[64];
+	int64_t start = now_us(), left, wait;
+	int finished = 0, n, k, ev;
+	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		if ((mrc = curl_multi_perform(http->multi, &running)) !=
-		    CURLM_OK) {
-			fail_all(http, mrc);
+		if (run_timer(http) == -1)
 			break;
-		}
-		finished += drain(http);
-		if (finished > 0)
+		if ((finished += drain(http)) > 0)
 			break;
 		if (http->nxfers == 0) {
 			/*
 			 * Nothing to wait for: sleep out the timeout, so that a
 			 * caller waiting for a retry's time does not spin.
 			 */
-			left = timeout_ms - elapsed_ms(&start);
+			left = timeout_ms * 1000 - (now_us() - start);
 			if (left > 0) {
-				struct timespec ts = { left / 1000,
-				    (left % 1000) * 1000000 };
+				struct timespec ts = { left / 1000000,
+				    (left % 1000000) * 1000 };
 
 				nanosleep(&ts, NULL);
 			}
 			break;
 		}
-		if ((left = timeout_ms - elapsed_ms(&start)) <= 0)
+		if ((left = timeout_ms * 1000 - (now_us() - start)) <= 0)
 			break;
-		if ((mrc = curl_multi_poll(http->multi, NULL, 0,
-		    left > INT_MAX ? INT_MAX : (int)left, &nfds)) != CURLM_OK) {
-			fail_all(http, mrc);
+		wait = left;
+		if (http->timer_us >= 0 && http->timer_us - now_us() < wait)
+			wait = http->timer_us - now_us();
+		if (wait < 0)
+			wait = 0;
+		/* Milliseconds, rounded up: poll must not wake too soon. */
+		n = poll(http->pfds, (nfds_t)http->npfds,
+		    wait > INT_MAX / 2 * 1000LL ? INT_MAX / 2 :
+		    (int)((wait + 999) / 1000));
+		if (n < 0) {
+			if (errno == EINTR)
+				break;		/* a signal: let the caller look */
+			fail_all(http, CURLM_INTERNAL_ERROR);
 			break;
+		}
+		/*
+		 * libcurl may add and remove sockets as it acts: act on a
+		 * copy of what was ready, a few at a time.
+		 */
+		while (n > 0) {
+			for (i = 0, k = 0; i < http->npfds && k < 64; i++) {
+				if (http->pfds[i].revents == 0)
+					continue;
+				ready[k++] = http->pfds[i];
+				http->pfds[i].revents = 0;
+			}
+			if (k == 0)
+				break;
+			n -= k;
+			while (k-- > 0) {
+				ev = (ready[k].revents & (POLLIN | POLLHUP) ?
+				    CURL_CSELECT_IN : 0) |
+				    (ready[k].revents & POLLOUT ?
+				    CURL_CSELECT_OUT : 0) |
+				    (ready[k].revents & (POLLERR | POLLNVAL) ?
+				    CURL_CSELECT_ERR : 0);
+				if (act(http, ready[k].fd, ev) == -1)
+					return http->nxfers;
+			}
 		}
 	}
 	return http->nxfers;

@@ -8,12 +8,15 @@
  *  2. One thread and one libcurl multi handle send everything; at most
  *     opts->jobs calls are in flight, and at most opts->provider_jobs for
  *     one provider.
- *  3. A result that cost something is committed to the database as soon
- *     as its call ends, in its own transaction with its output blob and
- *     cache row, so a crash or Ctrl-C loses nothing that was paid for.
- *     Results that cost nothing (answers from the cache, the echo
- *     provider) are committed in batches of BATCH: a crash loses at most
- *     a batch of what the next run recomputes for free.
+ *  3. A result that cost something is committed to the database, with
+ *     its output blob and cache row, before the scheduler waits on the
+ *     network again: the calls that ended together are settled in one
+ *     pass and committed in one transaction, so a crash or Ctrl-C loses
+ *     at most the answers of the pass it interrupts (the milliseconds
+ *     since the last wake), and one commit serves many results.  Results
+ *     that cost nothing (answers from the cache, the echo provider) are
+ *     committed in batches of BATCH: a crash loses at most a batch of
+ *     what the next run recomputes for free.
  *  4. API keys are read from the environment when a request is built and
  *     live only in that request's headers: never in the call object, the
  *     database, an attempt record or a message.
@@ -652,7 +655,8 @@ struct job {
 	int			 heap;		/* freed at the end */
 	cJSON			*attempts;	/* what each attempt did */
 	struct morph_http_result last;		/* of the attempt just done */
-	int			 have_last;
+	struct exec		*exec;		/* while it runs */
+	struct job		*next_done;	/* on exec's done list */
 
 	/* A judge's call. */
 	struct job		*parent;
@@ -688,19 +692,30 @@ struct exec {
 							   judges included */
 	size_t				 nall;
 	size_t				 capall;
+	struct job			**queue;	/* judges and retries
+							   not yet started */
+	size_t				 nqueue;
+	size_t				 capqueue;
+	struct job			*done;		/* transfers over, to */
+	struct job			*done_tail;	/* settle, in order */
+	size_t				 freed;
 	size_t				 running;
 	int				*per_slot;	/* in flight a provider */
 	int64_t				 spent_nusd;	/* new spend */
 	int64_t				 reserved_nusd;	/* in flight */
 	struct morph_run_progress	 progress;
 	int64_t				 t0;
-	int				 batch_open;	/* a free batch */
+	int				 batch_open;	/* a free batch, or a
+							   pass of collect() */
+	int				 settling;	/* in collect() */
 	int				 batched;
 };
 
 /*
- * Transactions (invariant 3): what cost something commits at once, in its
- * own; what was free joins the open batch.
+ * Transactions (invariant 3): while collect() settles a pass, every write
+ * joins the open batch, which collect() commits at the end of the pass;
+ * outside a pass, what cost something commits at once, in its own, and
+ * what was free joins the batch.
  */
 static const struct morph_error *
 flush_batch(struct exec *x)
@@ -717,6 +732,8 @@ txn_begin(struct exec *x, int free_write)
 {
 	const struct morph_error *err;
 
+	free_write |= x->settling;
+
 	if (!free_write && (err = flush_batch(x)) != NULL)
 		return err;
 	if (!free_write || !x->batch_open) {
@@ -730,6 +747,8 @@ txn_begin(struct exec *x, int free_write)
 static const struct morph_error *
 txn_end(struct exec *x, int free_write)
 {
+	if (x->settling)
+		return NULL;		/* collect() commits the pass */
 	if (!free_write)
 		return morph_repo_commit(x->repo);
 	if (++x->batched >= BATCH)
@@ -759,6 +778,24 @@ add_job(struct exec *x, struct job *j)
 		x->capall = cap;
 	}
 	x->all[x->nall++] = j;
+	return NULL;
+}
+
+/* Queues j, a judge's call or a retry, to be started when it may. */
+static const struct morph_error *
+enqueue(struct exec *x, struct job *j)
+{
+	struct job **nv;
+	size_t cap;
+
+	if (x->nqueue == x->capqueue) {
+		cap = x->capqueue ? x->capqueue * 2 : 64;
+		if ((nv = realloc(x->queue, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		x->queue = nv;
+		x->capqueue = cap;
+	}
+	x->queue[x->nqueue++] = j;
 	return NULL;
 }
 
@@ -1194,7 +1231,7 @@ add_judge(struct exec *x, struct job *p, const cJSON *spec,
 		    p->pc->item.case_id, p->pc->item.model, p->sample,
 		    jm->spec);
 	p->waiting++;
-	return NULL;
+	return enqueue(x, jj);
 }
 
 /*
@@ -1341,6 +1378,7 @@ settle(struct exec *x, struct job *j)
 		    backoff_ms(j->attempt - 1);
 		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, wait);
 		j->not_before = morph_now_ms() + wait;
+		err = enqueue(x, j);
 	} else {
 		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, -1);
 		if (j->attempt > 1)
@@ -1354,19 +1392,29 @@ settle(struct exec *x, struct job *j)
 	return err;
 }
 
+/* A transfer is over: its slot is free; settling it is for collect(). */
 static void
 http_done(void *arg, const struct morph_http_result *res)
 {
 	struct job *j = arg;
+	struct exec *x = j->exec;
 
 	j->running = 0;
+	x->running--;
+	x->per_slot[j->m->slot]--;
+	x->freed++;
 	morph_buf_release(&j->last.body);
 	j->last = *res;
 	/* The body is the transport's; keep a copy. */
 	morph_buf_init(&j->last.body);
 	morph_buf_put(&j->last.body, morph_buf_cstr(&res->body),
 	    res->body.len);
-	j->have_last = 1;
+	j->next_done = NULL;
+	if (x->done_tail != NULL)
+		x->done_tail->next_done = j;
+	else
+		x->done = j;
+	x->done_tail = j;
 }
 
 /* Answers an echo call at once. */
@@ -1420,7 +1468,7 @@ start(struct exec *x, struct job *j)
 		return err;
 	j->attempt++;
 	j->running = 1;
-	j->have_last = 0;
+	j->exec = x;
 	x->running++;
 	x->per_slot[j->m->slot]++;
 	if (j->attempt == 1)
@@ -1438,34 +1486,48 @@ affordable(struct exec *x, const struct job *j)
 	    x->opts->budget_nusd;
 }
 
+/*
+ * Starts what may start: judges and retries first, which complete results
+ * already paid for; then calls never tried, in plan order.  A provisional
+ * pass (slots just freed, their transfers not yet settled) counts their
+ * reserved cost still, so it only holds back what the budget may not
+ * allow; the pass after settling decides that the budget is spent.
+ */
 static const struct morph_error *
-schedule(struct exec *x)
+schedule(struct exec *x, int provisional)
 {
-	const struct morph_error *err;
+	const struct morph_error *err = NULL;
 	int64_t now = morph_now_ms();
 	int limit = x->opts->provider_jobs > 0 ? x->opts->provider_jobs :
 	    x->opts->jobs;
-	size_t i;
+	size_t i, k = 0;
 
 	/*
-	 * Judges and retries first, which complete results already paid
-	 * for; then calls never tried, in plan order.
+	 * The queue may grow while it is walked (an echo answer brings its
+	 * judges): index, not pointer, and x->nqueue read on every turn.
 	 */
-	for (i = 0; i < x->nall && x->running < (size_t)x->opts->jobs; i++) {
-		struct job *j = x->all[i];
+	for (i = 0; i < x->nqueue; i++) {
+		struct job *j = x->queue[i];
 
-		if (j->finished || j->running || j->not_before > now ||
-		    (j->attempt == 0 && j->parent == NULL))
+		if (j->finished || j->running)
 			continue;
-		if (x->per_slot[j->m->slot] >= limit)
+		if (err != NULL || x->running >= (size_t)x->opts->jobs ||
+		    j->not_before > now || x->per_slot[j->m->slot] >= limit) {
+			x->queue[k++] = j;
 			continue;
+		}
 		if (j->attempt == 0 && !affordable(x, j)) {
-			x->out->budget_stop = 1;
+			if (!provisional)
+				x->out->budget_stop = 1;
+			x->queue[k++] = j;
 			continue;
 		}
 		if ((err = start(x, j)) != NULL)
-			return err;
+			x->queue[k++] = j;
 	}
+	x->nqueue = k;
+	if (err != NULL)
+		return err;
 	while (x->next < x->njobs && x->running < (size_t)x->opts->jobs &&
 	    !x->out->budget_stop) {
 		struct job *j = &x->jobs[x->next];
@@ -1473,7 +1535,8 @@ schedule(struct exec *x)
 		if (x->per_slot[j->m->slot] >= limit)
 			break;
 		if (!affordable(x, j)) {
-			x->out->budget_stop = 1;
+			if (!provisional)
+				x->out->budget_stop = 1;
 			break;
 		}
 		x->next++;
@@ -1490,8 +1553,8 @@ next_wait(struct exec *x)
 	int64_t now = morph_now_ms(), best = 200;
 	size_t i;
 
-	for (i = 0; i < x->nall; i++) {
-		const struct job *j = x->all[i];
+	for (i = 0; i < x->nqueue; i++) {
+		const struct job *j = x->queue[i];
 
 		if (j->finished || j->running || j->attempt == 0)
 			continue;
@@ -1507,42 +1570,43 @@ pending(struct exec *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->nall; i++) {
-		const struct job *j = x->all[i];
+	for (i = 0; i < x->nqueue; i++) {
+		const struct job *j = x->queue[i];
 
-		if (j->finished)
+		if (j->finished || j->running)
 			continue;
 		if (j->attempt > 0)
 			return 1;		/* a retry is due */
-		if (j->parent != NULL && !x->out->budget_stop)
+		if (!x->out->budget_stop)
 			return 1;		/* a judge to ask */
 	}
 	return x->next < x->njobs && !x->out->budget_stop;
 }
 
+/* Settles the transfers that are over, in the order they ended. */
 static const struct morph_error *
 collect(struct exec *x)
 {
-	const struct morph_error *err;
-	size_t i;
+	const struct morph_error *err = NULL;
+	struct job *j;
 
-	/* x->all may grow as answers bring judges: index, not pointer. */
-	for (i = 0; i < x->nall; i++) {
-		struct job *j = x->all[i];
-
-		if (!j->have_last)
-			continue;
-		j->have_last = 0;
-		x->running--;
-		x->per_slot[j->m->slot]--;
+	if (x->done == NULL)
+		return NULL;
+	x->settling = 1;
+	while ((j = x->done) != NULL) {
+		if ((x->done = j->next_done) == NULL)
+			x->done_tail = NULL;
+		j->next_done = NULL;
 		if ((err = settle(x, j)) != NULL)
-			return err;
-		if (j->finished) {
+			break;
+		if (j->finished)
 			x->reserved_nusd -= j->est_cost;
-			report(x);
-		}
 	}
-	return NULL;
+	x->settling = 0;
+	if (err == NULL)
+		err = flush_batch(x);
+	report(x);
+	return err;
 }
 
 struct have {
@@ -1779,13 +1843,22 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			    x.progress.done, (long long)out->num);
 			break;
 		}
-		if ((err = schedule(&x)) != NULL)
+		if ((err = schedule(&x, 0)) != NULL)
 			break;
 		if (x.running == 0 && !pending(&x))
 			break;
-		if (x.http != NULL)
+		if (x.http != NULL) {
 			morph_http_wait(x.http, next_wait(&x));
-		err = collect(&x);
+			/*
+			 * Refill the slots just freed and send, then record
+			 * what came back: the servers work while we write.
+			 */
+			if (x.freed > 0 && (err = schedule(&x, 1)) == NULL)
+				morph_http_wait(x.http, 0);
+			x.freed = 0;
+		}
+		if (err == NULL)
+			err = collect(&x);
 	}
 	if (out->budget_stop) {
 		out->not_sent = x.njobs - x.next;
@@ -1808,6 +1881,7 @@ done:
 	for (i = 0; i < x.njobs; i++)
 		free_job(&x.jobs[i]);
 	free(x.all);
+	free(x.queue);
 	free(x.jobs);
 	free(x.per_slot);
 	morph_oidset_release(&have.set);
