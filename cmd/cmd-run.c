@@ -256,6 +256,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_revparse_type(&commit, ctx->repo, rev,
 	    MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
+	opts.plan_only = dry;
 	if ((err = morph_plan_new(&plan, ctx->repo, &commit, &opts)) != NULL)
 		goto done;
 	if (dry) {

@@ -1,15 +1,24 @@
 /*
  * The table of libcurl functions, filled when libcurl is first needed
  * (see curl_int.h and dl_int.h), and the libcurl error bridges.
+ *
+ * Loading libcurl and what it links (TLS, Kerberos, LDAP, ...) takes
+ * milliseconds; morph_curl_preload lets a thread do it while the caller
+ * works.  pthread_once makes whoever calls morph_curl_load wait for it.
  */
+#include <pthread.h>
+
 #define MORPH_CURL_LOADER
 #include "curl_int.h"
 #include "dl_int.h"
 
 struct morph_curl morph_curl;
 
-const struct morph_error *
-morph_curl_load(void)
+static pthread_once_t		 load_once = PTHREAD_ONCE_INIT;
+static const struct morph_error	*load_err;
+
+static const struct morph_error *
+load(void)
 {
 #define MORPH_CURL_SYM(f)	{ #f, &morph_curl.f },
 	static const struct morph_dl_sym syms[] = {
@@ -20,19 +29,50 @@ morph_curl_load(void)
 	static const char *const names[] = { "libcurl.so.4",
 	    "libcurl-gnutls.so.4", "libcurl.so", NULL };
 	static void *handle;
-	static int inited;
 	const struct morph_error *err;
 	CURLcode rc;
 
-	if (inited)
-		return NULL;
 	if ((err = morph_dl_load(&handle, names, syms,
 	    sizeof(syms) / sizeof(syms[0]))) != NULL)
 		return err;
 	if ((rc = morph_curl.curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
 		return morph_curl_error(rc, "cannot initialise libcurl");
-	inited = 1;
 	return NULL;
+}
+
+static void
+load_once_fn(void)
+{
+	load_err = load();
+}
+
+const struct morph_error *
+morph_curl_load(void)
+{
+	pthread_once(&load_once, load_once_fn);
+	return load_err;
+}
+
+static void *
+preload_main(void *arg)
+{
+	(void)arg;
+	(void)morph_curl_load();
+	return NULL;
+}
+
+void
+morph_curl_preload(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	/* Without a thread, the first morph_curl_load does the work. */
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	if (pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0)
+		(void)pthread_create(&t, &attr, preload_main, NULL);
+	pthread_attr_destroy(&attr);
 }
 
 const struct morph_error *

@@ -49,9 +49,16 @@ extern struct morph_curl morph_curl;
 
 /*
  * Opens libcurl (libcurl.so.4), fills morph_curl and runs curl_global_init
- * once; safe to call many times, from one thread.  Errors: UNSUPPORTED.
+ * once; safe to call many times, from any thread.  Errors: UNSUPPORTED.
  */
 const struct morph_error *morph_curl_load(void);
+
+/*
+ * Starts morph_curl_load in a detached thread, for a caller that will need
+ * libcurl soon and has other work first; its own morph_curl_load then
+ * waits for the thread and returns its error, if any.
+ */
+void	morph_curl_preload(void);
 
 /*
  * The libcurl error bridges: what was being done and libcurl's words for

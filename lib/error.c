@@ -1,6 +1,8 @@
 /*
  * Error values that never allocate: a ring of static slots holds the
  * formatted messages, so an error can be made even when memory is gone.
+ * Slots are taken atomically: a thread (libcurl's preload, say) may make
+ * an error while the main thread makes another.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -56,7 +58,8 @@ append(char *m, const char *s)
 static struct morph_error *
 take_slot(int code)
 {
-	unsigned int i = next_slot++ % ERR_SLOTS;
+	unsigned int i = __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED) %
+	    ERR_SLOTS;
 
 	slots[i].err.code = code;
 	slots[i].err.msg = slots[i].msg;

@@ -635,7 +635,7 @@ morph_http_wait(struct morph_http *http, long timeout_ms)
 {
 	struct pollfd ready[64];
 	int64_t start = now_us(), left, wait;
-	int finished = 0, n, k, ev;
+	int finished = 0, polled = 0, n, k, ev;
 	size_t i;
 
 	for (;;) {
@@ -657,7 +657,9 @@ morph_http_wait(struct morph_http *http, long timeout_ms)
 			}
 			break;
 		}
-		if ((left = timeout_ms * 1000 - (now_us() - start)) <= 0)
+		/* Even with no time left, look once at what is ready. */
+		if ((left = timeout_ms * 1000 - (now_us() - start)) <= 0 &&
+		    polled)
 			break;
 		wait = left;
 		if (http->timer_us >= 0 && http->timer_us - now_us() < wait)
@@ -668,6 +670,7 @@ morph_http_wait(struct morph_http *http, long timeout_ms)
 		n = poll(http->pfds, (nfds_t)http->npfds,
 		    wait > INT_MAX / 2 * 1000LL ? INT_MAX / 2 :
 		    (int)((wait + 999) / 1000));
+		polled = 1;
 		if (n < 0) {
 			if (errno == EINTR)
 				break;		/* a signal: let the caller look */

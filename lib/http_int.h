@@ -73,7 +73,8 @@ const struct morph_error *morph_http_start(struct morph_http *,
 /*
  * Runs transfers for up to timeout_ms (or until one finishes), calling
  * done for each that finished; with nothing running it sleeps out the
- * timeout.  Returns the number still running.
+ * timeout.  A timeout of 0 sends what was started and takes in what has
+ * arrived, without waiting.  Returns the number still running.
  */
 int	morph_http_wait(struct morph_http *, long timeout_ms);
 

@@ -30,6 +30,7 @@
 #include "morph/commit.h"
 #include "morph/run.h"
 #include "assert_int.h"
+#include "curl_int.h"
 #include "http_int.h"
 #include "json_int.h"
 #include "judge_int.h"
@@ -477,6 +478,18 @@ make_key(struct morph_plan *plan)
 	return err;
 }
 
+/* Whether some model of the plan answers over the network. */
+static int
+sends(const struct morph_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nmodels; i++)
+		if (plan->models[i].provider.dialect != MORPH_DIALECT_ECHO)
+			return 1;
+	return 0;
+}
+
 const struct morph_error *
 morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
     const struct morph_oid *commit, const struct morph_run_opts *opts)
@@ -497,12 +510,20 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 	plan->repo = repo;
 	plan->commit = *commit;
 	plan->repeat = opts->repeat > 0 ? opts->repeat : 1;
+	/* One snapshot for every read, not a lock and a stat each. */
+	if ((err = morph_repo_read_begin(repo)) != NULL) {
+		free(plan);
+		return err;
+	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
 	    (err = morph_suite_load(&plan->suite, repo,
 	    morph_commit_tree(c))) != NULL ||
 	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
+	/* libcurl loads in a thread while the plan is made. */
+	if (!opts->plan_only && !opts->offline && sends(plan))
+		morph_curl_preload();
 	for (ic = 0; ic < plan->suite->ncases; ic++)
 		if ((err = check_asserts(plan, &plan->suite->cases[ic])))
 			goto done;
@@ -575,6 +596,7 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 	if ((err = make_matrix(plan)) == NULL)
 		err = make_key(plan);
 done:
+	morph_repo_read_end(repo);
 	cJSON_Delete(messages);
 	morph_commit_free(c);
 	if (err != NULL) {
@@ -1808,6 +1830,9 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	}
 	x.progress.total = plan->n;
 	x.progress.done = have.set.n;
+	/* The lookups share the batch the cache's answers are written in. */
+	if (!opts->no_cache && (err = txn_begin(&x, 1)) != NULL)
+		goto done;
 	for (i = 0; i < plan->n; i++) {
 		struct plan_call *pc = &plan->v[i];
 
@@ -1829,6 +1854,8 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		init_job(&x.jobs[x.njobs], plan, pc);
 		x.njobs++;
 	}
+	if ((err = flush_batch(&x)) != NULL)
+		goto done;
 	/* x.all stays as it is from here: jobs are not moved again. */
 	for (i = 0; i < x.njobs; i++)
 		if ((err = add_job(&x, &x.jobs[i])) != NULL)
@@ -1850,12 +1877,15 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		if (x.http != NULL) {
 			morph_http_wait(x.http, next_wait(&x));
 			/*
-			 * Refill the slots just freed and send, then record
-			 * what came back: the servers work while we write.
+			 * Refill the slots just freed and send, taking in
+			 * what else has arrived meanwhile; then record what
+			 * came back: the servers work while we write.
 			 */
-			if (x.freed > 0 && (err = schedule(&x, 1)) == NULL)
-				morph_http_wait(x.http, 0);
-			x.freed = 0;
+			while (x.freed > 0 && err == NULL) {
+				x.freed = 0;
+				if ((err = schedule(&x, 1)) == NULL)
+					morph_http_wait(x.http, 0);
+			}
 		}
 		if (err == NULL)
 			err = collect(&x);

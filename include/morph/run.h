@@ -54,10 +54,12 @@ struct morph_run_opts {
 	volatile sig_atomic_t *stop;	/* set it (from a signal) to stop */
 	void		(*progress)(const struct morph_run_progress *, void *);
 	void		*progress_arg;
+	int		 plan_only;	/* the plan is shown, never sent: do
+					   not get ready to send */
 };
 #define MORPH_RUN_OPTS_VERSION	1
 #define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
-	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL }
+	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0 }
 
 /* One call of a plan. */
 struct morph_plan_item {
