@@ -84,6 +84,12 @@ morph_buf_putc(struct morph_buf *b, int c)
 {
 	char ch = (char)c;
 
+	/* One byte and its NUL fit: the common case, without a call. */
+	if (b->len + 2 <= b->cap && !b->failed) {
+		b->ptr[b->len++] = ch;
+		b->ptr[b->len] = '\0';
+		return;
+	}
 	morph_buf_put(b, &ch, 1);
 }
 

@@ -181,7 +181,18 @@ morph_json_put_number(struct morph_buf *b, double d)
 		return NULL;
 	}
 	if (floor(d) == d && fabs(d) < 9007199254740992.0) {
-		morph_buf_printf(b, "%lld", (long long)d);
+		/* Integers are most numbers: no printf for them. */
+		char digits[24], *p = digits + sizeof(digits);
+		long long v = (long long)d;
+		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+		    (unsigned long long)v;
+
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (v < 0)
+			*--p = '-';
+		morph_buf_put(b, p, (size_t)(digits + sizeof(digits) - p));
 		return NULL;
 	}
 	for (prec = 1; prec <= 17; prec++) {
@@ -207,8 +218,9 @@ canonical(struct morph_buf *b, const cJSON *v, int depth)
 {
 	const struct morph_error *err = NULL;
 	const cJSON *c;
-	const cJSON **kids = NULL;
+	const cJSON *few[32], **kids = few;
 	size_t n = 0, i;
+	int sorted = 1;
 
 	if (depth > 200)
 		return morph_error_fmt(MORPH_ERR_INVALID,
@@ -239,14 +251,17 @@ canonical(struct morph_buf *b, const cJSON *v, int depth)
 	} else if (cJSON_IsObject(v)) {
 		for (c = v->child; c != NULL; c = c->next)
 			n++;
-		if (n > 0) {
-			kids = calloc(n, sizeof(*kids));
-			if (kids == NULL)
-				return morph_error(MORPH_ERR_NOMEM);
-		}
-		for (i = 0, c = v->child; c != NULL; c = c->next)
+		if (n > sizeof(few) / sizeof(few[0]) &&
+		    (kids = calloc(n, sizeof(*kids))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		for (i = 0, c = v->child; c != NULL; c = c->next) {
 			kids[i++] = c;
-		if (n > 1)
+			if (i > 1 && sorted && cmp_keys(&kids[i - 2],
+			    &kids[i - 1]) > 0)
+				sorted = 0;
+		}
+		/* Objects morph builds are in order already, mostly. */
+		if (!sorted)
 			qsort(kids, n, sizeof(*kids), cmp_keys);
 		morph_buf_putc(b, '{');
 		for (i = 0; i < n && err == NULL; i++) {
@@ -271,7 +286,8 @@ canonical(struct morph_buf *b, const cJSON *v, int depth)
 			err = canonical(b, kids[i], depth + 1);
 		}
 		morph_buf_putc(b, '}');
-		free(kids);
+		if (kids != few)
+			free(kids);
 	} else
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "JSON value of unknown type");

@@ -582,9 +582,10 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 					pc->item.est_cost_nusd = m->priced ?
 					    morph_price_cost(&m->price, in,
 					    outt, 0) : -1;
-					err = morph_cache_get(&ce, &found,
-					    repo, &id, s);
-					if (err != NULL)
+					found = 0;
+					if (!opts->no_cache && (err =
+					    morph_cache_get(&ce, &found, repo,
+					    &id, s)) != NULL)
 						goto done;
 					pc->item.cached = found;
 				}
@@ -1840,8 +1841,12 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		    pc->item.model, pc->item.sample);
 		if (morph_oidset_has(&have.set, &k))
 			continue;		/* recorded before */
-		/* What the cache answers is recorded without sending. */
-		if (!opts->no_cache) {
+		/*
+		 * What the cache answers is recorded without sending.  The
+		 * plan looked each call up: what it did not find is not
+		 * looked for again.
+		 */
+		if (!opts->no_cache && pc->item.cached) {
 			err = morph_cache_get(&ce, &found, repo,
 			    &pc->item.call, pc->item.sample);
 			if (err == NULL && found)

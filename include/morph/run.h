@@ -69,7 +69,8 @@ struct morph_plan_item {
 	const char		*spec;		/* provider:model */
 	int			 sample;	/* 0 .. repeat - 1 */
 	struct morph_oid	 call;		/* cache key with sample */
-	int			 cached;	/* the cache has its answer */
+	int			 cached;	/* the cache will answer it
+						   (never with no_cache) */
 	int64_t			 est_tokens_in;	/* bytes / 4, roughly */
 	int64_t			 est_tokens_out; /* max_tokens, else 1024 */
 	int64_t			 est_cost_nusd;	/* at most; -1 unpriced */
