@@ -49,12 +49,12 @@ enum {
 };
 
 /*
- * Called once per transfer, from morph_http_wait.  The result and its body
- * are borrowed for the call.  The callback may start transfers, but must
- * not wait or free the handle.
+ * Called once per transfer, from morph_http_wait.  The result is borrowed
+ * for the call; the callback may take its body, leaving res->body as
+ * morph_buf_init makes it (what is left there is released after).  The
+ * callback may start transfers, but must not wait or free the handle.
  */
-typedef void (*morph_http_done_cb)(void *arg,
-    const struct morph_http_result *);
+typedef void (*morph_http_done_cb)(void *arg, struct morph_http_result *res);
 
 /* Errors: UNSUPPORTED when libcurl cannot be loaded. */
 const struct morph_error *morph_http_new(struct morph_http **out);

@@ -65,9 +65,8 @@ struct plan_model {
 struct plan_call {
 	struct morph_plan_item	 item;		/* the public view */
 	size_t			 model;		/* into plan->models */
-	cJSON			*call;		/* canonical request; shared by
-						   the samples of one call */
-	int			 owns_call;
+	size_t			 prompt;	/* into plan->suite->prompts */
+	size_t			 kase;		/* into plan->suite->cases */
 	const cJSON		*asserts;	/* the case's, borrowed */
 	const cJSON		*vars;
 	int			 judged;	/* an llm-rubric among them */
@@ -306,6 +305,24 @@ make_call(cJSON **out, const struct plan_model *m,
 	cJSON_AddItemToObject(call, "messages", cJSON_Duplicate(messages, 1));
 	*out = call;
 	return NULL;
+}
+
+/* Makes pc's call again, as the plan made (and checked) it. */
+static const struct morph_error *
+plan_call_make(cJSON **out, const struct morph_plan *plan,
+    const struct plan_call *pc)
+{
+	const struct morph_suite_prompt *p = &plan->suite->prompts[pc->prompt];
+	const struct morph_error *err;
+	cJSON *messages;
+
+	*out = NULL;
+	if ((err = morph_suite_render(&messages, p,
+	    &plan->suite->cases[pc->kase])) != NULL)
+		return err;
+	err = make_call(out, &plan->models[pc->model], p, messages);
+	cJSON_Delete(messages);
+	return err;
 }
 
 /* Builds and drops the request: the dialect's own checks, before sending. */
@@ -559,15 +576,18 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 				outt = cJSON_IsNumber(mt) ?
 				    (int64_t)mt->valuedouble :
 				    DEFAULT_OUT_ESTIMATE;
+				/*
+				 * The call itself is made again when it is
+				 * sent (plan_call_make): a plan of many cases
+				 * keeps only their ids.
+				 */
+				cJSON_Delete(call);
 				for (s = 0; s < plan->repeat; s++) {
-					if ((err = push_call(plan, &pc))) {
-						if (s == 0)
-							cJSON_Delete(call);
+					if ((err = push_call(plan, &pc)))
 						goto done;
-					}
 					pc->model = im;
-					pc->call = call;
-					pc->owns_call = s == 0;
+					pc->prompt = ip;
+					pc->kase = ic;
 					pc->asserts = sc->asserts;
 					pc->vars = sc->vars;
 					pc->judged = has_rubric(sc->asserts);
@@ -615,9 +635,6 @@ morph_plan_free(struct morph_plan *plan)
 
 	if (plan == NULL)
 		return;
-	for (i = 0; i < plan->n; i++)
-		if (plan->v[i].owns_call)
-			cJSON_Delete(plan->v[i].call);
 	free(plan->v);
 	for (i = 0; i < plan->nmodels; i++) {
 		free(plan->models[i].id);
@@ -663,6 +680,12 @@ morph_plan_item(const struct morph_plan *plan, size_t i)
  * output of its parent against one llm-rubric.  A call whose case has
  * llm-rubrics stores its output when it arrives, then waits for its
  * judges; its result is recorded when the last has answered.
+ *
+ * A job lives from when its call is started (or answered from the cache
+ * while judges are asked) until its result is recorded; retire() then
+ * frees it with its judges.  Calls of the plan not started yet are only
+ * plan_call pointers (exec.todo), so a run of many cases holds jobs for
+ * what is in flight, not for every case.
  */
 struct job {
 	struct plan_call	*pc;		/* NULL for a judge's call */
@@ -675,9 +698,11 @@ struct job {
 	int64_t			 not_before;	/* ms; for a retry */
 	int			 running;
 	int			 finished;	/* the call is over */
-	int			 heap;		/* freed at the end */
+	struct job		*live_prev;	/* on exec's live list */
+	struct job		*live_next;
 	cJSON			*attempts;	/* what each attempt did */
-	struct morph_http_result last;		/* of the attempt just done */
+	struct morph_http_result *last;		/* of the attempt just done;
+						   from start to settle */
 	struct exec		*exec;		/* while it runs */
 	struct job		*next_done;	/* on exec's done list */
 
@@ -697,7 +722,7 @@ struct job {
 	struct job		**judges;
 	size_t			 njudges;
 	size_t			 waiting;	/* judges yet to answer */
-	struct morph_cache_entry ce;		/* its output, stored */
+	struct morph_cache_entry *ce;		/* its output, stored */
 	int			 from_cache;
 	int			 recorded;
 };
@@ -708,20 +733,19 @@ struct exec {
 	const struct morph_run_opts	*opts;
 	struct morph_run_outcome	*out;
 	struct morph_http		*http;
-	struct job			*jobs;		/* calls of the plan */
-	size_t				 njobs;
+	struct plan_call		**todo;		/* calls to send */
+	size_t				 ntodo;
 	size_t				 next;		/* first never started */
-	struct job			**all;		/* every job to send,
-							   judges included */
-	size_t				 nall;
-	size_t				 capall;
+	struct job			*live;		/* every job allocated */
 	struct job			**queue;	/* judges and retries
 							   not yet started */
 	size_t				 nqueue;
 	size_t				 capqueue;
 	struct job			*done;		/* transfers over, to */
 	struct job			*done_tail;	/* settle, in order */
-	size_t				 freed;
+	size_t				 ndone;		/* on the done list */
+	size_t				 freed;		/* slots freed since the
+							   last refill */
 	size_t				 running;
 	int				*per_slot;	/* in flight a provider */
 	int64_t				 spent_nusd;	/* new spend */
@@ -787,21 +811,20 @@ txn_fail(struct exec *x)
 	x->batched = 0;
 }
 
-static const struct morph_error *
-add_job(struct exec *x, struct job *j)
+/* A new job, zeroed, on x's live list (drop_job frees it). */
+static struct job *
+new_job(struct exec *x)
 {
-	struct job **nv;
-	size_t cap;
+	struct job *j;
 
-	if (x->nall == x->capall) {
-		cap = x->capall ? x->capall * 2 : 64;
-		if ((nv = realloc(x->all, cap * sizeof(*nv))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		x->all = nv;
-		x->capall = cap;
-	}
-	x->all[x->nall++] = j;
-	return NULL;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->cost_nusd = -1;
+	j->live_next = x->live;
+	if (x->live != NULL)
+		x->live->live_prev = j;
+	x->live = j;
+	return j;
 }
 
 /* Queues j, a judge's call or a retry, to be started when it may. */
@@ -822,17 +845,63 @@ enqueue(struct exec *x, struct job *j)
 	return NULL;
 }
 
+/* Makes j (zeroed, or new) the job of pc, a call of the plan. */
 static void
-free_job(struct job *j)
+init_job(struct job *j, struct morph_plan *plan, struct plan_call *pc)
+{
+	j->pc = pc;
+	j->m = &plan->models[pc->model];
+	j->id = pc->item.call;
+	j->sample = pc->item.sample;
+	j->est_cost = pc->item.est_cost_nusd > 0 ? pc->item.est_cost_nusd : 0;
+	j->cost_nusd = -1;
+}
+
+/* Frees what j holds, not j. */
+static void
+release_job(struct job *j)
 {
 	cJSON_Delete(j->attempts);
 	cJSON_Delete(j->own_call);
-	morph_buf_release(&j->last.body);
+	if (j->last != NULL)
+		morph_buf_release(&j->last->body);
+	free(j->last);
+	free(j->ce);
 	free(j->answer);
 	free(j->failure);
 	free(j->judges);
-	if (j->heap)
-		free(j);
+}
+
+/* Takes j off the live list and frees it. */
+static void
+drop_job(struct exec *x, struct job *j)
+{
+	if (j->live_prev != NULL)
+		j->live_prev->live_next = j->live_next;
+	else
+		x->live = j->live_next;
+	if (j->live_next != NULL)
+		j->live_next->live_prev = j->live_prev;
+	release_job(j);
+	free(j);
+}
+
+/*
+ * Frees the call of the plan that j is (or that j judges) once its result
+ * is recorded, with its judges, which are all over by then.  j may be
+ * gone after.
+ */
+static void
+retire(struct exec *x, struct job *j)
+{
+	struct job *p = j->parent != NULL ? j->parent : j;
+	size_t i;
+
+	if (p->pc == NULL || !p->recorded)
+		return;
+	for (i = 0; i < p->njudges; i++)
+		drop_job(x, p->judges[i]);
+	drop_job(x, p);
 }
 
 static void
@@ -1059,6 +1128,14 @@ record(struct exec *x, struct job *j, const char *error,
 		goto out;
 
 	j->recorded = 1;
+	/* What the result no longer needs goes now, not at the end. */
+	cJSON_Delete(j->attempts);
+	j->attempts = NULL;
+	cJSON_Delete(j->own_call);
+	j->own_call = NULL;
+	j->call = NULL;
+	free(j->ce);
+	j->ce = NULL;
 	x->out->recorded++;
 	x->progress.done++;
 	if (error != NULL) {
@@ -1094,8 +1171,8 @@ judged(struct exec *x, struct job *p)
 	const struct morph_error *err;
 	size_t i;
 
-	err = record(x, p, NULL, NULL, &p->ce, p->from_cache,
-	    p->ce.latency_ms);
+	err = record(x, p, NULL, NULL, p->ce, p->from_cache,
+	    p->ce->latency_ms);
 	/* The answers are in the verdicts now. */
 	for (i = 0; i < p->njudges; i++) {
 		free(p->judges[i]->answer);
@@ -1221,13 +1298,8 @@ add_judge(struct exec *x, struct job *p, const cJSON *spec,
 	if (jm == NULL)			/* the plan checked every rubric */
 		return morph_error_fmt(MORPH_ERR_INVALID, "llm-rubric: no "
 		    "judge");
-	if ((jj = calloc(1, sizeof(*jj))) == NULL)
+	if ((jj = new_job(x)) == NULL)		/* x frees it */
 		return morph_error(MORPH_ERR_NOMEM);
-	jj->heap = 1;
-	if ((err = add_job(x, jj)) != NULL) {	/* x frees it */
-		free(jj);
-		return err;
-	}
 	jj->parent = p;
 	jj->spec = spec;
 	jj->m = jm;
@@ -1273,7 +1345,7 @@ await_judges(struct exec *x, struct job *p)
 		n += morph_assert_is(spec, "llm-rubric");
 	if ((p->judges = calloc(n ? n : 1, sizeof(*p->judges))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	if ((err = morph_object_read(&o, x->repo, &p->ce.output,
+	if ((err = morph_object_read(&o, x->repo, &p->ce->output,
 	    MORPH_OBJ_BLOB)) != NULL)
 		return err;
 	cJSON_ArrayForEach(spec, p->pc->asserts) {
@@ -1304,7 +1376,11 @@ answered(struct exec *x, struct job *j, const struct morph_reply *reply,
 	free_write = j->m->provider.dialect == MORPH_DIALECT_ECHO;
 	if ((err = txn_begin(x, free_write)) != NULL)
 		return err;
-	if ((err = put_output(x, j, reply, ms, &j->ce)) != NULL ||
+	if ((j->ce = malloc(sizeof(*j->ce))) == NULL) {
+		txn_fail(x);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	if ((err = put_output(x, j, reply, ms, j->ce)) != NULL ||
 	    (err = txn_end(x, free_write)) != NULL) {
 		txn_fail(x);
 		return err;
@@ -1362,7 +1438,7 @@ settle(struct exec *x, struct job *j)
 {
 	const struct morph_dialect_ops *ops =
 	    morph_dialect(j->m->provider.dialect);
-	const struct morph_http_result *h = &j->last;
+	const struct morph_http_result *h = j->last;
 	const struct morph_error *err = NULL, *bad;
 	struct morph_reply reply;
 	struct morph_buf msg = MORPH_BUF_INIT;
@@ -1412,12 +1488,15 @@ settle(struct exec *x, struct job *j)
 	}
 	morph_reply_release(&reply);
 	morph_buf_release(&msg);
+	morph_buf_release(&j->last->body);
+	free(j->last);
+	j->last = NULL;
 	return err;
 }
 
 /* A transfer is over: its slot is free; settling it is for collect(). */
 static void
-http_done(void *arg, const struct morph_http_result *res)
+http_done(void *arg, struct morph_http_result *res)
 {
 	struct job *j = arg;
 	struct exec *x = j->exec;
@@ -1426,18 +1505,16 @@ http_done(void *arg, const struct morph_http_result *res)
 	x->running--;
 	x->per_slot[j->m->slot]--;
 	x->freed++;
-	morph_buf_release(&j->last.body);
-	j->last = *res;
-	/* The body is the transport's; keep a copy. */
-	morph_buf_init(&j->last.body);
-	morph_buf_put(&j->last.body, morph_buf_cstr(&res->body),
-	    res->body.len);
+	/* start() made room for the result; the body is ours to take. */
+	*j->last = *res;
+	morph_buf_init(&res->body);
 	j->next_done = NULL;
 	if (x->done_tail != NULL)
 		x->done_tail->next_done = j;
 	else
 		x->done = j;
 	x->done_tail = j;
+	x->ndone++;
 }
 
 /* Answers an echo call at once. */
@@ -1469,6 +1546,11 @@ start(struct exec *x, struct job *j)
 	const struct morph_error *err;
 	struct morph_request req;
 
+	if (j->call == NULL) {		/* a call of the plan */
+		if ((err = plan_call_make(&j->own_call, x->plan, j->pc)))
+			return err;
+		j->call = j->own_call;
+	}
 	if (j->m->provider.dialect == MORPH_DIALECT_ECHO)
 		return run_echo(x, j);
 	if (x->http == NULL && (err = morph_http_new(&x->http)) != NULL)
@@ -1477,6 +1559,9 @@ start(struct exec *x, struct job *j)
 	if (j->parent != NULL && j->attempt == 0 &&
 	    (err = morph_provider_check_key(&j->m->provider)) != NULL)
 		return morph_error_wrap(err, "judge %s", j->m->spec);
+	/* Room for the result, which http_done cannot fail to fill. */
+	if (j->last == NULL && (j->last = calloc(1, sizeof(*j->last))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
 	hopts.connect_timeout_ms = x->opts->connect_timeout_ms;
 	hopts.timeout_ms = x->opts->timeout_ms;
 	hopts.max_body = x->opts->max_body;
@@ -1497,6 +1582,17 @@ start(struct exec *x, struct job *j)
 	if (j->attempt == 1)
 		x->reserved_nusd += j->est_cost;
 	return NULL;
+}
+
+/* Whether the budget allows starting pc, a call of the plan. */
+static int
+affordable_call(struct exec *x, const struct plan_call *pc)
+{
+	int64_t est = pc->item.est_cost_nusd > 0 ? pc->item.est_cost_nusd : 0;
+
+	if (x->opts->budget_nusd < 0)
+		return 1;
+	return x->spent_nusd + x->reserved_nusd + est <= x->opts->budget_nusd;
 }
 
 /* Whether the budget allows starting j. */
@@ -1547,24 +1643,31 @@ schedule(struct exec *x, int provisional)
 		}
 		if ((err = start(x, j)) != NULL)
 			x->queue[k++] = j;
+		else
+			retire(x, j);	/* an echo judge may complete p */
 	}
 	x->nqueue = k;
 	if (err != NULL)
 		return err;
-	while (x->next < x->njobs && x->running < (size_t)x->opts->jobs &&
+	while (x->next < x->ntodo && x->running < (size_t)x->opts->jobs &&
 	    !x->out->budget_stop) {
-		struct job *j = &x->jobs[x->next];
+		struct plan_call *pc = x->todo[x->next];
+		struct job *j;
 
-		if (x->per_slot[j->m->slot] >= limit)
+		if (x->per_slot[x->plan->models[pc->model].slot] >= limit)
 			break;
-		if (!affordable(x, j)) {
+		if (!affordable_call(x, pc)) {
 			if (!provisional)
 				x->out->budget_stop = 1;
 			break;
 		}
+		if ((j = new_job(x)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		init_job(j, x->plan, pc);
 		x->next++;
 		if ((err = start(x, j)) != NULL)
 			return err;
+		retire(x, j);		/* an echo answer is recorded */
 	}
 	return NULL;
 }
@@ -1603,7 +1706,7 @@ pending(struct exec *x)
 		if (!x->out->budget_stop)
 			return 1;		/* a judge to ask */
 	}
-	return x->next < x->njobs && !x->out->budget_stop;
+	return x->next < x->ntodo && !x->out->budget_stop;
 }
 
 /* Settles the transfers that are over, in the order they ended. */
@@ -1620,10 +1723,12 @@ collect(struct exec *x)
 		if ((x->done = j->next_done) == NULL)
 			x->done_tail = NULL;
 		j->next_done = NULL;
+		x->ndone--;
 		if ((err = settle(x, j)) != NULL)
 			break;
 		if (j->finished)
 			x->reserved_nusd -= j->est_cost;
+		retire(x, j);
 	}
 	x->settling = 0;
 	if (err == NULL)
@@ -1736,18 +1841,6 @@ preflight(struct morph_plan *plan, const struct morph_run_opts *opts)
 }
 
 /* Sets up j to send pc. */
-static void
-init_job(struct job *j, struct morph_plan *plan, struct plan_call *pc)
-{
-	memset(j, 0, sizeof(*j));
-	j->pc = pc;
-	j->m = &plan->models[pc->model];
-	j->call = pc->call;
-	j->id = pc->item.call;
-	j->sample = pc->item.sample;
-	j->est_cost = pc->item.est_cost_nusd > 0 ? pc->item.est_cost_nusd : 0;
-	j->cost_nusd = -1;
-}
 
 /* Records pc, which the cache answers (ce), or has it wait for judges. */
 static const struct morph_error *
@@ -1757,25 +1850,25 @@ from_cache(struct exec *x, struct plan_call *pc,
 	const struct morph_error *err;
 	struct job tmp, *j = &tmp;
 
-	if (pc->judged) {
-		if ((j = malloc(sizeof(*j))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
+	if (!pc->judged) {
+		memset(&tmp, 0, sizeof(tmp));
+		init_job(j, x->plan, pc);
+		j->finished = 1;
+		err = record(x, j, NULL, NULL, ce, 1, ce->latency_ms);
+		release_job(j);
+		return err;
 	}
+	if ((j = new_job(x)) == NULL)		/* x frees it */
+		return morph_error(MORPH_ERR_NOMEM);
 	init_job(j, x->plan, pc);
 	j->finished = 1;
-	if (!pc->judged) {
-		err = record(x, j, NULL, NULL, ce, 1, ce->latency_ms);
-		free_job(j);
-		return err;
-	}
-	j->heap = 1;
-	j->ce = *ce;
+	if ((j->ce = malloc(sizeof(*j->ce))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	*j->ce = *ce;
 	j->from_cache = 1;
-	if ((err = add_job(x, j)) != NULL) {
-		free_job(j);
-		return err;
-	}
-	return await_judges(x, j);
+	if ((err = await_judges(x, j)) == NULL)
+		retire(x, j);		/* the cache answered its judges */
+	return err;
 }
 
 const struct morph_error *
@@ -1823,7 +1916,7 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	    (err = morph_runs_keys(repo, out->num, have_key, &have)) != NULL)
 		goto done;
 
-	if ((x.jobs = calloc(plan->n ? plan->n : 1, sizeof(*x.jobs))) == NULL ||
+	if ((x.todo = calloc(plan->n ? plan->n : 1, sizeof(*x.todo))) == NULL ||
 	    (x.per_slot = calloc(plan->npslots ? plan->npslots : 1,
 	    sizeof(*x.per_slot))) == NULL) {
 		err = morph_error(MORPH_ERR_NOMEM);
@@ -1856,15 +1949,10 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			if (found)
 				continue;
 		}
-		init_job(&x.jobs[x.njobs], plan, pc);
-		x.njobs++;
+		x.todo[x.ntodo++] = pc;
 	}
 	if ((err = flush_batch(&x)) != NULL)
 		goto done;
-	/* x.all stays as it is from here: jobs are not moved again. */
-	for (i = 0; i < x.njobs; i++)
-		if ((err = add_job(&x, &x.jobs[i])) != NULL)
-			goto done;
 	report(&x);
 
 	while (err == NULL) {
@@ -1884,9 +1972,12 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			/*
 			 * Refill the slots just freed and send, taking in
 			 * what else has arrived meanwhile; then record what
-			 * came back: the servers work while we write.
+			 * came back: the servers work while we write.  At
+			 * most a pass's worth waits to be recorded: a
+			 * server that answers at once must not outrun it.
 			 */
-			while (x.freed > 0 && err == NULL) {
+			while (x.freed > 0 && x.ndone < (size_t)opts->jobs &&
+			    err == NULL) {
 				x.freed = 0;
 				if ((err = schedule(&x, 1)) == NULL)
 					morph_http_wait(x.http, 0);
@@ -1896,10 +1987,11 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			err = collect(&x);
 	}
 	if (out->budget_stop) {
-		out->not_sent = x.njobs - x.next;
-		for (i = 0; i < x.nall; i++)
-			out->not_sent += x.all[i]->parent != NULL &&
-			    !x.all[i]->finished && x.all[i]->attempt == 0;
+		/* What never started: calls of the plan, and judges. */
+		out->not_sent = x.ntodo - x.next;
+		for (i = 0; i < x.nqueue; i++)
+			out->not_sent += x.queue[i]->parent != NULL &&
+			    !x.queue[i]->finished && x.queue[i]->attempt == 0;
 	}
 
 done:
@@ -1910,14 +2002,10 @@ done:
 		(void)flush_batch(&x);
 	if (x.http != NULL)
 		morph_http_free(x.http);	/* aborts what still runs */
-	for (i = 0; i < x.nall; i++)
-		if (x.all[i]->heap)
-			free_job(x.all[i]);
-	for (i = 0; i < x.njobs; i++)
-		free_job(&x.jobs[i]);
-	free(x.all);
+	while (x.live != NULL)
+		drop_job(&x, x.live);
 	free(x.queue);
-	free(x.jobs);
+	free(x.todo);
 	free(x.per_slot);
 	morph_oidset_release(&have.set);
 	if (err != NULL) {

@@ -112,7 +112,7 @@ got_release(struct got *g)
 }
 
 static void
-on_done(void *arg, const struct morph_http_result *r)
+on_done(void *arg, struct morph_http_result *r)
 {
 	struct got *g = arg;
 
@@ -486,7 +486,7 @@ struct chain {
 };
 
 static void
-chain_done(void *arg, const struct morph_http_result *r)
+chain_done(void *arg, struct morph_http_result *r)
 {
 	struct chain *c = arg;
 	struct morph_request req;
