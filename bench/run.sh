@@ -12,6 +12,7 @@
 #   - with BIG set (e.g. 100000), morph's peak RSS for that many cases
 #     against a server that answers at once (target: at most 100 MB).
 #
+# Exits 1 if a target is missed.
 # Environment: MORPH (default: a Release build in build-bench/), N (2000),
 # J (32), DELAY_MS (50), BIG (unset), PROMPTFOO (default: promptfoo from
 # ~/.cache/morph-peers/promptfoo, else from PATH; "none" skips it).
@@ -125,7 +126,7 @@ awk -v n="$N" -v j="$J" -v d="$DELAY_MS" -v w="$wall" -v u="$user" \
 	ideal = n * d / 1000 / j
 	printf "morph:     wall %.2f s, ideal %.2f s, ratio %.3f (target <= 1.05: %s)\n", w, ideal, w / ideal, (w / ideal <= 1.05) ? "met" : "MISSED"
 	printf "morph:     CPU %.0f us a request, peak RSS %.1f MB\n", (u + s) * 1e6 / n, r / 1024
-}'
+}' | tee "$work/report"
 if [ "$PROMPTFOO" != none ] && [ -x "$PROMPTFOO" ]; then
 	read -r pwall puser psys prss < <(promptfoo_run "$N" "$PORT")
 	awk -v n="$N" -v u="$user" -v s="$sys" -v r="$rss" -v pw="$pwall" \
@@ -133,7 +134,9 @@ if [ "$PROMPTFOO" != none ] && [ -x "$PROMPTFOO" ]; then
 		mc = (u + s) * 1e6 / n; pc = (pu + ps) * 1e6 / n
 		printf "promptfoo: wall %.2f s, CPU %.0f us a request, peak RSS %.1f MB\n", pw, pc, pr / 1024
 		printf "morph/promptfoo: CPU %.3f (target <= 0.1: %s), peak RSS %.3f (target <= 0.1: %s)\n", mc / pc, (mc / pc <= 0.1) ? "met" : "MISSED", r / pr, (r / pr <= 0.1) ? "met" : "MISSED"
-	}'
+	}' | tee -a "$work/report"
+elif [ "$PROMPTFOO" = none ]; then
+	echo "promptfoo: skipped (PROMPTFOO=none)"
 else
 	echo "promptfoo: not installed (npm install --prefix ~/.cache/morph-peers/promptfoo promptfoo); skipped"
 fi
@@ -143,5 +146,6 @@ if [ -n "${BIG:-}" ]; then
 	read -r wall user sys rss < <(morph_run "$work/big" "$BIG")
 	awk -v n="$BIG" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {
 		printf "morph:     %d cases, no latency: wall %.1f s, CPU %.0f us a request, peak RSS %.1f MB (target <= 100: %s)\n", n, w, (u + s) * 1e6 / n, r / 1024, (r / 1024 <= 100) ? "met" : "MISSED"
-	}'
+	}' | tee -a "$work/report"
 fi
+! grep -q MISSED "$work/report"
