@@ -2,6 +2,7 @@
  * Runs, results and the call cache in the database, and sealing (see
  * runs_int.h for the invariants).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include "morph/object.h"
 #include "morph/revparse.h"
 #include "json_int.h"
+#include "utf8_int.h"
 #include "repo_int.h"
 #include "runs_int.h"
 
@@ -402,33 +404,6 @@ morph_run_iter_close(struct morph_run_iter *it)
 
 /* Sealing */
 
-static cJSON *
-tokens_json(const struct morph_result *r)
-{
-	cJSON *t = cJSON_CreateObject();
-	const int64_t v[4] = { r->tokens_cached, r->tokens_in, r->tokens_out,
-	    r->tokens_reasoning };
-	const char *k[4] = { "cached", "in", "out", "reasoning" };
-	int i;
-
-	for (i = 0; t != NULL && i < 4; i++) {
-		if (v[i] < 0)
-			cJSON_AddNullToObject(t, k[i]);
-		else
-			morph_json_add_int(t, k[i], v[i]);
-	}
-	return t;
-}
-
-static void
-add_int_or_null(cJSON *o, const char *k, int64_t v)
-{
-	if (v < 0)
-		cJSON_AddNullToObject(o, k);
-	else
-		morph_json_add_int(o, k, v);
-}
-
 static void
 add_str_or_null(cJSON *o, const char *k, const char *v)
 {
@@ -438,49 +413,111 @@ add_str_or_null(cJSON *o, const char *k, const char *v)
 		cJSON_AddStringToObject(o, k, v);
 }
 
-/* A result as the canonical JSON line a sealed page holds. */
+/* Appends ,"key": (no comma before the first key). */
+static void
+put_key(struct morph_buf *b, const char *key)
+{
+	if (b->len > 0 && b->ptr[b->len - 1] != '{')
+		morph_buf_putc(b, ',');
+	morph_json_put_string(b, key, strlen(key));
+	morph_buf_putc(b, ':');
+}
+
+/* Appends "key":"v", or "key":null for NULL, as canonical JSON. */
+static const struct morph_error *
+put_str(struct morph_buf *b, const char *key, const char *v)
+{
+	size_t n;
+
+	put_key(b, key);
+	if (v == NULL) {
+		morph_buf_puts(b, "null");
+		return NULL;
+	}
+	n = strlen(v);
+	if (morph_utf8_check(v, n) != 0)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "JSON string is not valid UTF-8");
+	morph_json_put_string(b, v, n);
+	return NULL;
+}
+
+/* Appends "key":v, or "key":null for a negative v. */
+static void
+put_int(struct morph_buf *b, const char *key, int64_t v)
+{
+	put_key(b, key);
+	if (v < 0)
+		morph_buf_puts(b, "null");
+	else
+		(void)morph_json_put_number(b, (double)v);
+}
+
+/* Appends "key": and the JSON text doc, made canonical. */
+static const struct morph_error *
+put_doc(struct morph_buf *b, const char *key, const char *doc)
+{
+	const struct morph_error *err;
+	cJSON *v;
+
+	if ((err = morph_json_parse(&v, doc, strlen(doc), key)) != NULL)
+		return err;
+	put_key(b, key);
+	err = morph_json_canonical(b, v);
+	cJSON_Delete(v);
+	return err;
+}
+
+/*
+ * A result as the canonical JSON line a sealed page holds, written field
+ * by field: the keys are in canonical (byte) order, and only attempts and
+ * verdicts, stored as JSON text, are parsed.
+ */
 static const struct morph_error *
 result_line(struct morph_buf *page, const struct morph_result *r)
 {
 	const struct morph_error *err;
-	cJSON *o, *a = NULL, *v = NULL;
+	struct morph_buf b = MORPH_BUF_INIT;
 
-	if ((o = cJSON_CreateObject()) == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	if ((err = morph_json_parse(&a, r->attempts, strlen(r->attempts),
-	    "attempts")) != NULL ||
-	    (err = morph_json_parse(&v, r->verdicts, strlen(r->verdicts),
-	    "verdicts")) != NULL)
+	morph_buf_putc(&b, '{');
+	if ((err = put_doc(&b, "attempts", r->attempts)) != NULL)
 		goto done;
-	cJSON_AddItemToObject(o, "attempts", a);
-	a = NULL;
-	cJSON_AddBoolToObject(o, "cached", r->cached);
-	cJSON_AddStringToObject(o, "call", morph_oid_tostr(&r->call));
-	cJSON_AddStringToObject(o, "case", r->case_id);
-	add_int_or_null(o, "cost_nusd", r->cost_nusd);
-	add_str_or_null(o, "error", r->error);
-	add_str_or_null(o, "finish", r->finish);
-	add_int_or_null(o, "latency_ms", r->latency_ms);
-	cJSON_AddStringToObject(o, "model", r->model);
-	add_str_or_null(o, "output", r->has_output ?
-	    morph_oid_tostr(&r->output) : NULL);
-	if (r->pass < 0)
-		cJSON_AddNullToObject(o, "pass");
-	else
-		cJSON_AddBoolToObject(o, "pass", r->pass);
-	cJSON_AddStringToObject(o, "prompt", r->prompt);
-	morph_json_add_int(o, "sample", r->sample);
-	add_str_or_null(o, "served_model", r->served_model);
-	cJSON_AddStringToObject(o, "status", r->status);
-	cJSON_AddItemToObject(o, "tokens", tokens_json(r));
-	cJSON_AddItemToObject(o, "verdicts", v);
-	v = NULL;
-	if ((err = morph_json_canonical(page, o)) == NULL)
-		morph_buf_putc(page, '\n');
+	put_key(&b, "cached");
+	morph_buf_puts(&b, r->cached ? "true" : "false");
+	if ((err = put_str(&b, "call", morph_oid_tostr(&r->call))) ||
+	    (err = put_str(&b, "case", r->case_id)))
+		goto done;
+	put_int(&b, "cost_nusd", r->cost_nusd);
+	if ((err = put_str(&b, "error", r->error)) ||
+	    (err = put_str(&b, "finish", r->finish)))
+		goto done;
+	put_int(&b, "latency_ms", r->latency_ms);
+	if ((err = put_str(&b, "model", r->model)) ||
+	    (err = put_str(&b, "output", r->has_output ?
+	    morph_oid_tostr(&r->output) : NULL)))
+		goto done;
+	put_key(&b, "pass");
+	morph_buf_puts(&b, r->pass < 0 ? "null" : r->pass ? "true" : "false");
+	if ((err = put_str(&b, "prompt", r->prompt)))
+		goto done;
+	put_int(&b, "sample", r->sample);
+	if ((err = put_str(&b, "served_model", r->served_model)) ||
+	    (err = put_str(&b, "status", r->status)))
+		goto done;
+	put_key(&b, "tokens");
+	morph_buf_putc(&b, '{');
+	put_int(&b, "cached", r->tokens_cached);
+	put_int(&b, "in", r->tokens_in);
+	put_int(&b, "out", r->tokens_out);
+	put_int(&b, "reasoning", r->tokens_reasoning);
+	morph_buf_putc(&b, '}');
+	if ((err = put_doc(&b, "verdicts", r->verdicts)) != NULL)
+		goto done;
+	morph_buf_puts(&b, "}\n");
+	if ((err = morph_buf_status(&b)) == NULL)
+		morph_buf_put(page, b.ptr, b.len);
 done:
-	cJSON_Delete(a);
-	cJSON_Delete(v);
-	cJSON_Delete(o);
+	morph_buf_release(&b);
 	return err;
 }
 
