@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# What a new user of morph run does, end to end, against real servers: the
+# starter suite (morph init --example) with its echo: model, then against
+# llama.cpp's llama-server, then against OpenAI's API (here Prism serving
+# OpenAI's own spec), each by changing one flag; a run killed with SIGKILL
+# half-way and finished without a single duplicate request; and a replay
+# with --offline that sends nothing.  Needs llama-server; without Prism or
+# the spec (../shared/specs) that step says it is skipped.
+. "$MORPH_SOURCE_DIR/tests/cli/lib.sh"
+. "$MORPH_SOURCE_DIR/tests/peers/lib.sh"
+
+KEY=journey-key-81f3
+port=$(peer_free_port)
+peer_start_llama "$port" "$KEY"
+rc=$?
+if [ $rc -eq 77 ]; then
+	echo "skipped: llama-server is not installed; run tests/peers/setup.sh"
+	exit 77
+fi
+[ $rc -eq 0 ] || exit 1
+json() { printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# Requests llama-server has taken: one task a chat completion.
+llama_requests() { grep -c "launch_slot_" "$PEER_LLAMA_LOG"; }
+
+# 1. The starter suite, with the built-in echo model.
+mkdir -p "$T_ROOT/journey" && cd "$T_ROOT/journey" || exit 2
+ok morph init --example
+T_REPOS+=("$PWD")
+ok morph add .
+ok morph commit -m "Starter suite"
+ok morph run --json
+expect_eq "$(json "d['errors'], d['recorded']")" "0 4" "echo answers the four calls"
+
+# 2. The same suite against llama-server: one flag.
+ok morph config --type json providers.local \
+    "{\"dialect\":\"openai\",\"base_url\":\"$PEER_LLAMA_URL/v1\",\"key_env\":\"LOCAL_KEY\",\"local\":true}"
+export LOCAL_KEY=$KEY
+ok morph run -m local:tiny --json
+expect_eq "$(json "d['errors'], d['recorded']")" "0 4" "llama-server answers the four calls"
+expect_eq "$(llama_requests)" 4 "four requests reached llama-server"
+
+# 3. Against OpenAI's API, as Prism serves OpenAI's spec: one flag again.
+pport=$(peer_free_port)
+peer_start_prism "$pport"
+rc=$?
+if [ $rc -eq 0 ]; then
+	OPENAI_BASE_URL=$PEER_PRISM_URL/v1 OPENAI_API_KEY=prism-key \
+	    ok morph run -m openai:gpt-4o-mini --json
+	expect_eq "$(json "d['errors'], d['recorded']")" "0 4" \
+	    "OpenAI's API (Prism) answers the four calls, valid by the spec"
+elif [ $rc -eq 77 ]; then
+	echo "# skipped the OpenAI step: Prism or ../shared/specs is absent"
+else
+	exit 1
+fi
+
+# 4. Killed half-way, finished without a duplicate request.  More cases,
+# two at a time, so that the run lasts long enough to be killed in it.
+for i in $(seq 1 40); do
+	printf '{"id": "p%02d", "prompts": ["prompts/welcome.txt"], "vars": {"name": "P%d", "team": "t%d"}}\n' \
+	    "$i" "$i" "$i" >>cases/welcome.jsonl
+done
+ok morph commit -a -m "Forty more people"
+before=$(llama_requests)
+"$MORPH" run -m local:tiny -j 2 >/dev/null 2>&1 &
+pid=$!
+recorded=0
+for _ in $(seq 600); do
+	recorded=$("$MORPH" runs --json 2>/dev/null | python3 -c \
+	    "import json,sys; d=json.load(sys.stdin); print(d[0]['results'] if d and d[0]['id'] is None else 0)" 2>/dev/null || echo 0)
+	[ "$recorded" -ge 8 ] && break
+	sleep 0.02
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+ok morph runs --json
+done_before=$(json "d[0]['results']")
+T_CHECKS=$((T_CHECKS + 1))
+if [ "$(json "d[0]['state']")" = running ] && [ "$done_before" -ge 8 ] &&
+    [ "$done_before" -lt 44 ]; then
+	pass "killed half-way: $done_before of 44 recorded, the run unsealed"
+else
+	fail "the kill missed the run: $(json "d[0]['state']"), $done_before recorded"
+fi
+sent_before=$(($(llama_requests) - before))
+ok morph run -m local:tiny -j 2 --json
+expect_eq "$(json "d['resumed'], d['errors'], d['recorded']")" \
+    "True 0 $((44 - done_before))" "the same command resumes and completes the run"
+sent_after=$(($(llama_requests) - before - sent_before))
+# What was recorded is never sent again; what was in flight when the kill
+# came (at most -j 2) had no answer recorded, so it is sent once more.
+expect_eq "$((done_before + sent_after))" 44 \
+    "the resumed run sent only what was missing ($sent_after)"
+# The four calls of step 2 came from the cache; every other call sent
+# before the kill was recorded, but for the two at most in flight.
+T_CHECKS=$((T_CHECKS + 1))
+unrecorded=$((sent_before - (done_before - 4)))
+if [ "$unrecorded" -ge 0 ] && [ "$unrecorded" -le 2 ]; then
+	pass "no answer was lost to the kill ($sent_before sent, $unrecorded in flight)"
+else
+	fail "$unrecorded requests sent before the kill have no result"
+fi
+ok morph fsck
+
+# 5. A replay with --offline sends nothing and records every result.
+sent=$(llama_requests)
+fails 2 morph run -m local:tiny --offline --no-cache
+ok morph run -m local:tiny --offline --json
+expect_eq "$(json "d['errors'], d['recorded']")" "0 44" "--offline replays all 44 from the cache"
+expect_eq "$(llama_requests)" "$sent" "--offline sent nothing"
+
+cd "$T_ROOT"
+peer_stop_all
+done_testing
