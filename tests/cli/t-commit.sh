@@ -202,7 +202,8 @@ ok morph log -n 1 --json
 expect_contains "$out" '"git": null'
 
 # A database locked by another process: commit gives up after
-# core.locktimeout milliseconds, and works once the lock is gone.
+# core.locktimeout milliseconds (well before the holder lets go, 4 s
+# later), and works once the lock is gone.
 ok morph config core.locktimeout 300
 printf 'x\n' >locked.txt
 ok morph add locked.txt
@@ -217,7 +218,7 @@ fails 2 morph commit -m locked
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_contains "$err" "is locked by another process (waited 0.3 s)"
 T_CHECKS=$((T_CHECKS + 1))
-if [ "$elapsed" -lt 1500 ]; then pass "gave up in ${elapsed} ms"
+if [ "$elapsed" -lt 3000 ]; then pass "gave up in ${elapsed} ms"
 else fail "took ${elapsed} ms to give up"; fi
 # Readers are not blocked by a writer.
 ok morph log --oneline -n 1

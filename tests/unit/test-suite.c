@@ -3,7 +3,6 @@
  * tree, every error with its exact message, globs, templates, the
  * implicit default case, the starter suite and a large case file.
  */
-#include <time.h>
 
 #include "test.h"
 #include "morph/morph.h"
@@ -900,27 +899,10 @@ test_example(void)
 	morph_repo_close(r);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOWER	5
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOWER	5
-#endif
-#endif
-#ifndef SLOWER
-#define SLOWER	1
-#endif
-
-/* 100,000 cases in one file load in well under a second. */
+/*
+ * 100,000 cases in one file load with the right ids and line numbers.
+ * How fast is for bench/run.sh (BIG=100000), not a unit test.
+ */
 static void
 test_big_case_file(void)
 {
@@ -937,7 +919,6 @@ test_big_case_file(void)
 		{ NULL, NULL },
 	};
 	struct morph_suite *s;
-	double t0, load_s, parse_s;
 	int i;
 
 	for (i = 0; i < 100000; i++)
@@ -947,41 +928,28 @@ test_big_case_file(void)
 		    "\"value\": \"%lld\"}]}\n", i, i, (long long)i * i);
 	T_OK(morph_buf_status(&cases));
 	files[3].text = morph_buf_cstr(&cases);
-	t0 = now();
 	T_OK(load(&s, files));
-	load_s = now() - t0;
 	if (s != NULL) {
 		T_INTEQ(s->ncases, 100000);
 		T_STREQ(s->cases[99999].id, "case-99999");
 		T_INTEQ(s->cases[99999].line, 100000);
 		morph_suite_free(s);
 	}
-	t0 = now();
 	T_OK(morph_suite_parse_file("cases", "c.jsonl", cases.ptr,
 	    cases.len));
-	parse_s = now() - t0;
-	printf("# 100,000 cases (%zu bytes): load %.3f s, parse %.3f s\n",
-	    cases.len, load_s, parse_s);
-	if (load_s > 1.0 * SLOWER)
-		T_FAIL("loading 100,000 cases took %.3f s", load_s);
 	morph_buf_release(&cases);
 }
 
-/* A prompt with many variables costs n log n, not n squared. */
+/* A prompt with 200,000 references to 100,000 variables parses. */
 static void
 test_many_variables(void)
 {
 	struct morph_buf text = MORPH_BUF_INIT;
-	double t0, took;
 	int i;
 
 	for (i = 0; i < 200000; i++)
 		morph_buf_printf(&text, "{{v%d}} ", i % 100000);
-	t0 = now();
 	T_OK(morph_suite_parse_file("prompt", "p.txt", text.ptr, text.len));
-	took = now() - t0;
-	if (took > 1.0 * SLOWER)
-		T_FAIL("200,000 references took %.3f s", took);
 	morph_buf_release(&text);
 }
 
