@@ -16,7 +16,9 @@
  *     since the last wake), and one commit serves many results.  Results
  *     that cost nothing (answers from the cache, the echo provider) are
  *     committed in batches of BATCH: a crash loses at most a batch of
- *     what the next run recomputes for free.
+ *     what the next run recomputes for free.  While calls are in
+ *     flight, WAL checkpoints run on a thread of their own
+ *     (lib/checkpoint.c): a commit never waits for a disk sync.
  *  4. API keys are read from the environment when a request is built and
  *     live only in that request's headers: never in the call object, the
  *     database, an attempt record or a message.
@@ -1876,6 +1878,8 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
     struct morph_repo *repo, const struct morph_run_opts *opts)
 {
 	const struct morph_error *err = NULL;
+	const struct morph_error *ckerr;
+	struct morph_checkpointer *ckpt = NULL;
 	struct morph_cache_entry ce;
 	struct exec x;
 	struct have have;
@@ -1954,6 +1958,10 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	if ((err = flush_batch(&x)) != NULL)
 		goto done;
 	report(&x);
+	/* Commits while calls are in flight must not stall on a sync. */
+	if (x.ntodo > 0 &&
+	    (err = morph_checkpointer_start(&ckpt, &repo->store)) != NULL)
+		goto done;
 
 	while (err == NULL) {
 		if (opts->stop != NULL && *opts->stop) {
@@ -2000,6 +2008,9 @@ done:
 		err = flush_batch(&x);
 	else
 		(void)flush_batch(&x);
+	ckerr = morph_checkpointer_stop(ckpt);
+	if (err == NULL)
+		err = ckerr;
 	if (x.http != NULL)
 		morph_http_free(x.http);	/* aborts what still runs */
 	while (x.live != NULL)

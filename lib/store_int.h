@@ -59,6 +59,17 @@ const struct morph_error *morph_store_open(struct morph_store *,
     const char *path, int create, int busy_ms);
 void	morph_store_close(struct morph_store *);
 
+/*
+ * While a checkpointer runs, the store's connection leaves WAL checkpoints
+ * to a thread of its own (lib/checkpoint.c), so that a writer that
+ * commits often never stalls on a sync.  Stop it before closing the store;
+ * stop reports a checkpoint that failed.
+ */
+struct morph_checkpointer;
+const struct morph_error *morph_checkpointer_start(
+    struct morph_checkpointer **, struct morph_store *);
+const struct morph_error *morph_checkpointer_stop(struct morph_checkpointer *);
+
 /* A read transaction (deferred BEGIN); end it with rollback. */
 const struct morph_error *morph_store_read_begin(struct morph_store *);
 const struct morph_error *morph_store_begin(struct morph_store *);

@@ -179,20 +179,23 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@" >"$log" 2>&1 </dev/null &
 }
 
 # peer_start_llama PORT KEY [EXTRA ARGS]: llama-server with the tiny random
-# model, alias "tiny", API key KEY, 2048-token context, 2 threads.
+# model, alias "tiny", API key KEY (none: no key, as llama-server runs by
+# default), 2048-token context, 2 threads.
 peer_start_llama() {
-	local port=${1-} key=${2-}
+	local port=${1-} key=${2-} keyargs
 	if [ -z "$port" ] || [ -z "$key" ]; then
-		_peer_say "usage: peer_start_llama PORT KEY [EXTRA ARGS]"
+		_peer_say "usage: peer_start_llama PORT KEY|none [EXTRA ARGS]"
 		return 2
 	fi
 	shift 2
+	keyargs=(--api-key "$key")
+	[ "$key" = none ] && keyargs=()
 	if [ ! -x "$PEER_LLAMA_BIN" ] || [ ! -f "$PEER_LLAMA_MODEL" ]; then
 		_peer_say "skipped: llama-server is not installed in $MORPH_PEERS_CACHE/llama (run tests/peers/setup.sh)"
 		return 77
 	fi
 	_peer_start llama "$port" /health 200 60 \
-		"$PEER_LLAMA_BIN" -m "$PEER_LLAMA_MODEL" --alias tiny --api-key "$key" \
+		"$PEER_LLAMA_BIN" -m "$PEER_LLAMA_MODEL" --alias tiny "${keyargs[@]}" \
 		--host 127.0.0.1 --port "$port" -c 2048 -t 2 --no-webui "$@" || return $?
 	PEER_LLAMA_PID=$_peer_pid PEER_LLAMA_PORT=$port PEER_LLAMA_LOG=$_peer_log
 	PEER_LLAMA_URL=http://127.0.0.1:$port

@@ -9,9 +9,9 @@
 . "$MORPH_SOURCE_DIR/tests/cli/lib.sh"
 . "$MORPH_SOURCE_DIR/tests/peers/lib.sh"
 
-KEY=journey-key-81f3
+# llama-server as it runs by default: no key.
 port=$(peer_free_port)
-peer_start_llama "$port" "$KEY"
+peer_start_llama "$port" none
 rc=$?
 if [ $rc -eq 77 ]; then
 	echo "skipped: llama-server is not installed; run tests/peers/setup.sh"
@@ -31,13 +31,16 @@ ok morph commit -m "Starter suite"
 ok morph run --json
 expect_eq "$(json "d['errors'], d['recorded']")" "0 4" "echo answers the four calls"
 
-# 2. The same suite against llama-server: one flag.
-ok morph config --type json providers.local \
-    "{\"dialect\":\"openai\",\"base_url\":\"$PEER_LLAMA_URL/v1\",\"key_env\":\"LOCAL_KEY\",\"local\":true}"
-export LOCAL_KEY=$KEY
-ok morph run -m local:tiny --json
+# 2. The same suite against llama-server: one flag, through the built-in
+# llamacpp provider.  Its server is not on the default port 8080, so
+# LLAMACPP_API_BASE says where it is, as it would for any-llm.
+export LLAMACPP_API_BASE=$PEER_LLAMA_URL/v1
+ok morph run -m llamacpp:tiny --json
 expect_eq "$(json "d['errors'], d['recorded']")" "0 4" "llama-server answers the four calls"
 expect_eq "$(llama_requests)" 4 "four requests reached llama-server"
+ok morph show --json '#2'
+expect_eq "$(json "all(r['tokens']['in'] > 0 and r['tokens']['out'] > 0 for r in d['results'])")" \
+    True "llama-server's token counts are recorded"
 
 # 3. Against OpenAI's API, as Prism serves OpenAI's spec: one flag again.
 pport=$(peer_free_port)
@@ -62,7 +65,7 @@ for i in $(seq 1 40); do
 done
 ok morph commit -a -m "Forty more people"
 before=$(llama_requests)
-"$MORPH" run -m local:tiny -j 2 >/dev/null 2>&1 &
+"$MORPH" run -m llamacpp:tiny -j 2 >/dev/null 2>&1 &
 pid=$!
 recorded=0
 for _ in $(seq 600); do
@@ -83,7 +86,7 @@ else
 	fail "the kill missed the run: $(json "d[0]['state']"), $done_before recorded"
 fi
 sent_before=$(($(llama_requests) - before))
-ok morph run -m local:tiny -j 2 --json
+ok morph run -m llamacpp:tiny -j 2 --json
 expect_eq "$(json "d['resumed'], d['errors'], d['recorded']")" \
     "True 0 $((44 - done_before))" "the same command resumes and completes the run"
 sent_after=$(($(llama_requests) - before - sent_before))
@@ -104,8 +107,8 @@ ok morph fsck
 
 # 5. A replay with --offline sends nothing and records every result.
 sent=$(llama_requests)
-fails 2 morph run -m local:tiny --offline --no-cache
-ok morph run -m local:tiny --offline --json
+fails 2 morph run -m llamacpp:tiny --offline --no-cache
+ok morph run -m llamacpp:tiny --offline --json
 expect_eq "$(json "d['errors'], d['recorded']")" "0 44" "--offline replays all 44 from the cache"
 expect_eq "$(llama_requests)" "$sent" "--offline sent nothing"
 

@@ -1,8 +1,12 @@
 /*
  * The SQLite store and the object API: rows written once, compression,
- * decoding, prefixes, meta values, nested transactions and locking.
+ * decoding, prefixes, meta values, nested transactions and locking, and
+ * the background checkpointer.
  */
+#include <sys/stat.h>
+
 #include <sqlite3.h>
+#include <time.h>
 
 #include "test.h"
 #include "morph/morph.h"
@@ -387,6 +391,87 @@ test_read_snapshot(void)
 	morph_repo_close(repo);
 }
 
+static off_t
+file_size(const char *name)
+{
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/.morph/%s", test_repo_dir(), name);
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Writes blob number i: 6 KB that do not compress, two pages or more. */
+static const struct morph_error *
+write_big_blob(struct morph_repo *repo, struct morph_oid *id, unsigned i)
+{
+	unsigned char data[6144];
+	uint32_t x = i * 2654435761u + 1;
+	size_t k;
+
+	for (k = 0; k < sizeof(data); k++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[k] = (unsigned char)x;
+	}
+	return morph_object_write(id, repo, MORPH_OBJ_BLOB, data, sizeof(data));
+}
+
+/*
+ * While the checkpointer runs, the writer's commits do not checkpoint: a
+ * thread does, and the database file grows while the writer waits.  A
+ * writer that never pauses keeps the WAL within its bound (10,000 pages
+ * and what one checkpoint lets through).  Stopped, the writer checkpoints
+ * again and a close leaves an empty WAL; everything written is there.
+ */
+static void
+test_checkpointer(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_checkpointer *c = NULL;
+	struct morph_oid first, id;
+	struct morph_object *o;
+	const off_t frame = 4096 + 24;
+	off_t db0, wal, walmax = 0;
+	unsigned i, n = 0;
+	int waited;
+
+	T_OK(morph_checkpointer_start(&c, &repo->store));
+	db0 = file_size("morph.db");
+	/* About 1,500 pages: past the thread's mark, well short of the bound. */
+	for (i = 0; i < 500; i++, n++)
+		T_OK(write_big_blob(repo, i == 0 ? &first : &id, n));
+	for (waited = 0; waited < 1000 && file_size("morph.db") < db0 +
+	    (off_t)2 * 1024 * 1024; waited++)
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	if (file_size("morph.db") < db0 + (off_t)2 * 1024 * 1024)
+		T_FAIL("no checkpoint in 10 s: morph.db is %lld bytes",
+		    (long long)file_size("morph.db"));
+	/* 18,000 pages without a pause. */
+	for (i = 0; i < 6000; i++, n++) {
+		T_OK(write_big_blob(repo, &id, n));
+		if ((wal = file_size("morph.db-wal")) > walmax)
+			walmax = wal;
+	}
+	if (walmax > (10000 + 3000) * frame)
+		T_FAIL("the WAL grew to %lld bytes", (long long)walmax);
+	T_OK(morph_checkpointer_stop(c));
+	T_OK(morph_checkpointer_stop(NULL));
+	morph_repo_close(repo);
+	T_INTEQ(file_size("morph.db-wal"), 0);
+	T_OK(morph_repo_open(&repo, test_repo_dir()));
+	T_OK(morph_object_read(&o, repo, &first, MORPH_OBJ_BLOB));
+	if (o != NULL) {
+		T_INTEQ(morph_object_size(o), 6144);
+		morph_object_free(o);
+	}
+	T_OK(morph_object_read(&o, repo, &id, MORPH_OBJ_BLOB));
+	if (o != NULL)
+		morph_object_free(o);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_roundtrip),
 	TEST(test_compression),
@@ -400,6 +485,7 @@ static const struct test tests[] = {
 	TEST(test_batch),
 	TEST(test_compression_threshold),
 	TEST(test_read_snapshot),
+	TEST(test_checkpointer),
 };
 
 TEST_MAIN(tests)
