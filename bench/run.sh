@@ -136,10 +136,12 @@ awk -v n="$N" -v j="$J" -v d="$DELAY_MS" -v w="$wall" -v u="$user" \
 }' | tee "$work/report"
 if [ "$PROMPTFOO" != none ] && [ -x "$PROMPTFOO" ]; then
 	read -r pwall puser psys prss < <(promptfoo_run "$N" "$PORT")
-	awk -v n="$N" -v u="$user" -v s="$sys" -v r="$rss" -v pw="$pwall" \
+	pver=$(PROMPTFOO_DISABLE_UPDATE=1 "$PROMPTFOO" --version 2>/dev/null |
+	    grep -o '^[0-9][0-9.]*' | head -1)
+	awk -v n="$N" -v pv="${pver:-?}" -v u="$user" -v s="$sys" -v r="$rss" -v pw="$pwall" \
 	    -v pu="$puser" -v ps="$psys" -v pr="$prss" 'BEGIN {
 		mc = (u + s) * 1e6 / n; pc = (pu + ps) * 1e6 / n
-		printf "promptfoo: wall %.2f s, CPU %.0f us a request, peak RSS %.1f MB\n", pw, pc, pr / 1024
+		printf "promptfoo: %s, wall %.2f s, CPU %.0f us a request, peak RSS %.1f MB\n", pv, pw, pc, pr / 1024
 		printf "morph/promptfoo: CPU %.3f (target <= 0.1: %s), peak RSS %.3f (target <= 0.1: %s)\n", mc / pc, (mc / pc <= 0.1) ? "met" : "MISSED", r / pr, (r / pr <= 0.1) ? "met" : "MISSED"
 	}' | tee -a "$work/report"
 elif [ "$PROMPTFOO" = none ]; then
