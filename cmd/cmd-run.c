@@ -11,13 +11,24 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t drain_requested, stop_requested;
 
+/*
+ * The first Ctrl-C lets the calls in flight end and be recorded (they are
+ * paid for already) and starts nothing new; a second Ctrl-C, or SIGTERM,
+ * abandons them.
+ */
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	static const char msg[] = "\nmorph: stopping once the calls in "
+	    "flight have ended; Ctrl-C again to abandon them\n";
+
+	if (sig == SIGINT && !drain_requested) {
+		drain_requested = 1;
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	} else
+		stop_requested = 1;
 }
 
 struct bar {
@@ -264,7 +275,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	}
 
-	/* Ctrl-C stops sending; what was answered is kept. */
+	/* Ctrl-C stops sending; what was answered is kept (on_signal). */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -274,6 +285,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
 	opts.stop = &stop_requested;
+	opts.drain = &drain_requested;
 	bar.on = !json && isatty(STDERR_FILENO);
 	opts.progress = progress;
 	opts.progress_arg = &bar;

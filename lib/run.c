@@ -1885,7 +1885,7 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	struct have have;
 	struct morph_oid k;
 	size_t i;
-	int found;
+	int draining, found;
 
 	memset(out, 0, sizeof(*out));
 	memset(&x, 0, sizeof(x));
@@ -1964,14 +1964,21 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		goto done;
 
 	while (err == NULL) {
-		if (opts->stop != NULL && *opts->stop) {
+		/*
+		 * A stop abandons what is in flight; a drain starts
+		 * nothing new and ends once what is in flight has been
+		 * answered and recorded.
+		 */
+		draining = opts->drain != NULL && *opts->drain;
+		if ((opts->stop != NULL && *opts->stop) ||
+		    (draining && x.running == 0 && x.done == NULL)) {
 			err = morph_error_fmt(MORPH_ERR_INTERRUPTED,
 			    "interrupted; %zu results recorded in run #%lld; "
 			    "run the same command again to complete it",
 			    x.progress.done, (long long)out->num);
 			break;
 		}
-		if ((err = schedule(&x, 0)) != NULL)
+		if (!draining && (err = schedule(&x, 0)) != NULL)
 			break;
 		if (x.running == 0 && !pending(&x))
 			break;
@@ -1985,7 +1992,7 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			 * server that answers at once must not outrun it.
 			 */
 			while (x.freed > 0 && x.ndone < (size_t)opts->jobs &&
-			    err == NULL) {
+			    !draining && err == NULL) {
 				x.freed = 0;
 				if ((err = schedule(&x, 1)) == NULL)
 					morph_http_wait(x.http, 0);

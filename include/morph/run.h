@@ -51,15 +51,19 @@ struct morph_run_opts {
 	size_t		 max_body;
 	const char *const *models;	/* only these model ids (NULL: all) */
 	size_t		 nmodels;
-	volatile sig_atomic_t *stop;	/* set it (from a signal) to stop */
+	volatile sig_atomic_t *stop;	/* set it (from a signal) to stop now,
+					   abandoning the calls in flight */
 	void		(*progress)(const struct morph_run_progress *, void *);
 	void		*progress_arg;
 	int		 plan_only;	/* the plan is shown, never sent: do
 					   not get ready to send */
+	volatile sig_atomic_t *drain;	/* set it (from a signal) to start
+					   nothing new and stop once the
+					   calls in flight have ended */
 };
-#define MORPH_RUN_OPTS_VERSION	1
+#define MORPH_RUN_OPTS_VERSION	2
 #define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
-	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0 }
+	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL }
 
 /* One call of a plan. */
 struct morph_plan_item {
@@ -114,7 +118,9 @@ struct morph_run_outcome {
  * in.  Calls that fail after their retries are results with status
  * "error", not errors of the run; a budget that would be passed stops
  * sending and leaves the run unsealed (budget_stop).  Errors: INTERRUPTED
- * (stopped through opts->stop; what was answered is kept), NOT_FOUND
+ * (stopped through opts->stop or opts->drain; what was answered is kept,
+ * and a drain waits for every call in flight, so that none is paid for
+ * twice), NOT_FOUND
  * naming the first call the cache lacks when offline (a judge's call
  * included), SUITE for an unpriced model or judge under a budget or for
  * an exec assertion without opts->allow_exec, UNSUPPORTED when libcurl

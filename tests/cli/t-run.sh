@@ -217,19 +217,46 @@ sent=$(( $(fake_requests) - sent_before ))
 expect_eq "$((sent + done_before))" 24 "the resumed run sent only what was missing"
 ok morph fsck
 
+# Ctrl-C, once: the two calls in flight (400 ms each, the signal 200 ms
+# into them) are answered and recorded, nothing new starts, and the run
+# is interrupted; every request sent has its result.
 fake_reset
 "$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
 pid=$!
-sleep 1.2
+sleep 1.0
 kill -INT "$pid"
 wait "$pid"
 st=$?
 T_CHECKS=$((T_CHECKS + 1))
 if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C: exit 2, interrupted"; else fail "Ctrl-C did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
+out=$(cat "$T_ROOT/int.err")
+expect_contains "$out" "stopping once the calls in flight have ended; Ctrl-C again to abandon them"
 ok morph runs --json
 expect_eq "$(json "d[0]['state']")" interrupted "the run is marked interrupted"
+recorded=$(json "d[0]['results']")
+expect_eq "$(fake_requests)" "$recorded" "Ctrl-C waited for the calls in flight: every request has its result"
+T_CHECKS=$((T_CHECKS + 1))
+if [ "$recorded" -ge 4 ] && [ "$recorded" -lt 24 ]; then pass "Ctrl-C landed mid-run ($recorded recorded)"; else fail "Ctrl-C landed outside the run ($recorded recorded)"; fi
 ok morph run -m fopenai:m-oa -j 4 --no-cache
 expect_contains "$out" "(resumed)"
+expect_eq "$(fake_requests)" 24 "the resumed run sent only the calls never sent"
+
+# Ctrl-C twice: the calls in flight are abandoned, at once.
+fake_reset
+"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
+pid=$!
+sleep 1.0
+kill -INT "$pid"
+sleep 0.05
+kill -INT "$pid"
+wait "$pid"
+st=$?
+T_CHECKS=$((T_CHECKS + 1))
+if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C twice: exit 2, interrupted"; else fail "Ctrl-C twice did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
+ok morph runs --json
+expect_eq "$(( $(fake_requests) - $(json "d[0]['results']") ))" 2 "the second Ctrl-C abandoned the two calls in flight"
+ok morph run -m fopenai:m-oa -j 4 --no-cache
+expect_contains "$out" "sealed as"
 
 # 8. --budget: priced models only, stops before the spend passes it.
 cat >"$T_ROOT/prices.json" <<'EOF'
