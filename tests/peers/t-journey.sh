@@ -3,8 +3,9 @@
 # starter suite (morph init --example) with its echo: model, then against
 # llama.cpp's llama-server, then against OpenAI's API (here Prism serving
 # OpenAI's own spec), each by changing one flag; a run killed with SIGKILL
-# half-way and finished without a single duplicate request; and a replay
-# with --offline that sends nothing.  Needs llama-server; without Prism or
+# half-way and finished sending only what was missing; one stopped with
+# Ctrl-C half-way and finished without a single duplicate request; and a
+# replay with --offline that sends nothing.  Needs llama-server; without Prism or
 # the spec (../shared/specs) that step says it is skipped.
 . "$MORPH_SOURCE_DIR/tests/cli/lib.sh"
 . "$MORPH_SOURCE_DIR/tests/peers/lib.sh"
@@ -105,11 +106,48 @@ else
 fi
 ok morph fsck
 
-# 5. A replay with --offline sends nothing and records every result.
+# 5. Stopped with Ctrl-C half-way: the calls in flight are awaited and
+# recorded, so that finishing the run sends not a single request twice.
+for i in $(seq 1 100); do
+	printf '{"id": "q%03d", "prompts": ["prompts/welcome.txt"], "vars": {"name": "Q%d", "team": "u%d"}}\n' \
+	    "$i" "$i" "$i" >>cases/welcome.jsonl
+done
+ok morph commit -a -m "A hundred more"
+before=$(llama_requests)
+"$MORPH" run -m llamacpp:tiny -j 2 >/dev/null 2>"$T_ROOT/int.err" &
+pid=$!
+for _ in $(seq 600); do
+	recorded=$("$MORPH" runs --json 2>/dev/null | python3 -c \
+	    "import json,sys; d=json.load(sys.stdin); print(d[0]['results'] if d and d[0]['id'] is None else 0)" 2>/dev/null || echo 0)
+	[ "$recorded" -ge 52 ] && break	# 44 from the cache, 8 sent
+	sleep 0.02
+done
+kill -INT "$pid"
+wait "$pid"
+st=$?
+ok morph runs --json
+done_before=$(json "d[0]['results']")
+T_CHECKS=$((T_CHECKS + 1))
+if [ $st -eq 2 ] && [ "$(json "d[0]['state']")" = interrupted ] &&
+    [ "$done_before" -ge 52 ] && [ "$done_before" -lt 144 ]; then
+	pass "Ctrl-C stopped the run half-way: $done_before of 144 recorded"
+else
+	fail "Ctrl-C: status $st, $(json "d[0]['state']"), $done_before recorded"
+fi
+# The 44 results of step 4 come from the cache; each request has a result.
+expect_eq "$(($(llama_requests) - before))" "$((done_before - 44))" \
+    "every request sent before Ctrl-C has its result"
+ok morph run -m llamacpp:tiny -j 2 --json
+expect_eq "$(json "d['resumed'], d['errors'], d['recorded']")" \
+    "True 0 $((144 - done_before))" "the same command resumes and completes the run"
+expect_eq "$(($(llama_requests) - before))" 100 \
+    "100 new calls, 100 requests: not one sent twice"
+
+# 6. A replay with --offline sends nothing and records every result.
 sent=$(llama_requests)
 fails 2 morph run -m llamacpp:tiny --offline --no-cache
 ok morph run -m llamacpp:tiny --offline --json
-expect_eq "$(json "d['errors'], d['recorded']")" "0 44" "--offline replays all 44 from the cache"
+expect_eq "$(json "d['errors'], d['recorded']")" "0 144" "--offline replays all 144 from the cache"
 expect_eq "$(llama_requests)" "$sent" "--offline sent nothing"
 
 cd "$T_ROOT"
