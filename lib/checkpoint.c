@@ -91,9 +91,9 @@ const struct morph_error *
 morph_checkpointer_start(struct morph_checkpointer **out,
     struct morph_store *s)
 {
-	const struct morph_error *err;
+	const struct morph_error *err = NULL;
 	struct morph_checkpointer *c;
-	int rc;
+	int locks = 0, rc;
 
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -101,53 +101,47 @@ morph_checkpointer_start(struct morph_checkpointer **out,
 	c->store = s;
 	rc = sqlite3_open_v2(s->path, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(c->db, s->busy_ms);
+		/*
+		 * A connection learns that the database is in WAL mode
+		 * when it first reads it; until then a checkpoint does
+		 * nothing.
+		 */
+		rc = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL;"
+		    "SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		err = morph_error_fmt(MORPH_ERR_SQLITE,
 		    "cannot open database '%s' for checkpoints: %s", s->path,
 		    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-		sqlite3_close(c->db);
-		free(c);
-		return err;
+		goto fail;
 	}
-	/*
-	 * A connection learns that the database is in WAL mode when it
-	 * first reads it; until then a checkpoint does nothing.
-	 */
-	rc = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL;"
-	    "SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		err = morph_error_fmt(MORPH_ERR_SQLITE,
-		    "cannot read database '%s' for checkpoints: %s", s->path,
-		    sqlite3_errmsg(c->db));
-		sqlite3_close(c->db);
-		free(c);
-		return err;
-	}
-	if ((err = morph_store_exec(s,
-	    "PRAGMA journal_size_limit = -1;")) != NULL) {
-		sqlite3_close(c->db);
-		free(c);
-		return err;
-	}
-	if (pthread_mutex_init(&c->lock, NULL) != 0) {
-		sqlite3_close(c->db);
-		free(c);
-		return morph_error_fmt(MORPH_ERR_ERRNO,
-		    "cannot start the checkpointer: pthread_mutex_init failed");
-	}
-	(void)pthread_cond_init(&c->wake, NULL);
-	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
-		pthread_cond_destroy(&c->wake);
-		pthread_mutex_destroy(&c->lock);
-		sqlite3_close(c->db);
-		free(c);
-		return morph_error_fmt(MORPH_ERR_ERRNO,
-		    "cannot start the checkpointer: pthread_create failed");
-	}
+	if (pthread_mutex_init(&c->lock, NULL) != 0)
+		goto nothread;
+	locks = 1;
+	if (pthread_cond_init(&c->wake, NULL) != 0)
+		goto nothread;
+	locks = 2;
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0)
+		goto nothread;
 	/* Replaces the connection's automatic checkpoints. */
 	sqlite3_wal_hook(s->db, wal_hook, c);
+	(void)morph_store_exec(s, "PRAGMA journal_size_limit = -1;");
 	*out = c;
 	return NULL;
+
+nothread:
+	err = morph_error_fmt(MORPH_ERR_ERRNO,
+	    "cannot start a thread for checkpoints");
+fail:
+	if (locks > 1)
+		pthread_cond_destroy(&c->wake);
+	if (locks > 0)
+		pthread_mutex_destroy(&c->lock);
+	sqlite3_close(c->db);
+	free(c);
+	return err;
 }
 
 const struct morph_error *
