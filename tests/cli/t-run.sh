@@ -217,18 +217,28 @@ sent=$(( $(fake_requests) - sent_before ))
 expect_eq "$((sent + done_before))" 24 "the resumed run sent only what was missing"
 ok morph fsck
 
-# Ctrl-C, once: the two calls in flight (400 ms each, the signal 200 ms
-# into them) are answered and recorded, nothing new starts, and the run
-# is interrupted; every request sent has its result.
-fake_reset
-"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
-pid=$!
-sleep 1.0
-kill -INT "$pid"
-wait "$pid"
-st=$?
-T_CHECKS=$((T_CHECKS + 1))
-if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C: exit 2, interrupted"; else fail "Ctrl-C did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
+# ctrl_c N: starts the slow run, sends it N SIGINTs 1 s in (200 ms into
+# its third pair of calls), and checks that it ends interrupted.
+ctrl_c() {
+	local pid st
+	fake_reset
+	"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
+	pid=$!
+	sleep 1.0
+	for _ in $(seq "$1"); do
+		kill -INT "$pid"
+		sleep 0.05
+	done
+	wait "$pid"
+	st=$?
+	T_CHECKS=$((T_CHECKS + 1))
+	if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C x$1: exit 2, interrupted"; else fail "Ctrl-C x$1 did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
+}
+
+# Ctrl-C, once: the two calls in flight are answered and recorded,
+# nothing new starts, and the run is interrupted; every request sent has
+# its result.
+ctrl_c 1
 out=$(cat "$T_ROOT/int.err")
 expect_contains "$out" "stopping once the calls in flight have ended; Ctrl-C again to abandon them"
 ok morph runs --json
@@ -242,17 +252,7 @@ expect_contains "$out" "(resumed)"
 expect_eq "$(fake_requests)" 24 "the resumed run sent only the calls never sent"
 
 # Ctrl-C twice: the calls in flight are abandoned, at once.
-fake_reset
-"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
-pid=$!
-sleep 1.0
-kill -INT "$pid"
-sleep 0.05
-kill -INT "$pid"
-wait "$pid"
-st=$?
-T_CHECKS=$((T_CHECKS + 1))
-if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C twice: exit 2, interrupted"; else fail "Ctrl-C twice did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
+ctrl_c 2
 ok morph runs --json
 expect_eq "$(( $(fake_requests) - $(json "d[0]['results']") ))" 2 "the second Ctrl-C abandoned the two calls in flight"
 ok morph run -m fopenai:m-oa -j 4 --no-cache

@@ -22,6 +22,25 @@ fi
 json() { printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # Requests llama-server has taken: one task a chat completion.
 llama_requests() { grep -c "launch_slot_" "$PEER_LLAMA_LOG"; }
+# more PREFIX COUNT: appends COUNT cases for the welcome prompt.
+more() {
+	local i
+	for i in $(seq 1 "$2"); do
+		printf '{"id": "%s%03d", "prompts": ["prompts/welcome.txt"], "vars": {"name": "%s%d", "team": "t%d"}}\n' \
+		    "$1" "$i" "$1" "$i" "$i" >>cases/welcome.jsonl
+	done
+}
+# until_recorded N: waits (12 s at most) until the unsealed run being
+# made has N results.
+until_recorded() {
+	local n
+	for _ in $(seq 600); do
+		n=$("$MORPH" runs --json 2>/dev/null | python3 -c \
+		    "import json,sys; d=json.load(sys.stdin); print(d[0]['results'] if d and d[0]['id'] is None else 0)" 2>/dev/null || echo 0)
+		[ "$n" -ge "$1" ] && return
+		sleep 0.02
+	done
+}
 
 # 1. The starter suite, with the built-in echo model.
 mkdir -p "$T_ROOT/journey" && cd "$T_ROOT/journey" || exit 2
@@ -60,21 +79,12 @@ fi
 
 # 4. Killed half-way, finished without a duplicate request.  More cases,
 # two at a time, so that the run lasts long enough to be killed in it.
-for i in $(seq 1 40); do
-	printf '{"id": "p%02d", "prompts": ["prompts/welcome.txt"], "vars": {"name": "P%d", "team": "t%d"}}\n' \
-	    "$i" "$i" "$i" >>cases/welcome.jsonl
-done
+more p 40
 ok morph commit -a -m "Forty more people"
 before=$(llama_requests)
 "$MORPH" run -m llamacpp:tiny -j 2 >/dev/null 2>&1 &
 pid=$!
-recorded=0
-for _ in $(seq 600); do
-	recorded=$("$MORPH" runs --json 2>/dev/null | python3 -c \
-	    "import json,sys; d=json.load(sys.stdin); print(d[0]['results'] if d and d[0]['id'] is None else 0)" 2>/dev/null || echo 0)
-	[ "$recorded" -ge 8 ] && break
-	sleep 0.02
-done
+until_recorded 8
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 ok morph runs --json
@@ -108,20 +118,12 @@ ok morph fsck
 
 # 5. Stopped with Ctrl-C half-way: the calls in flight are awaited and
 # recorded, so that finishing the run sends not a single request twice.
-for i in $(seq 1 100); do
-	printf '{"id": "q%03d", "prompts": ["prompts/welcome.txt"], "vars": {"name": "Q%d", "team": "u%d"}}\n' \
-	    "$i" "$i" "$i" >>cases/welcome.jsonl
-done
+more q 100
 ok morph commit -a -m "A hundred more"
 before=$(llama_requests)
 "$MORPH" run -m llamacpp:tiny -j 2 >/dev/null 2>"$T_ROOT/int.err" &
 pid=$!
-for _ in $(seq 600); do
-	recorded=$("$MORPH" runs --json 2>/dev/null | python3 -c \
-	    "import json,sys; d=json.load(sys.stdin); print(d[0]['results'] if d and d[0]['id'] is None else 0)" 2>/dev/null || echo 0)
-	[ "$recorded" -ge 52 ] && break	# 44 from the cache, 8 sent
-	sleep 0.02
-done
+until_recorded 52		# 44 from the cache, 8 sent
 kill -INT "$pid"
 wait "$pid"
 st=$?
