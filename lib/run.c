@@ -1967,11 +1967,11 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		/*
 		 * A stop abandons what is in flight; a drain starts
 		 * nothing new and ends once what is in flight has been
-		 * answered and recorded.
+		 * answered and recorded (collect leaves nothing behind).
 		 */
 		draining = opts->drain != NULL && *opts->drain;
 		if ((opts->stop != NULL && *opts->stop) ||
-		    (draining && x.running == 0 && x.done == NULL)) {
+		    (draining && x.running == 0)) {
 			err = morph_error_fmt(MORPH_ERR_INTERRUPTED,
 			    "interrupted; %zu results recorded in run #%lld; "
 			    "run the same command again to complete it",
