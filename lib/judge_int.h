@@ -15,8 +15,8 @@
 #include "morph/provider.h"
 
 /*
- * The judge's call: {"dialect", "provider", "model", "params", "messages"}
- * as every call is, with params {"temperature": 0} and the messages of
+ * The judge's call: {"dialect", "endpoint", "provider", "model", "params",
+ * "messages"} as every call is (call_int.h), with params {"temperature": 0} and the messages of
  * morph_rubric_call for spec (an llm-rubric), output and vars.  Sets *id
  * to its call id (sample 0 is its cache key).  Errors: SUITE for a
  * variable the rubric uses and vars lacks, NOMEM.  The caller frees *call.
@@ -24,12 +24,5 @@
 const struct morph_error *morph_judge_call(cJSON **call, struct morph_oid *id,
     const struct morph_provider *p, const char *model, const cJSON *spec,
     const char *output, const cJSON *vars);
-
-/*
- * The call id of a call object: the hash of its canonical JSON as an
- * object of type "call".  Errors: NOMEM.
- */
-const struct morph_error *morph_call_id(struct morph_oid *id,
-    const cJSON *call);
 
 #endif

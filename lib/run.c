@@ -32,6 +32,7 @@
 #include "morph/commit.h"
 #include "morph/run.h"
 #include "assert_int.h"
+#include "call_int.h"
 #include "curl_int.h"
 #include "http_int.h"
 #include "json_int.h"
@@ -280,7 +281,7 @@ make_call(cJSON **out, const struct plan_model *m,
 {
 	const struct morph_error *err;
 	struct morph_suite_model sm;
-	cJSON *call, *params = NULL;
+	cJSON *params = NULL;
 
 	*out = NULL;
 	memset(&sm, 0, sizeof(sm));
@@ -290,23 +291,8 @@ make_call(cJSON **out, const struct plan_model *m,
 	sm.params = m->params;
 	if ((err = morph_suite_params(&params, &sm, p)) != NULL)
 		return err;
-	if ((call = cJSON_CreateObject()) == NULL) {
-		cJSON_Delete(params);
-		return morph_error(MORPH_ERR_NOMEM);
-	}
-	if (params == NULL ||
-	    cJSON_AddStringToObject(call, "dialect",
-	    morph_dialect_name(m->provider.dialect)) == NULL ||
-	    cJSON_AddStringToObject(call, "provider", m->provider.id) == NULL ||
-	    cJSON_AddStringToObject(call, "model", m->model) == NULL) {
-		cJSON_Delete(params);
-		cJSON_Delete(call);
-		return morph_error(MORPH_ERR_NOMEM);
-	}
-	cJSON_AddItemToObject(call, "params", params);
-	cJSON_AddItemToObject(call, "messages", cJSON_Duplicate(messages, 1));
-	*out = call;
-	return NULL;
+	return morph_call_new(out, &m->provider, m->model, params,
+	    cJSON_Duplicate(messages, 1));
 }
 
 /* Makes pc's call again, as the plan made (and checked) it. */
@@ -943,7 +929,21 @@ transport_word(int e)
 	}
 }
 
-/* Stores a reply's output as a blob and a cache row for j's call. */
+/* Stores j's call as an object: what was sent can be read back. */
+static const struct morph_error *
+store_call(struct exec *x, struct job *j)
+{
+	struct morph_oid id;
+
+	if (j->call == NULL)
+		return NULL;
+	return morph_call_store(&id, x->repo, j->call);
+}
+
+/*
+ * Stores a reply's output as a blob and a cache row for j's call, with
+ * the call itself.
+ */
 static const struct morph_error *
 put_output(struct exec *x, struct job *j, const struct morph_reply *reply,
     int64_t latency_ms, struct morph_cache_entry *ce)
@@ -951,6 +951,8 @@ put_output(struct exec *x, struct job *j, const struct morph_reply *reply,
 	const struct morph_error *err;
 
 	memset(ce, 0, sizeof(*ce));
+	if ((err = store_call(x, j)) != NULL)
+		return err;
 	err = morph_object_write(&ce->output, x->repo, MORPH_OBJ_BLOB,
 	    morph_buf_cstr(&reply->output), reply->output.len);
 	if (err != NULL)
@@ -1059,6 +1061,8 @@ record(struct exec *x, struct job *j, const char *error,
 	if (error != NULL) {
 		r.status = "error";
 		r.error = error;
+		if ((err = store_call(x, j)) != NULL)
+			goto fail;
 	} else {
 		r.status = "ok";
 		if (stored != NULL)
