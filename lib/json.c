@@ -25,18 +25,75 @@ locate(const char *data, size_t off, int *line, int *col)
 	}
 }
 
+int
+morph_json_hazard(const char *data, size_t len, size_t *off)
+{
+	size_t i, depth = 0;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = data[i];
+
+		*off = i;
+		if (c == '\0')
+			return MORPH_JSON_NUL_BYTE;
+		if (in_string) {
+			if (c == '"')
+				in_string = 0;
+			else if (c == '\\' && i + 1 < len) {
+				if (data[i + 1] == 'u' && i + 5 < len &&
+				    memcmp(data + i + 2, "0000", 4) == 0)
+					return MORPH_JSON_NUL_ESCAPE;
+				i++;		/* the escaped character */
+			}
+			continue;
+		}
+		if (c == '"')
+			in_string = 1;
+		else if (c == '[' || c == '{') {
+			if (++depth > MORPH_JSON_MAX_DEPTH)
+				return MORPH_JSON_TOO_DEEP;
+		} else if ((c == ']' || c == '}') && depth > 0)
+			depth--;
+	}
+	*off = len;
+	return 0;
+}
+
+const char *
+morph_json_hazard_str(int hazard)
+{
+	switch (hazard) {
+	case MORPH_JSON_NUL_BYTE:
+		return "a NUL byte: text holding NUL is refused, not cut short";
+	case MORPH_JSON_NUL_ESCAPE:
+		return "\\u0000 (NUL) in a string: text holding NUL is "
+		    "refused, not cut short";
+	case MORPH_JSON_TOO_DEEP:
+		return "nested too deep: more than " MORPH_JSON_MAX_DEPTH_STR
+		    " levels of arrays and objects";
+	default:
+		return "no hazard";
+	}
+}
+
 const struct morph_error *
 morph_json_parse(cJSON **out, const char *data, size_t len, const char *what)
 {
 	const char *end = NULL;
 	cJSON *v;
 	size_t n;
-	int line, col;
+	int line, col, hazard;
 
 	*out = NULL;
 	if (morph_utf8_check(data, len) != 0)
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "%s: not valid UTF-8", what);
+	if ((hazard = morph_json_hazard(data, len, &n)) != 0) {
+		locate(data, n, &line, &col);
+		return morph_error_fmt(MORPH_ERR_INVALID, "%s:%d:%d: %s", what,
+		    line, col, morph_json_hazard_str(hazard));
+	}
 	v = cJSON_ParseWithLengthOpts(data, len, &end, 0);
 	if (v == NULL) {
 		size_t off = end != NULL && end >= data ?

@@ -17,10 +17,38 @@
 #include "morph/buf.h"
 #include "morph/error.h"
 
+/* Arrays and objects nest at most this deep (cJSON's limit is 1000). */
+#define MORPH_JSON_MAX_DEPTH	512
+#define MORPH_JSON_MAX_DEPTH_STR "512"
+
+/*
+ * What cJSON would take without a word but must not: text it would cut
+ * short and nesting it would refuse with a bare syntax error.  cJSON keeps
+ * strings as C strings, so a NUL (the escape \u0000, or a raw NUL byte)
+ * would end a string there and silently drop the rest; past its own
+ * nesting limit it stops as if the text were malformed.
+ */
+enum {
+	MORPH_JSON_NUL_BYTE = 1,
+	MORPH_JSON_NUL_ESCAPE,
+	MORPH_JSON_TOO_DEEP,
+};
+
+/*
+ * Walks len bytes of JSON once: 0 when cJSON may parse them, else the
+ * first hazard with *off its byte offset.  morph_json_parse calls it;
+ * a caller of cJSON's own parser must too.
+ */
+int	morph_json_hazard(const char *data, size_t len, size_t *off);
+/* What a hazard is, for an error message. */
+const char *morph_json_hazard_str(int hazard);
+
 /*
  * Parses len bytes.  On failure the error names what (a file name or a
- * description) and the line and column.  The caller frees *out with
- * cJSON_Delete().
+ * description) and the line and column.  Text is never cut short: a NUL
+ * in a string (\u0000, or a raw NUL byte) is refused, since cJSON's
+ * strings would end there; so is nesting deeper than MORPH_JSON_MAX_DEPTH
+ * ("nested too deep").  The caller frees *out with cJSON_Delete().
  */
 const struct morph_error *morph_json_parse(cJSON **out, const char *data,
     size_t len, const char *what);

@@ -40,6 +40,7 @@
 #include "oidset_int.h"
 #include "prices_int.h"
 #include "provider_int.h"
+#include "redact_int.h"
 #include "repo_int.h"
 #include "rubric_int.h"
 #include "runs_int.h"
@@ -744,6 +745,7 @@ struct exec {
 							   pass of collect() */
 	int				 settling;	/* in collect() */
 	int				 batched;
+	struct morph_redactor		 redact;	/* the keys in use */
 };
 
 /*
@@ -1452,7 +1454,18 @@ settle(struct exec *x, struct job *j)
 	int retry = 0;
 
 	morph_reply_init(&reply);
-	if (h->transport != 0) {
+	/*
+	 * What a server says never carries a key (invariant 4): the body is
+	 * redacted before it is read, so that no excerpt can cut a key in
+	 * two, and what was read from it is redacted again, for a key the
+	 * server sent escaped.
+	 */
+	morph_redact_buf(&x->redact, &j->last->body);
+	morph_redact_str(&x->redact, j->last->errmsg,
+	    sizeof(j->last->errmsg));
+	if (h->body.failed) {
+		morph_buf_printf(&msg, "out of memory reading the reply");
+	} else if (h->transport != 0) {
 		morph_buf_printf(&msg, "%s: %s", transport_word(h->transport),
 		    h->errmsg);
 		retry = h->transport != MORPH_HTTP_E_TOOBIG;
@@ -1468,6 +1481,16 @@ settle(struct exec *x, struct job *j)
 			morph_buf_printf(&msg, " (%s)", reply.error_type);
 		retry = retryable_status(h->status) && !reply.no_retry;
 		hint = reply.retry_after_ms;
+	}
+	morph_redact_buf(&x->redact, &reply.output);
+	morph_redact_buf(&x->redact, &reply.error);
+	morph_redact_buf(&x->redact, &msg);
+	morph_redact_str(&x->redact, reply.error_type,
+	    sizeof(reply.error_type));
+	morph_redact_str(&x->redact, reply.model, sizeof(reply.model));
+	if (reply.output.failed || reply.error.failed || msg.failed) {
+		morph_buf_clear(&msg);
+		morph_buf_puts(&msg, "out of memory reading the reply");
 	}
 	if (h->should_retry >= 0 && msg.len > 0)
 		retry = h->should_retry;	/* the server knows best */
@@ -1877,6 +1900,24 @@ from_cache(struct exec *x, struct plan_call *pc,
 	return err;
 }
 
+/* The keys of every provider the plan may call, to redact (invariant 4). */
+static const struct morph_error *
+add_secrets(struct morph_redactor *r, const struct morph_plan *plan)
+{
+	const struct morph_error *err = NULL;
+	const struct morph_provider *p;
+	size_t i;
+
+	for (i = 0; err == NULL && i < plan->nmodels + plan->njudges; i++) {
+		p = i < plan->nmodels ? &plan->models[i].provider :
+		    &plan->judges[i - plan->nmodels].provider;
+		if (p->key_env != NULL)
+			err = morph_redactor_add(r, p->key_env,
+			    morph_provider_key(p));
+	}
+	return err;
+}
+
 const struct morph_error *
 morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
     struct morph_repo *repo, const struct morph_run_opts *opts)
@@ -1900,12 +1941,18 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	x.out = out;
 	x.t0 = morph_now_ms();
 	srand((unsigned int)x.t0);
-	if ((err = preflight(plan, opts)) != NULL)
+	morph_redactor_init(&x.redact);
+	if ((err = preflight(plan, opts)) != NULL ||
+	    (err = add_secrets(&x.redact, plan)) != NULL) {
+		morph_redactor_release(&x.redact);
 		return err;
+	}
 
 	/* Resume the unfinished run of this plan, or start one. */
-	if ((err = morph_repo_begin(repo)) != NULL)
+	if ((err = morph_repo_begin(repo)) != NULL) {
+		morph_redactor_release(&x.redact);
 		return err;
+	}
 	err = morph_runs_unsealed(&out->num, &found, repo, &plan->key);
 	if (err == NULL && found) {
 		out->resumed = 1;
@@ -1918,8 +1965,10 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		err = morph_repo_commit(repo);
 	else
 		morph_repo_rollback(repo);
-	if (err != NULL)
+	if (err != NULL) {
+		morph_redactor_release(&x.redact);
 		return err;
+	}
 	if (out->resumed &&
 	    (err = morph_runs_keys(repo, out->num, have_key, &have)) != NULL)
 		goto done;
@@ -2029,6 +2078,7 @@ done:
 	free(x.queue);
 	free(x.todo);
 	free(x.per_slot);
+	morph_redactor_release(&x.redact);
 	morph_oidset_release(&have.set);
 	if (err != NULL) {
 		/* What was recorded stays; the run waits to be resumed. */

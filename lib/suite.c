@@ -951,7 +951,12 @@ parse_line(cJSON **out, const char *p, size_t len, const char *name,
 {
 	const char *end = NULL, *q;
 	size_t off;
+	int hazard;
 
+	*out = NULL;
+	if ((hazard = morph_json_hazard(p, len, &off)) != 0)
+		return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d:%zu: %s", name,
+		    line, off + 1, morph_json_hazard_str(hazard));
 	*out = cJSON_ParseWithLengthOpts(p, len, &end, 0);
 	if (*out == NULL) {
 		off = end != NULL && end >= p ? (size_t)(end - p) : 0;

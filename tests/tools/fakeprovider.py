@@ -35,7 +35,7 @@ SECRET_HEADERS = {"authorization", "x-api-key", "x-goog-api-key", "api-key",
 BIG_DEFAULT = 33 << 20          # just over morph's default 32 MiB cap
 TIMEOUT_DEFAULT_MS = 30000
 KINDS = {"ok", "timeout", "reset", "hangup", "truncate", "malformed", "big",
-         "html", "insufficient_quota"}
+         "html", "insufficient_quota", "nul", "echo-key"}
 
 
 class State:
@@ -440,8 +440,10 @@ class Handler(BaseHTTPRequestHandler):
         d = route(path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         auth = "unchecked"
+        # The key as received, for fault:echo-key only; never recorded.
+        self.got_key = d.key(headers, query) if d is not None else None
         if state.key is not None and d is not None:
-            got = d.key(headers, query)
+            got = self.got_key
             auth = "ok" if got == state.key else \
                 ("missing" if got is None else "wrong")
         try:
@@ -558,9 +560,22 @@ class Handler(BaseHTTPRequestHandler):
                              headers=hdrs, compress=False)
         if kind == "hangup":
             return self.drop(rst=False)
+        if kind == "echo-key":
+            # A careless server: the key it was sent comes back in the
+            # error message, or in the answer and a header with status=200.
+            key = "Bearer %s" % (self.got_key or "")
+            status = int(opts.get("status") or 401)
+            if status != 200:
+                return self.send_json(status, d.error(
+                    status, "Incorrect API key provided: %s" % key), hdrs)
+            hdrs.append(("x-echo-key", key))
+            return self.send(200, d.reply(n, model, "you sent " + key,
+                                          False, 1, 3), headers=hdrs)
 
         prompt_words = sum(len(t.split()) for _, t in texts)
         text = "%s: %s" % (model, last)
+        if kind == "nul":
+            text = "%s: before\u0000after" % model
         if kind == "big":
             size = int(opts.get("size") or BIG_DEFAULT)
             text = "x" * size

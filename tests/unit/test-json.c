@@ -81,7 +81,7 @@ test_parse_errors_are_located(void)
 		T_CONTAINS(err->msg, "f:1:");
 		T_ASSERT(strchr(err->msg, '\n') == NULL);
 	}
-	err = morph_json_parse(&v, "[1,\n 2 3,\n 4]", 14, "f");
+	err = morph_json_parse(&v, "[1,\n 2 3,\n 4]", 13, "f");
 	T_ASSERT(err != NULL);
 	if (err != NULL) {
 		T_CONTAINS(err->msg, "f:2:4: invalid JSON near '3,'");
@@ -127,7 +127,61 @@ test_numbers(void)
 	morph_buf_release(&b);
 }
 
+static void
+test_hazards(void)
+{
+	static const struct {
+		const char *in;
+		int want;
+		size_t off;
+	} cases[] = {
+		{ "\"a\\u0000b\"", MORPH_JSON_NUL_ESCAPE, 2 },
+		{ "{\"k\\u0000\": 1}", MORPH_JSON_NUL_ESCAPE, 3 },
+		/* An escaped backslash, then the text u0000: no NUL. */
+		{ "\"a\\\\u0000b\"", 0, 0 },
+		{ "\"\\u0001\\u00001\"", MORPH_JSON_NUL_ESCAPE, 7 },
+		/* Outside a string it is only a syntax error. */
+		{ "[1, \\u0000]", 0, 0 },
+		{ "\"[[[[\"", 0, 0 },
+	};
+	struct morph_buf deep = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	cJSON *v = NULL;
+	size_t i, off;
+	int i2;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		T_INTEQ(morph_json_hazard(cases[i].in, strlen(cases[i].in),
+		    &off), cases[i].want);
+		if (cases[i].want != 0)
+			T_INTEQ(off, cases[i].off);
+	}
+	/* A raw NUL byte, anywhere. */
+	T_INTEQ(morph_json_hazard("\"a\0b\"", 5, &off), MORPH_JSON_NUL_BYTE);
+	T_INTEQ(off, 2);
+
+	/* Nesting: the limit itself parses, one more does not. */
+	for (i2 = 0; i2 < MORPH_JSON_MAX_DEPTH; i2++)
+		morph_buf_putc(&deep, '[');
+	for (i2 = 0; i2 < MORPH_JSON_MAX_DEPTH; i2++)
+		morph_buf_putc(&deep, ']');
+	T_OK(morph_json_parse(&v, deep.ptr, deep.len, "deep"));
+	cJSON_Delete(v);
+	morph_buf_clear(&deep);
+	for (i2 = 0; i2 <= MORPH_JSON_MAX_DEPTH; i2++)
+		morph_buf_putc(&deep, '[');
+	err = morph_json_parse(&v, deep.ptr, deep.len, "deep");
+	T_ASSERT(err != NULL && strstr(err->msg, "nested too deep") != NULL);
+	T_ASSERT(err != NULL && strstr(err->msg, "deep:1:513:") != NULL);
+	morph_buf_release(&deep);
+
+	/* morph_json_parse names the place. */
+	err = morph_json_parse(&v, "{\n \"a\": \"x\\u0000\"}", 18, "f.json");
+	T_ASSERT(err != NULL && strstr(err->msg, "f.json:2:9:") != NULL);
+}
+
 static const struct test tests[] = {
+	TEST(test_hazards),
 	TEST(test_canonical_form),
 	TEST(test_duplicate_keys_refused),
 	TEST(test_parse_errors_are_located),
