@@ -88,6 +88,15 @@ help(int argc, char *argv[])
 	return 0;
 }
 
+/* What the library says while it works: why a command pauses. */
+static void
+notice(const char *msg, void *arg)
+{
+	(void)arg;
+	fflush(stdout);
+	fprintf(stderr, "morph: %s\n", msg);
+}
+
 static int
 wants_help(int argc, char *argv[])
 {
@@ -158,8 +167,11 @@ main(int argc, char *argv[])
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cmd = cmd;
-	if (cmd->flags & MORPH_CMD_NEEDS_REPO)
+	if (cmd->flags & MORPH_CMD_NEEDS_REPO) {
 		err = morph_repo_open(&ctx.repo, NULL);
+		if (err == NULL)
+			morph_repo_set_notice(ctx.repo, notice, NULL);
+	}
 	if (err == NULL && (cmd->flags & MORPH_CMD_READS))
 		err = morph_repo_read_begin(ctx.repo);
 	if (err == NULL) {

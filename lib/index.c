@@ -1184,9 +1184,9 @@ morph_index_write_opportunistic(struct morph_index *idx,
 {
 	if (!morph_index_dirty(idx) || repo->store.depth > 0)
 		return;
-	sqlite3_busy_timeout(repo->store.db, 0);
+	morph_store_busy(&repo->store, 0);
 	(void)morph_index_write(idx, repo);
-	sqlite3_busy_timeout(repo->store.db, repo->store.busy_ms);
+	morph_store_busy(&repo->store, repo->store.busy_ms);
 }
 
 const struct morph_error *

@@ -300,6 +300,20 @@ morph_repo_read_end(struct morph_repo *r)
 	morph_store_rollback(&r->store);	/* nothing to commit */
 }
 
+void
+morph_repo_set_notice(struct morph_repo *r, morph_notice_fn fn, void *arg)
+{
+	r->store.notice = fn;
+	r->store.notice_arg = arg;
+}
+
+void
+morph_repo_notice(struct morph_repo *r, const char *msg)
+{
+	if (r->store.notice != NULL)
+		r->store.notice(msg, r->store.notice_arg);
+}
+
 const struct morph_error *
 morph_repo_remove_file(struct morph_repo *r, const char *path)
 {

@@ -43,6 +43,7 @@
 #include "redact_int.h"
 #include "repo_int.h"
 #include "rubric_int.h"
+#include "runlock_int.h"
 #include "runs_int.h"
 #include "suite_int.h"
 
@@ -516,15 +517,24 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 	plan->repo = repo;
 	plan->commit = *commit;
 	plan->repeat = opts->repeat > 0 ? opts->repeat : 1;
+	/*
+	 * The price table is stored first, in a write of its own: a write
+	 * inside the read snapshot below could not wait for another
+	 * writer's lock, and would be rolled back with the snapshot.
+	 */
+	if ((err = morph_prices_load(&plan->prices, repo)) != NULL) {
+		free(plan);
+		return err;
+	}
 	/* One snapshot for every read, not a lock and a stat each. */
 	if ((err = morph_repo_read_begin(repo)) != NULL) {
+		morph_prices_release(&plan->prices);
 		free(plan);
 		return err;
 	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
 	    (err = morph_suite_load(&plan->suite, repo,
 	    morph_commit_tree(c))) != NULL ||
-	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
 	/* libcurl loads in a thread while the plan is made. */
@@ -1925,12 +1935,14 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	const struct morph_error *err = NULL;
 	const struct morph_error *ckerr;
 	struct morph_checkpointer *ckpt = NULL;
+	struct morph_runlock *lock = NULL;
 	struct morph_cache_entry ce;
 	struct exec x;
 	struct have have;
 	struct morph_oid k;
+	char what[128];
 	size_t i;
-	int draining, found;
+	int draining, found, waited = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&x, 0, sizeof(x));
@@ -1943,16 +1955,28 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	srand((unsigned int)x.t0);
 	morph_redactor_init(&x.redact);
 	if ((err = preflight(plan, opts)) != NULL ||
-	    (err = add_secrets(&x.redact, plan)) != NULL) {
-		morph_redactor_release(&x.redact);
-		return err;
-	}
+	    (err = add_secrets(&x.redact, plan)) != NULL)
+		goto out;
+	/*
+	 * One process executes a plan at a time (runlock_int.h): another
+	 * run of it is waited for, and its answers then come from the cache.
+	 */
+	if ((err = morph_runs_unsealed(&out->num, &found, repo,
+	    &plan->key)) != NULL)
+		goto out;
+	if (found)
+		snprintf(what, sizeof(what), "run #%lld of the same commit and "
+		    "models", (long long)out->num);
+	else
+		snprintf(what, sizeof(what), "a run of the same commit and "
+		    "models");
+	if ((err = morph_runlock_acquire(&lock, &waited, repo, &plan->key,
+	    what, opts->stop, opts->drain)) != NULL)
+		goto out;
 
 	/* Resume the unfinished run of this plan, or start one. */
-	if ((err = morph_repo_begin(repo)) != NULL) {
-		morph_redactor_release(&x.redact);
-		return err;
-	}
+	if ((err = morph_repo_begin(repo)) != NULL)
+		goto out;
 	err = morph_runs_unsealed(&out->num, &found, repo, &plan->key);
 	if (err == NULL && found) {
 		out->resumed = 1;
@@ -1965,10 +1989,8 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		err = morph_repo_commit(repo);
 	else
 		morph_repo_rollback(repo);
-	if (err != NULL) {
-		morph_redactor_release(&x.redact);
-		return err;
-	}
+	if (err != NULL)
+		goto out;
 	if (out->resumed &&
 	    (err = morph_runs_keys(repo, out->num, have_key, &have)) != NULL)
 		goto done;
@@ -1994,9 +2016,10 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		/*
 		 * What the cache answers is recorded without sending.  The
 		 * plan looked each call up: what it did not find is not
-		 * looked for again.
+		 * looked for again, unless another run of the plan was
+		 * waited for, whose answers are in the cache now.
 		 */
-		if (!opts->no_cache && pc->item.cached) {
+		if (!opts->no_cache && (pc->item.cached || waited)) {
 			err = morph_cache_get(&ce, &found, repo,
 			    &pc->item.call, pc->item.sample);
 			if (err == NULL && found)
@@ -2078,20 +2101,24 @@ done:
 	free(x.queue);
 	free(x.todo);
 	free(x.per_slot);
-	morph_redactor_release(&x.redact);
-	morph_oidset_release(&have.set);
 	if (err != NULL) {
 		/* What was recorded stays; the run waits to be resumed. */
 		(void)morph_runs_set_state(repo, out->num,
 		    err->code == MORPH_ERR_INTERRUPTED ? "interrupted" :
 		    "failed");
-		return err;
+		goto out;
 	}
-	if (out->budget_stop)
-		return morph_runs_set_state(repo, out->num, "stopped");
+	if (out->budget_stop) {
+		err = morph_runs_set_state(repo, out->num, "stopped");
+		goto out;
+	}
 	if ((err = morph_runs_seal(&out->sealed, repo, out->num)) != NULL)
-		return err;
+		goto out;
 	out->is_sealed = 1;
 	report(&x);
-	return NULL;
+out:
+	morph_runlock_release(lock);
+	morph_redactor_release(&x.redact);
+	morph_oidset_release(&have.set);
+	return err;
 }

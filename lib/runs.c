@@ -13,6 +13,7 @@
 #include "json_int.h"
 #include "utf8_int.h"
 #include "repo_int.h"
+#include "runlock_int.h"
 #include "runs_int.h"
 
 int64_t
@@ -682,9 +683,15 @@ totals(struct morph_run_info *ri, struct morph_repo *repo)
 	return NULL;
 }
 
+/*
+ * The run of row st.  A run still "running" whose plan no process holds
+ * was killed, however it was (runlock_int.h): it is "interrupted".
+ */
 static void
-row_info(struct morph_run_info *ri, sqlite3_stmt *st)
+row_info(struct morph_run_info *ri, struct morph_repo *repo,
+    sqlite3_stmt *st)
 {
+	struct morph_oid plan;
 	const char *state;
 
 	memset(ri, 0, sizeof(*ri));
@@ -697,9 +704,13 @@ row_info(struct morph_run_info *ri, sqlite3_stmt *st)
 	state = (const char *)sqlite3_column_text(st, 5);
 	snprintf(ri->state, sizeof(ri->state), "%s", state ? state : "?");
 	ri->total = sqlite3_column_int64(st, 6);
+	if (strcmp(ri->state, "running") == 0 && column_oid(st, 7, &plan) &&
+	    morph_runlock_held(repo, &plan) == 0)
+		snprintf(ri->state, sizeof(ri->state), "interrupted");
 }
 
-#define RUN_COLUMNS "num, commit_id, sealed, started, ended, state, total"
+#define RUN_COLUMNS "num, commit_id, sealed, started, ended, state, total, " \
+	"plan"
 
 const struct morph_error *
 morph_runs_foreach(struct morph_repo *repo, const struct morph_oid *commit,
@@ -722,7 +733,7 @@ morph_runs_foreach(struct morph_repo *repo, const struct morph_oid *commit,
 	if (commit != NULL)
 		bind_oid(st, 1, commit);
 	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_info(&ri, st);
+		row_info(&ri, repo, st);
 		if ((err = totals(&ri, repo)) == NULL)
 			err = cb(&ri, arg);
 	}
@@ -750,7 +761,7 @@ find_where(struct morph_run_info *out, int *found, struct morph_repo *repo,
 	else
 		sqlite3_bind_int64(st, 1, num);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_info(out, st);
+		row_info(out, repo, st);
 		*found = 1;
 	}
 	sqlite3_finalize(st);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_int.h"
@@ -212,6 +213,50 @@ done:
 	return morph_store_commit(s);
 }
 
+/*
+ * SQLite's busy handler: waits for another process's lock, up to busy_now
+ * milliseconds in all, sleeping 1, 2, 4 ... 32 then 50 ms between tries
+ * (SQLite's own timeout does much the same, but says nothing).  The first
+ * wait is announced, so that a user whose command pauses knows why.
+ */
+static int
+busy_wait(void *arg, int count)
+{
+	struct morph_store *s = arg;
+	struct timespec ts;
+	int64_t now, left, ms;
+	char msg[512];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (count == 0)
+		s->busy_since = now;
+	left = s->busy_now - (now - s->busy_since);
+	if (left <= 0)
+		return 0;
+	if (count == 0 && s->notice != NULL && !s->noticed) {
+		s->noticed = 1;
+		snprintf(msg, sizeof(msg), "waiting for another process to "
+		    "finish writing to '%s' (at most %d.%d s: "
+		    "core.locktimeout)", s->path, s->busy_now / 1000,
+		    (s->busy_now % 1000) / 100);
+		s->notice(msg, s->notice_arg);
+	}
+	ms = count < 6 ? (int64_t)1 << count : 50;
+	if (ms > left)
+		ms = left;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+void
+morph_store_busy(struct morph_store *s, int ms)
+{
+	s->busy_now = ms;
+}
+
 const struct morph_error *
 morph_store_open(struct morph_store *s, const char *path, int create,
     int busy_ms)
@@ -236,7 +281,8 @@ morph_store_open(struct morph_store *s, const char *path, int create,
 		return err;
 	}
 	sqlite3_extended_result_codes(s->db, 0);
-	sqlite3_busy_timeout(s->db, busy_ms);
+	s->busy_now = busy_ms;
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	/*
 	 * Keep the -wal and -shm files when the last connection closes:
 	 * creating, mapping and unlinking them cost a short command more

@@ -49,6 +49,12 @@ struct morph_store {
 	int		 zs_ready[3];
 	z_stream	 is;		/* the inflate stream, likewise */
 	int		 is_ready;
+	/* Waiting for another process's lock (busy_wait in store.c): */
+	int		 busy_now;	/* the timeout in force, ms */
+	int64_t		 busy_since;	/* when this wait began */
+	void		(*notice)(const char *, void *);
+	void		*notice_arg;
+	int		 noticed;	/* said once per connection */
 };
 
 /*
@@ -58,6 +64,13 @@ struct morph_store {
 const struct morph_error *morph_store_open(struct morph_store *,
     const char *path, int create, int busy_ms);
 void	morph_store_close(struct morph_store *);
+
+/*
+ * How long to wait for another process's lock from now on: busy_ms, or 0
+ * not to wait.  The first wait of a connection is announced through
+ * notice when it is set.
+ */
+void	morph_store_busy(struct morph_store *, int ms);
 
 /*
  * While a checkpointer runs, the store's connection leaves WAL checkpoints

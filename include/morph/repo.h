@@ -88,4 +88,15 @@ void	morph_repo_rollback(struct morph_repo *);
 const struct morph_error *morph_repo_read_begin(struct morph_repo *);
 void	morph_repo_read_end(struct morph_repo *);
 
+/*
+ * Where the library tells the user why a command pauses: waiting for
+ * another process's lock on the database, or for another morph run of
+ * the same plan.  msg is one line without a newline, borrowed for the
+ * call.  Without a hook nothing is said.
+ */
+typedef void (*morph_notice_fn)(const char *msg, void *arg);
+void	morph_repo_set_notice(struct morph_repo *, morph_notice_fn, void *arg);
+/* Says msg through the hook, if one is set. */
+void	morph_repo_notice(struct morph_repo *, const char *msg);
+
 #endif

@@ -206,7 +206,7 @@ kill -9 "$pid"
 wait "$pid" 2>/dev/null
 ok morph runs --json
 done_before=$(json "d[0]['results']")
-expect_eq "$(json "d[0]['state'], d[0]['id']")" "running None" "a killed run is unsealed"
+expect_eq "$(json "d[0]['state'], d[0]['id']")" "interrupted None" "a killed run is unsealed and interrupted"
 T_CHECKS=$((T_CHECKS + 1))
 if [ "$done_before" -ge 2 ] && [ "$done_before" -lt 24 ]; then pass "the kill landed mid-run ($done_before recorded)"; else fail "kill landed outside the run ($done_before recorded)"; fi
 sent_before=$(fake_requests)

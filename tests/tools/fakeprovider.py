@@ -35,7 +35,7 @@ SECRET_HEADERS = {"authorization", "x-api-key", "x-goog-api-key", "api-key",
 BIG_DEFAULT = 33 << 20          # just over morph's default 32 MiB cap
 TIMEOUT_DEFAULT_MS = 30000
 KINDS = {"ok", "timeout", "reset", "hangup", "truncate", "malformed", "big",
-         "html", "insufficient_quota", "nul", "echo-key"}
+         "html", "insufficient_quota", "nul", "echo-key", "hold"}
 
 
 class State:
@@ -524,6 +524,14 @@ class Handler(BaseHTTPRequestHandler):
         if kind is not None and kind.startswith("x-should-retry="):
             hdrs.append(("x-should-retry", kind.split("=", 1)[1]))
             kind = "503"
+        if kind == "hold":
+            # Answer once the file exists: a test decides when, by an
+            # event, not by a clock (at most 10 minutes).
+            path, waited = opts.get("file", ""), 0.0
+            while path and not os.path.exists(path) and waited < 600:
+                time.sleep(0.01)
+                waited += 0.01
+            kind = None
         delay = opts.get("delay")
         if kind == "timeout" and not delay:
             delay = TIMEOUT_DEFAULT_MS
