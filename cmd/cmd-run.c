@@ -48,7 +48,9 @@ progress(const struct morph_run_progress *p, void *arg)
 
 	if (!b->on)
 		return;
-	if (p->done < p->total && p->elapsed_ms - b->last_ms < 100)
+	/* Drawn at once, then at most every 100 ms until the end. */
+	if (b->drawn && p->done < p->total &&
+	    p->elapsed_ms - b->last_ms < 100)
 		return;
 	b->last_ms = p->elapsed_ms;
 	fill = p->total ? (int)((double)p->done / (double)p->total * width) : 0;
@@ -152,6 +154,23 @@ print_plan(struct morph_plan *plan, int json)
 		    "the price table\n", unpriced);
 }
 
+/* The suite files that differ from HEAD, for a note (MAX_SHOWN named). */
+#define MAX_SHOWN	5
+struct changed {
+	size_t			n;
+	struct morph_buf	list;
+};
+
+static const struct morph_error *
+note_change(const char *path, void *arg)
+{
+	struct changed *c = arg;
+
+	if (c->n++ < MAX_SHOWN)
+		morph_buf_printf(&c->list, "%s%s", c->n > 1 ? ", " : "", path);
+	return NULL;
+}
+
 static const struct morph_error *
 cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -168,13 +187,14 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "worktree", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_run_opts opts = MORPH_RUN_OPTS_INIT;
 	struct morph_run_outcome outcome;
 	const struct morph_error *err = NULL;
 	struct morph_plan *plan = NULL;
-	struct morph_oid commit;
+	struct morph_oid commit, tree;
 	struct morph_jsonw w;
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct bar bar = { 0, 0, 0 };
@@ -183,7 +203,8 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	char usd[32], *end;
 	double budget;
 	long n;
-	int c, json = 0, dry = 0, nmodels = 0;
+	int c, json = 0, dry = 0, nmodels = 0, worktree = 0;
+	struct changed changed = { 0, MORPH_BUF_INIT };
 
 	if ((models = calloc((size_t)argc + 1, sizeof(*models))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -244,6 +265,9 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'O':
 			opts.offline = 1;
 			break;
+		case 'W':
+			worktree = 1;
+			break;
 		default:
 			goto done;
 		}
@@ -254,6 +278,11 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if (argc - optind == 1)
 		rev = argv[optind];
+	if (worktree && argc - optind == 1) {
+		err = morph_cmd_bad_usage(ctx, "--worktree runs the work tree "
+		    "on top of HEAD: it takes no revision");
+		goto done;
+	}
 	if (opts.offline && opts.no_cache) {
 		err = morph_cmd_bad_usage(ctx, "--offline and --no-cache "
 		    "exclude each other");
@@ -264,12 +293,32 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
 	    opts.allow_exec)) != NULL)
 		goto done;
-	if ((err = morph_revparse_type(&commit, ctx->repo, rev,
-	    MORPH_OBJ_COMMIT)) != NULL)
-		goto done;
 	opts.plan_only = dry;
-	if ((err = morph_plan_new(&plan, ctx->repo, &commit, &opts)) != NULL)
-		goto done;
+	if (worktree) {
+		if ((err = morph_plan_new_worktree(&plan, &tree, ctx->repo,
+		    &opts)) != NULL ||
+		    (err = morph_revparse_type(&commit, ctx->repo, MORPH_HEAD,
+		    MORPH_OBJ_COMMIT)) != NULL)
+			goto done;
+	} else {
+		if ((err = morph_revparse_type(&commit, ctx->repo, rev,
+		    MORPH_OBJ_COMMIT)) != NULL)
+			goto done;
+		/* Run as committed: say so when the work tree differs. */
+		if (argc == optind && (err = morph_run_worktree_changes(
+		    ctx->repo, &commit, note_change, &changed)) != NULL)
+			goto done;
+		if (changed.n > 0)
+			fprintf(stderr, "morph: the work tree's suite differs "
+			    "from HEAD (%s%s); this runs HEAD as committed: "
+			    "commit the changes, or run them as they are with "
+			    "morph run --worktree\n",
+			    morph_buf_cstr(&changed.list),
+			    changed.n > MAX_SHOWN ? ", ..." : "");
+		if ((err = morph_plan_new(&plan, ctx->repo, &commit,
+		    &opts)) != NULL)
+			goto done;
+	}
 	if (dry) {
 		print_plan(plan, json);
 		goto done;
@@ -305,9 +354,12 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_string(&w, "id", outcome.is_sealed ?
 		    morph_oid_tostr(&outcome.sealed) : NULL);
 		morph_jsonw_kv_string(&w, "commit", morph_oid_tostr(&commit));
+		morph_jsonw_kv_string(&w, "tree", worktree ?
+		    morph_oid_tostr(&tree) : NULL);
 		morph_jsonw_kv_bool(&w, "resumed", outcome.resumed);
 		morph_jsonw_kv_int(&w, "calls", (int64_t)morph_plan_count(plan));
 		morph_jsonw_kv_int(&w, "recorded", (int64_t)outcome.recorded);
+		morph_jsonw_kv_int(&w, "cached", (int64_t)outcome.cached);
 		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.errors);
 		morph_jsonw_kv_bool(&w, "budget_stop", outcome.budget_stop);
 		morph_jsonw_kv_int(&w, "not_sent", (int64_t)outcome.not_sent);
@@ -325,10 +377,16 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	} else {
 		printf("run #%lld of %s", (long long)outcome.num,
 		    morph_cmd_short(&commit));
+		if (worktree)
+			printf(" with the work tree %s", morph_cmd_short(&tree));
 		if (outcome.is_sealed)
 			printf(", sealed as %s",
 			    morph_oid_tostr(&outcome.sealed));
 		printf("%s\n", outcome.resumed ? " (resumed)" : "");
+		printf("%zu results recorded: %zu from the cache, %zu from calls "
+		    "made now\n",
+		    outcome.recorded, outcome.cached,
+		    outcome.recorded - outcome.cached);
 	}
 	err = morph_cmd_print_models(ctx->repo, outcome.num, json ? &w : NULL);
 	if (json) {
@@ -367,6 +425,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 done:
 	morph_plan_free(plan);
+	morph_buf_release(&changed.list);
 	free(models);
 	return err;
 }
@@ -376,7 +435,8 @@ const struct morph_cmd morph_cmd_run = {
 	"run [--allow-exec] [--dry-run] [--json] [--no-cache | --offline] "
 	    "[--budget usd] "
 	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
-	    "[--retries count] [--timeout seconds] [-m model ...] [revision]",
+	    "[--retries count] [--timeout seconds] [-m model ...] "
+	    "[--worktree | revision]",
 	"replay a commit's suite against models",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_run,

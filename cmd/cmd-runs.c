@@ -35,6 +35,8 @@ json_run(struct morph_jsonw *w, const struct morph_run_info *ri)
 	morph_jsonw_kv_string(w, "id", ri->is_sealed ?
 	    morph_oid_tostr(&ri->sealed) : NULL);
 	morph_jsonw_kv_string(w, "commit", morph_oid_tostr(&ri->commit));
+	morph_jsonw_kv_string(w, "tree", ri->worktree ?
+	    morph_oid_tostr(&ri->tree) : NULL);
 	morph_jsonw_kv_string(w, "state", ri->state);
 	morph_jsonw_kv_int(w, "started_ms", ri->started_ms);
 	morph_jsonw_key(w, "ended_ms");
@@ -58,24 +60,27 @@ static const struct morph_error *
 one(const struct morph_run_info *ri, void *arg)
 {
 	struct listing *l = arg;
-	char started[32], usd[32], pass[32];
+	char started[32], usd[32], pass[32], commit[32];
 
 	if (l->json) {
 		json_run(l->w, ri);
 		return NULL;
 	}
 	if (!l->any++)
-		printf("%-5s %-12s %-12s %-20s %-11s %9s %6s %9s %12s\n",
+		printf("%-5s %-12s %-15s %-20s %-11s %9s %6s %9s %12s\n",
 		    "run", "id", "commit", "started", "state", "results",
 		    "errors", "pass", "cost");
+	/* A run of the work tree on top of its commit: "+wt". */
+	snprintf(commit, sizeof(commit), "%s%s", morph_cmd_short(&ri->commit),
+	    ri->worktree ? "+wt" : "");
 	if (ri->asserted)
 		snprintf(pass, sizeof(pass), "%lld/%lld",
 		    (long long)ri->passed, (long long)ri->asserted);
 	else
 		snprintf(pass, sizeof(pass), "-");
-	printf("#%-4lld %-12s %-12s %-20s %-11s %4lld/%-4lld %6lld %9s %11s%s\n",
+	printf("#%-4lld %-12s %-15s %-20s %-11s %4lld/%-4lld %6lld %9s %11s%s\n",
 	    (long long)ri->num, ri->is_sealed ? morph_cmd_short(&ri->sealed) :
-	    "-", morph_cmd_short(&ri->commit), when(ri->started_ms, started,
+	    "-", commit, when(ri->started_ms, started,
 	    sizeof(started)), ri->state, (long long)ri->results,
 	    (long long)ri->total, (long long)ri->errors, pass,
 	    morph_usd(ri->cost_nusd, usd, sizeof(usd)),

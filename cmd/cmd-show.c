@@ -303,6 +303,8 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 		morph_jsonw_kv_string(&w, "id", ri.is_sealed ?
 		    morph_oid_tostr(&ri.sealed) : NULL);
 		morph_jsonw_kv_string(&w, "commit", morph_oid_tostr(&ri.commit));
+		morph_jsonw_kv_string(&w, "tree", ri.worktree ?
+		    morph_oid_tostr(&ri.tree) : NULL);
 		morph_jsonw_kv_string(&w, "state", ri.state);
 		morph_jsonw_kv_int(&w, "results_recorded", ri.results);
 		morph_jsonw_kv_int(&w, "total", ri.total);
@@ -322,10 +324,14 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 		return err;
 	}
 	morph_cmd_pager_begin();
-	printf("run #%lld%s%s\nCommit: %s\nState:  %s, %lld of %lld results, "
-	    "%lld errors, %s%s\n\n", (long long)ri.num,
+	printf("run #%lld%s%s\nCommit: %s\n", (long long)ri.num,
 	    ri.is_sealed ? " " : "", ri.is_sealed ?
-	    morph_oid_tostr(&ri.sealed) : "", morph_oid_tostr(&ri.commit),
+	    morph_oid_tostr(&ri.sealed) : "", morph_oid_tostr(&ri.commit));
+	if (ri.worktree)
+		printf("Tree:   %s (the work tree, on top of the commit)\n",
+		    morph_oid_tostr(&ri.tree));
+	printf("State:  %s, %lld of %lld results, "
+	    "%lld errors, %s%s\n\n",
 	    ri.state, (long long)ri.results, (long long)ri.total,
 	    (long long)ri.errors, morph_usd(ri.cost_nusd, usd, sizeof(usd)),
 	    ri.unpriced ? " and unpriced results" : "");

@@ -30,7 +30,11 @@
 #include <time.h>
 
 #include "morph/commit.h"
+#include "morph/refs.h"
+#include "morph/revparse.h"
 #include "morph/run.h"
+#include "morph/tree.h"
+#include "morph/worktree.h"
 #include "assert_int.h"
 #include "call_int.h"
 #include "curl_int.h"
@@ -80,6 +84,8 @@ struct plan_call {
 struct morph_plan {
 	struct morph_repo	*repo;
 	struct morph_oid	 commit;
+	int			 worktree;	/* runs tree, not commit's */
+	struct morph_oid	 tree;		/* the work tree's snapshot */
 	struct morph_suite	*suite;
 	struct plan_model	*models;
 	size_t			 nmodels;
@@ -468,6 +474,8 @@ make_key(struct morph_plan *plan)
 	size_t i;
 
 	morph_buf_printf(&b, "%s\n", morph_oid_tostr(&plan->commit));
+	if (plan->worktree)
+		morph_buf_printf(&b, "tree %s\n", morph_oid_tostr(&plan->tree));
 	for (i = 0; i < plan->n; i++) {
 		const struct morph_plan_item *it = &plan->v[i].item;
 
@@ -497,9 +505,11 @@ sends(const struct morph_plan *plan)
 	return 0;
 }
 
-const struct morph_error *
-morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
-    const struct morph_oid *commit, const struct morph_run_opts *opts)
+/* The plan of commit, or with tree of that tree on top of commit. */
+static const struct morph_error *
+plan_new(struct morph_plan **out, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_oid *tree,
+    const struct morph_run_opts *opts)
 {
 	const struct morph_error *err;
 	struct morph_cache_entry ce;
@@ -516,6 +526,10 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 		return morph_error(MORPH_ERR_NOMEM);
 	plan->repo = repo;
 	plan->commit = *commit;
+	if (tree != NULL) {
+		plan->worktree = 1;
+		plan->tree = *tree;
+	}
 	plan->repeat = opts->repeat > 0 ? opts->repeat : 1;
 	/*
 	 * The price table is stored first, in a write of its own: a write
@@ -533,7 +547,7 @@ morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
 		return err;
 	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
-	    (err = morph_suite_load(&plan->suite, repo,
+	    (err = morph_suite_load(&plan->suite, repo, tree != NULL ? tree :
 	    morph_commit_tree(c))) != NULL ||
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
@@ -625,6 +639,150 @@ done:
 	}
 	*out = plan;
 	return NULL;
+}
+
+const struct morph_error *
+morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_run_opts *opts)
+{
+	return plan_new(out, repo, commit, NULL, opts);
+}
+
+/* HEAD's commit; NOT_FOUND, saying what to do, on an unborn branch. */
+static const struct morph_error *
+head_commit(struct morph_oid *out, struct morph_repo *repo)
+{
+	const struct morph_error *err;
+
+	err = morph_revparse_type(out, repo, MORPH_HEAD, MORPH_OBJ_COMMIT);
+	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "--worktree runs "
+		    "the work tree on top of HEAD, which has no commit yet: "
+		    "commit once (morph add . && morph commit)");
+	return err;
+}
+
+const struct morph_error *
+morph_plan_new_worktree(struct morph_plan **out, struct morph_oid *tree,
+    struct morph_repo *repo, const struct morph_run_opts *opts)
+{
+	const struct morph_error *err;
+	struct morph_oid commit, t;
+
+	*out = NULL;
+	if ((err = head_commit(&commit, repo)) != NULL)
+		return err;
+	/* The snapshot's objects stay, so that the run can name its tree. */
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_worktree_snapshot(&t, repo)) != NULL) {
+		morph_repo_rollback(repo);
+		return err;
+	}
+	if ((err = morph_repo_commit(repo)) != NULL)
+		return err;
+	if (tree != NULL)
+		*tree = t;
+	return plan_new(out, repo, &commit, &t, opts);
+}
+
+/* The suite files of two trees, for morph_run_worktree_changes. */
+struct suite_paths {
+	char	**v;
+	size_t	  n;
+};
+
+static const struct morph_error *
+add_suite_path(const char *path, void *arg)
+{
+	struct suite_paths *sp = arg;
+	char **nv;
+
+	if ((nv = realloc(sp->v, (sp->n + 1) * sizeof(*nv))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	sp->v = nv;
+	if ((nv[sp->n] = strdup(path)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	sp->n++;
+	return NULL;
+}
+
+static int
+cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether path is the same file in trees a and b (absent in both counts). */
+static const struct morph_error *
+same_file(int *same, struct morph_repo *repo, const struct morph_oid *a,
+    const struct morph_oid *b, const char *path)
+{
+	const struct morph_error *ea, *eb;
+	struct morph_oid ia, ib;
+	unsigned int ma = 0, mb = 0;
+
+	ea = morph_tree_lookup(&ia, &ma, repo, a, path);
+	if (ea != NULL && ea->code != MORPH_ERR_NOT_FOUND)
+		return ea;
+	eb = morph_tree_lookup(&ib, &mb, repo, b, path);
+	if (eb != NULL && eb->code != MORPH_ERR_NOT_FOUND)
+		return eb;
+	if (ea != NULL || eb != NULL)
+		*same = ea != NULL && eb != NULL;
+	else
+		*same = ma == mb && memcmp(&ia, &ib, sizeof(ia)) == 0;
+	return NULL;
+}
+
+const struct morph_error *
+morph_run_worktree_changes(struct morph_repo *repo,
+    const struct morph_oid *commit,
+    const struct morph_error *(*cb)(const char *path, void *), void *arg)
+{
+	const struct morph_error *err;
+	struct morph_suite *sa = NULL, *sb = NULL;
+	struct suite_paths sp = { NULL, 0 };
+	struct morph_commit *c = NULL;
+	struct morph_oid wt, ct;
+	size_t i;
+	int same;
+
+	/* The snapshot is hashed and stored, then rolled back: not kept. */
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
+	    (err = morph_worktree_snapshot(&wt, repo)) != NULL)
+		goto done;
+	ct = *morph_commit_tree(c);
+	if (memcmp(&ct, &wt, sizeof(ct)) == 0)
+		goto done;
+	/* A suite that does not load still has its morph.json. */
+	if (morph_suite_load(&sa, repo, &ct) == NULL)
+		err = morph_suite_files(sa, add_suite_path, &sp);
+	if (err == NULL && morph_suite_load(&sb, repo, &wt) == NULL)
+		err = morph_suite_files(sb, add_suite_path, &sp);
+	if (err == NULL && sp.n == 0)
+		err = add_suite_path("morph.json", &sp);
+	if (err != NULL)
+		goto done;
+	qsort(sp.v, sp.n, sizeof(*sp.v), cmp_path);
+	for (i = 0; i < sp.n && err == NULL; i++) {
+		if (i > 0 && strcmp(sp.v[i], sp.v[i - 1]) == 0)
+			continue;
+		if ((err = same_file(&same, repo, &ct, &wt, sp.v[i])) == NULL &&
+		    !same)
+			err = cb(sp.v[i], arg);
+	}
+done:
+	morph_repo_rollback(repo);
+	morph_suite_free(sa);
+	morph_suite_free(sb);
+	morph_commit_free(c);
+	for (i = 0; i < sp.n; i++)
+		free(sp.v[i]);
+	free(sp.v);
+	return err;
 }
 
 void
@@ -1160,8 +1318,10 @@ record(struct exec *x, struct job *j, const char *error,
 		x->out->errors++;
 		x->progress.errors++;
 	}
-	if (cached)
+	if (cached) {
 		x->progress.cached++;
+		x->out->cached++;
+	}
 	if (r.tokens_in > 0)
 		x->progress.tokens_in += r.tokens_in;
 	if (r.tokens_out > 0)
@@ -1983,8 +2143,8 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 		err = morph_runs_set_state(repo, out->num, "running");
 	} else if (err == NULL)
 		err = morph_runs_create(&out->num, repo, &plan->commit,
-		    &plan->key, plan->matrix, &plan->prices.blob,
-		    (int64_t)plan->n);
+		    plan->worktree ? &plan->tree : NULL, &plan->key,
+		    plan->matrix, &plan->prices.blob, (int64_t)plan->n);
 	if (err == NULL)
 		err = morph_repo_commit(repo);
 	else
@@ -2060,6 +2220,7 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			break;
 		if (x.http != NULL) {
 			morph_http_wait(x.http, next_wait(&x));
+			report(&x);	/* the clock moves while nothing ends */
 			/*
 			 * Refill the slots just freed and send, taking in
 			 * what else has arrived meanwhile; then record what

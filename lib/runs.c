@@ -86,12 +86,14 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 static const char sql_create[] = "INSERT INTO runs (commit_id, plan, matrix, "
-    "started, state, total, prices) VALUES (?, ?, ?, ?, 'running', ?, ?)";
+    "started, state, total, prices, tree) "
+    "VALUES (?, ?, ?, ?, 'running', ?, ?, ?)";
 
 const struct morph_error *
 morph_runs_create(int64_t *num, struct morph_repo *repo,
-    const struct morph_oid *commit, const struct morph_oid *plan,
-    const char *matrix, const struct morph_oid *prices, int64_t total)
+    const struct morph_oid *commit, const struct morph_oid *tree,
+    const struct morph_oid *plan, const char *matrix,
+    const struct morph_oid *prices, int64_t total)
 {
 	const struct morph_error *err;
 	sqlite3_stmt *st = NULL;
@@ -104,6 +106,10 @@ morph_runs_create(int64_t *num, struct morph_repo *repo,
 	sqlite3_bind_int64(st, 4, morph_now_ms());
 	sqlite3_bind_int64(st, 5, total);
 	bind_oid(st, 6, prices);
+	if (tree != NULL)
+		bind_oid(st, 7, tree);
+	else
+		sqlite3_bind_null(st, 7);
 	if ((err = step_done(repo, st, "cannot record the run")) != NULL)
 		return err;
 	*num = sqlite3_last_insert_rowid(repo->store.db);
@@ -566,18 +572,18 @@ const struct morph_error *
 morph_runs_seal(struct morph_oid *out, struct morph_repo *repo, int64_t num)
 {
 	static const char sql_run[] = "SELECT commit_id, matrix, started, "
-	    "prices FROM runs WHERE num = ?";
+	    "prices, tree FROM runs WHERE num = ?";
 	static const char sql_sealed[] = "UPDATE runs SET sealed = ?, "
 	    "state = 'done', ended = ? WHERE num = ?";
 	const struct morph_error *err;
 	struct sealing s;
 	struct morph_buf payload = MORPH_BUF_INIT;
-	struct morph_oid commit, prices;
+	struct morph_oid commit, prices, tree;
 	sqlite3_stmt *st = NULL;
 	cJSON *run = NULL, *matrix = NULL;
 	const char *mtext;
 	int64_t started, ended = morph_now_ms();
-	int rc, have_prices;
+	int rc, have_prices, have_tree;
 
 	memset(&s, 0, sizeof(s));
 	s.repo = repo;
@@ -598,6 +604,7 @@ morph_runs_seal(struct morph_oid *out, struct morph_repo *repo, int64_t num)
 	err = morph_json_parse(&matrix, mtext, strlen(mtext), "run matrix");
 	started = sqlite3_column_int64(st, 2);
 	have_prices = column_oid(st, 3, &prices);
+	have_tree = column_oid(st, 4, &tree);
 	sqlite3_reset(st);
 	if (err != NULL)
 		goto done;
@@ -624,6 +631,9 @@ morph_runs_seal(struct morph_oid *out, struct morph_repo *repo, int64_t num)
 	    morph_oid_tostr(&prices) : NULL);
 	morph_json_add_int(run, "results", s.results);
 	morph_json_add_int(run, "started", started);
+	/* A run of the work tree names the tree it ran, on top of commit. */
+	if (have_tree)
+		cJSON_AddStringToObject(run, "tree", morph_oid_tostr(&tree));
 	if ((err = morph_json_canonical(&payload, run)) != NULL ||
 	    (err = morph_object_write(out, repo, MORPH_OBJ_RUN, payload.ptr,
 	    payload.len)) != NULL)
@@ -707,10 +717,11 @@ row_info(struct morph_run_info *ri, struct morph_repo *repo,
 	if (strcmp(ri->state, "running") == 0 && column_oid(st, 7, &plan) &&
 	    morph_runlock_held(repo, &plan) == 0)
 		snprintf(ri->state, sizeof(ri->state), "interrupted");
+	ri->worktree = column_oid(st, 8, &ri->tree);
 }
 
 #define RUN_COLUMNS "num, commit_id, sealed, started, ended, state, total, " \
-	"plan"
+	"plan, tree"
 
 const struct morph_error *
 morph_runs_foreach(struct morph_repo *repo, const struct morph_oid *commit,
@@ -780,7 +791,8 @@ morph_run_find(struct morph_run_info *out, struct morph_repo *repo,
 	static const char sql_sealed[] = "SELECT " RUN_COLUMNS " FROM runs "
 	    "WHERE sealed = ?";
 	static const char sql_latest[] = "SELECT " RUN_COLUMNS " FROM runs "
-	    "WHERE commit_id = ? ORDER BY sealed IS NULL, num DESC LIMIT 1";
+	    "WHERE commit_id = ? AND tree IS NULL "
+	    "ORDER BY sealed IS NULL, num DESC LIMIT 1";
 	const struct morph_error *err;
 	enum morph_object_type type;
 	struct morph_oid id;

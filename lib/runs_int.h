@@ -30,9 +30,11 @@ struct morph_cache_entry {
 	int64_t			latency_ms;
 };
 
+/* A new run of plan; tree is NULL, or the work tree run on top of commit. */
 const struct morph_error *morph_runs_create(int64_t *num, struct morph_repo *,
-    const struct morph_oid *commit, const struct morph_oid *plan,
-    const char *matrix, const struct morph_oid *prices, int64_t total);
+    const struct morph_oid *commit, const struct morph_oid *tree,
+    const struct morph_oid *plan, const char *matrix,
+    const struct morph_oid *prices, int64_t total);
 
 /* The newest unsealed run of plan, if any (*found 0 otherwise). */
 const struct morph_error *morph_runs_unsealed(int64_t *num, int *found,

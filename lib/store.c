@@ -91,10 +91,18 @@ static const char schema_v2[] =
 	"  time INTEGER NOT NULL,"
 	"  PRIMARY KEY (call, sample)) WITHOUT ROWID;";
 
+/*
+ * Version 3: a run may be of the work tree as it is on disk (morph run
+ * --worktree): tree names the snapshot it ran on top of commit_id.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE runs ADD COLUMN tree BLOB;";
+
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 const struct morph_error *

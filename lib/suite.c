@@ -1224,6 +1224,29 @@ suite_new(void)
 	return calloc(1, sizeof(struct suite_priv));
 }
 
+const struct morph_error *
+morph_suite_files(const struct morph_suite *s,
+    const struct morph_error *(*cb)(const char *path, void *), void *arg)
+{
+	const struct morph_error *err;
+	size_t i;
+
+	if ((err = cb("morph.json", arg)) != NULL)
+		return err;
+	for (i = 0; i < s->nprompts; i++)
+		if ((err = cb(s->prompts[i].path, arg)) != NULL)
+			return err;
+	/* Cases are in file order: a file's cases are together. */
+	for (i = 0; i < s->ncases; i++) {
+		if (s->cases[i].file[0] == '\0' || (i > 0 &&
+		    strcmp(s->cases[i].file, s->cases[i - 1].file) == 0))
+			continue;
+		if ((err = cb(s->cases[i].file, arg)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
 void
 morph_suite_free(struct morph_suite *s)
 {

@@ -73,6 +73,13 @@ const struct morph_error *morph_suite_load(struct morph_suite **out,
     struct morph_repo *, const struct morph_oid *tree);
 void	morph_suite_free(struct morph_suite *);
 
+/*
+ * Calls cb with the path of every file the suite reads: morph.json, its
+ * prompt files and its case files, each once.  Stops at cb's first error.
+ */
+const struct morph_error *morph_suite_files(const struct morph_suite *,
+    const struct morph_error *(*cb)(const char *path, void *), void *arg);
+
 /* Whether case c applies to prompt p. */
 int	morph_suite_case_applies(const struct morph_suite_case *c,
 	    const struct morph_suite_prompt *p);

@@ -1361,3 +1361,21 @@ done:
 	morph_buf_release(&r.w.okdir);
 	return err;
 }
+
+const struct morph_error *
+morph_worktree_snapshot(struct morph_oid *out, struct morph_repo *repo)
+{
+	const struct morph_error *err;
+	struct morph_index *idx;
+
+	if ((err = morph_index_open(&idx, repo)) != NULL)
+		return err;
+	err = morph_index_add(idx, repo, "", 0);
+	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
+		err = NULL;		/* an empty work tree */
+	if (err == NULL)
+		err = morph_index_write_tree(out, idx, repo);
+	/* The index itself stays as it was: it is never written here. */
+	morph_index_free(idx);
+	return err;
+}

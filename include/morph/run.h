@@ -89,6 +89,29 @@ struct morph_plan_item {
 const struct morph_error *morph_plan_new(struct morph_plan **out,
     struct morph_repo *, const struct morph_oid *commit,
     const struct morph_run_opts *);
+/*
+ * The plan of the work tree's suite as it is on disk, to try an edit
+ * before committing it: the files "morph add ." would stage are stored as
+ * blobs and a tree, which is not committed (the index, HEAD and the
+ * branches do not change), and the plan runs that tree on top of HEAD.
+ * Its run records both; morph_run_info says so (worktree, tree).  *tree
+ * (may be NULL) gets the tree.  Errors: those of morph_plan_new, and
+ * NOT_FOUND when HEAD has no commit yet.
+ */
+const struct morph_error *morph_plan_new_worktree(struct morph_plan **out,
+    struct morph_oid *tree, struct morph_repo *,
+    const struct morph_run_opts *);
+
+/*
+ * Calls cb with the path of every file of the suite (morph.json, prompt
+ * and case files of either side) that differs between commit and the
+ * work tree as morph_plan_new_worktree would run it, in path order.
+ * Stores nothing.  Stops at cb's first error.
+ */
+const struct morph_error *morph_run_worktree_changes(struct morph_repo *,
+    const struct morph_oid *commit,
+    const struct morph_error *(*cb)(const char *path, void *), void *arg);
+
 void	morph_plan_free(struct morph_plan *);
 size_t	morph_plan_count(const struct morph_plan *);
 const struct morph_plan_item *morph_plan_item(const struct morph_plan *,
@@ -110,6 +133,8 @@ struct morph_run_outcome {
 	size_t			 judge_errors;	/* failed after retries */
 	int64_t			 judge_cost_nusd; /* of the priced ones sent */
 	size_t			 judge_unpriced;
+	size_t			 cached;	/* of recorded, answered by the
+						   cache */
 };
 
 /*
@@ -154,10 +179,15 @@ struct morph_run_info {
 	int64_t			 tokens_out;
 	int64_t			 cost_nusd;	/* of priced results */
 	int64_t			 unpriced;	/* results without a cost */
+	int			 worktree;	/* ran the work tree on top of
+						   commit (morph run
+						   --worktree) */
+	struct morph_oid	 tree;		/* that tree, when worktree */
 };
 
 /*
- * Calls cb for the runs of commit (NULL: every run), newest first.
+ * Calls cb for the runs of commit (NULL: every run), newest first; the
+ * runs of a work tree on top of commit included.
  */
 typedef const struct morph_error *(*morph_run_cb)(
     const struct morph_run_info *, void *arg);
@@ -166,7 +196,8 @@ const struct morph_error *morph_runs_foreach(struct morph_repo *,
 
 /*
  * Finds a run by name: a run object id or prefix, "#N" for run number N,
- * or a revision, meaning the newest run of that commit (sealed first).
+ * or a revision, meaning the newest run of that commit (sealed first;
+ * never a run of a work tree on top of it, which is not that commit).
  * Errors: NOT_FOUND naming what was asked.
  */
 const struct morph_error *morph_run_find(struct morph_run_info *out,

@@ -105,4 +105,15 @@ const struct morph_error *morph_worktree_restore(struct morph_repo *,
     const struct morph_oid *source, const char *const *paths, size_t npaths,
     int flags);
 
+/*
+ * The snapshot of the work tree as "morph add ." would stage it: every
+ * tracked file as it is on disk (deleted ones gone) and every untracked
+ * file that is not ignored.  Its blobs and trees are written to the store,
+ * inside the caller's transaction, which decides whether they stay; the
+ * index is not changed.  *out is the root tree.  Errors: those of
+ * morph_index_add; LOCKED.
+ */
+const struct morph_error *morph_worktree_snapshot(struct morph_oid *out,
+    struct morph_repo *);
+
 #endif

@@ -129,7 +129,7 @@ new_run(struct morph_repo *repo, const struct morph_oid *commit)
 
 	morph_hash_bytes(&plan, &k, sizeof(k));
 	k++;
-	T_OK(morph_runs_create(&num, repo, commit, &plan,
+	T_OK(morph_runs_create(&num, repo, commit, NULL, &plan,
 	    "{\"models\":[{\"id\":\"m\"},{\"id\":\"n\"}]}", NULL, 0));
 	return num;
 }
