@@ -163,7 +163,7 @@ def check_parens(para):
 
 
 ESCAPE = re.compile(r"\\(&|\(|\[|\*|f[A-Za-z0-9(\[])")
-MACRO_AS_TEXT = re.compile(r"^\s*\.[A-Z][a-z]{1,2}(\s|$)")
+MACRO_AS_TEXT = re.compile(r"(^|\s)\.[A-Z][a-z]{1,2}(\s|$)")
 
 
 def main(pages):
@@ -204,9 +204,10 @@ def main(pages):
             if m:
                 bad(page, "a roff escape printed as text: %s" % m.group(0),
                     flat)
-            for line in text.split("\n"):
-                if MACRO_AS_TEXT.match(line):
-                    bad(page, "a macro printed as text", line.strip())
+            m = MACRO_AS_TEXT.search(text)
+            if m:
+                bad(page, "a macro printed as text: %s" % m.group(0).strip(),
+                    flat)
             for m in re.finditer(r"(?:(.)\x08\1)+", para):
                 word = plain(m.group(0))
                 if word.startswith("-") and word not in known:
