@@ -41,6 +41,7 @@ extern const struct morph_cmd morph_cmd_config;
 extern const struct morph_cmd morph_cmd_diff;
 extern const struct morph_cmd morph_cmd_eval;
 extern const struct morph_cmd morph_cmd_fsck;
+extern const struct morph_cmd morph_cmd_help;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_models;
@@ -52,6 +53,23 @@ extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_show;
 extern const struct morph_cmd morph_cmd_status;
 extern const struct morph_cmd morph_cmd_tag;
+
+/* morph.c: the command called name, or NULL. */
+const struct morph_cmd *morph_cmd_find(const char *name);
+
+/* morph.c: the usage line of morph and the list of its commands. */
+void	morph_cmd_list(FILE *);
+
+/*
+ * The SYNOPSIS and OPTIONS of each command's man page as mandoc renders
+ * them, a string a line: made at build time by cmd/mkhelp.c, for morph
+ * help.  The array ends with a NULL name.
+ */
+struct morph_cmd_manual {
+	const char		*name;
+	const char *const	*lines;
+};
+extern const struct morph_cmd_manual morph_cmd_manuals[];
 
 /*
  * A usage error: the dispatcher prints "morph: NAME: why" and then the

@@ -20,6 +20,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_diff,
 	&morph_cmd_eval,
 	&morph_cmd_fsck,
+	&morph_cmd_help,
 	&morph_cmd_init,
 	&morph_cmd_log,
 	&morph_cmd_models,
@@ -38,8 +39,8 @@ static const struct morph_cmd *const commands[] = {
 static const char usage_line[] =
     "morph [-C directory] command [argument ...]";
 
-static const struct morph_cmd *
-find_command(const char *name)
+const struct morph_cmd *
+morph_cmd_find(const char *name)
 {
 	size_t i;
 
@@ -49,8 +50,8 @@ find_command(const char *name)
 	return NULL;
 }
 
-static void
-print_help(FILE *fp)
+void
+morph_cmd_list(FILE *fp)
 {
 	size_t i;
 
@@ -58,8 +59,8 @@ print_help(FILE *fp)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-12s %s\n", commands[i]->name,
 		    commands[i]->summary);
-	fprintf(fp, "\nmorph help COMMAND prints a command's usage; "
-	    "man morph-COMMAND tells the rest.\n");
+	fprintf(fp, "\nmorph help COMMAND prints a command's synopsis and "
+	    "options;\nman morph-COMMAND tells the rest.\n");
 }
 
 static void
@@ -67,25 +68,6 @@ print_error(const struct morph_error *err)
 {
 	fflush(stdout);
 	fprintf(stderr, "morph: %s\n", err->msg);
-}
-
-/* morph help [command] */
-static int
-help(int argc, char *argv[])
-{
-	const struct morph_cmd *cmd;
-
-	if (argc < 2) {
-		print_help(stdout);
-		return 0;
-	}
-	if ((cmd = find_command(argv[1])) == NULL) {
-		fprintf(stderr, "morph: '%s' is not a morph command\n",
-		    argv[1]);
-		return 2;
-	}
-	printf("usage: morph %s\n", cmd->usage);
-	return 0;
 }
 
 /* What the library says while it works: why a command pauses. */
@@ -141,7 +123,7 @@ main(int argc, char *argv[])
 			return 0;
 		} else if (strcmp(argv[0], "-h") == 0 ||
 		    strcmp(argv[0], "--help") == 0) {
-			print_help(stdout);
+			morph_cmd_list(stdout);
 			return 0;
 		} else {
 			fprintf(stderr, "morph: unknown option '%s'\n"
@@ -150,12 +132,10 @@ main(int argc, char *argv[])
 		}
 	}
 	if (argc == 0) {
-		print_help(stderr);
+		morph_cmd_list(stderr);
 		return 2;
 	}
-	if (strcmp(argv[0], "help") == 0)
-		return help(argc, argv);
-	if ((cmd = find_command(argv[0])) == NULL) {
+	if ((cmd = morph_cmd_find(argv[0])) == NULL) {
 		fprintf(stderr, "morph: '%s' is not a morph command; see "
 		    "morph help\n", argv[0]);
 		return 2;
