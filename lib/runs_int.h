@@ -27,7 +27,9 @@ struct morph_cache_entry {
 	char			served_model[128];
 	int64_t			tokens_in, tokens_out;
 	int64_t			tokens_cached, tokens_reasoning;
+	int64_t			tokens_cache_write;
 	int64_t			latency_ms;
+	int64_t			time_ms;	/* when it arrived */
 };
 
 const struct morph_error *morph_runs_create(int64_t *num, struct morph_repo *,

@@ -90,10 +90,29 @@ static const char schema_v2[] =
 	"  time INTEGER NOT NULL,"
 	"  PRIMARY KEY (call, sample)) WITHOUT ROWID;";
 
+/*
+ * Version 3: prices.  Results and cached answers count the input tokens
+ * written to the provider's prompt cache, which are billed at their own
+ * rate (NULL: not reported, as in every row of version 2);
+ * price_updates records each price table morph prices update fetched,
+ * the newest being the repository's table.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE results ADD COLUMN tokens_cache_write INTEGER;"
+	"ALTER TABLE cache ADD COLUMN tokens_cache_write INTEGER;"
+	"CREATE TABLE price_updates ("
+	"  num INTEGER PRIMARY KEY,"
+	"  blob BLOB NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  providers INTEGER NOT NULL,"
+	"  models INTEGER NOT NULL);";
+
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 const struct morph_error *
