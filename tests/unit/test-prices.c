@@ -8,6 +8,7 @@
  * JSON in the tables is written with ' for " (q() swaps them back).
  */
 #include <math.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "test.h"
@@ -15,7 +16,9 @@
 #include "prices_int.h"
 #include "provider_int.h"
 #include "repo_int.h"
+#include "runs_int.h"
 #include "morph/morph.h"
+#include "morph/run.h"
 #include "morph/prices.h"
 
 /* s with every ' made ", in a static buffer. */
@@ -593,6 +596,92 @@ test_store(void)
 	morph_repo_close(repo);
 }
 
+static const struct morph_error *
+old_result(const struct morph_result *r, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	T_INTEQ(r->tokens_in, 10);
+	T_INTEQ(r->tokens_cached, 4);
+	T_INTEQ(r->tokens_cache_write, -1);
+	return NULL;
+}
+
+/*
+ * A database of schema 2 gains the cache-write columns (unknown in old
+ * rows) and the price updates; its runs still read and seal.
+ */
+static void
+test_migration(void)
+{
+	static const char v2[] =
+	    "ALTER TABLE results DROP COLUMN tokens_cache_write;"
+	    "ALTER TABLE cache DROP COLUMN tokens_cache_write;"
+	    "DROP TABLE price_updates;"
+	    "PRAGMA user_version = 2;"
+	    "INSERT INTO runs (num, commit_id, plan, matrix, started, state, "
+	    " total) VALUES (1, zeroblob(16), zeroblob(16), "
+	    " '{\"models\": []}', 1, 'running', 1);"
+	    "INSERT INTO results (run, prompt, case_id, model, sample, call, "
+	    " status, tokens_in, tokens_cached, cached, attempts, verdicts) "
+	    " VALUES (1, 'p', 'c', 'm', 0, zeroblob(16), 'ok', 10, 4, 0, "
+	    " '[]', '[]');"
+	    "INSERT INTO cache (call, sample, output, tokens_in, tokens_out, "
+	    " tokens_cached, time) VALUES (zeroblob(16), 0, zeroblob(16), 10,"
+	    " 5, 4, 1000);";
+	struct morph_repo *repo = fresh_repo();
+	struct morph_cache_entry ce;
+	struct morph_object *o;
+	struct morph_oid zero, sealed, page;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int found = 0, n = 0;
+	const char *text;
+	cJSON *run;
+
+	morph_repo_close(repo);
+	T_INTEQ(sqlite3_open(".morph/morph.db", &db), SQLITE_OK);
+	T_INTEQ(sqlite3_exec(db, v2, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	T_OK(morph_repo_open(&repo, NULL));
+	if (repo == NULL)
+		return;
+	T_INTEQ(sqlite3_prepare_v2(repo->store.db, "PRAGMA user_version", -1,
+	    &st, NULL), SQLITE_OK);
+	T_INTEQ(sqlite3_step(st), SQLITE_ROW);
+	T_INTEQ(sqlite3_column_int(st, 0), 3);
+	sqlite3_finalize(st);
+	memset(&zero, 0, sizeof(zero));
+	T_OK(morph_cache_get(&ce, &found, repo, &zero, 0));
+	T_INTEQ(found, 1);
+	T_INTEQ(ce.tokens_in, 10);
+	T_INTEQ(ce.tokens_cache_write, -1);
+	T_INTEQ(ce.time_ms, 1000);
+	T_OK(morph_run_results(repo, 1, old_result, &n));
+	T_INTEQ(n, 1);
+	T_OK(morph_runs_seal(&sealed, repo, 1));
+	T_OK(morph_object_read(&o, repo, &sealed, MORPH_OBJ_RUN));
+	if (o == NULL)
+		goto done;
+	T_OK(morph_json_parse(&run, morph_object_data(o),
+	    morph_object_size(o), "run"));
+	morph_object_free(o);
+	text = cJSON_GetStringValue(cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(run, "pages"), 0));
+	T_ASSERT(text != NULL && morph_oid_fromhex(&page, text) == 0);
+	cJSON_Delete(run);
+	T_OK(morph_object_read(&o, repo, &page, MORPH_OBJ_BLOB));
+	if (o != NULL) {
+		T_CONTAINS(morph_object_data(o), "\"tokens\":{\"cache_write\":"
+		    "null,\"cached\":4,\"in\":10,\"out\":null,");
+		morph_object_free(o);
+	}
+done:
+	morph_repo_close(repo);
+}
+
 static void
 test_parse_time(void)
 {
@@ -625,6 +714,7 @@ static const struct test tests[] = {
 	TEST(test_check),
 	TEST(test_bad_file),
 	TEST(test_store),
+	TEST(test_migration),
 	TEST(test_parse_time),
 };
 
