@@ -423,7 +423,7 @@ find_litellm(struct morph_price *out, const cJSON *table, const char *prefix,
 }
 
 int
-morph_prices_find(struct morph_price *out, const struct morph_prices *prices,
+morph_prices_find(struct morph_price *out, struct morph_prices *prices,
     const struct morph_provider *p, const char *model)
 {
 	char *gp = NULL, *gm = NULL;
@@ -434,6 +434,9 @@ morph_prices_find(struct morph_price *out, const struct morph_prices *prices,
 		out->free = 1;
 		return 0;
 	}
+	/* The built-in table parses (test-prices checks it). */
+	if (morph_prices_parse(prices) != NULL)
+		return -1;
 	if (prices->format == MORPH_PRICES_LITELLM)
 		return find_litellm(out, prices->table, p->price_prefix, model);
 	/* A gateway's model names the provider that answers. */

@@ -544,11 +544,9 @@ morph_prices_load(struct morph_prices *out, struct morph_repo *repo)
 			out->kind = MORPH_PRICES_BUILTIN;
 			out->data = morph_prices_builtin;
 			out->len = morph_prices_builtin_len;
+			/* Parsed when a price is looked up (see below). */
 			if ((out->source = strdup("built-in")) == NULL)
 				err = morph_error(MORPH_ERR_NOMEM);
-			else
-				err = parse_table(out, "built-in price table",
-				    0);
 		}
 	}
 	if (err == NULL && !out->stored)
@@ -556,6 +554,19 @@ morph_prices_load(struct morph_prices *out, struct morph_repo *repo)
 	if (err != NULL)
 		morph_prices_release(out);
 	return err;
+}
+
+/*
+ * The built-in table is parsed at its first use: a run of local models
+ * needs only its id, and parsing 350 KB of JSON is most of what a short
+ * command would do.
+ */
+const struct morph_error *
+morph_prices_parse(struct morph_prices *p)
+{
+	if (p->table != NULL)
+		return NULL;
+	return parse_table(p, "built-in price table", 0);
 }
 
 void
@@ -605,6 +616,10 @@ morph_prices_open(struct morph_prices **out, struct morph_repo *repo)
 		return morph_error(MORPH_ERR_NOMEM);
 	if ((err = morph_prices_load(p, repo)) != NULL) {
 		free(p);
+		return err;
+	}
+	if ((err = morph_prices_parse(p)) != NULL) {
+		morph_prices_close(p);
 		return err;
 	}
 	*out = p;

@@ -50,10 +50,16 @@ struct morph_prices {
 /*
  * Loads the table the repository uses now: prices.file, else the newest
  * stored update, else the built-in table.  Nothing is written (invariant
- * 3).  Errors: a missing or broken file, naming it and what is wrong.
+ * 3).  repo may be NULL (the user's configuration, no updates).  Errors:
+ * a missing or broken file, naming it and what is wrong.
  */
 const struct morph_error *morph_prices_load(struct morph_prices *out,
     struct morph_repo *);
+/*
+ * Parses the table if it is not yet: morph_prices_load leaves the built-in
+ * one (and its counts) for its first use, which morph_prices_find makes.
+ */
+const struct morph_error *morph_prices_parse(struct morph_prices *);
 void	morph_prices_release(struct morph_prices *);
 
 /*
@@ -100,7 +106,7 @@ struct morph_price {
  * Returns 0 and fills *out, or -1 when nothing matches (unpriced).
  * Providers that run locally are free.
  */
-int	morph_prices_find(struct morph_price *out, const struct morph_prices *,
+int	morph_prices_find(struct morph_price *out, struct morph_prices *,
 	    const struct morph_provider *p, const char *model);
 
 /* Rates in nano-USD a token (a request); -1 where the table has none. */

@@ -58,7 +58,7 @@ fresh_repo(void)
 
 /* Finds spec's row: 0 and *pr, or -1. */
 static int
-find(struct morph_price *pr, const struct morph_prices *prices,
+find(struct morph_price *pr, struct morph_prices *prices,
     struct morph_repo *repo, const char *spec)
 {
 	struct morph_provider p;
@@ -90,6 +90,10 @@ test_builtin(void)
 	T_INTEQ(prices.kind, MORPH_PRICES_BUILTIN);
 	T_INTEQ(prices.format, MORPH_PRICES_GENAI);
 	T_STREQ(prices.source, "built-in");
+	/* Parsed at its first use only. */
+	T_ASSERT(prices.table == NULL);
+	T_OK(morph_prices_parse(&prices));
+	T_ASSERT(prices.table != NULL);
 	T_INTEQ(prices.nproviders, 34);
 	T_INTEQ(prices.nmodels, 1442);
 	/* The shipped table passes the checks an update must pass. */
