@@ -28,8 +28,6 @@
 #include "provider_int.h"
 
 #define MS_PER_DAY	86400000LL
-/* How deep or/and rules may nest; a table's are one or two deep. */
-#define MAX_DEPTH	32
 
 /* Times */
 
@@ -181,8 +179,13 @@ contains(const char *s, const char *p)
 	return k == 0;
 }
 
+/*
+ * Whether the regex pattern matches s: anywhere, as Python's re.search,
+ * or with PCRE2_ANCHORED at its start, as re.match.  A pattern that does
+ * not compile matches nothing.
+ */
 static int
-regex_search(const char *pattern, const char *s)
+regex_matches(const char *pattern, const char *s, uint32_t options)
 {
 	pcre2_match_data *md;
 	pcre2_code *re;
@@ -190,7 +193,7 @@ regex_search(const char *pattern, const char *s)
 	int code, rc;
 
 	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | options, &code, &off, NULL);
 	if (re == NULL)
 		return 0;
 	md = pcre2_match_data_create_from_pattern(re, NULL);
@@ -209,7 +212,8 @@ rule_takes(const cJSON *rule, const char *s, int depth)
 	const char *k;
 	int any;
 
-	if (!cJSON_IsObject(rule) || c == NULL || depth > MAX_DEPTH)
+	if (!cJSON_IsObject(rule) || c == NULL ||
+	    depth > MORPH_PRICES_MAX_DEPTH)
 		return 0;
 	k = c->string;
 	if (strcmp(k, "or") == 0 || strcmp(k, "and") == 0) {
@@ -239,7 +243,7 @@ rule_takes(const cJSON *rule, const char *s, int depth)
 	if (strcmp(k, "contains") == 0)
 		return contains(s, c->valuestring);
 	if (strcmp(k, "regex") == 0)
-		return regex_search(c->valuestring, s);
+		return regex_matches(c->valuestring, s, 0);
 	return 0;
 }
 
@@ -339,28 +343,6 @@ model_of(const cJSON *table, const cJSON **p, const char *ref)
 	return NULL;
 }
 
-/* Whether the regex of pattern matches the start of s. */
-static int
-pattern_matches(const char *pattern, const char *s)
-{
-	pcre2_match_data *md;
-	pcre2_code *re;
-	PCRE2_SIZE off;
-	int code, rc;
-
-	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED, &code, &off,
-	    NULL);
-	if (re == NULL)
-		return 0;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	rc = md != NULL ? pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md,
-	    NULL) : -1;
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
-	return rc >= 0;
-}
-
 /*
  * The row of model at the table's provider for morph provider id; for a
  * provider of the configuration (guess), by its base URL or the model
@@ -382,7 +364,7 @@ find_genai(struct morph_price *out, const cJSON *table, const char *id,
 			const char *pat = morph_json_str(p, "api_pattern");
 
 			if (pat != NULL && base_url != NULL && base_url[0] &&
-			    pattern_matches(pat, base_url))
+			    regex_matches(pat, base_url, PCRE2_ANCHORED))
 				break;
 		}
 		if (p == NULL)

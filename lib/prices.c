@@ -28,8 +28,6 @@ extern const size_t morph_prices_builtin_len;
 #define MAX_TABLE	((size_t)64 << 20)
 /* Fewer models than this is no genai-prices table (litellm's bound). */
 #define MIN_MODELS	50
-/* How deep or/and rules may nest. */
-#define MAX_DEPTH	32
 
 /* Checking a genai-prices table */
 
@@ -119,8 +117,9 @@ check_rule(struct check *c, const cJSON *rule, int depth)
 		return bad(c, "a match rule is an object with one member: "
 		    "equals, starts_with, ends_with, contains, regex, or or "
 		    "and");
-	if (depth > MAX_DEPTH)
-		return bad(c, "match rules nest deeper than %d", MAX_DEPTH);
+	if (depth > MORPH_PRICES_MAX_DEPTH)
+		return bad(c, "match rules nest deeper than %d",
+		    MORPH_PRICES_MAX_DEPTH);
 	if (strcmp(m->string, "or") == 0 || strcmp(m->string, "and") == 0) {
 		if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
 			return bad(c, "%s: expected an array of rules",
@@ -192,8 +191,10 @@ check_set(struct check *c, const cJSON *set)
 		return bad(c, "expected an object of prices");
 	cJSON_ArrayForEach(m, set) {
 		n = push(c, ".%s", m->string);
-		if (strcmp(m->string, "requests_kcount") == 0 ? !is_price(m) &&
-		    bad(c, "expected a price") : check_price(c, m) != 0)
+		/* A price by the request has no tiers. */
+		if (strcmp(m->string, "requests_kcount") == 0 && !is_price(m))
+			return bad(c, "expected a price");
+		if (check_price(c, m) != 0)
 			return -1;
 		pop(c, n);
 	}
@@ -282,7 +283,7 @@ check_provider(struct check *c, const cJSON *p, int64_t *nmodels)
 {
 	static const char *const rules[] = { "provider_match", "model_match" };
 	const cJSON *models, *m, *f;
-	const char *id = morph_json_str(p, "id"), *pat;
+	const char *id = morph_json_str(p, "id");
 	size_t n, i;
 	int k = 0;
 
@@ -324,7 +325,6 @@ check_provider(struct check *c, const cJSON *p, int64_t *nmodels)
 		pop(c, n);
 		(*nmodels)++;
 	}
-	(void)pat;
 	return 0;
 }
 

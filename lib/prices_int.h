@@ -31,6 +31,9 @@
 struct morph_repo;
 struct morph_provider;
 
+/* How deep or/and match rules may nest; a table's are one or two deep. */
+#define MORPH_PRICES_MAX_DEPTH	32
+
 struct morph_prices {
 	cJSON			*table;
 	enum morph_prices_kind	 kind;

@@ -288,7 +288,8 @@ morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
 	bind_int(st, 8, e->tokens_cached);
 	bind_int(st, 9, e->tokens_reasoning);
 	bind_int(st, 10, e->latency_ms);
-	sqlite3_bind_int64(st, 11, e->time_ms > 0 ? e->time_ms : morph_now_ms());
+	sqlite3_bind_int64(st, 11, e->time_ms > 0 ? e->time_ms :
+	    morph_now_ms());
 	bind_int(st, 12, e->tokens_cache_write);
 	return step_done(repo, st, "cannot write the call cache");
 }

@@ -25,7 +25,8 @@ struct morph_prices;
 
 /* Where genai-prices publishes its current table. */
 #define MORPH_PRICES_URL \
-	"https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json"
+	"https://raw.githubusercontent.com/pydantic/genai-prices/main/" \
+	"prices/data.json"
 
 enum morph_prices_kind {
 	MORPH_PRICES_BUILTIN,		/* built into morph */

@@ -25,6 +25,12 @@ expect_contains "$out" "  over 200,000 tokens in                                
 expect_contains "$out" "table: built-in, genai-prices (34 providers, 1,442 models)"
 expect_not_contains "$out" "unpriced"
 
+# The example of morph-prices(1), but for the time it is run.
+ok morph prices openai:gpt-4.1 gemini:gemini-2.5-pro
+expect_eq "$(printf '%s\n' "$out" | sed '$d')" \
+    "$(sed -n '/^\$ morph prices openai:gpt-4.1 gemini:gemini-2.5-pro$/,/^USD/p' \
+    "$MORPH_SOURCE_DIR/man/morph-prices.1" | sed '1d;$d')" "the man page example"
+
 # A price in force on a date: o3 fell from 10/40 to 2/8 on 2025-06-10.
 ok morph prices --at 2025-06-09 openai:o3
 expect_contains "$out" "openai/o3                                10       40"
