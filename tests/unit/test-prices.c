@@ -2,8 +2,9 @@
  * Prices: the built-in genai-prices table and the models it prices, its
  * matching rules, prices that change on a date or by time of day, tiers
  * by prompt size, cache reads and writes at their own rates, litellm's
- * format through prices.file, the checks a table must pass, and a table
- * that is written only when a run records it.
+ * format through prices.file, the checks a table must pass, a table
+ * that is written only when a run records it (and fsck, which misses it
+ * otherwise), and a database of schema 2 brought to 3.
  *
  * JSON in the tables is written with ' for " (q() swaps them back).
  */
@@ -687,6 +688,55 @@ done:
 }
 
 static void
+collect(const char *problem, void *arg)
+{
+	struct morph_buf *b = arg;
+
+	morph_buf_printf(b, "%s\n", problem);
+}
+
+/* fsck finds a run's price table, or an update, missing from the store. */
+static void
+test_fsck(void)
+{
+	struct morph_repo *repo = fresh_repo();
+	struct morph_buf text = MORPH_BUF_INIT;
+	struct morph_fsck_stats st;
+	struct morph_prices prices;
+	struct morph_oid commit;
+	char sql[512];
+
+	T_OK(morph_prices_load(&prices, repo));
+	memset(&commit, 0, sizeof(commit));
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_runs_create(&(int64_t){0}, repo, &commit, &commit,
+	    "{}", &prices.blob, 1));
+	T_OK(morph_repo_commit(repo));
+	T_OK(morph_fsck(&st, repo, collect, &text));
+	T_INTEQ(st.problems, 1);
+	T_CONTAINS(morph_buf_cstr(&text), "run #1: price table: missing blob");
+	/* Stored with the run, as morph run does: nothing missing. */
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_prices_store(&prices, repo));
+	T_OK(morph_repo_commit(repo));
+	T_OK(morph_fsck(&st, repo, NULL, NULL));
+	T_INTEQ(st.problems, 0);
+	snprintf(sql, sizeof(sql), "INSERT INTO price_updates (blob, url, "
+	    "time, providers, models) VALUES (x'%s', 'https://x', 1, 1, 1)",
+	    "0123456789abcdef0123456789abcdef");
+	T_INTEQ(sqlite3_exec(repo->store.db, sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	morph_buf_clear(&text);
+	T_OK(morph_fsck(&st, repo, collect, &text));
+	T_INTEQ(st.problems, 1);
+	T_CONTAINS(morph_buf_cstr(&text), "price update #1: price table: "
+	    "missing blob 0123456789abcdef0123456789abcdef");
+	morph_buf_release(&text);
+	morph_prices_release(&prices);
+	morph_repo_close(repo);
+}
+
+static void
 test_parse_time(void)
 {
 	int64_t ms;
@@ -719,6 +769,7 @@ static const struct test tests[] = {
 	TEST(test_bad_file),
 	TEST(test_store),
 	TEST(test_migration),
+	TEST(test_fsck),
 	TEST(test_parse_time),
 };
 
