@@ -26,7 +26,8 @@ extern const size_t morph_prices_builtin_len;
 
 /* A price file or download larger than this is refused. */
 #define MAX_TABLE	((size_t)64 << 20)
-/* Fewer models than this is no genai-prices table (litellm's bound). */
+/* Fewer is no genai-prices table (litellm's bound for its models). */
+#define MIN_PROVIDERS	5
 #define MIN_MODELS	50
 
 /* Checking a genai-prices table */
@@ -759,10 +760,11 @@ morph_prices_update(struct morph_prices_info *out, int *changed,
 		    "genai-prices table: %s", url, why);
 		goto done;
 	}
-	if (u.models < MIN_MODELS) {
+	if (u.providers < MIN_PROVIDERS || u.models < MIN_MODELS) {
 		err = morph_error_fmt(MORPH_ERR_INVALID, "%s: has %lld "
-		    "models; a genai-prices table has hundreds, so this is "
-		    "not one", url, (long long)u.models);
+		    "providers and %lld models; a genai-prices table has "
+		    "dozens and hundreds, so this is not one", url,
+		    (long long)u.providers, (long long)u.models);
 		goto done;
 	}
 	if ((err = current_models(&cur, what, sizeof(what), repo)) != NULL)

@@ -133,10 +133,11 @@ const struct morph_error *morph_prices_updates(struct morph_repo *,
  * SSL_CERT_FILE (the directory SSL_CERT_DIR).  *changed is 0 when the
  * table fetched is the current update already (nothing is recorded).
  * *out describes the new table (its source is borrowed from url).
- * Errors: INVALID for a URL that is not HTTPS; HTTP for a transfer that
- * failed or a status that is not 2xx; FORMAT for a body that is no
- * genai-prices table, or one with fewer than half the models of the
- * current table, saying what is wrong.  On any error nothing changes.
+ * Errors: INVALID for a URL that is not HTTPS, and for a body that is no
+ * genai-prices table (with fewer than 5 providers or 50 models, or fewer
+ * than half the models of the current table), saying what is wrong; HTTP
+ * for a transfer that failed or a status that is not 2xx.  On any error
+ * nothing changes.
  */
 const struct morph_error *morph_prices_update(struct morph_prices_info *out,
     int *changed, struct morph_repo *, const char *url);

@@ -134,6 +134,9 @@ bad_update "$SRV/missing.json" "morph: cannot fetch '$SRV/missing.json': the ser
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump(d[:6], open(sys.argv[2], "w"))' \
     "$T_ROOT/srv/data.json" "$T_ROOT/srv/shrunk.json"
 bad_update "$SRV/shrunk.json" "has 139 models, fewer than half of the 1442 of update #2: not taken"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump(d[:2], open(sys.argv[2], "w"))' \
+    "$T_ROOT/srv/data.json" "$T_ROOT/srv/two.json"
+bad_update "$SRV/two.json" "has 2 providers and 25 models; a genai-prices table has dozens and hundreds, so this is not one"
 printf '{"gpt-4o": {"input_cost_per_token": 1e-06}}\n' >"$T_ROOT/srv/litellm.json"
 bad_update "$SRV/litellm.json" "not a genai-prices table: expected an array of providers (an object keyed by model is litellm's format)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d[0]["models"][2]["match"] = {"regex": "("}; json.dump(d, open(sys.argv[2], "w"))' \
