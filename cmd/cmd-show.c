@@ -329,9 +329,10 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 	    ri.is_sealed ? " " : "", ri.is_sealed ?
 	    morph_oid_tostr(&ri.sealed) : "", morph_oid_tostr(&ri.commit),
 	    ri.state, (long long)ri.results, (long long)ri.total,
-	    (long long)ri.errors, morph_cmd_cost(usd, sizeof(usd),
-	    ri.cost_nusd, ri.unpriced), ri.unpriced && ri.cost_nusd > 0 ?
-	    " and unpriced results" : "");
+	    (long long)ri.errors, ri.unpriced && ri.cost_nusd > 0 ?
+	    morph_usd(ri.cost_nusd, usd, sizeof(usd)) : morph_cmd_cost(usd,
+	    sizeof(usd), ri.cost_nusd, ri.unpriced), ri.unpriced &&
+	    ri.cost_nusd > 0 ? " and unpriced results" : "");
 	if ((err = morph_cmd_print_models(ctx->repo, ri.num, NULL)) != NULL)
 		return err;
 	printf("\n%-20s %-16s %-14s %2s %-5s %-4s %11s %9s %11s  %s\n",
