@@ -56,7 +56,7 @@ progress(const struct morph_run_progress *p, void *arg)
 	fill = p->total ? (int)((double)p->done / (double)p->total * width) : 0;
 	morph_cmd_human(in, sizeof(in), p->tokens_in);
 	morph_cmd_human(out, sizeof(out), p->tokens_out);
-	morph_usd(p->cost_nusd, usd, sizeof(usd));
+	morph_cmd_cost(usd, sizeof(usd), p->cost_nusd, (int64_t)p->unpriced);
 	if (p->done > p->cached && p->done < p->total) {
 		left = (int64_t)((double)p->elapsed_ms /
 		    (double)(p->done - p->cached) *
@@ -69,9 +69,8 @@ progress(const struct morph_run_progress *p, void *arg)
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '-', stderr);
-	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s%s  %s\033[K",
-	    p->done, p->total, p->errors, in, out, usd,
-	    p->unpriced ? "+" : "", eta);
+	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s\033[K",
+	    p->done, p->total, p->errors, in, out, usd, eta);
 	b->drawn = 1;
 }
 
@@ -138,17 +137,20 @@ print_plan(struct morph_plan *plan, int json)
 		morph_jsonw_kv_int(&w, "cached", (int64_t)cached);
 		morph_jsonw_kv_int(&w, "to_send",
 		    (int64_t)(morph_plan_count(plan) - cached));
-		morph_jsonw_kv_int(&w, "est_cost_nusd", cost);
+		morph_cmd_json_cost(&w, "est_cost_nusd", cost,
+		    (int64_t)unpriced);
 		morph_jsonw_kv_int(&w, "unpriced", (int64_t)unpriced);
 		morph_jsonw_object_end(&w);
 		morph_jsonw_finish(&w);
 		return;
 	}
 	printf("\n%zu calls: %zu cached, %zu to send (about %lld tokens in, "
-	    "at most %lld out); estimated cost at most %s%s\n",
+	    "at most %lld out); estimated cost %s%s%s\n",
 	    morph_plan_count(plan), cached, morph_plan_count(plan) - cached,
-	    (long long)in, (long long)out, morph_usd(cost, usd, sizeof(usd)),
-	    unpriced ? " plus unpriced calls" : "");
+	    (long long)in, (long long)out, unpriced && cost == 0 ? "" :
+	    "at most ", unpriced && cost == 0 ? "unpriced" : morph_usd(cost,
+	    usd, sizeof(usd)), unpriced && cost > 0 ? " plus unpriced calls" :
+	    "");
 	if (unpriced)
 		printf("%zu calls are unpriced: their models have no row in "
 		    "the price table\n", unpriced);
@@ -368,7 +370,8 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_int(&w, "calls", (int64_t)outcome.judge_calls);
 		morph_jsonw_kv_int(&w, "cached", (int64_t)outcome.judge_cached);
 		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.judge_errors);
-		morph_jsonw_kv_int(&w, "cost_nusd", outcome.judge_cost_nusd);
+		morph_cmd_json_cost(&w, "cost_nusd", outcome.judge_cost_nusd,
+		    (int64_t)outcome.judge_unpriced);
 		morph_jsonw_kv_int(&w, "unpriced",
 		    (int64_t)outcome.judge_unpriced);
 		morph_jsonw_object_end(&w);

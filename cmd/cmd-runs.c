@@ -51,7 +51,7 @@ json_run(struct morph_jsonw *w, const struct morph_run_info *ri)
 	morph_jsonw_kv_int(w, "passed", ri->passed);
 	morph_jsonw_kv_int(w, "tokens_in", ri->tokens_in);
 	morph_jsonw_kv_int(w, "tokens_out", ri->tokens_out);
-	morph_jsonw_kv_int(w, "cost_nusd", ri->cost_nusd);
+	morph_cmd_json_cost(w, "cost_nusd", ri->cost_nusd, ri->unpriced);
 	morph_jsonw_kv_int(w, "unpriced", ri->unpriced);
 	morph_jsonw_object_end(w);
 }
@@ -78,13 +78,12 @@ one(const struct morph_run_info *ri, void *arg)
 		    (long long)ri->passed, (long long)ri->asserted);
 	else
 		snprintf(pass, sizeof(pass), "-");
-	printf("#%-4lld %-12s %-15s %-20s %-11s %4lld/%-4lld %6lld %9s %11s%s\n",
+	printf("#%-4lld %-12s %-15s %-20s %-11s %4lld/%-4lld %6lld %9s %12s\n",
 	    (long long)ri->num, ri->is_sealed ? morph_cmd_short(&ri->sealed) :
 	    "-", commit, when(ri->started_ms, started,
 	    sizeof(started)), ri->state, (long long)ri->results,
 	    (long long)ri->total, (long long)ri->errors, pass,
-	    morph_usd(ri->cost_nusd, usd, sizeof(usd)),
-	    ri->unpriced ? "+" : "");
+	    morph_cmd_cost(usd, sizeof(usd), ri->cost_nusd, ri->unpriced));
 	return NULL;
 }
 

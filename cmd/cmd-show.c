@@ -255,6 +255,7 @@ show_result(const struct morph_result *r, void *arg)
 		json_tokens(w, "in", r->tokens_in);
 		json_tokens(w, "out", r->tokens_out);
 		json_tokens(w, "cached", r->tokens_cached);
+		json_tokens(w, "cache_write", r->tokens_cache_write);
 		json_tokens(w, "reasoning", r->tokens_reasoning);
 		morph_jsonw_object_end(w);
 		json_tokens(w, "latency_ms", r->latency_ms);
@@ -309,7 +310,8 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 		morph_jsonw_kv_int(&w, "results_recorded", ri.results);
 		morph_jsonw_kv_int(&w, "total", ri.total);
 		morph_jsonw_kv_int(&w, "errors", ri.errors);
-		morph_jsonw_kv_int(&w, "cost_nusd", ri.cost_nusd);
+		morph_cmd_json_cost(&w, "cost_nusd", ri.cost_nusd,
+		    ri.unpriced);
 		morph_jsonw_key(&w, "models");
 		morph_jsonw_array_begin(&w);
 		if ((err = morph_cmd_print_models(ctx->repo, ri.num, &w)))
@@ -333,8 +335,10 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 	printf("State:  %s, %lld of %lld results, "
 	    "%lld errors, %s%s\n\n",
 	    ri.state, (long long)ri.results, (long long)ri.total,
-	    (long long)ri.errors, morph_usd(ri.cost_nusd, usd, sizeof(usd)),
-	    ri.unpriced ? " and unpriced results" : "");
+	    (long long)ri.errors, ri.unpriced && ri.cost_nusd > 0 ?
+	    morph_usd(ri.cost_nusd, usd, sizeof(usd)) : morph_cmd_cost(usd,
+	    sizeof(usd), ri.cost_nusd, ri.unpriced), ri.unpriced &&
+	    ri.cost_nusd > 0 ? " and unpriced results" : "");
 	if ((err = morph_cmd_print_models(ctx->repo, ri.num, NULL)) != NULL)
 		return err;
 	printf("\n%-20s %-16s %-14s %2s %-5s %-4s %11s %9s %11s  %s\n",

@@ -45,6 +45,7 @@ extern const struct morph_cmd morph_cmd_help;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_models;
+extern const struct morph_cmd morph_cmd_prices;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;
@@ -136,6 +137,20 @@ const char *morph_cmd_summary(const char *message);
 
 /* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
 void	morph_cmd_human(char *buf, size_t size, int64_t n);
+
+/*
+ * runfmt.c: a total cost of nusd nano-USD over results of which unpriced
+ * have no price: "$0.001200"; "$0.001200+" when some are unpriced (the
+ * total is at least that); "unpriced" when some are and the others cost
+ * nothing, for a total that is not known is never $0.
+ */
+const char *morph_cmd_cost(char *buf, size_t size, int64_t nusd,
+    int64_t unpriced);
+
+/* The same as the JSON member key: a number, or null for "unpriced". */
+struct morph_jsonw;
+void	morph_cmd_json_cost(struct morph_jsonw *, const char *key,
+	    int64_t nusd, int64_t unpriced);
 
 /*
  * runfmt.c: the per-model summary of run num, as a table on stdout, or

@@ -104,11 +104,20 @@ signed_human(char *buf, size_t size, int64_t d)
 	snprintf(buf, size, "%s%s", d < 0 ? "-" : d > 0 ? "+" : "", h);
 }
 
+/*
+ * The change in a model's cost from the baseline to the run: not known
+ * when either side has unpriced results.
+ */
 static void
-signed_usd(char *buf, size_t size, int64_t d)
+cost_delta(char *buf, size_t size, const struct morph_eval_model *m)
 {
+	int64_t d = m->cost_nusd[0] - m->cost_nusd[1];
 	char u[32];
 
+	if (m->unpriced[0] > 0 || m->unpriced[1] > 0) {
+		snprintf(buf, size, "unpriced");
+		return;
+	}
 	morph_usd(d < 0 ? -d : d, u, sizeof(u));
 	snprintf(buf, size, "%s%s", d < 0 ? "-" : "+", u);
 }
@@ -216,16 +225,15 @@ text_models(struct report *r, int baseline)
 			    m->tokens_in[1]);
 			signed_human(dout, sizeof(dout), m->tokens_out[0] -
 			    m->tokens_out[1]);
-			signed_usd(dcost, sizeof(dcost), m->cost_nusd[0] -
-			    m->cost_nusd[1]);
+			cost_delta(dcost, sizeof(dcost), m);
 			printf("%-24s %-15s %-15s %8s %8s %13s %7s/%-7s\n",
 			    m->model, before, now, din, dout, dcost, l1, l0);
 		} else {
 			morph_cmd_human(din, sizeof(din), m->tokens_in[0]);
 			morph_cmd_human(dout, sizeof(dout), m->tokens_out[0]);
 			printf("%-24s %-15s %-15s %8s %8s %13s %15s\n",
-			    m->model, now, "", din, dout, morph_usd(
-			    m->cost_nusd[0], usd, sizeof(usd)), l0);
+			    m->model, now, "", din, dout, morph_cmd_cost(usd,
+			    sizeof(usd), m->cost_nusd[0], m->unpriced[0]), l0);
 		}
 	}
 }
@@ -431,7 +439,8 @@ report_json(struct report *r)
 			morph_jsonw_array_end(w);
 			morph_jsonw_kv_int(w, "tokens_in", m->tokens_in[s]);
 			morph_jsonw_kv_int(w, "tokens_out", m->tokens_out[s]);
-			morph_jsonw_kv_int(w, "cost_nusd", m->cost_nusd[s]);
+			morph_cmd_json_cost(w, "cost_nusd", m->cost_nusd[s],
+			    m->unpriced[s]);
 			morph_jsonw_kv_int(w, "unpriced", m->unpriced[s]);
 			json_int_or_null(w, "p50_ms", m->p50_ms[s]);
 			json_int_or_null(w, "p95_ms", m->p95_ms[s]);
@@ -607,6 +616,7 @@ report_junit(struct report *r)
 	const struct morph_eval_item *it;
 	size_t i, k, j;
 	int64_t tests, fails, errors, skipped;
+	char usd[40];
 
 	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	printf("<testsuites name=\"morph eval\">\n");
@@ -629,6 +639,9 @@ report_junit(struct report *r)
 		printf("\" tests=\"%lld\" failures=\"%lld\" errors=\"%lld\" "
 		    "skipped=\"%lld\">\n", (long long)tests, (long long)fails,
 		    (long long)errors, (long long)skipped);
+		printf("    <properties>\n      <property name=\"cost\" "
+		    "value=\"%s\"/>\n    </properties>\n", morph_cmd_cost(usd,
+		    sizeof(usd), m->cost_nusd[0], m->unpriced[0]));
 		for (k = 0; k < MORPH_EVAL_NKINDS; k++)
 			for (j = 0; j < morph_eval_count(r->ev, k); j++) {
 				it = morph_eval_item(r->ev, k, j);
@@ -806,8 +819,7 @@ report_markdown(struct report *r)
 			    m->tokens_in[1]);
 			signed_human(dout, sizeof(dout), m->tokens_out[0] -
 			    m->tokens_out[1]);
-			signed_usd(dcost, sizeof(dcost), m->cost_nusd[0] -
-			    m->cost_nusd[1]);
+			cost_delta(dcost, sizeof(dcost), m);
 			printf("` | %s | %s | %s | %s | %s | %s → %s |\n",
 			    before, now, din, dout, dcost, l1, l0);
 		} else {
@@ -815,8 +827,8 @@ report_markdown(struct report *r)
 			morph_cmd_human(dout, sizeof(dout), m->tokens_out[0]);
 			printf("` | %s | %lld | %s | %s | %s | %s |\n", now,
 			    (long long)m->errors[0], din, dout,
-			    morph_usd(m->cost_nusd[0], dcost, sizeof(dcost)),
-			    l0);
+			    morph_cmd_cost(dcost, sizeof(dcost),
+			    m->cost_nusd[0], m->unpriced[0]), l0);
 		}
 	}
 	if (base == NULL)

@@ -24,6 +24,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_init,
 	&morph_cmd_log,
 	&morph_cmd_models,
+	&morph_cmd_prices,
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,

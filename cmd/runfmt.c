@@ -18,6 +18,30 @@ morph_cmd_human(char *buf, size_t size, int64_t n)
 		snprintf(buf, size, "%lld", (long long)n);
 }
 
+const char *
+morph_cmd_cost(char *buf, size_t size, int64_t nusd, int64_t unpriced)
+{
+	char usd[32];
+
+	if (unpriced > 0 && nusd <= 0)
+		snprintf(buf, size, "unpriced");
+	else
+		snprintf(buf, size, "%s%s", morph_usd(nusd, usd, sizeof(usd)),
+		    unpriced > 0 ? "+" : "");
+	return buf;
+}
+
+void
+morph_cmd_json_cost(struct morph_jsonw *w, const char *key, int64_t nusd,
+    int64_t unpriced)
+{
+	morph_jsonw_key(w, key);
+	if (unpriced > 0 && nusd <= 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_int(w, nusd);
+}
+
 static void
 json_ms(struct morph_jsonw *w, const char *key, int64_t ms)
 {
@@ -44,7 +68,8 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		morph_jsonw_kv_int(w, "tokens_in", ms->tokens_in);
 		morph_jsonw_kv_int(w, "tokens_out", ms->tokens_out);
 		morph_jsonw_kv_int(w, "tokens_reported", ms->tokens_reported);
-		morph_jsonw_kv_int(w, "cost_nusd", ms->cost_nusd);
+		morph_cmd_json_cost(w, "cost_nusd", ms->cost_nusd,
+		    ms->unpriced);
 		morph_jsonw_kv_int(w, "unpriced", ms->unpriced);
 		json_ms(w, "p50_ms", ms->p50_ms);
 		json_ms(w, "p95_ms", ms->p95_ms);
@@ -71,10 +96,10 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		snprintf(p95, sizeof(p95), "-");
 	else
 		snprintf(p95, sizeof(p95), "%lldms", (long long)ms->p95_ms);
-	printf("%-24s %7lld %6lld %9s %8s %8s %12s%s %7s %7s\n", ms->model,
+	printf("%-24s %7lld %6lld %9s %8s %8s %13s %7s %7s\n", ms->model,
 	    (long long)ms->results, (long long)ms->errors, pass, tin, tout,
-	    morph_usd(ms->cost_nusd, usd, sizeof(usd)),
-	    ms->unpriced ? "+" : " ", p50, p95);
+	    morph_cmd_cost(usd, sizeof(usd), ms->cost_nusd, ms->unpriced),
+	    p50, p95);
 	return NULL;
 }
 

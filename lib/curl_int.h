@@ -24,6 +24,7 @@
 	X(curl_easy_cleanup)			\
 	X(curl_easy_getinfo)			\
 	X(curl_easy_init)			\
+	X(curl_easy_perform)			\
 	X(curl_easy_setopt)			\
 	X(curl_easy_strerror)			\
 	X(curl_getdate)				\
@@ -78,6 +79,7 @@ const struct morph_error *morph_curlm_error(CURLMcode rc, const char *what);
 #define curl_easy_cleanup		(*morph_curl.curl_easy_cleanup)
 #define curl_easy_getinfo		(*morph_curl.curl_easy_getinfo)
 #define curl_easy_init			(*morph_curl.curl_easy_init)
+#define curl_easy_perform		(*morph_curl.curl_easy_perform)
 #define curl_easy_setopt		(*morph_curl.curl_easy_setopt)
 #define curl_easy_strerror		(*morph_curl.curl_easy_strerror)
 #define curl_getdate			(*morph_curl.curl_getdate)

@@ -198,6 +198,44 @@ quick_check(struct fsck *f)
 	return NULL;
 }
 
+/*
+ * Every price table a run names, and every update of the table, is a
+ * blob in the store: a run's costs must be explainable by its table.
+ */
+static const struct morph_error *
+check_price_tables(struct fsck *f)
+{
+	static const char sql[] = "SELECT 'run #' || num, prices FROM runs "
+	    "WHERE prices IS NOT NULL UNION ALL SELECT 'price update #' || "
+	    "num, blob FROM price_updates";
+	const struct morph_error *err = NULL;
+	struct morph_oid id;
+	sqlite3_stmt *st = NULL;
+	char what[128];
+	int rc;
+
+	rc = sqlite3_prepare_v2(f->repo->store.db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&f->repo->store, rc,
+		    "cannot read the runs");
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(what, sizeof(what), "%s: price table",
+		    (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
+		    sqlite3_column_bytes(st, 1) != MORPH_OID_RAWSZ) {
+			problem(f, "%s: not an object id", what);
+			continue;
+		}
+		memcpy(id.id, sqlite3_column_blob(st, 1), MORPH_OID_RAWSZ);
+		err = expect(f, &id, MORPH_OBJ_BLOB, what);
+	}
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&f->repo->store, rc,
+		    "cannot read the runs");
+	sqlite3_finalize(st);
+	return err;
+}
+
 const struct morph_error *
 morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
     morph_fsck_cb cb, void *arg)
@@ -219,6 +257,8 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 	    &f)) != NULL)
 		return err;
 	if ((err = morph_ref_foreach(repo, "", check_ref, &f)) != NULL)
+		return err;
+	if ((err = check_price_tables(&f)) != NULL)
 		return err;
 	err = morph_index_open(&idx, repo);
 	if (err != NULL) {

@@ -61,7 +61,8 @@ static const struct builtin builtins[] = {
 	{ "groq", MORPH_DIALECT_OPENAI, "https://api.groq.com/openai/v1",
 	  "GROQ_BASE_URL", "GROQ_API_KEY", NULL, "groq/", 0 },
 	{ "llamacpp", MORPH_DIALECT_OPENAI, "http://127.0.0.1:8080/v1",
-	  "LLAMACPP_API_BASE", NULL, NULL, "llamacpp/", F_LOCAL },
+	  "LLAMACPP_API_BASE", "LLAMACPP_API_KEY", NULL, "llamacpp/",
+	  F_LOCAL | F_KEY_OPTIONAL },
 	{ "llamafile", MORPH_DIALECT_OPENAI, "http://127.0.0.1:8080/v1",
 	  "LLAMAFILE_API_BASE", NULL, NULL, "llamafile/", F_LOCAL },
 	{ "lmstudio", MORPH_DIALECT_OPENAI, "http://localhost:1234/v1",
@@ -619,6 +620,7 @@ morph_reply_init(struct morph_reply *r)
 	morph_buf_init(&r->error);
 	r->tokens_in = r->tokens_out = -1;
 	r->tokens_cached = r->tokens_reasoning = -1;
+	r->tokens_cache_write = -1;
 	r->retry_after_ms = -1;
 }
 

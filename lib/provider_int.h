@@ -68,6 +68,7 @@ struct morph_reply {
 	int64_t			 tokens_in;	/* -1: not reported */
 	int64_t			 tokens_out;	/* -1: not reported */
 	int64_t			 tokens_cached;	/* -1: not reported */
+	int64_t			 tokens_cache_write; /* -1: not reported */
 	int64_t			 tokens_reasoning; /* -1: not reported */
 	char			 model[128];	/* as the server named it */
 	/* For a failed call: */

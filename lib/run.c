@@ -532,23 +532,19 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 	}
 	plan->repeat = opts->repeat > 0 ? opts->repeat : 1;
 	/*
-	 * The price table is stored first, in a write of its own: a write
-	 * inside the read snapshot below could not wait for another
-	 * writer's lock, and would be rolled back with the snapshot.
+	 * One snapshot for every read, not a lock and a stat each.  Nothing
+	 * is written inside it: a write there could not wait for another
+	 * writer's lock, and would be rolled back with the snapshot (the
+	 * price table is stored when the run starts).
 	 */
-	if ((err = morph_prices_load(&plan->prices, repo)) != NULL) {
-		free(plan);
-		return err;
-	}
-	/* One snapshot for every read, not a lock and a stat each. */
 	if ((err = morph_repo_read_begin(repo)) != NULL) {
-		morph_prices_release(&plan->prices);
 		free(plan);
 		return err;
 	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
 	    (err = morph_suite_load(&plan->suite, repo, tree != NULL ? tree :
 	    morph_commit_tree(c))) != NULL ||
+	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
 	/* libcurl loads in a thread while the plan is made. */
@@ -614,7 +610,7 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 					pc->item.est_tokens_out = outt;
 					pc->item.est_cost_nusd = m->priced ?
 					    morph_price_cost(&m->price, in,
-					    outt, 0) : -1;
+					    outt, 0, 0, morph_now_ms()) : -1;
 					found = 0;
 					if (!opts->no_cache && (err =
 					    morph_cache_get(&ce, &found, repo,
@@ -1133,6 +1129,8 @@ put_output(struct exec *x, struct job *j, const struct morph_reply *reply,
 	ce->tokens_in = reply->tokens_in;
 	ce->tokens_out = reply->tokens_out;
 	ce->tokens_cached = reply->tokens_cached;
+	ce->tokens_cache_write = reply->tokens_cache_write;
+	ce->time_ms = morph_now_ms();
 	ce->tokens_reasoning = reply->tokens_reasoning;
 	ce->latency_ms = latency_ms;
 	return morph_cache_put(x->repo, &j->id, j->sample, ce);
@@ -1222,6 +1220,7 @@ record(struct exec *x, struct job *j, const char *error,
 	r.call = j->pc->item.call;
 	r.cached = cached;
 	r.tokens_in = r.tokens_out = r.tokens_cached = -1;
+	r.tokens_cache_write = -1;
 	r.tokens_reasoning = r.cost_nusd = -1;
 	r.latency_ms = latency_ms;
 	r.pass = -1;
@@ -1247,11 +1246,13 @@ record(struct exec *x, struct job *j, const char *error,
 		r.tokens_in = ce.tokens_in;
 		r.tokens_out = ce.tokens_out;
 		r.tokens_cached = ce.tokens_cached;
+		r.tokens_cache_write = ce.tokens_cache_write;
 		r.tokens_reasoning = ce.tokens_reasoning;
 		r.latency_ms = ce.latency_ms;
 		if (m->priced)
 			r.cost_nusd = morph_price_cost(&m->price, r.tokens_in,
-			    r.tokens_out, r.tokens_cached);
+			    r.tokens_out, r.tokens_cached,
+			    r.tokens_cache_write, ce.time_ms);
 	}
 	/* Assertions judge the output a result has, errors included. */
 	memset(&actx, 0, sizeof(actx));
@@ -1398,7 +1399,8 @@ judge_answered(struct exec *x, struct job *jj, const struct morph_reply *reply,
 	jj->tokens_in = reply->tokens_in;
 	jj->tokens_out = reply->tokens_out;
 	jj->cost_nusd = jj->m->priced ? morph_price_cost(&jj->m->price,
-	    reply->tokens_in, reply->tokens_out, reply->tokens_cached) : -1;
+	    reply->tokens_in, reply->tokens_out, reply->tokens_cached,
+	    reply->tokens_cache_write, ce.time_ms) : -1;
 	x->out->judge_calls++;
 	if (jj->cost_nusd >= 0) {
 		x->out->judge_cost_nusd += jj->cost_nusd;
@@ -1444,7 +1446,8 @@ judge_from_cache(struct exec *x, struct job *jj,
 	jj->tokens_in = ce->tokens_in;
 	jj->tokens_out = ce->tokens_out;
 	jj->cost_nusd = jj->m->priced ? morph_price_cost(&jj->m->price,
-	    ce->tokens_in, ce->tokens_out, ce->tokens_cached) : -1;
+	    ce->tokens_in, ce->tokens_out, ce->tokens_cached,
+	    ce->tokens_cache_write, ce->time_ms) : -1;
 	x->out->judge_cached++;
 	return NULL;
 }
@@ -1490,7 +1493,7 @@ add_judge(struct exec *x, struct job *p, const cJSON *spec,
 	if (jm->priced)
 		jj->est_cost = morph_price_cost(&jm->price, estimate_in(
 		    cJSON_GetObjectItemCaseSensitive(jj->call, "messages")),
-		    DEFAULT_OUT_ESTIMATE, 0);
+		    DEFAULT_OUT_ESTIMATE, 0, 0, morph_now_ms());
 	if (!x->opts->no_cache && (err = morph_cache_get(&ce, &found, x->repo,
 	    &jj->id, 0)) != NULL)
 		return err;
@@ -1565,7 +1568,8 @@ answered(struct exec *x, struct job *j, const struct morph_reply *reply,
 	}
 	if (!free_write && j->m->priced)
 		x->spent_nusd += morph_price_cost(&j->m->price,
-		    reply->tokens_in, reply->tokens_out, reply->tokens_cached);
+		    reply->tokens_in, reply->tokens_out, reply->tokens_cached,
+		    reply->tokens_cache_write, j->ce->time_ms);
 	return await_judges(x, j);
 }
 
@@ -2141,7 +2145,8 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 	if (err == NULL && found) {
 		out->resumed = 1;
 		err = morph_runs_set_state(repo, out->num, "running");
-	} else if (err == NULL)
+	} else if (err == NULL &&
+	    (err = morph_prices_store(&plan->prices, repo)) == NULL)
 		err = morph_runs_create(&out->num, repo, &plan->commit,
 		    plan->worktree ? &plan->tree : NULL, &plan->key,
 		    plan->matrix, &plan->prices.blob, (int64_t)plan->n);

@@ -193,8 +193,9 @@ morph_runs_keys(struct morph_repo *repo, int64_t num, morph_runs_key_cb cb,
 static const char sql_put[] = "INSERT INTO results (run, prompt, case_id, "
     "model, sample, call, status, output, error, finish, served_model, "
     "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms, "
-    "cost_nusd, cached, pass, attempts, verdicts) VALUES (?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "cost_nusd, cached, pass, attempts, verdicts, tokens_cache_write) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
 
 const struct morph_error *
 morph_runs_put(struct morph_repo *repo, int64_t num,
@@ -226,16 +227,17 @@ morph_runs_put(struct morph_repo *repo, int64_t num,
 	bind_int(st, 19, r->pass);
 	bind_text(st, 20, r->attempts ? r->attempts : "[]");
 	bind_text(st, 21, r->verdicts ? r->verdicts : "[]");
+	bind_int(st, 22, r->tokens_cache_write);
 	return step_done(repo, st, "cannot record a result");
 }
 
 static const char sql_cache_get[] = "SELECT output, finish, served_model, "
-    "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms "
-    "FROM cache WHERE call = ? AND sample = ?";
+    "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms, "
+    "tokens_cache_write, time FROM cache WHERE call = ? AND sample = ?";
 static const char sql_cache_put[] = "INSERT OR REPLACE INTO cache (call, "
     "sample, output, finish, served_model, tokens_in, tokens_out, "
-    "tokens_cached, tokens_reasoning, latency_ms, time) VALUES (?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?)";
+    "tokens_cached, tokens_reasoning, latency_ms, time, tokens_cache_write) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const struct morph_error *
 morph_cache_get(struct morph_cache_entry *out, int *found,
@@ -263,6 +265,8 @@ morph_cache_get(struct morph_cache_entry *out, int *found,
 		out->tokens_cached = column_int(st, 5);
 		out->tokens_reasoning = column_int(st, 6);
 		out->latency_ms = column_int(st, 7);
+		out->tokens_cache_write = column_int(st, 8);
+		out->time_ms = sqlite3_column_int64(st, 9);
 		*found = 1;
 	}
 	sqlite3_reset(st);
@@ -291,7 +295,9 @@ morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
 	bind_int(st, 8, e->tokens_cached);
 	bind_int(st, 9, e->tokens_reasoning);
 	bind_int(st, 10, e->latency_ms);
-	sqlite3_bind_int64(st, 11, morph_now_ms());
+	sqlite3_bind_int64(st, 11, e->time_ms > 0 ? e->time_ms :
+	    morph_now_ms());
+	bind_int(st, 12, e->tokens_cache_write);
 	return step_done(repo, st, "cannot write the call cache");
 }
 
@@ -300,8 +306,8 @@ morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
 static const char sql_results[] = "SELECT prompt, case_id, model, sample, "
     "call, status, output, error, finish, served_model, tokens_in, "
     "tokens_out, tokens_cached, tokens_reasoning, latency_ms, cost_nusd, "
-    "cached, pass, attempts, verdicts FROM results WHERE run = ? "
-    "ORDER BY prompt, case_id, model, sample";
+    "cached, pass, attempts, verdicts, tokens_cache_write FROM results "
+    "WHERE run = ? ORDER BY prompt, case_id, model, sample";
 
 static void
 row_result(struct morph_result *r, sqlite3_stmt *st)
@@ -327,6 +333,7 @@ row_result(struct morph_result *r, sqlite3_stmt *st)
 	r->pass = (int)column_int(st, 17);
 	r->attempts = (const char *)sqlite3_column_text(st, 18);
 	r->verdicts = (const char *)sqlite3_column_text(st, 19);
+	r->tokens_cache_write = column_int(st, 20);
 }
 
 const struct morph_error *
@@ -513,6 +520,8 @@ result_line(struct morph_buf *page, const struct morph_result *r)
 		goto done;
 	put_key(&b, "tokens");
 	morph_buf_putc(&b, '{');
+	/* Reported since schema 3; older pages lack the key. */
+	put_int(&b, "cache_write", r->tokens_cache_write);
 	put_int(&b, "cached", r->tokens_cached);
 	put_int(&b, "in", r->tokens_in);
 	put_int(&b, "out", r->tokens_out);

@@ -27,7 +27,9 @@ struct morph_cache_entry {
 	char			served_model[128];
 	int64_t			tokens_in, tokens_out;
 	int64_t			tokens_cached, tokens_reasoning;
+	int64_t			tokens_cache_write;
 	int64_t			latency_ms;
+	int64_t			time_ms;	/* when it arrived */
 };
 
 /* A new run of plan; tree is NULL, or the work tree run on top of commit. */

@@ -92,10 +92,28 @@ static const char schema_v2[] =
 	"  PRIMARY KEY (call, sample)) WITHOUT ROWID;";
 
 /*
- * Version 3: a run may be of the work tree as it is on disk (morph run
- * --worktree): tree names the snapshot it ran on top of commit_id.
+ * Version 3: prices.  Results and cached answers count the input tokens
+ * written to the provider's prompt cache, which are billed at their own
+ * rate (NULL: not reported, as in every row of version 2);
+ * price_updates records each price table morph prices update fetched,
+ * the newest being the repository's table.
  */
 static const char schema_v3[] =
+	"ALTER TABLE results ADD COLUMN tokens_cache_write INTEGER;"
+	"ALTER TABLE cache ADD COLUMN tokens_cache_write INTEGER;"
+	"CREATE TABLE price_updates ("
+	"  num INTEGER PRIMARY KEY,"
+	"  blob BLOB NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  providers INTEGER NOT NULL,"
+	"  models INTEGER NOT NULL);";
+
+/*
+ * Version 4: a run may be of the work tree as it is on disk (morph run
+ * --worktree): tree names the snapshot it ran on top of commit_id.
+ */
+static const char schema_v4[] =
 	"ALTER TABLE runs ADD COLUMN tree BLOB;";
 
 /* migrations[v] brings a database from version v to v + 1. */
@@ -103,6 +121,7 @@ static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 const struct morph_error *

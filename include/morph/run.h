@@ -218,7 +218,8 @@ struct morph_result {
 	const char		*served_model;
 	int64_t			 tokens_in;	/* -1: not reported */
 	int64_t			 tokens_out;
-	int64_t			 tokens_cached;
+	int64_t			 tokens_cached;	/* read from the cache */
+	int64_t			 tokens_cache_write; /* written to it */
 	int64_t			 tokens_reasoning;
 	int64_t			 latency_ms;
 	int64_t			 cost_nusd;	/* -1: unpriced */

@@ -180,6 +180,7 @@ read_usage(struct morph_reply *r, const cJSON *doc)
 		r->tokens_in = in + (read > 0 ? read : 0) +
 		    (write > 0 ? write : 0);
 	r->tokens_cached = read;
+	r->tokens_cache_write = write;
 	return NULL;
 }
 

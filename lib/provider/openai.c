@@ -190,6 +190,10 @@ read_usage(struct morph_reply *r, const cJSON *doc)
 	if ((err = morph_reply_count(&r->tokens_cached, d, "cached_tokens",
 	    DIALECT, "usage.prompt_tokens_details")) != NULL)
 		return err;
+	/* OpenRouter and others count what was written to the cache. */
+	if ((err = morph_reply_count(&r->tokens_cache_write, d,
+	    "cache_write_tokens", DIALECT, "usage.prompt_tokens_details")))
+		return err;
 	/* DeepSeek counts cache hits at the top of usage. */
 	if (r->tokens_cached < 0 && (err = morph_reply_count(
 	    &r->tokens_cached, u, "prompt_cache_hit_tokens", DIALECT,

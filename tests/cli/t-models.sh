@@ -18,6 +18,7 @@ expect_contains "$out" "OPENAI_API_KEY (not set)"
 expect_contains "$out" "anthropic   anthropic  https://api.anthropic.com"
 expect_contains "$out" "ollama      ollama     http://localhost:11434"
 expect_contains "$out" "VLLM_API_KEY (optional, not set)"
+expect_contains "$out" "llamacpp    openai     http://127.0.0.1:8080/v1                   LLAMACPP_API_KEY (optional, not set)"
 expect_eq "$(printf '%s\n' "$out" | sed 1d | awk '{print $1}' | sort -c &&
     echo sorted)" sorted "rows sorted by id"
 expect_eq "$(printf '%s\n' "$out" | grep -c '^echo  *echo  *-  *-  *local$')" 1 \
@@ -47,6 +48,8 @@ assert g["key_env"] == "GOOGLE_API_KEY" and g["dialect"] == "gemini", g
 assert e["base_url"] is None and e["key_env"] is None and e["local"], e
 assert v["key_required"] is False and v["local"] is True, v
 assert by["ollama"]["price_prefix"] == "ollama/"
+l = by["llamacpp"]
+assert l["key_env"] == "LLAMACPP_API_KEY" and l["key_required"] is False, l
 print("ok")')" ok "--json members"
 
 # Arguments: provider ids or model specs, in the order given.

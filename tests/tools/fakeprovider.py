@@ -126,6 +126,14 @@ class OpenAI:
                           "accepted_prediction_tokens": 0,
                           "rejected_prediction_tokens": 0}}}
 
+    @staticmethod
+    def with_cache(reply, read, write):
+        """prompt_tokens holds both; OpenRouter's names for them."""
+        d = reply["usage"]["prompt_tokens_details"]
+        d["cached_tokens"] = read
+        if write:
+            d["cache_write_tokens"] = write
+
     TYPES = {400: ("invalid_request_error", None),
              401: ("invalid_request_error", "invalid_api_key"),
              403: ("permission_denied", None),
@@ -177,6 +185,14 @@ class Anthropic:
                       "cache_creation_input_tokens": 0,
                       "cache_read_input_tokens": 0,
                       "service_tier": "standard"}}
+
+    @staticmethod
+    def with_cache(reply, read, write):
+        """input_tokens leaves out what was read from or written to it."""
+        u = reply["usage"]
+        u["input_tokens"] = max(0, u["input_tokens"] - read - write)
+        u["cache_read_input_tokens"] = read
+        u["cache_creation_input_tokens"] = write
 
     TYPES = {400: "invalid_request_error", 401: "authentication_error",
              402: "billing_error", 403: "permission_error",
@@ -593,6 +609,11 @@ class Handler(BaseHTTPRequestHandler):
             words = words[:limit]
             text = " ".join(words)
         reply = d.reply(n, model, text, cut, prompt_words, len(words))
+        read = int(opts.get("cache-read") or 0)
+        write = int(opts.get("cache-write") or 0)
+        if (read or write) and hasattr(d, "with_cache"):
+            d.with_cache(reply, min(read, prompt_words),
+                         min(write, max(0, prompt_words - read)))
 
         if kind == "big":
             return self.send(200, reply, headers=hdrs, compress=compress,

@@ -22,8 +22,9 @@ static const char *const provider_vars[] = {
 	"DEEPSEEK_API_BASE", "DEEPSEEK_API_KEY", "FIREWORKS_API_BASE",
 	"FIREWORKS_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY",
 	"GOOGLE_GEMINI_BASE_URL", "GROQ_API_KEY", "GROQ_BASE_URL",
-	"LLAMACPP_API_BASE", "LLAMAFILE_API_BASE", "LM_STUDIO_API_BASE",
-	"LM_STUDIO_API_KEY", "MISTRAL_API_BASE", "MISTRAL_API_KEY",
+	"LLAMACPP_API_BASE", "LLAMACPP_API_KEY", "LLAMAFILE_API_BASE",
+	"LM_STUDIO_API_BASE", "LM_STUDIO_API_KEY", "MISTRAL_API_BASE",
+	"MISTRAL_API_KEY",
 	"MOONSHOT_API_BASE", "MOONSHOT_API_KEY", "NEBIUS_API_BASE",
 	"NEBIUS_API_KEY", "OLLAMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL",
 	"OPENROUTER_API_BASE", "OPENROUTER_API_KEY", "OTARI_API_BASE",
@@ -157,8 +158,8 @@ test_builtin_table(void)
 		  "PERPLEXITY_API_KEY", 1, 0, "perplexity/" },
 		{ "vllm", "openai", "http://localhost:8000/v1", "VLLM_API_KEY",
 		  0, 1, "hosted_vllm/" },
-		{ "llamacpp", "openai", "http://127.0.0.1:8080/v1", NULL, 0, 1,
-		  "llamacpp/" },
+		{ "llamacpp", "openai", "http://127.0.0.1:8080/v1",
+		  "LLAMACPP_API_KEY", 0, 1, "llamacpp/" },
 		{ "llamafile", "openai", "http://127.0.0.1:8080/v1", NULL, 0,
 		  1, "llamafile/" },
 		{ "lmstudio", "openai", "http://localhost:1234/v1",
@@ -706,6 +707,39 @@ build(struct morph_request *req, const char *id, const char *call)
 	}
 	cJSON_Delete(c);
 	return err;
+}
+
+/* llama-server --api-key: the built-in llamacpp sends a key when set. */
+static void
+test_llamacpp_key(void)
+{
+	struct morph_request req;
+	struct morph_provider p;
+	size_t i;
+	int found = 0;
+
+	fresh_env();
+	T_OK(build(&req, "llamacpp", "{'model': 'tiny', 'params': {}, "
+	    "'messages': [{'role': 'user', 'content': 'hi'}]}"));
+	for (i = 0; i < req.nheaders; i++)
+		found |= strncmp(req.headers[i], "Authorization:", 14) == 0;
+	T_INTEQ(found, 0);
+	morph_request_release(&req);
+	setenv("LLAMACPP_API_KEY", "llama-key", 1);
+	T_OK(morph_provider_lookup(&p, NULL, "llamacpp"));
+	T_INTEQ(p.key_set, 1);
+	T_INTEQ(p.key_required, 0);
+	T_OK(morph_provider_check_key(&p));
+	morph_provider_release(&p);
+	T_OK(build(&req, "llamacpp", "{'model': 'tiny', 'params': {}, "
+	    "'messages': [{'role': 'user', 'content': 'hi'}]}"));
+	for (i = 0; i < req.nheaders; i++)
+		if (strcmp(req.headers[i], "Authorization: Bearer llama-key") ==
+		    0)
+			found = 1;
+	T_INTEQ(found, 1);
+	morph_request_release(&req);
+	unsetenv("LLAMACPP_API_KEY");
 }
 
 static void
@@ -1621,6 +1655,7 @@ static const struct test tests[] = {
 	TEST(test_env_overrides),
 	/* Before any test leaves a user file in the process-wide cache. */
 	TEST(test_foreach),
+	TEST(test_llamacpp_key),
 	TEST(test_config_providers),
 	TEST(test_config_errors),
 	TEST(test_build),
