@@ -61,18 +61,27 @@ preload_main(void *arg)
 	return NULL;
 }
 
+/* The preloading thread, joined by morph_curl_preload_wait. */
+static pthread_t	preload_thread;
+static int		preload_running;
+
 void
 morph_curl_preload(void)
 {
-	pthread_attr_t attr;
-	pthread_t t;
-
 	/* Without a thread, the first morph_curl_load does the work. */
-	if (pthread_attr_init(&attr) != 0)
+	if (preload_running)
 		return;
-	if (pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0)
-		(void)pthread_create(&t, &attr, preload_main, NULL);
-	pthread_attr_destroy(&attr);
+	if (pthread_create(&preload_thread, NULL, preload_main, NULL) == 0)
+		preload_running = 1;
+}
+
+void
+morph_curl_preload_wait(void)
+{
+	if (!preload_running)
+		return;
+	(void)pthread_join(preload_thread, NULL);
+	preload_running = 0;
 }
 
 const struct morph_error *

@@ -55,11 +55,17 @@ extern struct morph_curl morph_curl;
 const struct morph_error *morph_curl_load(void);
 
 /*
- * Starts morph_curl_load in a detached thread, for a caller that will need
- * libcurl soon and has other work first; its own morph_curl_load then
- * waits for the thread and returns its error, if any.
+ * Starts morph_curl_load in a thread, for a caller that will need libcurl
+ * soon and has other work first; its own morph_curl_load then waits for
+ * the thread and returns its error, if any.  A caller that may end
+ * without loading libcurl (an error found meanwhile) must call
+ * morph_curl_preload_wait before the process exits: exit(3) running the
+ * libraries' destructors while the thread is inside dlopen or
+ * curl_global_init crashes the process.
  */
 void	morph_curl_preload(void);
+/* Waits for the thread morph_curl_preload started, if any.  Idempotent. */
+void	morph_curl_preload_wait(void);
 
 /*
  * The libcurl error bridges: what was being done and libcurl's words for

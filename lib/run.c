@@ -812,6 +812,8 @@ morph_plan_free(struct morph_plan *plan)
 	morph_suite_free(plan->suite);
 	free(plan->matrix);
 	free(plan);
+	/* The process may end next: libcurl must not be half loaded. */
+	morph_curl_preload_wait();
 }
 
 size_t
