@@ -36,16 +36,21 @@ extern const struct morph_cmd morph_cmd_add;
 extern const struct morph_cmd morph_cmd_branch;
 extern const struct morph_cmd morph_cmd_cat_object;
 extern const struct morph_cmd morph_cmd_checkout;
+extern const struct morph_cmd morph_cmd_clone;
 extern const struct morph_cmd morph_cmd_commit;
 extern const struct morph_cmd morph_cmd_config;
 extern const struct morph_cmd morph_cmd_diff;
 extern const struct morph_cmd morph_cmd_eval;
+extern const struct morph_cmd morph_cmd_fetch;
 extern const struct morph_cmd morph_cmd_fsck;
 extern const struct morph_cmd morph_cmd_help;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_prices;
+extern const struct morph_cmd morph_cmd_pull;
+extern const struct morph_cmd morph_cmd_push;
+extern const struct morph_cmd morph_cmd_remote;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;
@@ -252,5 +257,13 @@ enum morph_cmd_eval_format {
 struct morph_eval;
 const struct morph_error *morph_cmd_eval_report(struct morph_repo *,
     struct morph_eval *, enum morph_cmd_eval_format, double alpha);
+
+/*
+ * syncfmt.c: a reference push, fetch, pull or clone moved (or could not
+ * move), as one line; a morph_sync_ref_cb.  Then the summary line, for a
+ * fetch (fetched) or a push.
+ */
+void	morph_cmd_sync_ref(const struct morph_sync_ref *, void *arg);
+void	morph_cmd_sync_summary(const struct morph_sync_result *, int fetched);
 
 #endif

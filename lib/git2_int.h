@@ -16,10 +16,35 @@
 #include "morph/error.h"
 
 #define MORPH_GIT2_FUNCS(X)			\
+	X(git_blob_free)			\
+	X(git_blob_lookup)			\
+	X(git_blob_rawcontent)			\
+	X(git_blob_rawsize)			\
+	X(git_buf_dispose)			\
+	X(git_commit_create)			\
+	X(git_commit_create_buffer)		\
+	X(git_commit_free)			\
+	X(git_commit_lookup)			\
+	X(git_commit_parent_id)			\
+	X(git_commit_parentcount)		\
+	X(git_commit_tree)			\
+	X(git_commit_tree_id)			\
+	X(git_credential_ssh_key_from_agent)	\
+	X(git_credential_ssh_key_new)		\
+	X(git_credential_username_new)		\
+	X(git_credential_userpass_plaintext_new)	\
 	X(git_diff_buffers)			\
 	X(git_diff_options_init)		\
 	X(git_error_last)			\
+	X(git_error_set_str)			\
+	X(git_fetch_options_init)		\
+	X(git_graph_descendant_of)		\
 	X(git_libgit2_init)			\
+	X(git_odb_exists)			\
+	X(git_odb_free)				\
+	X(git_odb_hash)				\
+	X(git_odb_write)			\
+	X(git_oid_fromraw)			\
 	X(git_oid_tostr)			\
 	X(git_patch_free)			\
 	X(git_patch_from_buffers)		\
@@ -27,15 +52,57 @@
 	X(git_patch_get_line_in_hunk)		\
 	X(git_patch_line_stats)			\
 	X(git_patch_num_hunks)			\
+	X(git_push_options_init)		\
+	X(git_reference_create)			\
+	X(git_reference_delete)			\
+	X(git_reference_free)			\
+	X(git_reference_iterator_free)		\
+	X(git_reference_iterator_glob_new)	\
+	X(git_reference_lookup)			\
 	X(git_reference_name_to_id)		\
+	X(git_reference_next_name)		\
+	X(git_remote_connect)			\
+	X(git_remote_create_anonymous)		\
+	X(git_remote_default_branch)		\
+	X(git_remote_disconnect)		\
+	X(git_remote_fetch)			\
+	X(git_remote_free)			\
+	X(git_remote_list)			\
+	X(git_remote_lookup)			\
+	X(git_remote_ls)			\
+	X(git_remote_push)			\
+	X(git_remote_pushurl)			\
+	X(git_remote_url)			\
 	X(git_repository_free)			\
+	X(git_repository_init)			\
 	X(git_repository_is_bare)		\
+	X(git_repository_odb)			\
+	X(git_repository_open_bare)		\
 	X(git_repository_open_ext)		\
 	X(git_repository_path)			\
+	X(git_signature_free)			\
+	X(git_signature_new)			\
 	X(git_status_list_entrycount)		\
 	X(git_status_list_free)			\
 	X(git_status_list_new)			\
-	X(git_status_options_init)
+	X(git_status_options_init)		\
+	X(git_strarray_dispose)			\
+	X(git_tree_entry_byindex)		\
+	X(git_tree_entry_byname)		\
+	X(git_tree_entry_bypath)		\
+	X(git_tree_entry_filemode)		\
+	X(git_tree_entry_free)			\
+	X(git_tree_entry_id)			\
+	X(git_tree_entry_name)			\
+	X(git_tree_entry_type)			\
+	X(git_tree_entrycount)			\
+	X(git_tree_free)			\
+	X(git_tree_lookup)			\
+	X(git_treebuilder_free)			\
+	X(git_treebuilder_get)			\
+	X(git_treebuilder_insert)		\
+	X(git_treebuilder_new)			\
+	X(git_treebuilder_write)
 
 #define MORPH_GIT2_SLOT(f)	__typeof__(f) *f;
 struct morph_git2 {
@@ -53,10 +120,35 @@ const struct morph_error *morph_git2_load(void);
  * the table defines MORPH_GIT2_LOADER to name the slots themselves.
  */
 #ifndef MORPH_GIT2_LOADER
+#define git_blob_free			(*morph_git2.git_blob_free)
+#define git_blob_lookup			(*morph_git2.git_blob_lookup)
+#define git_blob_rawcontent		(*morph_git2.git_blob_rawcontent)
+#define git_blob_rawsize		(*morph_git2.git_blob_rawsize)
+#define git_buf_dispose			(*morph_git2.git_buf_dispose)
+#define git_commit_create		(*morph_git2.git_commit_create)
+#define git_commit_create_buffer	(*morph_git2.git_commit_create_buffer)
+#define git_commit_free			(*morph_git2.git_commit_free)
+#define git_commit_lookup		(*morph_git2.git_commit_lookup)
+#define git_commit_parent_id		(*morph_git2.git_commit_parent_id)
+#define git_commit_parentcount		(*morph_git2.git_commit_parentcount)
+#define git_commit_tree			(*morph_git2.git_commit_tree)
+#define git_commit_tree_id		(*morph_git2.git_commit_tree_id)
+#define git_credential_ssh_key_from_agent	(*morph_git2.git_credential_ssh_key_from_agent)
+#define git_credential_ssh_key_new	(*morph_git2.git_credential_ssh_key_new)
+#define git_credential_username_new	(*morph_git2.git_credential_username_new)
+#define git_credential_userpass_plaintext_new	(*morph_git2.git_credential_userpass_plaintext_new)
 #define git_diff_buffers		(*morph_git2.git_diff_buffers)
 #define git_diff_options_init		(*morph_git2.git_diff_options_init)
 #define git_error_last			(*morph_git2.git_error_last)
+#define git_error_set_str		(*morph_git2.git_error_set_str)
+#define git_fetch_options_init		(*morph_git2.git_fetch_options_init)
+#define git_graph_descendant_of		(*morph_git2.git_graph_descendant_of)
 #define git_libgit2_init		(*morph_git2.git_libgit2_init)
+#define git_odb_exists			(*morph_git2.git_odb_exists)
+#define git_odb_free			(*morph_git2.git_odb_free)
+#define git_odb_hash			(*morph_git2.git_odb_hash)
+#define git_odb_write			(*morph_git2.git_odb_write)
+#define git_oid_fromraw			(*morph_git2.git_oid_fromraw)
 #define git_oid_tostr			(*morph_git2.git_oid_tostr)
 #define git_patch_free			(*morph_git2.git_patch_free)
 #define git_patch_from_buffers		(*morph_git2.git_patch_from_buffers)
@@ -64,15 +156,57 @@ const struct morph_error *morph_git2_load(void);
 #define git_patch_get_line_in_hunk	(*morph_git2.git_patch_get_line_in_hunk)
 #define git_patch_line_stats		(*morph_git2.git_patch_line_stats)
 #define git_patch_num_hunks		(*morph_git2.git_patch_num_hunks)
+#define git_push_options_init		(*morph_git2.git_push_options_init)
+#define git_reference_create		(*morph_git2.git_reference_create)
+#define git_reference_delete		(*morph_git2.git_reference_delete)
+#define git_reference_free		(*morph_git2.git_reference_free)
+#define git_reference_iterator_free	(*morph_git2.git_reference_iterator_free)
+#define git_reference_iterator_glob_new	(*morph_git2.git_reference_iterator_glob_new)
+#define git_reference_lookup		(*morph_git2.git_reference_lookup)
 #define git_reference_name_to_id	(*morph_git2.git_reference_name_to_id)
+#define git_reference_next_name		(*morph_git2.git_reference_next_name)
+#define git_remote_connect		(*morph_git2.git_remote_connect)
+#define git_remote_create_anonymous	(*morph_git2.git_remote_create_anonymous)
+#define git_remote_default_branch	(*morph_git2.git_remote_default_branch)
+#define git_remote_disconnect		(*morph_git2.git_remote_disconnect)
+#define git_remote_fetch		(*morph_git2.git_remote_fetch)
+#define git_remote_free			(*morph_git2.git_remote_free)
+#define git_remote_list			(*morph_git2.git_remote_list)
+#define git_remote_lookup		(*morph_git2.git_remote_lookup)
+#define git_remote_ls			(*morph_git2.git_remote_ls)
+#define git_remote_push			(*morph_git2.git_remote_push)
+#define git_remote_pushurl		(*morph_git2.git_remote_pushurl)
+#define git_remote_url			(*morph_git2.git_remote_url)
 #define git_repository_free		(*morph_git2.git_repository_free)
+#define git_repository_init		(*morph_git2.git_repository_init)
 #define git_repository_is_bare		(*morph_git2.git_repository_is_bare)
+#define git_repository_odb		(*morph_git2.git_repository_odb)
+#define git_repository_open_bare	(*morph_git2.git_repository_open_bare)
 #define git_repository_open_ext		(*morph_git2.git_repository_open_ext)
 #define git_repository_path		(*morph_git2.git_repository_path)
+#define git_signature_free		(*morph_git2.git_signature_free)
+#define git_signature_new		(*morph_git2.git_signature_new)
 #define git_status_list_entrycount	(*morph_git2.git_status_list_entrycount)
 #define git_status_list_free		(*morph_git2.git_status_list_free)
 #define git_status_list_new		(*morph_git2.git_status_list_new)
 #define git_status_options_init		(*morph_git2.git_status_options_init)
+#define git_strarray_dispose		(*morph_git2.git_strarray_dispose)
+#define git_tree_entry_byindex		(*morph_git2.git_tree_entry_byindex)
+#define git_tree_entry_byname		(*morph_git2.git_tree_entry_byname)
+#define git_tree_entry_bypath		(*morph_git2.git_tree_entry_bypath)
+#define git_tree_entry_filemode		(*morph_git2.git_tree_entry_filemode)
+#define git_tree_entry_free		(*morph_git2.git_tree_entry_free)
+#define git_tree_entry_id		(*morph_git2.git_tree_entry_id)
+#define git_tree_entry_name		(*morph_git2.git_tree_entry_name)
+#define git_tree_entry_type		(*morph_git2.git_tree_entry_type)
+#define git_tree_entrycount		(*morph_git2.git_tree_entrycount)
+#define git_tree_free			(*morph_git2.git_tree_free)
+#define git_tree_lookup			(*morph_git2.git_tree_lookup)
+#define git_treebuilder_free		(*morph_git2.git_treebuilder_free)
+#define git_treebuilder_get		(*morph_git2.git_treebuilder_get)
+#define git_treebuilder_insert		(*morph_git2.git_treebuilder_insert)
+#define git_treebuilder_new		(*morph_git2.git_treebuilder_new)
+#define git_treebuilder_write		(*morph_git2.git_treebuilder_write)
 #endif
 
 #endif

@@ -179,3 +179,39 @@ done:
 	git_repository_free(repo);
 	return err;
 }
+
+/*
+ * The remotes of the enclosing git repository: a morph repository with
+ * none of its own reaches the ones git has (morph-remote(1)).
+ */
+const struct morph_error *
+morph_git_remotes(const char *workdir, morph_git_remote_cb cb, void *arg)
+{
+	const struct morph_error *err = NULL;
+	git_repository *repo;
+	git_strarray names = { NULL, 0 };
+	git_remote *r;
+	const char *url;
+	size_t i;
+	int rc;
+
+	if ((err = open_enclosing(&repo, workdir)) != NULL || repo == NULL)
+		return err;
+	if ((rc = git_remote_list(&names, repo)) < 0) {
+		err = morph_git_error(rc, "cannot list the git remotes");
+		goto done;
+	}
+	for (i = 0; i < names.count && err == NULL; i++) {
+		if (git_remote_lookup(&r, repo, names.strings[i]) < 0)
+			continue;
+		url = git_remote_url(r);
+		if (url != NULL)
+			err = cb(names.strings[i], url, git_remote_pushurl(r) ?
+			    git_remote_pushurl(r) : url, arg);
+		git_remote_free(r);
+	}
+done:
+	git_strarray_dispose(&names);
+	git_repository_free(repo);
+	return err;
+}

@@ -34,4 +34,13 @@ const struct morph_error *morph_git_provenance(
 /* Adds ".morph/" to info/exclude of the enclosing git repository, if any. */
 const struct morph_error *morph_git_exclude_morph(const char *workdir);
 
+/*
+ * Calls cb with the name, URL and push URL (the URL when none is set) of
+ * each remote of the git work tree holding workdir, if any.
+ */
+typedef const struct morph_error *(*morph_git_remote_cb)(const char *name,
+    const char *url, const char *pushurl, void *arg);
+const struct morph_error *morph_git_remotes(const char *workdir,
+    morph_git_remote_cb cb, void *arg);
+
 #endif

@@ -25,7 +25,8 @@ static const struct morph_error *
 resolve_base(struct morph_oid *out, struct morph_repo *repo,
     const char *name, const char *rev)
 {
-	static const char *const dirs[] = { "", "refs/tags/", "refs/heads/" };
+	static const char *const dirs[] = { "", "refs/tags/", "refs/heads/",
+	    "refs/remotes/" };
 	struct morph_buf ref = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	size_t i;

@@ -954,3 +954,115 @@ morph_run_summary(struct morph_repo *repo, int64_t num, morph_summary_cb cb,
 	cJSON_Delete(matrix);
 	return err;
 }
+
+/* Runs fetched from a remote (lib/import.c) */
+
+static const char sql_import[] = "INSERT INTO runs (commit_id, plan, matrix, "
+    "started, ended, state, total, sealed, prices, tree) "
+    "VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, NULL)";
+
+const struct morph_error *
+morph_runs_import(int64_t *num, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_oid *run,
+    const char *matrix, int64_t started, int64_t ended, int64_t total,
+    const struct morph_oid *prices)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_import, &st)))
+		return err;
+	bind_oid(st, 1, commit);
+	/*
+	 * The plan's key is not part of a run object; a sealed run is never
+	 * resumed, so its own id keeps the column unique to it.
+	 */
+	bind_oid(st, 2, run);
+	sqlite3_bind_text(st, 3, matrix, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, started);
+	sqlite3_bind_int64(st, 5, ended);
+	sqlite3_bind_int64(st, 6, total);
+	bind_oid(st, 7, run);
+	bind_oid(st, 8, prices);
+	if ((err = step_done(repo, st, "cannot record a fetched run")) != NULL)
+		return err;
+	*num = sqlite3_last_insert_rowid(repo->store.db);
+	return NULL;
+}
+
+const struct morph_error *
+morph_runs_have_sealed(int *found, struct morph_repo *repo,
+    const struct morph_oid *run)
+{
+	static const char sql[] = "SELECT 1 FROM runs WHERE sealed = ?";
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = 0;
+	if ((err = morph_store_prepare(&repo->store, sql, &st)))
+		return err;
+	bind_oid(st, 1, run);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	return NULL;
+}
+
+static const char sql_cache_add[] = "INSERT OR IGNORE INTO cache (call, "
+    "sample, output, finish, served_model, tokens_in, tokens_out, "
+    "tokens_cached, tokens_reasoning, latency_ms, time, tokens_cache_write) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const struct morph_error *
+morph_cache_add(struct morph_repo *repo, const struct morph_oid *call,
+    int sample, const struct morph_cache_entry *e)
+{
+	const struct morph_error *err;
+	sqlite3_stmt *st = NULL;
+
+	if ((err = morph_store_prepare(&repo->store, sql_cache_add, &st)))
+		return err;
+	bind_oid(st, 1, call);
+	sqlite3_bind_int(st, 2, sample);
+	bind_oid(st, 3, &e->output);
+	bind_text(st, 4, e->finish[0] ? e->finish : NULL);
+	bind_text(st, 5, e->served_model[0] ? e->served_model : NULL);
+	bind_int(st, 6, e->tokens_in);
+	bind_int(st, 7, e->tokens_out);
+	bind_int(st, 8, e->tokens_cached);
+	bind_int(st, 9, e->tokens_reasoning);
+	bind_int(st, 10, e->latency_ms);
+	sqlite3_bind_int64(st, 11, e->time_ms);
+	bind_int(st, 12, e->tokens_cache_write);
+	return step_done(repo, st, "cannot write the call cache");
+}
+
+const struct morph_error *
+morph_runs_foreach_sealed(struct morph_repo *repo, morph_runs_sealed_cb cb,
+    void *arg)
+{
+	static const char sql[] = "SELECT sealed, commit_id FROM runs "
+	    "WHERE sealed IS NOT NULL AND tree IS NULL ORDER BY num";
+	const struct morph_error *err = NULL;
+	struct morph_oid run, commit;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Not cached: cb may read objects and runs meanwhile. */
+	rc = sqlite3_prepare_v2(repo->store.db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (column_oid(st, 0, &run) && column_oid(st, 1, &commit))
+			err = cb(&run, &commit, arg);
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read the runs");
+	sqlite3_finalize(st);
+	return err;
+}

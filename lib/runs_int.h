@@ -73,4 +73,34 @@ const struct morph_error *morph_runs_seal(struct morph_oid *out,
 /* The milliseconds since the epoch, now. */
 int64_t	morph_now_ms(void);
 
+/*
+ * A sealed run fetched from a remote (lib/import.c), recorded as done
+ * with run's id as its seal; its results are added with morph_runs_put.
+ */
+const struct morph_error *morph_runs_import(int64_t *num, struct morph_repo *,
+    const struct morph_oid *commit, const struct morph_oid *run,
+    const char *matrix, int64_t started, int64_t ended, int64_t total,
+    const struct morph_oid *prices);
+
+/* Whether a run of this repository is sealed as run. */
+const struct morph_error *morph_runs_have_sealed(int *found,
+    struct morph_repo *, const struct morph_oid *run);
+
+/*
+ * Adds an answer to the cache unless the call and sample have one: a
+ * fetched answer never replaces what this repository paid for.
+ */
+const struct morph_error *morph_cache_add(struct morph_repo *,
+    const struct morph_oid *call, int sample,
+    const struct morph_cache_entry *);
+
+/*
+ * Calls cb with the id and commit of every sealed run of a commit (not
+ * of a work tree), oldest first: the runs that push shares.
+ */
+typedef const struct morph_error *(*morph_runs_sealed_cb)(
+    const struct morph_oid *run, const struct morph_oid *commit, void *arg);
+const struct morph_error *morph_runs_foreach_sealed(struct morph_repo *,
+    morph_runs_sealed_cb cb, void *arg);
+
 #endif

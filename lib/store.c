@@ -116,12 +116,27 @@ static const char schema_v3[] =
 static const char schema_v4[] =
 	"ALTER TABLE runs ADD COLUMN tree BLOB;";
 
+/*
+ * Version 5: sharing over git (lib/export.c, lib/import.c).  gitmap pairs
+ * a git object of .morph/git with the morph object it stands for: a
+ * commit, a tree below a commit's root, or the record of a run (type 5,
+ * the git tree of its folder).  The pairs are a cache of work done: a
+ * row whose git object is gone is made again.
+ */
+static const char schema_v5[] =
+	"CREATE TABLE gitmap ("
+	"  git BLOB PRIMARY KEY NOT NULL,"
+	"  morph BLOB NOT NULL,"
+	"  type INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX gitmap_by_morph ON gitmap (morph, type);";
+
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 const struct morph_error *

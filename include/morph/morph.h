@@ -20,6 +20,7 @@
 #include "morph/revwalk.h"
 #include "morph/status.h"
 #include "morph/fsck.h"
+#include "morph/remote.h"
 #include "morph/jsonw.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"

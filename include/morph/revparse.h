@@ -3,8 +3,9 @@
  *
  *   ID        a full id (32 hex digits) or a unique prefix of 4 or more
  *   HEAD      the current commit
- *   NAME      a tag (refs/tags/NAME) or branch (refs/heads/NAME), or a
- *             full reference name; references win over id prefixes
+ *   NAME      a tag (refs/tags/NAME), branch (refs/heads/NAME) or
+ *             remote-tracking branch (refs/remotes/NAME, "origin/main"),
+ *             or a full reference name; references win over id prefixes
  *   X^ X^N    the first (Nth) parent of commit X
  *   X~N       the Nth first-parent ancestor of commit X
  *   X:PATH    the blob or tree at PATH in commit X's snapshot

@@ -1,0 +1,751 @@
+/*
+ * Exporting commits and runs as git objects in .morph/git (see
+ * export_int.h and morph-repository(5)).
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "morph/commit.h"
+#include "morph/run.h"
+#include "morph/tree.h"
+#include "export_int.h"
+#include "gitbridge_int.h"
+#include "gitmap_int.h"
+#include "json_int.h"
+#include "oidset_int.h"
+#include "repo_int.h"
+#include "runs_int.h"
+
+const struct morph_error *
+morph_gitdir_open(git_repository **out, struct morph_repo *repo)
+{
+	struct morph_buf path = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if ((err = morph_git_init()) != NULL)
+		return err;
+	morph_buf_printf(&path, "%s/git", morph_repo_morphdir(repo));
+	if ((err = morph_buf_status(&path)) != NULL)
+		return err;
+	if (stat(path.ptr, &st) == 0)
+		rc = git_repository_open_bare(out, path.ptr);
+	else
+		rc = git_repository_init(out, path.ptr, 1);
+	if (rc < 0)
+		err = morph_git_error(rc, "cannot open the git repository "
+		    "of .morph");
+	morph_buf_release(&path);
+	return err;
+}
+
+const struct morph_error *
+morph_export_init(struct morph_export *x, struct morph_repo *repo,
+    git_repository *git)
+{
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	x->repo = repo;
+	x->git = git;
+	if ((rc = git_repository_odb(&x->odb, git)) < 0)
+		return morph_git_error(rc, "cannot open the git objects of "
+		    ".morph");
+	return NULL;
+}
+
+void
+morph_export_release(struct morph_export *x)
+{
+	if (x == NULL)
+		return;
+	git_odb_free(x->odb);
+	x->odb = NULL;
+}
+
+int
+morph_export_shard(const struct morph_oid *run)
+{
+	return run->id[0] >> 4;
+}
+
+void
+morph_export_run_path(char out[40], const struct morph_oid *run)
+{
+	char hex[MORPH_OID_HEXSZ + 1];
+
+	morph_oid_fmt(hex, run);
+	snprintf(out, 40, "%.2s/%s", hex + 1, hex);
+}
+
+/*
+ * Whether morph object id of type has a git object still present: the
+ * pair is forgotten when the object was pruned (gitmap_int.h).
+ */
+static const struct morph_error *
+mapped(git_oid *out, int *found, struct morph_export *x,
+    const struct morph_oid *id, enum morph_object_type type)
+{
+	const struct morph_error *err;
+	unsigned char raw[MORPH_GITID_RAWSZ];
+
+	if ((err = morph_gitmap_to_git(raw, found, x->repo, id, type)) != NULL)
+		return err;
+	if (!*found)
+		return NULL;
+	git_oid_fromraw(out, raw);
+	if (git_odb_exists(x->odb, out))
+		return NULL;
+	*found = 0;
+	return morph_gitmap_forget(x->repo, raw);
+}
+
+static const struct morph_error *
+write_git(git_oid *out, struct morph_export *x, const void *data, size_t len,
+    git_object_t type)
+{
+	int rc;
+
+	if ((rc = git_odb_write(out, x->odb, data, len, type)) < 0)
+		return morph_git_error(rc, "cannot write a git object");
+	return NULL;
+}
+
+const struct morph_error *
+morph_export_blob(git_oid *out, struct morph_export *x,
+    const struct morph_oid *id)
+{
+	const struct morph_error *err;
+	struct morph_object *o;
+
+	if ((err = morph_object_read(&o, x->repo, id, MORPH_OBJ_BLOB)) != NULL)
+		return err;
+	err = write_git(out, x, morph_object_data(o), morph_object_size(o),
+	    GIT_OBJECT_BLOB);
+	morph_object_free(o);
+	return err;
+}
+
+static const struct morph_error *
+insert(git_treebuilder *b, const char *name, const git_oid *id,
+    git_filemode_t mode)
+{
+	int rc;
+
+	if ((rc = git_treebuilder_insert(NULL, b, name, id, mode)) < 0)
+		return morph_git_error(rc, "cannot make a git tree");
+	return NULL;
+}
+
+static const struct morph_error *
+new_builder(git_treebuilder **out, struct morph_export *x,
+    const git_tree *from)
+{
+	int rc;
+
+	if ((rc = git_treebuilder_new(out, x->git, from)) < 0)
+		return morph_git_error(rc, "cannot make a git tree");
+	return NULL;
+}
+
+static const struct morph_error *
+write_builder(git_oid *out, git_treebuilder *b)
+{
+	int rc;
+
+	if ((rc = git_treebuilder_write(out, b)) < 0)
+		return morph_git_error(rc, "cannot write a git tree");
+	return NULL;
+}
+
+/* The git tree of morph tree id, its blobs and subtrees written. */
+static const struct morph_error *
+export_tree(git_oid *out, struct morph_export *x, const struct morph_oid *id,
+    int depth)
+{
+	const struct morph_error *err;
+	struct morph_tree *t = NULL;
+	git_treebuilder *b = NULL;
+	git_oid child;
+	size_t i;
+	int found;
+
+	if (depth > 256)
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "tree %s is nested "
+		    "too deeply", morph_oid_tostr(id));
+	if ((err = mapped(out, &found, x, id, MORPH_OBJ_TREE)) != NULL ||
+	    found)
+		return err;
+	if ((err = morph_tree_read(&t, x->repo, id)) != NULL ||
+	    (err = new_builder(&b, x, NULL)) != NULL)
+		goto done;
+	for (i = 0; i < morph_tree_count(t) && err == NULL; i++) {
+		if (morph_tree_entry_type(t, i) == MORPH_OBJ_TREE)
+			err = export_tree(&child, x, morph_tree_entry_id(t, i),
+			    depth + 1);
+		else
+			err = morph_export_blob(&child, x,
+			    morph_tree_entry_id(t, i));
+		if (err == NULL)
+			err = insert(b, morph_tree_entry_name(t, i), &child,
+			    (git_filemode_t)morph_tree_entry_mode(t, i));
+	}
+	if (err == NULL && (err = write_builder(out, b)) == NULL)
+		err = morph_gitmap_put(x->repo, out->id, id, MORPH_OBJ_TREE);
+done:
+	git_treebuilder_free(b);
+	morph_tree_free(t);
+	return err;
+}
+
+/*
+ * The root of an exported commit: the snapshot's files (tree) and the
+ * folder .morph with the commit object and the format version.
+ */
+static const struct morph_error *
+commit_root(git_oid *out, struct morph_export *x, const git_oid *tree,
+    const char *payload, size_t len)
+{
+	const struct morph_error *err;
+	git_treebuilder *b = NULL, *m = NULL;
+	git_tree *t = NULL;
+	git_oid blob, dir;
+	int rc;
+
+	if ((rc = git_tree_lookup(&t, x->git, tree)) < 0)
+		return morph_git_error(rc, "cannot read a git tree");
+	if ((err = new_builder(&m, x, NULL)) != NULL ||
+	    (err = write_git(&blob, x, payload, len,
+	    GIT_OBJECT_BLOB)) != NULL ||
+	    (err = insert(m, "commit", &blob, GIT_FILEMODE_BLOB)) != NULL ||
+	    (err = write_git(&blob, x, MORPH_GIT_FORMAT_TEXT,
+	    strlen(MORPH_GIT_FORMAT_TEXT), GIT_OBJECT_BLOB)) != NULL ||
+	    (err = insert(m, "format", &blob, GIT_FILEMODE_BLOB)) != NULL ||
+	    (err = write_builder(&dir, m)) != NULL ||
+	    (err = new_builder(&b, x, t)) != NULL ||
+	    (err = insert(b, MORPH_GIT_DIR, &dir, GIT_FILEMODE_TREE)) != NULL)
+		goto done;
+	err = write_builder(out, b);
+done:
+	git_treebuilder_free(m);
+	git_treebuilder_free(b);
+	git_tree_free(t);
+	return err;
+}
+
+/* Writes the git commit of c, whose parents are exported. */
+static const struct morph_error *
+build_commit(git_oid *out, struct morph_export *x, const struct morph_oid *id,
+    const struct morph_commit *c, const char *payload, size_t len)
+{
+	const struct morph_signature *a = morph_commit_author(c);
+	const struct morph_error *err = NULL;
+	size_t n = morph_commit_parent_count(c), i, got = 0;
+	const git_commit **parents = NULL;
+	git_signature *sig = NULL;
+	git_tree *root = NULL;
+	git_buf buf = { NULL, 0, 0 };
+	git_oid plain, tree, pid;
+	int found, rc;
+
+	if (n > 0 && (parents = calloc(n, sizeof(*parents))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < n && err == NULL; i++) {
+		if ((err = mapped(&pid, &found, x, morph_commit_parent(c, i),
+		    MORPH_OBJ_COMMIT)) != NULL)
+			break;
+		if (!found)
+			err = morph_error_fmt(MORPH_ERR_INVALID, "commit %s: "
+			    "parent %s is not exported", morph_oid_tostr(id),
+			    morph_oid_tostr(morph_commit_parent(c, i)));
+		else if ((rc = git_commit_lookup((git_commit **)&parents[i],
+		    x->git, &pid)) < 0)
+			err = morph_git_error(rc, "cannot read a git commit");
+		else
+			got++;
+	}
+	if (err != NULL)
+		goto done;
+	if ((err = export_tree(&plain, x, morph_commit_tree(c), 0)) != NULL ||
+	    (err = commit_root(&tree, x, &plain, payload, len)) != NULL)
+		goto done;
+	if ((rc = git_tree_lookup(&root, x->git, &tree)) < 0) {
+		err = morph_git_error(rc, "cannot read a git tree");
+		goto done;
+	}
+	if ((rc = git_signature_new(&sig, a->name, a->email, a->time,
+	    a->tz)) < 0) {
+		err = morph_error_wrap(morph_git_error(rc, "the author "
+		    "cannot be written in git"), "commit %s",
+		    morph_oid_tostr(id));
+		goto done;
+	}
+	rc = git_commit_create_buffer(&buf, x->git, sig, sig, NULL,
+	    morph_commit_message(c), root, n, parents);
+	if (rc < 0) {
+		err = morph_git_error(rc, "cannot make a git commit");
+		goto done;
+	}
+	if ((err = write_git(out, x, buf.ptr, buf.size,
+	    GIT_OBJECT_COMMIT)) == NULL)
+		err = morph_gitmap_put(x->repo, out->id, id, MORPH_OBJ_COMMIT);
+	if (err == NULL)
+		x->commits++;
+done:
+	git_buf_dispose(&buf);
+	git_signature_free(sig);
+	git_tree_free(root);
+	for (i = 0; i < got; i++)
+		git_commit_free((git_commit *)parents[i]);
+	free(parents);
+	return err;
+}
+
+/*
+ * Commits are exported parents first, from an explicit stack: a history
+ * of any length never deepens the C stack.
+ */
+const struct morph_error *
+morph_export_commit(git_oid *out, struct morph_export *x,
+    const struct morph_oid *id)
+{
+	const struct morph_error *err = NULL;
+	struct morph_object *o = NULL;
+	struct morph_commit *c = NULL;
+	struct morph_oid *stack = NULL, top, *ns;
+	size_t n = 0, cap = 0, i;
+	git_oid gid;
+	int found, pending;
+
+	if ((stack = malloc(16 * sizeof(*stack))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	cap = 16;
+	stack[n++] = *id;
+	while (n > 0 && err == NULL) {
+		top = stack[n - 1];
+		if ((err = mapped(&gid, &found, x, &top,
+		    MORPH_OBJ_COMMIT)) != NULL)
+			break;
+		if (found) {
+			n--;
+			continue;
+		}
+		if ((err = morph_object_read(&o, x->repo, &top,
+		    MORPH_OBJ_COMMIT)) != NULL ||
+		    (err = morph_commit_parse(&c, &top, morph_object_data(o),
+		    morph_object_size(o))) != NULL)
+			break;
+		pending = 0;
+		for (i = 0; i < morph_commit_parent_count(c) && err == NULL;
+		    i++) {
+			err = mapped(&gid, &found, x, morph_commit_parent(c, i),
+			    MORPH_OBJ_COMMIT);
+			if (err != NULL || found)
+				continue;
+			if (n == cap) {
+				if ((ns = realloc(stack, 2 * cap *
+				    sizeof(*ns))) == NULL) {
+					err = morph_error(MORPH_ERR_NOMEM);
+					break;
+				}
+				stack = ns;
+				cap *= 2;
+			}
+			stack[n++] = *morph_commit_parent(c, i);
+			pending = 1;
+		}
+		if (err == NULL && !pending) {
+			err = build_commit(&gid, x, &top, c,
+			    morph_object_data(o), morph_object_size(o));
+			n--;
+		}
+		morph_commit_free(c);
+		c = NULL;
+		morph_object_free(o);
+		o = NULL;
+	}
+	morph_commit_free(c);
+	morph_object_free(o);
+	free(stack);
+	if (err == NULL)
+		err = mapped(out, &found, x, id, MORPH_OBJ_COMMIT);
+	return err;
+}
+
+/* Runs */
+
+/* Ids gathered from a run's results: a set, then a sorted list. */
+struct idlist {
+	struct morph_oidset	 set;
+	struct morph_oid	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static const struct morph_error *
+idlist_add(struct idlist *l, const struct morph_oid *id)
+{
+	const struct morph_error *err;
+	struct morph_oid *nv;
+	int added;
+
+	if ((err = morph_oidset_add(&l->set, id, &added)) != NULL || !added)
+		return err;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		l->v = nv;
+	}
+	l->v[l->n++] = *id;
+	return NULL;
+}
+
+static int
+cmp_oid(const void *a, const void *b)
+{
+	return morph_oid_cmp(a, b);
+}
+
+static void
+idlist_release(struct idlist *l)
+{
+	morph_oidset_release(&l->set);
+	free(l->v);
+}
+
+struct run_export {
+	struct morph_export	*x;
+	struct idlist		 outputs;
+	struct idlist		 calls;
+	struct idlist		 judges;
+};
+
+/* Adds the judges' calls an llm-rubric verdict names. */
+static const struct morph_error *
+note_judges(struct run_export *r, const char *verdicts)
+{
+	const struct morph_error *err = NULL;
+	const cJSON *v;
+	cJSON *doc;
+	struct morph_oid id;
+	const char *call;
+
+	if (strstr(verdicts, "\"judge\"") == NULL)
+		return NULL;
+	if ((err = morph_json_parse(&doc, verdicts, strlen(verdicts),
+	    "verdicts")) != NULL)
+		return err;
+	cJSON_ArrayForEach(v, doc) {
+		call = morph_json_str(cJSON_GetObjectItemCaseSensitive(v,
+		    "judge"), "call");
+		if (call != NULL && morph_oid_fromhex(&id, call) == 0 &&
+		    (err = idlist_add(&r->judges, &id)) != NULL)
+			break;
+	}
+	cJSON_Delete(doc);
+	return err;
+}
+
+static const struct morph_error *
+gather(const struct morph_result *res, void *arg)
+{
+	struct run_export *r = arg;
+	const struct morph_error *err;
+
+	if (res->has_output &&
+	    (err = idlist_add(&r->outputs, &res->output)) != NULL)
+		return err;
+	if ((err = idlist_add(&r->calls, &res->call)) != NULL)
+		return err;
+	return res->verdicts != NULL ? note_judges(r, res->verdicts) : NULL;
+}
+
+/* Adds key: v, or null for a count not known (negative). */
+static void
+add_count(cJSON *o, const char *key, int64_t v)
+{
+	if (v < 0)
+		cJSON_AddNullToObject(o, key);
+	else
+		morph_json_add_int(o, key, v);
+}
+
+/*
+ * The cache rows of the judges' calls as canonical JSON Lines: what a
+ * replay needs that the results do not hold (the judge's answer).
+ */
+static const struct morph_error *
+judge_rows(struct morph_buf *out, struct run_export *r)
+{
+	const struct morph_error *err = NULL;
+	struct morph_cache_entry ce;
+	cJSON *o, *t;
+	size_t i;
+	int found;
+
+	for (i = 0; i < r->judges.n && err == NULL; i++) {
+		if ((err = morph_cache_get(&ce, &found, r->x->repo,
+		    &r->judges.v[i], 0)) != NULL || !found)
+			continue;
+		if ((err = idlist_add(&r->outputs, &ce.output)) != NULL ||
+		    (err = idlist_add(&r->calls, &r->judges.v[i])) != NULL)
+			break;
+		if ((o = cJSON_CreateObject()) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		cJSON_AddStringToObject(o, "call",
+		    morph_oid_tostr(&r->judges.v[i]));
+		if (ce.finish[0] != '\0')
+			cJSON_AddStringToObject(o, "finish", ce.finish);
+		else
+			cJSON_AddNullToObject(o, "finish");
+		add_count(o, "latency_ms", ce.latency_ms);
+		cJSON_AddStringToObject(o, "output",
+		    morph_oid_tostr(&ce.output));
+		morph_json_add_int(o, "sample", 0);
+		if (ce.served_model[0] != '\0')
+			cJSON_AddStringToObject(o, "served_model",
+			    ce.served_model);
+		else
+			cJSON_AddNullToObject(o, "served_model");
+		morph_json_add_int(o, "time", ce.time_ms);
+		t = cJSON_AddObjectToObject(o, "tokens");
+		add_count(t, "cache_write", ce.tokens_cache_write);
+		add_count(t, "cached", ce.tokens_cached);
+		add_count(t, "in", ce.tokens_in);
+		add_count(t, "out", ce.tokens_out);
+		add_count(t, "reasoning", ce.tokens_reasoning);
+		err = morph_json_canonical(out, o);
+		morph_buf_putc(out, '\n');
+		cJSON_Delete(o);
+	}
+	return err == NULL ? morph_buf_status(out) : err;
+}
+
+/* outputs/ab/<id>: blobs two levels down, a few thousand a folder. */
+static const struct morph_error *
+outputs_tree(git_oid *out, struct run_export *r)
+{
+	const struct morph_error *err = NULL;
+	git_treebuilder *sub[256], *top = NULL;
+	char name[8];
+	git_oid blob, t;
+	size_t i;
+	int k;
+
+	memset(sub, 0, sizeof(sub));
+	for (i = 0; i < r->outputs.n && err == NULL; i++) {
+		k = r->outputs.v[i].id[0];
+		if (sub[k] == NULL && (err = new_builder(&sub[k], r->x,
+		    NULL)) != NULL)
+			break;
+		if ((err = morph_export_blob(&blob, r->x,
+		    &r->outputs.v[i])) == NULL)
+			err = insert(sub[k], morph_oid_tostr(&r->outputs.v[i]),
+			    &blob, GIT_FILEMODE_BLOB);
+	}
+	if (err == NULL)
+		err = new_builder(&top, r->x, NULL);
+	for (k = 0; k < 256 && err == NULL; k++) {
+		if (sub[k] == NULL)
+			continue;
+		snprintf(name, sizeof(name), "%02x", k);
+		if ((err = write_builder(&t, sub[k])) == NULL)
+			err = insert(top, name, &t, GIT_FILEMODE_TREE);
+	}
+	if (err == NULL)
+		err = write_builder(out, top);
+	for (k = 0; k < 256; k++)
+		git_treebuilder_free(sub[k]);
+	git_treebuilder_free(top);
+	return err;
+}
+
+/* Adds a file NNNN holding buf to b, and empties buf. */
+static const struct morph_error *
+add_numbered(git_treebuilder *b, struct morph_export *x, size_t i,
+    struct morph_buf *buf)
+{
+	const struct morph_error *err;
+	char name[24];
+	git_oid blob;
+
+	if ((err = morph_buf_status(buf)) != NULL ||
+	    (err = write_git(&blob, x, buf->len ? buf->ptr : "", buf->len,
+	    GIT_OBJECT_BLOB)) != NULL)
+		return err;
+	snprintf(name, sizeof(name), "%04zu", i);
+	morph_buf_clear(buf);
+	return insert(b, name, &blob, GIT_FILEMODE_BLOB);
+}
+
+/*
+ * calls/NNNN: the call objects, one canonical JSON document a line, in
+ * id order.  A call this repository never stored (a run made before
+ * calls were) is left out: the cache key is the id itself.
+ */
+static const struct morph_error *
+calls_tree(git_oid *out, int *any, struct run_export *r)
+{
+	const struct morph_error *err = NULL;
+	struct morph_buf buf = MORPH_BUF_INIT;
+	struct morph_object *o;
+	git_treebuilder *b = NULL;
+	size_t i, lines = 0, files = 0;
+
+	*any = 0;
+	qsort(r->calls.v, r->calls.n, sizeof(*r->calls.v), cmp_oid);
+	if ((err = new_builder(&b, r->x, NULL)) != NULL)
+		return err;
+	for (i = 0; i < r->calls.n && err == NULL; i++) {
+		err = morph_object_read(&o, r->x->repo, &r->calls.v[i],
+		    MORPH_OBJ_CALL);
+		if (err != NULL && err->code == MORPH_ERR_NOT_FOUND) {
+			err = NULL;
+			continue;
+		}
+		if (err != NULL)
+			break;
+		morph_buf_put(&buf, morph_object_data(o), morph_object_size(o));
+		morph_buf_putc(&buf, '\n');
+		morph_object_free(o);
+		if (++lines == MORPH_EXPORT_CALLS_PER_FILE ||
+		    buf.len > MORPH_IMPORT_MAX_BLOB / 4) {
+			err = add_numbered(b, r->x, files++, &buf);
+			lines = 0;
+		}
+	}
+	if (err == NULL && lines > 0)
+		err = add_numbered(b, r->x, files++, &buf);
+	if (err == NULL && files > 0) {
+		*any = 1;
+		err = write_builder(out, b);
+	}
+	git_treebuilder_free(b);
+	morph_buf_release(&buf);
+	return err;
+}
+
+/* pages/NNNN: the run's pages of results, as its object lists them. */
+static const struct morph_error *
+pages_tree(git_oid *out, struct morph_export *x, const cJSON *pages)
+{
+	const struct morph_error *err = NULL;
+	git_treebuilder *b = NULL;
+	const cJSON *p;
+	struct morph_oid id;
+	git_oid blob;
+	char name[24];
+	size_t i = 0;
+
+	if ((err = new_builder(&b, x, NULL)) != NULL)
+		return err;
+	cJSON_ArrayForEach(p, pages) {
+		if (!cJSON_IsString(p) ||
+		    morph_oid_fromhex(&id, p->valuestring) != 0) {
+			err = morph_error_fmt(MORPH_ERR_CORRUPT, "a run "
+			    "names a page that is not an object id");
+			break;
+		}
+		if ((err = morph_export_blob(&blob, x, &id)) != NULL)
+			break;
+		snprintf(name, sizeof(name), "%04zu", i++);
+		if ((err = insert(b, name, &blob, GIT_FILEMODE_BLOB)) != NULL)
+			break;
+	}
+	if (err == NULL)
+		err = write_builder(out, b);
+	git_treebuilder_free(b);
+	return err;
+}
+
+static const struct morph_error *
+run_folder(git_oid *out, struct run_export *r, const struct morph_oid *run,
+    struct morph_object *o, const struct morph_run_info *ri)
+{
+	struct morph_export *x = r->x;
+	const struct morph_error *err;
+	struct morph_buf rows = MORPH_BUF_INIT;
+	git_treebuilder *b = NULL;
+	cJSON *doc = NULL;
+	const char *prices;
+	struct morph_oid pid;
+	git_oid id;
+	int any;
+
+	if ((err = morph_json_parse(&doc, morph_object_data(o),
+	    morph_object_size(o), "run")) != NULL ||
+	    (err = new_builder(&b, x, NULL)) != NULL ||
+	    (err = write_git(&id, x, morph_object_data(o),
+	    morph_object_size(o), GIT_OBJECT_BLOB)) != NULL ||
+	    (err = insert(b, "run", &id, GIT_FILEMODE_BLOB)) != NULL ||
+	    (err = pages_tree(&id, x, cJSON_GetObjectItemCaseSensitive(doc,
+	    "pages"))) != NULL ||
+	    (err = insert(b, "pages", &id, GIT_FILEMODE_TREE)) != NULL ||
+	    (err = morph_run_results(x->repo, ri->num, gather, r)) != NULL ||
+	    (err = judge_rows(&rows, r)) != NULL)
+		goto done;
+	if (rows.len > 0 && ((err = write_git(&id, x, rows.ptr, rows.len,
+	    GIT_OBJECT_BLOB)) != NULL ||
+	    (err = insert(b, "cache", &id, GIT_FILEMODE_BLOB)) != NULL))
+		goto done;
+	if (r->outputs.n > 0 && ((err = outputs_tree(&id, r)) != NULL ||
+	    (err = insert(b, "outputs", &id, GIT_FILEMODE_TREE)) != NULL))
+		goto done;
+	if ((err = calls_tree(&id, &any, r)) != NULL || (any &&
+	    (err = insert(b, "calls", &id, GIT_FILEMODE_TREE)) != NULL))
+		goto done;
+	prices = morph_json_str(doc, "prices");
+	if (prices != NULL && (morph_oid_fromhex(&pid, prices) != 0 ||
+	    (err = morph_export_blob(&id, x, &pid)) != NULL ||
+	    (err = insert(b, "prices", &id, GIT_FILEMODE_BLOB)) != NULL)) {
+		if (err == NULL)
+			err = morph_error_fmt(MORPH_ERR_CORRUPT, "run %s: bad "
+			    "price table id", morph_oid_tostr(run));
+		goto done;
+	}
+	if ((err = write_builder(out, b)) == NULL)
+		err = morph_gitmap_put(x->repo, out->id, run, MORPH_OBJ_RUN);
+done:
+	git_treebuilder_free(b);
+	cJSON_Delete(doc);
+	morph_buf_release(&rows);
+	return err;
+}
+
+const struct morph_error *
+morph_export_run(git_oid *out, struct morph_export *x,
+    const struct morph_oid *run)
+{
+	const struct morph_error *err;
+	struct morph_run_info ri;
+	struct morph_object *o = NULL;
+	struct run_export r;
+	int found;
+
+	if ((err = mapped(out, &found, x, run, MORPH_OBJ_RUN)) != NULL ||
+	    found)
+		return err;
+	if ((err = morph_run_find(&ri, x->repo, morph_oid_tostr(run))) != NULL)
+		return err;
+	if ((err = morph_object_read(&o, x->repo, run, MORPH_OBJ_RUN)) != NULL)
+		return err;
+	memset(&r, 0, sizeof(r));
+	r.x = x;
+	morph_oidset_init(&r.outputs.set);
+	morph_oidset_init(&r.calls.set);
+	morph_oidset_init(&r.judges.set);
+	err = run_folder(out, &r, run, o, &ri);
+	if (err == NULL)
+		x->runs++;
+	idlist_release(&r.outputs);
+	idlist_release(&r.calls);
+	idlist_release(&r.judges);
+	morph_object_free(o);
+	return err;
+}
