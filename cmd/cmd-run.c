@@ -173,6 +173,28 @@ note_change(const char *path, void *arg)
 	return NULL;
 }
 
+/* --shard K/N: 1 <= K <= N <= 1000. */
+static const struct morph_error *
+parse_shard(struct morph_cmd_ctx *ctx, const char *s, int *k, int *n)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		goto bad;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || a < 1 || b < 1 || a > b || b > 1000)
+		goto bad;
+	*k = (int)a;
+	*n = (int)b;
+	return NULL;
+bad:
+	return morph_cmd_bad_usage(ctx, "--shard needs K/N, such as 1/4, "
+	    "with 1 <= K <= N <= 1000");
+}
+
 static const struct morph_error *
 cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -188,6 +210,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "provider-jobs", required_argument, NULL, 'P' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "worktree", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
@@ -206,6 +229,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	double budget;
 	long n;
 	int c, json = 0, dry = 0, nmodels = 0, worktree = 0;
+	int shard_k = 0, shard_n = 0;
 	struct changed changed = { 0, MORPH_BUF_INIT };
 
 	if ((models = calloc((size_t)argc + 1, sizeof(*models))) == NULL)
@@ -270,6 +294,11 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'W':
 			worktree = 1;
 			break;
+		case 'S':
+			if ((err = parse_shard(ctx, optarg, &shard_k,
+			    &shard_n)) != NULL)
+				goto done;
+			break;
 		default:
 			goto done;
 		}
@@ -321,6 +350,9 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    &opts)) != NULL)
 			goto done;
 	}
+	if (shard_n > 0 && (err = morph_plan_shard(plan, shard_k,
+	    shard_n)) != NULL)
+		goto done;
 	if (dry) {
 		print_plan(plan, json);
 		goto done;
@@ -438,8 +470,8 @@ const struct morph_cmd morph_cmd_run = {
 	"run [--allow-exec] [--dry-run] [--json] [--no-cache | --offline] "
 	    "[--budget usd] "
 	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
-	    "[--retries count] [--timeout seconds] [-m model ...] "
-	    "[--worktree | revision]",
+	    "[--retries count] [--shard k/n] [--timeout seconds] "
+	    "[-m model ...] [--worktree | revision]",
 	"replay a commit's suite against models",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_run,

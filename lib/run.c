@@ -2290,3 +2290,80 @@ out:
 	morph_oidset_release(&have.set);
 	return err;
 }
+
+/* Sharding (morph run --shard) */
+
+struct shard_key {
+	struct morph_oid	call;
+	int			sample;
+};
+
+static int
+cmp_shard_key(const void *a, const void *b)
+{
+	const struct shard_key *x = a, *y = b;
+	int c = morph_oid_cmp(&x->call, &y->call);
+
+	if (c != 0)
+		return c;
+	return (x->sample > y->sample) - (x->sample < y->sample);
+}
+
+/*
+ * Keeps the calls of shard k of n: the distinct (call, sample) keys of
+ * the plan in id order, dealt out in turn, so that every shard gets as
+ * many as the others but one, and two items that are the same call (which
+ * the cache answers once) always go to the same shard.  The matrix says
+ * which shard the run is.
+ */
+const struct morph_error *
+morph_plan_shard(struct morph_plan *plan, int k, int n)
+{
+	const struct morph_error *err;
+	struct shard_key *keys = NULL, want, *at;
+	struct morph_buf b = MORPH_BUF_INIT;
+	size_t i, j, nk = 0;
+	cJSON *m = NULL;
+	char s[32];
+
+	if (n < 1 || k < 1 || k > n)
+		return morph_error_fmt(MORPH_ERR_INVALID, "shard %d/%d: "
+		    "expected K/N with 1 <= K <= N", k, n);
+	if (plan->n > 0 && (keys = calloc(plan->n, sizeof(*keys))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < plan->n; i++) {
+		keys[i].call = plan->v[i].item.call;
+		keys[i].sample = plan->v[i].item.sample;
+	}
+	if (plan->n > 1)
+		qsort(keys, plan->n, sizeof(*keys), cmp_shard_key);
+	for (i = 0; i < plan->n; i++)
+		if (nk == 0 || cmp_shard_key(&keys[nk - 1], &keys[i]) != 0)
+			keys[nk++] = keys[i];
+	for (i = j = 0; i < plan->n; i++) {
+		want.call = plan->v[i].item.call;
+		want.sample = plan->v[i].item.sample;
+		at = bsearch(&want, keys, nk, sizeof(*keys), cmp_shard_key);
+		if (at != NULL && (size_t)(at - keys) % (size_t)n ==
+		    (size_t)(k - 1))
+			plan->v[j++] = plan->v[i];
+	}
+	plan->n = j;
+	free(keys);
+	free(plan->matrix);
+	plan->matrix = NULL;
+	if ((err = make_matrix(plan)) != NULL ||
+	    (err = morph_json_parse(&m, plan->matrix, strlen(plan->matrix),
+	    "matrix")) != NULL)
+		return err;
+	snprintf(s, sizeof(s), "%d/%d", k, n);
+	cJSON_AddStringToObject(m, "shard", s);
+	if ((err = morph_json_canonical(&b, m)) == NULL) {
+		free(plan->matrix);
+		if ((plan->matrix = morph_buf_detach(&b, NULL)) == NULL)
+			err = morph_error(MORPH_ERR_NOMEM);
+	}
+	cJSON_Delete(m);
+	morph_buf_release(&b);
+	return err != NULL ? err : make_key(plan);
+}

@@ -273,4 +273,13 @@ const struct morph_error *morph_run_summary(struct morph_repo *, int64_t num,
 /* "$0.000450" or "$12.34" for nano-USD; "unpriced" for -1. */
 const char *morph_usd(int64_t nusd, char *buf, size_t size);
 
+/*
+ * Keeps shard k (1 to n) of plan's calls: a deterministic nth of them, so
+ * that n machines running shards 1 to n send every call once in all, and
+ * any of them, once it has fetched the others' runs, completes the whole
+ * run from the cache (morph run --shard).  Errors: INVALID for k or n out
+ * of range.
+ */
+const struct morph_error *morph_plan_shard(struct morph_plan *, int k, int n);
+
 #endif
