@@ -2,6 +2,7 @@
  * Revision names to object ids (see revparse.h for the grammar).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@
 #include "morph/tree.h"
 #include "path_int.h"
 #include "repo_int.h"
+
+static int is_git_rev(const char *);
+static const struct morph_error *at_git_commit(struct morph_oid *,
+    struct morph_repo *, const char *, const char *);
 
 static const struct morph_error *
 unknown(const char *rev)
@@ -129,6 +134,8 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 	unsigned long n;
 	unsigned int mode = 0;
 
+	if (is_git_rev(rev))
+		return at_git_commit(out, repo, rev + 4, rev);
 	colon = strchr(rev, ':');
 	if (colon == rev)
 		return index_path(out, repo, rev + 1, rev);
@@ -206,4 +213,81 @@ morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
 		    "not a %s", rev, morph_object_type_name(type),
 		    morph_object_type_name(want));
 	return NULL;
+}
+
+/*
+ * git:HEX, the morph commit made at git commit HEX (a full or abbreviated
+ * id of the enclosing git repository's HEAD, which commits record): the
+ * newest by author time when several were, so that CI can name the
+ * snapshot of a git merge-base.
+ */
+static const struct morph_error *
+at_git_commit(struct morph_oid *out, struct morph_repo *repo, const char *hex,
+    const char *rev)
+{
+	static const char sql[] = "SELECT id FROM objects WHERE type = ?";
+	const struct morph_error *err = NULL;
+	struct morph_commit *c;
+	struct morph_oid id;
+	sqlite3_stmt *st = NULL;
+	const char *head;
+	char match[64] = "";
+	int64_t best = 0;
+	size_t n = strlen(hex);
+	int rc, found = 0;
+
+	rc = sqlite3_prepare_v2(repo->store.db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return morph_store_error(&repo->store, rc,
+		    "cannot read the commits");
+	sqlite3_bind_int(st, 1, MORPH_OBJ_COMMIT);
+	while (err == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != MORPH_OID_RAWSZ)
+			continue;
+		memcpy(id.id, sqlite3_column_blob(st, 0), MORPH_OID_RAWSZ);
+		if ((err = morph_commit_read(&c, repo, &id)) != NULL)
+			break;
+		head = morph_commit_git_head(c);
+		if (head != NULL && strncmp(head, hex, n) == 0) {
+			if (found && strcmp(match, head) != 0)
+				err = morph_error_fmt(MORPH_ERR_AMBIGUOUS,
+				    "'%s' names several git commits (%s, %s)",
+				    rev, match, head);
+			else if (!found ||
+			    morph_commit_author(c)->time > best) {
+				*out = id;
+				best = morph_commit_author(c)->time;
+				snprintf(match, sizeof(match), "%s", head);
+			}
+			found = 1;
+		}
+		morph_commit_free(c);
+	}
+	sqlite3_finalize(st);
+	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read the commits");
+	if (err == NULL && !found)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "no commit was made "
+		    "at git commit %s ('%s'): morph commits record git's HEAD "
+		    "when they are made in a git work tree", hex, rev);
+	return err;
+}
+
+/* Whether rev is git:HEX, with 4 to 40 lowercase hex digits. */
+static int
+is_git_rev(const char *rev)
+{
+	size_t n, i;
+
+	if (strncmp(rev, "git:", 4) != 0)
+		return 0;
+	n = strlen(rev + 4);
+	if (n < 4 || n > 40)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)rev[4 + i]) ||
+		    isupper((unsigned char)rev[4 + i]))
+			return 0;
+	return 1;
 }

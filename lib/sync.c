@@ -1603,12 +1603,11 @@ morph_remote_pull(struct morph_pull_result *out, struct morph_repo *repo,
 	}
 	err = morph_error_fmt(MORPH_ERR_CONFLICT, "branch '%s' and '%s' have "
 	    "diverged, and morph does not merge prompts: keep your commits "
-	    "on a branch of their own (morph branch NAME), then move '%s' to "
-	    "the remote's (morph checkout -f %s, morph branch -f %s %s) and "
-	    "apply your changes again", name, theirs.ptr +
-	    strlen(MORPH_REFS_REMOTES), name, theirs.ptr +
-	    strlen(MORPH_REFS_REMOTES), name, theirs.ptr +
-	    strlen(MORPH_REFS_REMOTES));
+	    "on a branch of their own (morph branch NAME), take the "
+	    "remote's (morph checkout -f %s && morph branch -D %s && "
+	    "morph checkout -b %s), then make your changes again", name,
+	    theirs.ptr + strlen(MORPH_REFS_REMOTES), theirs.ptr +
+	    strlen(MORPH_REFS_REMOTES), name, name);
 done:
 	morph_buf_release(&head);
 	morph_buf_release(&theirs);

@@ -10,6 +10,8 @@
  *   X~N       the Nth first-parent ancestor of commit X
  *   X:PATH    the blob or tree at PATH in commit X's snapshot
  *   :PATH     the blob staged in the index at PATH
+ *   git:HEX   the commit made at git commit HEX (4 to 40 hex digits),
+ *             which commits record; the newest when there are several
  */
 #ifndef MORPH_REVPARSE_H
 #define MORPH_REVPARSE_H

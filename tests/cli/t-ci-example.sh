@@ -1,31 +1,60 @@
 #!/usr/bin/env bash
-# examples/ci/morph-ci.sh as the workflow in examples/ci/morph.yml runs it:
-# main's commits, then a pull request that regresses and one that does not.
+# examples/ci/morph-ci.sh as the workflow in examples/ci/morph.yml runs
+# it, on fresh runners (clones of the project's bare "origin") with no
+# cache between them: main's runs travel through origin's refs/morph/, so
+# a second runner on an unchanged suite sends no request, and a pull
+# request pays only for the calls it changed and is compared with the run
+# main recorded at its merge base.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/synclib.sh"
 CI=$MORPH_SOURCE_DIR/examples/ci/morph-ci.sh
 export PATH="$(dirname "$MORPH"):$PATH"
 
-# A git repository with the suite in prompts/, as the workflow expects.
-mkdir proj && cd proj
-git init -q . && git config user.email ci@example.com && git config user.name CI
+fake_start
+export OPENAI_BASE_URL=$FAKE_URL/v1
+# The project: its git origin, and the example suite in prompts/ on a
+# model the fake provider answers (it echoes the prompt, as echo does).
+git init -q --bare "$T_ROOT/origin.git"
+mkdir "$T_ROOT/proj" && cd "$T_ROOT/proj" && git init -q .
 mkdir prompts
-(cd prompts && "$MORPH" init --example . >/dev/null && rm -rf .morph)
-git add . && git commit -qm "Suite"
-cd prompts
+(cd prompts && "$MORPH" init --example . >/dev/null && rm -rf .morph &&
+    sed -i 's/"echo:starter"/"openai:gpt-4o-mini"/' morph.json)
+git add . && git commit -qm "Suite" && git remote add origin ../origin.git &&
+    git push -q origin main
 
-# main: the first run is the baseline.
+# machine NAME [BRANCH]: a fresh runner's checkout of origin (of BRANCH),
+# in the suite's directory.
+machine() {
+	git clone -q ${2:+--branch "$2"} "$T_ROOT/origin.git" "$T_ROOT/$1" &&
+	    cd "$T_ROOT/$1/prompts" || exit 2
+	T_REPOS+=("$PWD")
+}
+
+# main, first runner: it pays for every call and pushes the run to origin.
+machine m1
 ok bash "$CI" main
-T_REPOS+=("$PWD")
 expect_contains "$out" "0 failing results"
-ok morph runs --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), d[0]["state"])')" "1 done" "main has a run"
-cp -r .morph "$T_ROOT/main-state"	# what the workflow caches
+expect_eq "$(fake_requests)" 4 "the first run pays for its 4 calls"
+ok git -C "$T_ROOT/origin.git" rev-parse refs/morph/heads/main
+expect_eq "$(git -C "$T_ROOT/origin.git" for-each-ref refs/morph/runs | wc -l)" 1 "the run is on origin"
 
-# A pull request that drops the names: it regresses, exit 1, a report.
+# main, a second runner, the suite unchanged: everything is fetched.
+machine m2
+ok bash "$CI" main
+expect_contains "$out" "4 results recorded: 4 from the cache"
+expect_eq "$(fake_requests)" 4 "a second runner sends no request"
+ok morph log --oneline
+expect_eq "$(printf '%s\n' "$out" | wc -l)" 2 "main's morph history goes on"
+
+# A pull request that drops the names: it regresses, exit 1, a report,
+# and only the changed prompt's 2 calls are sent.
+machine pr1
+git checkout -qb shorter
 sed -i 's/{{name}}, who/our new colleague, who/' prompts/welcome.txt
-git commit -qam "Shorter welcome"
+git commit -qam "Shorter welcome" && git push -q origin shorter
 MORPH_CI_OUT=$T_ROOT/report fails 1 bash "$CI" pr
 expect_contains "$out" "2 regressions"
+expect_eq "$(fake_requests)" 6 "the pull request paid for its 2 changed calls"
 expect_contains "$(cat "$T_ROOT/report/morph-report.md")" "## morph eval: :x: 2 regressions"
 expect_contains "$(cat "$T_ROOT/report/morph-report.md")" "### Suite changes"
 T_CHECKS=$((T_CHECKS + 1))
@@ -35,16 +64,30 @@ else
 	fail "the JUnit report does not parse"
 fi
 expect_eq "$(python3 -c "import json; print(json.load(open('$T_ROOT/report/morph-eval.json'))['summary']['regressions'])")" 2 "JSON report"
+mbrun=$(python3 -c "import json; print(json.load(open('$T_ROOT/report/morph-eval.json'))['against']['commit'])")
 
-# Another pull request from main's state that changes only wording the
-# assertions do not check: no regression, exit 0.
-git checkout -q HEAD~1 -- .
-rm -rf .morph && cp -r "$T_ROOT/main-state" .morph
+# main moves on; a pull request made before is still compared with the
+# run of its merge base, not with main's latest.
+cd "$T_ROOT/proj"
+sed -i 's/Mention their name and their team./Mention their name and their team, warmly./' prompts/prompts/welcome.txt
+git commit -qam "Warmer" && git push -q origin main
+machine m3
+ok bash "$CI" main
+machine pr2 shorter
+MORPH_CI_OUT=$T_ROOT/report2 fails 1 bash "$CI" pr
+expect_not_contains "$err" "comparing with main's latest"
+expect_eq "$(python3 -c "import json; print(json.load(open('$T_ROOT/report2/morph-eval.json'))['against']['commit'])")" \
+    "$mbrun" "compared with main's run at the merge base"
+
+# A pull request that changes only wording the assertions do not check:
+# no regression, exit 0.
+machine pr3
+git checkout -qb politer
 sed -i 's/Mention their name/Please mention their name/' prompts/welcome.txt
 git commit -qam "Politer welcome"
-MORPH_CI_OUT=$T_ROOT/report2 ok bash "$CI" pr
+MORPH_CI_OUT=$T_ROOT/report3 ok bash "$CI" pr
 expect_contains "$out" "0 regressions"
-expect_contains "$(cat "$T_ROOT/report2/morph-report.md")" ":white_check_mark: 0 regressions"
+expect_contains "$(cat "$T_ROOT/report3/morph-report.md")" ":white_check_mark: 0 regressions"
 fails 2 bash "$CI" nonsense
 expect_contains "$err" "usage: morph-ci.sh"
 cd "$T_ROOT"

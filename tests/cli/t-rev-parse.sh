@@ -174,4 +174,25 @@ cd "$T_ROOT"
 fails 2 morph rev-parse HEAD
 expect_contains "$err" "morph: not a morph repository"
 
+# git:HEX names the commit made at a git commit (commits record git's
+# HEAD), the newest when several were.
+mkdir "$T_ROOT/g" && cd "$T_ROOT/g" && git init -q . &&
+    git -c user.name=G -c user.email=g@example.com commit -q --allow-empty -m one
+g1=$(git rev-parse HEAD)
+ok morph init
+T_REPOS+=("$PWD")
+commit_file a.txt one "At one"
+m1=$("$MORPH" rev-parse HEAD)
+git -c user.name=G -c user.email=g@example.com commit -q --allow-empty -m two
+g2=$(git rev-parse HEAD)
+MORPH_AUTHOR_DATE="1700000000 +0000" commit_file a.txt two "At two"
+MORPH_AUTHOR_DATE="1700000100 +0000" commit_file a.txt three "At two, later"
+m3=$("$MORPH" rev-parse HEAD)
+ok morph rev-parse "git:$g1"
+expect_eq "$out" "$m1" "git:HEX names the commit made there"
+ok morph rev-parse "git:${g2:0:7}"
+expect_eq "$out" "$m3" "an abbreviation, and the newest of two"
+fails 2 morph rev-parse git:0000000
+expect_contains "$err" "morph: no commit was made at git commit 0000000"
+
 done_testing
