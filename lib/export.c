@@ -14,6 +14,7 @@
 #include "export_int.h"
 #include "gitbridge_int.h"
 #include "gitmap_int.h"
+#include "gitstage_int.h"
 #include "json_int.h"
 #include "oidset_int.h"
 #include "repo_int.h"
@@ -48,15 +49,31 @@ const struct morph_error *
 morph_export_init(struct morph_export *x, struct morph_repo *repo,
     git_repository *git)
 {
+	struct morph_buf dir = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
 	x->repo = repo;
 	x->git = git;
+	/*
+	 * Every entry of a tree export makes was written just before:
+	 * libgit2 need not read each one back to check that it exists.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if ((rc = git_repository_odb(&x->odb, git)) < 0)
 		return morph_git_error(rc, "cannot open the git objects of "
 		    ".morph");
-	return NULL;
+	morph_buf_printf(&dir, "%s/git/objects", morph_repo_morphdir(repo));
+	if ((err = morph_buf_status(&dir)) == NULL &&
+	    (rc = git_odb_backend_loose(&x->loose, dir.ptr, -1, 0, 0,
+	    0)) < 0)
+		err = morph_git_error(rc, "cannot open the git objects of "
+		    ".morph");
+	morph_buf_release(&dir);
+	if (err != NULL)
+		morph_export_release(x);
+	return err;
 }
 
 void
@@ -64,8 +81,81 @@ morph_export_release(struct morph_export *x)
 {
 	if (x == NULL)
 		return;
+	if (x->loose != NULL)
+		x->loose->free(x->loose);
+	x->loose = NULL;
 	git_odb_free(x->odb);
 	x->odb = NULL;
+	free(x->folders.keys);
+	free(x->folders.trees);
+	memset(&x->folders, 0, sizeof(x->folders));
+}
+
+/* The slot of key in the map of folders: its own, or the empty one. */
+static size_t
+folder_slot(const struct morph_export_folders *f, const struct morph_oid *key)
+{
+	static const struct morph_oid zero;
+	size_t i;
+
+	memcpy(&i, key->id, sizeof(i));
+	for (i &= f->cap - 1; morph_oid_cmp(&f->keys[i], &zero) != 0 &&
+	    morph_oid_cmp(&f->keys[i], key) != 0; i = (i + 1) & (f->cap - 1))
+		;
+	return i;
+}
+
+/* The git tree of the folder whose ids hash to key; 0 when not made. */
+static int
+folder_find(git_oid *out, const struct morph_export *x,
+    const struct morph_oid *key)
+{
+	size_t i;
+
+	if (x->folders.cap == 0)
+		return 0;
+	i = folder_slot(&x->folders, key);
+	if (morph_oid_cmp(&x->folders.keys[i], key) != 0)
+		return 0;
+	*out = x->folders.trees[i];
+	return 1;
+}
+
+static const struct morph_error *
+folder_add(struct morph_export *x, const struct morph_oid *key,
+    const git_oid *tree)
+{
+	struct morph_export_folders *f = &x->folders, old = *f;
+	size_t i, j;
+
+	if (2 * (f->n + 1) > f->cap) {
+		f->cap = old.cap ? 2 * old.cap : 64;
+		f->keys = calloc(f->cap, sizeof(*f->keys));
+		f->trees = calloc(f->cap, sizeof(*f->trees));
+		if (f->keys == NULL || f->trees == NULL) {
+			free(f->keys);
+			free(f->trees);
+			*f = old;
+			return morph_error(MORPH_ERR_NOMEM);
+		}
+		f->n = 0;
+		for (i = 0; i < old.cap; i++) {
+			if (morph_oid_is_zero(&old.keys[i]))
+				continue;
+			j = folder_slot(f, &old.keys[i]);
+			f->keys[j] = old.keys[i];
+			f->trees[j] = old.trees[i];
+			f->n++;
+		}
+		free(old.keys);
+		free(old.trees);
+	}
+	i = folder_slot(f, key);
+	if (morph_oid_is_zero(&f->keys[i]))
+		f->n++;
+	f->keys[i] = *key;
+	f->trees[i] = *tree;
+	return NULL;
 }
 
 int
@@ -105,13 +195,24 @@ mapped(git_oid *out, int *found, struct morph_export *x,
 	return morph_gitmap_forget(x->repo, raw);
 }
 
+/*
+ * Writes a git object, straight to the loose objects: git_odb_write
+ * would first look for it in every pack (rereading the pack folder) and
+ * touch it when it is there, which a push of many objects pays for each.
+ */
 static const struct morph_error *
 write_git(git_oid *out, struct morph_export *x, const void *data, size_t len,
     git_object_t type)
 {
 	int rc;
 
-	if ((rc = git_odb_write(out, x->odb, data, len, type)) < 0)
+	if (x->stage != NULL)
+		return morph_gitstage_write(out, x->stage, data, len, type);
+	if ((rc = git_odb_hash(out, data, len, type)) < 0)
+		return morph_git_error(rc, "cannot hash a git object");
+	if (git_odb_exists_ext(x->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
+		return NULL;
+	if ((rc = x->loose->write(x->loose, out, data, len, type)) < 0)
 		return morph_git_error(rc, "cannot write a git object");
 	return NULL;
 }
@@ -419,12 +520,61 @@ idlist_release(struct idlist *l)
 	free(l->v);
 }
 
+/*
+ * The outputs and calls of a run come in groups, one for each prompt (in
+ * the order of the results), so that the outputs of a prompt no commit
+ * changed make the same git tree in every run, and its calls the same
+ * file: git objects stored once, that a push sends once.
+ */
+struct group {
+	struct idlist	outputs;
+	struct idlist	calls;
+};
+
 struct run_export {
 	struct morph_export	*x;
-	struct idlist		 outputs;
-	struct idlist		 calls;
+	struct group		*groups;
+	size_t			 ngroups;
+	size_t			 gcap;
+	struct morph_buf	 prompt;	/* the last group's */
 	struct idlist		 judges;
+	size_t			*jgroup;	/* of each judge's call */
+	size_t			 jcap;
 };
+
+/* Starts the group of a new prompt. */
+static const struct morph_error *
+new_group(struct run_export *r, const char *prompt)
+{
+	struct group *nv, *g;
+
+	if (r->ngroups == r->gcap) {
+		r->gcap = r->gcap ? 2 * r->gcap : 16;
+		if ((nv = realloc(r->groups, r->gcap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		r->groups = nv;
+	}
+	g = &r->groups[r->ngroups++];
+	memset(g, 0, sizeof(*g));
+	morph_oidset_init(&g->outputs.set);
+	morph_oidset_init(&g->calls.set);
+	morph_buf_clear(&r->prompt);
+	morph_buf_puts(&r->prompt, prompt);
+	return morph_buf_status(&r->prompt);
+}
+
+/* Makes room in jgroup for as many entries as judges.v has. */
+static const struct morph_error *
+grow_jgroup(struct run_export *r)
+{
+	size_t *nv;
+
+	if ((nv = realloc(r->jgroup, r->judges.cap * sizeof(*nv))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	r->jgroup = nv;
+	r->jcap = r->judges.cap;
+	return NULL;
+}
 
 /* Adds the judges' calls an llm-rubric verdict names. */
 static const struct morph_error *
@@ -435,6 +585,7 @@ note_judges(struct run_export *r, const char *verdicts)
 	cJSON *doc;
 	struct morph_oid id;
 	const char *call;
+	size_t n;
 
 	if (strstr(verdicts, "\"judge\"") == NULL)
 		return NULL;
@@ -444,9 +595,17 @@ note_judges(struct run_export *r, const char *verdicts)
 	cJSON_ArrayForEach(v, doc) {
 		call = morph_json_str(cJSON_GetObjectItemCaseSensitive(v,
 		    "judge"), "call");
-		if (call != NULL && morph_oid_fromhex(&id, call) == 0 &&
-		    (err = idlist_add(&r->judges, &id)) != NULL)
+		if (call == NULL || morph_oid_fromhex(&id, call) != 0)
+			continue;
+		n = r->judges.n;
+		if ((err = idlist_add(&r->judges, &id)) != NULL)
 			break;
+		if (r->judges.n == n)
+			continue;
+		/* Its answer goes with the outputs of the result's prompt. */
+		if (r->judges.n > r->jcap && (err = grow_jgroup(r)) != NULL)
+			break;
+		r->jgroup[n] = r->ngroups - 1;
 	}
 	cJSON_Delete(doc);
 	return err;
@@ -457,11 +616,16 @@ gather(const struct morph_result *res, void *arg)
 {
 	struct run_export *r = arg;
 	const struct morph_error *err;
+	struct group *g;
 
-	if (res->has_output &&
-	    (err = idlist_add(&r->outputs, &res->output)) != NULL)
+	if ((r->ngroups == 0 || strcmp(morph_buf_cstr(&r->prompt),
+	    res->prompt) != 0) && (err = new_group(r, res->prompt)) != NULL)
 		return err;
-	if ((err = idlist_add(&r->calls, &res->call)) != NULL)
+	g = &r->groups[r->ngroups - 1];
+	if (res->has_output && (err = idlist_add(&g->outputs,
+	    &res->output)) != NULL)
+		return err;
+	if ((err = idlist_add(&g->calls, &res->call)) != NULL)
 		return err;
 	return res->verdicts != NULL ? note_judges(r, res->verdicts) : NULL;
 }
@@ -493,8 +657,10 @@ judge_rows(struct morph_buf *out, struct run_export *r)
 		if ((err = morph_cache_get(&ce, &found, r->x->repo,
 		    &r->judges.v[i], 0)) != NULL || !found)
 			continue;
-		if ((err = idlist_add(&r->outputs, &ce.output)) != NULL ||
-		    (err = idlist_add(&r->calls, &r->judges.v[i])) != NULL)
+		if ((err = idlist_add(&r->groups[r->jgroup[i]].outputs,
+		    &ce.output)) != NULL ||
+		    (err = idlist_add(&r->groups[r->jgroup[i]].calls,
+		    &r->judges.v[i])) != NULL)
 			break;
 		if ((o = cJSON_CreateObject()) == NULL)
 			return morph_error(MORPH_ERR_NOMEM);
@@ -527,84 +693,144 @@ judge_rows(struct morph_buf *out, struct run_export *r)
 	return err == NULL ? morph_buf_status(out) : err;
 }
 
-/* outputs/ab/<id>: blobs two levels down, a few thousand a folder. */
+/*
+ * The git tree of the folder of outputs v[0 .. n - 1] (sorted), each
+ * named by its id: made once a session for the same ids.
+ */
 static const struct morph_error *
-outputs_tree(git_oid *out, struct run_export *r)
+folder_tree(git_oid *out, struct morph_export *x, const struct morph_oid *v,
+    size_t n)
 {
 	const struct morph_error *err = NULL;
-	git_treebuilder *sub[256], *top = NULL;
-	char name[8];
-	git_oid blob, t;
+	git_treebuilder *b = NULL;
+	struct morph_oid key;
+	git_oid blob;
 	size_t i;
-	int k;
 
-	memset(sub, 0, sizeof(sub));
-	for (i = 0; i < r->outputs.n && err == NULL; i++) {
-		k = r->outputs.v[i].id[0];
-		if (sub[k] == NULL && (err = new_builder(&sub[k], r->x,
-		    NULL)) != NULL)
-			break;
-		if ((err = morph_export_blob(&blob, r->x,
-		    &r->outputs.v[i])) == NULL)
-			err = insert(sub[k], morph_oid_tostr(&r->outputs.v[i]),
-			    &blob, GIT_FILEMODE_BLOB);
+	morph_hash_bytes(&key, v, n * sizeof(*v));
+	if (folder_find(out, x, &key) && git_odb_exists(x->odb, out))
+		return NULL;
+	if ((err = new_builder(&b, x, NULL)) != NULL)
+		return err;
+	for (i = 0; i < n && err == NULL; i++)
+		if ((err = morph_export_blob(&blob, x, &v[i])) == NULL)
+			err = insert(b, morph_oid_tostr(&v[i]), &blob,
+			    GIT_FILEMODE_BLOB);
+	if (err == NULL && (err = write_builder(out, b)) == NULL)
+		err = folder_add(x, &key, out);
+	git_treebuilder_free(b);
+	return err;
+}
+
+/*
+ * Calls emit for each part of a group's ids l (sorted here) with the
+ * name of its folder or file: NNNN, its number; but a group of more than
+ * MORPH_EXPORT_CALLS_PER_FILE is split by the first one or two hex digits
+ * of the ids, NNNN-x or NNNN-xy, so that no folder holds more than a few
+ * thousand entries (a host's limit) and a change to one id leaves the
+ * other parts as they were.
+ */
+static const struct morph_error *
+each_part(struct run_export *r, struct idlist *l, size_t k,
+    const struct morph_error *(*emit)(struct run_export *, const char *,
+    const struct morph_oid *, size_t, void *), void *arg)
+{
+	const struct morph_error *err = NULL;
+	char name[32];
+	size_t i, start, lim = MORPH_EXPORT_CALLS_PER_FILE;
+	int digits = l->n <= lim ? 0 : l->n <= 16 * lim ? 1 : 2, bucket, next;
+
+	qsort(l->v, l->n, sizeof(*l->v), cmp_oid);
+	for (start = 0; start < l->n && err == NULL; start = i) {
+		bucket = digits == 0 ? 0 : digits == 1 ?
+		    l->v[start].id[0] >> 4 : l->v[start].id[0];
+		for (i = start + 1; i < l->n; i++) {
+			next = digits == 0 ? 0 : digits == 1 ?
+			    l->v[i].id[0] >> 4 : l->v[i].id[0];
+			if (next != bucket)
+				break;
+		}
+		if (digits == 0)
+			snprintf(name, sizeof(name), "%04zu", k);
+		else
+			snprintf(name, sizeof(name), "%04zu-%0*x", k, digits,
+			    (unsigned int)bucket);
+		err = emit(r, name, l->v + start, i - start, arg);
 	}
-	if (err == NULL)
-		err = new_builder(&top, r->x, NULL);
-	for (k = 0; k < 256 && err == NULL; k++) {
-		if (sub[k] == NULL)
-			continue;
-		snprintf(name, sizeof(name), "%02x", k);
-		if ((err = write_builder(&t, sub[k])) == NULL)
-			err = insert(top, name, &t, GIT_FILEMODE_TREE);
-	}
-	if (err == NULL)
+	return err;
+}
+
+/* Adds the folder of outputs v[0 .. n - 1] to top as name. */
+static const struct morph_error *
+emit_outputs(struct run_export *r, const char *name,
+    const struct morph_oid *v, size_t n, void *arg)
+{
+	const struct morph_error *err;
+	git_oid t;
+
+	if ((err = folder_tree(&t, r->x, v, n)) != NULL)
+		return err;
+	return insert(arg, name, &t, GIT_FILEMODE_TREE);
+}
+
+/* outputs/NNNN/<id>: a folder of outputs for each prompt (group). */
+static const struct morph_error *
+outputs_tree(git_oid *out, int *any, struct run_export *r)
+{
+	const struct morph_error *err;
+	git_treebuilder *top = NULL;
+	size_t k;
+
+	*any = 0;
+	if ((err = new_builder(&top, r->x, NULL)) != NULL)
+		return err;
+	for (k = 0; k < r->ngroups && err == NULL; k++)
+		if (r->groups[k].outputs.n > 0) {
+			*any = 1;
+			err = each_part(r, &r->groups[k].outputs, k,
+			    emit_outputs, top);
+		}
+	if (err == NULL && *any)
 		err = write_builder(out, top);
-	for (k = 0; k < 256; k++)
-		git_treebuilder_free(sub[k]);
 	git_treebuilder_free(top);
 	return err;
 }
 
-/* Adds a file NNNN holding buf to b, and empties buf. */
+/* Adds a file holding buf to b, and empties buf. */
 static const struct morph_error *
-add_numbered(git_treebuilder *b, struct morph_export *x, size_t i,
+add_file(git_treebuilder *b, struct morph_export *x, const char *name,
     struct morph_buf *buf)
 {
 	const struct morph_error *err;
-	char name[24];
 	git_oid blob;
 
 	if ((err = morph_buf_status(buf)) != NULL ||
 	    (err = write_git(&blob, x, buf->len ? buf->ptr : "", buf->len,
 	    GIT_OBJECT_BLOB)) != NULL)
 		return err;
-	snprintf(name, sizeof(name), "%04zu", i);
 	morph_buf_clear(buf);
 	return insert(b, name, &blob, GIT_FILEMODE_BLOB);
 }
 
 /*
- * calls/NNNN: the call objects, one canonical JSON document a line, in
- * id order.  A call this repository never stored (a run made before
- * calls were) is left out: the cache key is the id itself.
+ * Adds the file of calls v[0 .. n - 1] to the tree being built as name;
+ * one of more than a quarter of the blob size cap goes on in name.1,
+ * name.2 and so on.  A call this repository never stored (a run made
+ * before calls were) is left out: its id, the cache key, is in the
+ * results.
  */
 static const struct morph_error *
-calls_tree(git_oid *out, int *any, struct run_export *r)
+emit_calls(struct run_export *r, const char *name, const struct morph_oid *v,
+    size_t n, void *arg)
 {
 	const struct morph_error *err = NULL;
 	struct morph_buf buf = MORPH_BUF_INIT;
 	struct morph_object *o;
-	git_treebuilder *b = NULL;
-	size_t i, lines = 0, files = 0;
+	char file[80];
+	size_t i, more = 0;
 
-	*any = 0;
-	qsort(r->calls.v, r->calls.n, sizeof(*r->calls.v), cmp_oid);
-	if ((err = new_builder(&b, r->x, NULL)) != NULL)
-		return err;
-	for (i = 0; i < r->calls.n && err == NULL; i++) {
-		err = morph_object_read(&o, r->x->repo, &r->calls.v[i],
-		    MORPH_OBJ_CALL);
+	for (i = 0; i < n && err == NULL; i++) {
+		err = morph_object_read(&o, r->x->repo, &v[i], MORPH_OBJ_CALL);
 		if (err != NULL && err->code == MORPH_ERR_NOT_FOUND) {
 			err = NULL;
 			continue;
@@ -614,20 +840,50 @@ calls_tree(git_oid *out, int *any, struct run_export *r)
 		morph_buf_put(&buf, morph_object_data(o), morph_object_size(o));
 		morph_buf_putc(&buf, '\n');
 		morph_object_free(o);
-		if (++lines == MORPH_EXPORT_CALLS_PER_FILE ||
-		    buf.len > MORPH_IMPORT_MAX_BLOB / 4) {
-			err = add_numbered(b, r->x, files++, &buf);
-			lines = 0;
+		if (buf.len > MORPH_IMPORT_MAX_BLOB / 4) {
+			if (more == 0)
+				snprintf(file, sizeof(file), "%s", name);
+			else
+				snprintf(file, sizeof(file), "%s.%zu", name,
+				    more);
+			more++;
+			err = add_file(arg, r->x, file, &buf);
 		}
 	}
-	if (err == NULL && lines > 0)
-		err = add_numbered(b, r->x, files++, &buf);
-	if (err == NULL && files > 0) {
+	if (err == NULL && buf.len > 0) {
+		if (more == 0)
+			snprintf(file, sizeof(file), "%s", name);
+		else
+			snprintf(file, sizeof(file), "%s.%zu", name, more);
+		err = add_file(arg, r->x, file, &buf);
+	}
+	morph_buf_release(&buf);
+	return err;
+}
+
+/*
+ * calls/NNNN: the call objects of each prompt (group), one canonical JSON
+ * document a line, in id order.
+ */
+static const struct morph_error *
+calls_tree(git_oid *out, int *any, struct run_export *r)
+{
+	const struct morph_error *err = NULL;
+	git_treebuilder *b = NULL;
+	size_t k;
+
+	*any = 0;
+	if ((err = new_builder(&b, r->x, NULL)) != NULL)
+		return err;
+	for (k = 0; k < r->ngroups && err == NULL; k++)
+		if (r->groups[k].calls.n > 0)
+			err = each_part(r, &r->groups[k].calls, k, emit_calls,
+			    b);
+	if (err == NULL && git_treebuilder_entrycount(b) > 0) {
 		*any = 1;
 		err = write_builder(out, b);
 	}
 	git_treebuilder_free(b);
-	morph_buf_release(&buf);
 	return err;
 }
 
@@ -694,7 +950,7 @@ run_folder(git_oid *out, struct run_export *r, const struct morph_oid *run,
 	    GIT_OBJECT_BLOB)) != NULL ||
 	    (err = insert(b, "cache", &id, GIT_FILEMODE_BLOB)) != NULL))
 		goto done;
-	if (r->outputs.n > 0 && ((err = outputs_tree(&id, r)) != NULL ||
+	if ((err = outputs_tree(&id, &any, r)) != NULL || (any &&
 	    (err = insert(b, "outputs", &id, GIT_FILEMODE_TREE)) != NULL))
 		goto done;
 	if ((err = calls_tree(&id, &any, r)) != NULL || (any &&
@@ -726,6 +982,7 @@ morph_export_run(git_oid *out, struct morph_export *x,
 	struct morph_run_info ri;
 	struct morph_object *o = NULL;
 	struct run_export r;
+	size_t k;
 	int found;
 
 	if ((err = mapped(out, &found, x, run, MORPH_OBJ_RUN)) != NULL ||
@@ -737,14 +994,17 @@ morph_export_run(git_oid *out, struct morph_export *x,
 		return err;
 	memset(&r, 0, sizeof(r));
 	r.x = x;
-	morph_oidset_init(&r.outputs.set);
-	morph_oidset_init(&r.calls.set);
 	morph_oidset_init(&r.judges.set);
 	err = run_folder(out, &r, run, o, &ri);
 	if (err == NULL)
 		x->runs++;
-	idlist_release(&r.outputs);
-	idlist_release(&r.calls);
+	for (k = 0; k < r.ngroups; k++) {
+		idlist_release(&r.groups[k].outputs);
+		idlist_release(&r.groups[k].calls);
+	}
+	free(r.groups);
+	free(r.jgroup);
+	morph_buf_release(&r.prompt);
 	idlist_release(&r.judges);
 	morph_object_free(o);
 	return err;

@@ -23,6 +23,7 @@
 #include "morph/hash.h"
 
 struct morph_repo;
+struct morph_gitstage;
 
 /* The format version written in every exported tree. */
 #define MORPH_GIT_FORMAT	1
@@ -52,12 +53,28 @@ struct morph_repo;
 const struct morph_error *morph_gitdir_open(git_repository **out,
     struct morph_repo *);
 
+/*
+ * The folders of outputs exported in a session, by the hash of the ids
+ * they hold: runs of commits that differ in a few prompts share most of
+ * them, and each is made once.
+ */
+struct morph_export_folders {
+	struct morph_oid	*keys;
+	git_oid			*trees;
+	size_t			 cap;		/* a power of two, or 0 */
+	size_t			 n;
+};
+
 struct morph_export {
 	struct morph_repo	*repo;
 	git_repository		*git;
 	git_odb			*odb;
+	git_odb_backend		*loose;		/* .morph/git's loose objects */
+	struct morph_gitstage	*stage;		/* NULL, or where objects go
+						   (gitstage_int.h) */
 	size_t			 commits;	/* exported by this session */
 	size_t			 runs;
+	struct morph_export_folders folders;
 };
 
 const struct morph_error *morph_export_init(struct morph_export *,

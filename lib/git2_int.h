@@ -12,6 +12,8 @@
 #define MORPH_GIT2_INT_H
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "morph/error.h"
 
@@ -40,12 +42,30 @@
 	X(git_fetch_options_init)		\
 	X(git_graph_descendant_of)		\
 	X(git_libgit2_init)			\
+	X(git_libgit2_opts)			\
+	X(git_mempack_new)			\
+	X(git_mempack_reset)			\
+	X(git_odb_add_backend)			\
+	X(git_odb_backend_loose)		\
 	X(git_odb_exists)			\
+	X(git_odb_exists_ext)			\
 	X(git_odb_free)				\
 	X(git_odb_hash)				\
+	X(git_odb_init_backend)			\
+	X(git_odb_refresh)			\
 	X(git_odb_write)			\
+	X(git_odb_write_pack)			\
+	X(git_oid_equal)			\
 	X(git_oid_fromraw)			\
+	X(git_oid_fromstr)			\
 	X(git_oid_tostr)			\
+	X(git_packbuilder_free)			\
+	X(git_packbuilder_insert)		\
+	X(git_packbuilder_insert_walk)		\
+	X(git_packbuilder_new)			\
+	X(git_packbuilder_object_count)		\
+	X(git_packbuilder_set_threads)		\
+	X(git_packbuilder_write_buf)		\
 	X(git_patch_free)			\
 	X(git_patch_from_buffers)		\
 	X(git_patch_get_hunk)			\
@@ -54,6 +74,7 @@
 	X(git_patch_num_hunks)			\
 	X(git_push_options_init)		\
 	X(git_reference_create)			\
+	X(git_reference_create_matching)	\
 	X(git_reference_delete)			\
 	X(git_reference_free)			\
 	X(git_reference_iterator_free)		\
@@ -61,6 +82,13 @@
 	X(git_reference_lookup)			\
 	X(git_reference_name_to_id)		\
 	X(git_reference_next_name)		\
+	X(git_refspec_dst)			\
+	X(git_refspec_dst_matches)		\
+	X(git_refspec_free)			\
+	X(git_refspec_parse)			\
+	X(git_refspec_src)			\
+	X(git_refspec_src_matches)		\
+	X(git_refspec_transform)		\
 	X(git_remote_connect)			\
 	X(git_remote_create_anonymous)		\
 	X(git_remote_default_branch)		\
@@ -73,6 +101,7 @@
 	X(git_remote_push)			\
 	X(git_remote_pushurl)			\
 	X(git_remote_url)			\
+	X(git_repository_commondir)		\
 	X(git_repository_free)			\
 	X(git_repository_init)			\
 	X(git_repository_is_bare)		\
@@ -80,6 +109,10 @@
 	X(git_repository_open_bare)		\
 	X(git_repository_open_ext)		\
 	X(git_repository_path)			\
+	X(git_revwalk_free)			\
+	X(git_revwalk_hide)			\
+	X(git_revwalk_new)			\
+	X(git_revwalk_push)			\
 	X(git_signature_free)			\
 	X(git_signature_new)			\
 	X(git_status_list_entrycount)		\
@@ -98,6 +131,7 @@
 	X(git_tree_entrycount)			\
 	X(git_tree_free)			\
 	X(git_tree_lookup)			\
+	X(git_treebuilder_entrycount)		\
 	X(git_treebuilder_free)			\
 	X(git_treebuilder_get)			\
 	X(git_treebuilder_insert)		\
@@ -144,12 +178,30 @@ const struct morph_error *morph_git2_load(void);
 #define git_fetch_options_init		(*morph_git2.git_fetch_options_init)
 #define git_graph_descendant_of		(*morph_git2.git_graph_descendant_of)
 #define git_libgit2_init		(*morph_git2.git_libgit2_init)
+#define git_libgit2_opts		(*morph_git2.git_libgit2_opts)
+#define git_mempack_new			(*morph_git2.git_mempack_new)
+#define git_mempack_reset		(*morph_git2.git_mempack_reset)
+#define git_odb_add_backend		(*morph_git2.git_odb_add_backend)
+#define git_odb_backend_loose		(*morph_git2.git_odb_backend_loose)
 #define git_odb_exists			(*morph_git2.git_odb_exists)
+#define git_odb_exists_ext		(*morph_git2.git_odb_exists_ext)
 #define git_odb_free			(*morph_git2.git_odb_free)
 #define git_odb_hash			(*morph_git2.git_odb_hash)
+#define git_odb_init_backend		(*morph_git2.git_odb_init_backend)
+#define git_odb_refresh			(*morph_git2.git_odb_refresh)
 #define git_odb_write			(*morph_git2.git_odb_write)
+#define git_odb_write_pack		(*morph_git2.git_odb_write_pack)
+#define git_oid_equal			(*morph_git2.git_oid_equal)
 #define git_oid_fromraw			(*morph_git2.git_oid_fromraw)
+#define git_oid_fromstr			(*morph_git2.git_oid_fromstr)
 #define git_oid_tostr			(*morph_git2.git_oid_tostr)
+#define git_packbuilder_free		(*morph_git2.git_packbuilder_free)
+#define git_packbuilder_insert		(*morph_git2.git_packbuilder_insert)
+#define git_packbuilder_insert_walk	(*morph_git2.git_packbuilder_insert_walk)
+#define git_packbuilder_new		(*morph_git2.git_packbuilder_new)
+#define git_packbuilder_object_count	(*morph_git2.git_packbuilder_object_count)
+#define git_packbuilder_set_threads	(*morph_git2.git_packbuilder_set_threads)
+#define git_packbuilder_write_buf	(*morph_git2.git_packbuilder_write_buf)
 #define git_patch_free			(*morph_git2.git_patch_free)
 #define git_patch_from_buffers		(*morph_git2.git_patch_from_buffers)
 #define git_patch_get_hunk		(*morph_git2.git_patch_get_hunk)
@@ -158,6 +210,7 @@ const struct morph_error *morph_git2_load(void);
 #define git_patch_num_hunks		(*morph_git2.git_patch_num_hunks)
 #define git_push_options_init		(*morph_git2.git_push_options_init)
 #define git_reference_create		(*morph_git2.git_reference_create)
+#define git_reference_create_matching	(*morph_git2.git_reference_create_matching)
 #define git_reference_delete		(*morph_git2.git_reference_delete)
 #define git_reference_free		(*morph_git2.git_reference_free)
 #define git_reference_iterator_free	(*morph_git2.git_reference_iterator_free)
@@ -165,6 +218,13 @@ const struct morph_error *morph_git2_load(void);
 #define git_reference_lookup		(*morph_git2.git_reference_lookup)
 #define git_reference_name_to_id	(*morph_git2.git_reference_name_to_id)
 #define git_reference_next_name		(*morph_git2.git_reference_next_name)
+#define git_refspec_dst			(*morph_git2.git_refspec_dst)
+#define git_refspec_dst_matches		(*morph_git2.git_refspec_dst_matches)
+#define git_refspec_free		(*morph_git2.git_refspec_free)
+#define git_refspec_parse		(*morph_git2.git_refspec_parse)
+#define git_refspec_src			(*morph_git2.git_refspec_src)
+#define git_refspec_src_matches		(*morph_git2.git_refspec_src_matches)
+#define git_refspec_transform		(*morph_git2.git_refspec_transform)
 #define git_remote_connect		(*morph_git2.git_remote_connect)
 #define git_remote_create_anonymous	(*morph_git2.git_remote_create_anonymous)
 #define git_remote_default_branch	(*morph_git2.git_remote_default_branch)
@@ -177,6 +237,7 @@ const struct morph_error *morph_git2_load(void);
 #define git_remote_push			(*morph_git2.git_remote_push)
 #define git_remote_pushurl		(*morph_git2.git_remote_pushurl)
 #define git_remote_url			(*morph_git2.git_remote_url)
+#define git_repository_commondir	(*morph_git2.git_repository_commondir)
 #define git_repository_free		(*morph_git2.git_repository_free)
 #define git_repository_init		(*morph_git2.git_repository_init)
 #define git_repository_is_bare		(*morph_git2.git_repository_is_bare)
@@ -184,6 +245,10 @@ const struct morph_error *morph_git2_load(void);
 #define git_repository_open_bare	(*morph_git2.git_repository_open_bare)
 #define git_repository_open_ext		(*morph_git2.git_repository_open_ext)
 #define git_repository_path		(*morph_git2.git_repository_path)
+#define git_revwalk_free		(*morph_git2.git_revwalk_free)
+#define git_revwalk_hide		(*morph_git2.git_revwalk_hide)
+#define git_revwalk_new			(*morph_git2.git_revwalk_new)
+#define git_revwalk_push		(*morph_git2.git_revwalk_push)
 #define git_signature_free		(*morph_git2.git_signature_free)
 #define git_signature_new		(*morph_git2.git_signature_new)
 #define git_status_list_entrycount	(*morph_git2.git_status_list_entrycount)
@@ -202,6 +267,7 @@ const struct morph_error *morph_git2_load(void);
 #define git_tree_entrycount		(*morph_git2.git_tree_entrycount)
 #define git_tree_free			(*morph_git2.git_tree_free)
 #define git_tree_lookup			(*morph_git2.git_tree_lookup)
+#define git_treebuilder_entrycount	(*morph_git2.git_treebuilder_entrycount)
 #define git_treebuilder_free		(*morph_git2.git_treebuilder_free)
 #define git_treebuilder_get		(*morph_git2.git_treebuilder_get)
 #define git_treebuilder_insert		(*morph_git2.git_treebuilder_insert)

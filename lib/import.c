@@ -14,24 +14,35 @@
 #include "export_int.h"
 #include "import_int.h"
 #include "json_int.h"
+#include "oidset_int.h"
 #include "path_int.h"
 #include "repo_int.h"
 #include "runs_int.h"
 
-/* Git blobs already read in this session, by git id: their morph ids. */
+/* Git blobs by git id, with a morph id each. */
 struct blobmap_slot {
 	unsigned char		key[20];
 	struct morph_oid	id;
 	int			used;
 };
 
+struct blobmap {
+	struct blobmap_slot	*slots;
+	size_t			 cap;		/* a power of two */
+	size_t			 n;
+};
+
 struct morph_import {
 	struct morph_repo		*repo;
 	struct morph_import_src		 src;
 	struct morph_import_stats	 stats;
-	struct blobmap_slot		*map;
-	size_t				 mapcap;	/* a power of two */
-	size_t				 mapn;
+	struct blobmap			 blobs;		/* read and stored in
+							   this session */
+	struct blobmap			 calls;		/* files of calls
+							   imported */
+	struct morph_oidset		 stored;	/* blobs known stored */
+	struct morph_oidset		 cached;	/* (call, sample) pairs
+							   cached, hashed */
 	struct morph_buf		 buf;
 	struct morph_buf		 canon;
 };
@@ -58,6 +69,8 @@ morph_import_new(struct morph_import **out, struct morph_repo *repo,
 		return morph_error(MORPH_ERR_NOMEM);
 	imp->repo = repo;
 	imp->src = *src;
+	morph_oidset_init(&imp->stored);
+	morph_oidset_init(&imp->cached);
 	*out = imp;
 	return NULL;
 }
@@ -67,7 +80,10 @@ morph_import_free(struct morph_import *imp)
 {
 	if (imp == NULL)
 		return;
-	free(imp->map);
+	free(imp->blobs.slots);
+	free(imp->calls.slots);
+	morph_oidset_release(&imp->stored);
+	morph_oidset_release(&imp->cached);
 	morph_buf_release(&imp->buf);
 	morph_buf_release(&imp->canon);
 	free(imp);
@@ -82,60 +98,56 @@ morph_import_stats(const struct morph_import *imp)
 /* The blob map */
 
 static size_t
-slot_of(const struct morph_import *imp, const unsigned char key[20])
+slot_of(const struct blobmap *m, const unsigned char key[20])
 {
 	size_t h;
 
 	memcpy(&h, key, sizeof(h));	/* git ids are uniform already */
-	return h & (imp->mapcap - 1);
+	return h & (m->cap - 1);
 }
 
 static struct blobmap_slot *
-map_find(const struct morph_import *imp, const unsigned char key[20])
+map_find(const struct blobmap *m, const unsigned char key[20])
 {
 	size_t i;
 
-	if (imp->mapcap == 0)
+	if (m->cap == 0)
 		return NULL;
-	for (i = slot_of(imp, key); imp->map[i].used;
-	    i = (i + 1) & (imp->mapcap - 1))
-		if (memcmp(imp->map[i].key, key, 20) == 0)
-			return &imp->map[i];
+	for (i = slot_of(m, key); m->slots[i].used; i = (i + 1) & (m->cap - 1))
+		if (memcmp(m->slots[i].key, key, 20) == 0)
+			return &m->slots[i];
 	return NULL;
 }
 
 static const struct morph_error *
-map_add(struct morph_import *imp, const unsigned char key[20],
+map_add(struct blobmap *m, const unsigned char key[20],
     const struct morph_oid *id)
 {
-	struct blobmap_slot *old = imp->map;
-	size_t oldcap = imp->mapcap, i, j;
+	struct blobmap old = *m;
+	size_t i, j;
 
-	if (2 * (imp->mapn + 1) > imp->mapcap) {
-		imp->mapcap = oldcap ? 2 * oldcap : 256;
-		if ((imp->map = calloc(imp->mapcap, sizeof(*imp->map))) ==
-		    NULL) {
-			imp->map = old;
-			imp->mapcap = oldcap;
+	if (2 * (m->n + 1) > m->cap) {
+		m->cap = old.cap ? 2 * old.cap : 256;
+		if ((m->slots = calloc(m->cap, sizeof(*m->slots))) == NULL) {
+			*m = old;
 			return morph_error(MORPH_ERR_NOMEM);
 		}
-		for (i = 0; i < oldcap; i++) {
-			if (!old[i].used)
+		for (i = 0; i < old.cap; i++) {
+			if (!old.slots[i].used)
 				continue;
-			for (j = slot_of(imp, old[i].key); imp->map[j].used;
-			    j = (j + 1) & (imp->mapcap - 1))
+			for (j = slot_of(m, old.slots[i].key); m->slots[j].used;
+			    j = (j + 1) & (m->cap - 1))
 				;
-			imp->map[j] = old[i];
+			m->slots[j] = old.slots[i];
 		}
-		free(old);
+		free(old.slots);
 	}
-	for (i = slot_of(imp, key); imp->map[i].used;
-	    i = (i + 1) & (imp->mapcap - 1))
+	for (i = slot_of(m, key); m->slots[i].used; i = (i + 1) & (m->cap - 1))
 		;
-	memcpy(imp->map[i].key, key, 20);
-	imp->map[i].id = *id;
-	imp->map[i].used = 1;
-	imp->mapn++;
+	memcpy(m->slots[i].key, key, 20);
+	m->slots[i].id = *id;
+	m->slots[i].used = 1;
+	m->n++;
 	return NULL;
 }
 
@@ -192,10 +204,11 @@ find_ent(const struct entlist *l, const char *name)
 	return NULL;
 }
 
+/* Compares an id in hex with the id that starts an entry of outputs. */
 static int
-cmp_name_key(const void *key, const void *e)
+cmp_id_key(const void *key, const void *e)
 {
-	return strcmp(key, ((const struct ent *)e)->name);
+	return strncmp(key, ((const struct ent *)e)->name, MORPH_OID_HEXSZ);
 }
 
 static int
@@ -258,7 +271,7 @@ import_blob(struct morph_oid *out, struct morph_import *imp,
 	const struct morph_error *err;
 	struct blobmap_slot *s;
 
-	if ((s = map_find(imp, key)) != NULL) {
+	if ((s = map_find(&imp->blobs, key)) != NULL) {
 		*out = s->id;
 		return NULL;
 	}
@@ -268,7 +281,7 @@ import_blob(struct morph_oid *out, struct morph_import *imp,
 	if ((err = morph_object_write(out, imp->repo, MORPH_OBJ_BLOB,
 	    imp->buf.ptr, imp->buf.len)) != NULL)
 		return err;
-	return map_add(imp, key, out);
+	return map_add(&imp->blobs, key, out);
 }
 
 /* Commits */
@@ -540,35 +553,77 @@ bad(struct run_import *r, const char *file, const char *why)
 
 /*
  * Makes sure blob id is stored: it is, or the folder holds it at
- * outputs/xx/<id> with the right bytes.
+ * outputs/GROUP/<id> with the right bytes.
  */
 static const struct morph_error *
 need_output(struct run_import *r, const struct morph_oid *id,
     const char *file)
 {
 	const struct morph_error *err;
-	char path[48];
 	const struct ent *e;
 	struct morph_oid got;
+	char hex[MORPH_OID_HEXSZ + 1];
 
-	if (morph_object_exists(r->imp->repo, id))
+	/* Runs share most outputs: each is looked up once a session. */
+	if (morph_oidset_has(&r->imp->stored, id))
 		return NULL;
-	snprintf(path, sizeof(path), "%.2s/%s", morph_oid_tostr(id),
-	    morph_oid_tostr(id));
-	if ((e = bsearch(path, r->outputs.v, r->outputs.n,
-	    sizeof(*r->outputs.v), cmp_name_key)) == NULL)
+	if (morph_object_exists(r->imp->repo, id))
+		return morph_oidset_add(&r->imp->stored, id, NULL);
+	morph_oid_fmt(hex, id);
+	if ((e = bsearch(hex, r->outputs.v, r->outputs.n,
+	    sizeof(*r->outputs.v), cmp_id_key)) == NULL)
 		return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: %s names output "
-		    "%s, which the run's folder lacks", r->what, file,
-		    morph_oid_tostr(id));
+		    "%s, which the run's folder lacks", r->what, file, hex);
 	if ((err = import_blob(&got, r->imp, e->key, r->what)) != NULL)
 		return err;
 	if (morph_oid_cmp(&got, id) != 0)
-		return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: outputs/%s "
-		    "hashes to %s", r->what, path, morph_oid_tostr(&got));
-	return NULL;
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: outputs/%s/%s "
+		    "hashes to %s", r->what, e->name + MORPH_OID_HEXSZ + 1, hex,
+		    morph_oid_tostr(&got));
+	return morph_oidset_add(&r->imp->stored, id, NULL);
 }
 
-/* outputs/xx/<id> of the folder, as "xx/<id>" entries sorted by name. */
+/*
+ * Adds the cache row of (call, sample) unless this session did: the
+ * first answer of a call stays (as morph_cache_add keeps it), and runs
+ * share most of their calls.
+ */
+static const struct morph_error *
+cache_once(struct morph_import *imp, const struct morph_oid *call,
+    int sample, const struct morph_cache_entry *ce)
+{
+	const struct morph_error *err;
+	unsigned char key[sizeof(call->id) + sizeof(sample)];
+	struct morph_oid k;
+	int added;
+
+	memcpy(key, call->id, sizeof(call->id));
+	memcpy(key + sizeof(call->id), &sample, sizeof(sample));
+	morph_hash_bytes(&k, key, sizeof(key));
+	if ((err = morph_oidset_add(&imp->cached, &k, &added)) != NULL ||
+	    !added)
+		return err;
+	return morph_cache_add(imp->repo, call, sample, ce);
+}
+
+/* Whether name can be a folder of outputs: NNNN, NNNN-x or NNNN-xy. */
+static int
+group_name(const char *name)
+{
+	size_t n = strspn(name, "0123456789"), k;
+
+	if (n < 4 || n > 12)
+		return 0;
+	if (name[n] == '\0')
+		return 1;
+	k = strspn(name + n + 1, "0123456789abcdef");
+	return name[n] == '-' && (k == 1 || k == 2) && name[n + 1 + k] == '\0';
+}
+
+/*
+ * outputs/GROUP/<id> of the folder, as entries named "<id>/GROUP" sorted
+ * by name (an output two groups share is there twice).
+ */
 static const struct morph_error *
 list_outputs(struct run_import *r)
 {
@@ -576,7 +631,7 @@ list_outputs(struct run_import *r)
 	const struct ent *dir = find_ent(&r->top, "outputs");
 	struct entlist sub, subsub;
 	struct morph_oid id;
-	char path[48];
+	char path[MORPH_OID_HEXSZ + 16];
 	size_t i, j;
 
 	if (dir == NULL)
@@ -589,9 +644,9 @@ list_outputs(struct run_import *r)
 		goto done;
 	for (i = 0; i < sub.n && err == NULL; i++) {
 		if (sub.v[i].mode != MORPH_MODE_TREE ||
-		    strlen(sub.v[i].name) != 2) {
-			err = bad(r, "outputs", "holds something other than "
-			    "folders of two hex digits");
+		    !group_name(sub.v[i].name)) {
+			err = morph_error_fmt(MORPH_ERR_CORRUPT, "%s: outputs: "
+			    "unexpected entry '%s'", r->what, sub.v[i].name);
 			break;
 		}
 		if ((err = list_tree(&subsub, r->imp, sub.v[i].key)) != NULL)
@@ -601,15 +656,14 @@ list_outputs(struct run_import *r)
 
 			if (e->mode != MORPH_MODE_FILE ||
 			    morph_oid_fromhex(&id, e->name) != 0 ||
-			    strcmp(e->name, morph_oid_tostr(&id)) != 0 ||
-			    strncmp(e->name, sub.v[i].name, 2) != 0) {
+			    strcmp(e->name, morph_oid_tostr(&id)) != 0) {
 				err = morph_error_fmt(MORPH_ERR_CORRUPT, "%s: "
 				    "outputs/%s: unexpected entry '%s'",
 				    r->what, sub.v[i].name, e->name);
 				break;
 			}
-			snprintf(path, sizeof(path), "%s/%s", sub.v[i].name,
-			    e->name);
+			snprintf(path, sizeof(path), "%s/%s", e->name,
+			    sub.v[i].name);
 			err = add_ent(path, e->mode, e->key, &r->outputs);
 		}
 	}
@@ -620,6 +674,40 @@ done:
 	entlist_release(&sub);
 	entlist_release(&subsub);
 	return err;
+}
+
+/*
+ * The files of the folder calls: NNNN, NNNN-x or NNNN-xy (group_name),
+ * each perhaps followed by .N.
+ */
+static const struct morph_error *
+calls_files(struct entlist *out, struct run_import *r)
+{
+	const struct morph_error *err;
+	const struct ent *d = find_ent(&r->top, "calls");
+	char base[32];
+	size_t i, n;
+
+	if (d == NULL)
+		return NULL;
+	if (d->mode != MORPH_MODE_TREE)
+		return bad(r, "calls", "not a folder");
+	if ((err = list_tree(out, r->imp, d->key)) != NULL)
+		return err;
+	for (i = 0; i < out->n; i++) {
+		const char *name = out->v[i].name, *dot = strchr(name, '.');
+
+		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+		snprintf(base, sizeof(base), "%.*s", (int)(n < sizeof(base) ?
+		    n : sizeof(base) - 1), name);
+		if (out->v[i].mode != MORPH_MODE_FILE || n >= sizeof(base) ||
+		    !group_name(base) || (dot != NULL && (dot[1] == '\0' ||
+		    strspn(dot + 1, "0123456789") != strlen(dot + 1) ||
+		    strlen(dot + 1) > 6)))
+			return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: calls: "
+			    "unexpected entry '%s'", r->what, name);
+	}
+	return NULL;
 }
 
 /* Files NNNN of a folder of the run's, in order; *n their count. */
@@ -835,7 +923,7 @@ result_line(struct run_import *r, const char *line, size_t len,
 		ce.tokens_reasoning = res.tokens_reasoning;
 		ce.latency_ms = res.latency_ms;
 		ce.time_ms = r->started;
-		if ((err = morph_cache_add(r->imp->repo, &res.call, res.sample,
+		if ((err = cache_once(r->imp, &res.call, res.sample,
 		    &ce)) != NULL)
 			goto done;
 	}
@@ -902,7 +990,7 @@ cache_line(struct run_import *r, const char *line, size_t len,
 	snprintf(ce.served_model, sizeof(ce.served_model), "%s",
 	    served ? served : "");
 	if ((err = need_output(r, &ce.output, file)) == NULL)
-		err = morph_cache_add(r->imp->repo, &call, (int)sample, &ce);
+		err = cache_once(r->imp, &call, (int)sample, &ce);
 done:
 	cJSON_Delete(doc);
 	return err;
@@ -1097,14 +1185,20 @@ import_folder(struct run_import *r)
 			goto done;
 	}
 	entlist_release(&files);
-	if ((err = numbered(&files, r, "calls")) != NULL)
+	if ((err = calls_files(&files, r)) != NULL)
 		goto done;
 	for (i = 0; i < files.n; i++) {
+		/* A file of calls another run shared was read already. */
+		if (map_find(&imp->calls, files.v[i].key) != NULL)
+			continue;
 		snprintf(file, sizeof(file), "calls/%s", files.v[i].name);
 		if ((err = read_blob(imp, files.v[i].key,
 		    MORPH_IMPORT_MAX_BLOB, &payload)) != NULL ||
 		    (err = each_line(r, &payload, file, call_line,
 		    file)) != NULL)
+			goto done;
+		morph_hash_object(&got, "blob", payload.ptr, payload.len);
+		if ((err = map_add(&imp->calls, files.v[i].key, &got)) != NULL)
 			goto done;
 	}
 	imp->stats.runs++;

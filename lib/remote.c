@@ -14,6 +14,7 @@
 #include "morph/remote.h"
 #include "credential_int.h"
 #include "gitbridge_int.h"
+#include "localremote_int.h"
 #include "remote_int.h"
 #include "repo_int.h"
 
@@ -371,9 +372,19 @@ morph_remote_git_fetch(git_repository *git, const char *remote,
 	const struct morph_error *err;
 	git_strarray specs = { (char **)(uintptr_t)refspecs, n };
 	struct morph_cred cred;
+	struct morph_buf path = MORPH_BUF_INIT;
 	git_remote *r = NULL;
-	int rc;
+	int rc, fallback = 0;
 
+	memset(&cred, 0, sizeof(cred));
+	if (morph_localremote_path(&path, url)) {
+		err = morph_localremote_fetch(&fallback, git, remote, path.ptr,
+		    refspecs, n);
+		morph_buf_release(&path);
+		if (!fallback)
+			return err;
+	}
+	morph_buf_release(&path);
 	if ((err = connect_remote(&r, &cred, git, remote, url)) != NULL)
 		goto done;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
@@ -416,17 +427,26 @@ morph_remote_git_push(int *moved, git_repository *git, const char *remote,
 	git_push_options po;
 	const struct morph_error *err;
 	git_strarray specs = { (char **)(uintptr_t)refspecs, n };
+	struct morph_buf path = MORPH_BUF_INIT;
 	struct push_ctx st;
 	git_remote *r = NULL;
 	int rc;
 
 	*moved = 0;
+	if (morph_localremote_path(&path, url)) {
+		err = morph_localremote_push(moved, git, remote, path.ptr,
+		    refspecs, n, cb, arg);
+		morph_buf_release(&path);
+		return err;
+	}
+	morph_buf_release(&path);
 	memset(&st, 0, sizeof(st));
 	st.cb = cb;
 	st.arg = arg;
 	if ((err = connect_remote(&r, &st.cred, git, remote, url)) != NULL)
 		goto done;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	po.pb_parallelism = 0;	/* as many threads as cores */
 	set_callbacks(&po.callbacks, &st.cred);
 	po.callbacks.push_update_reference = push_update;
 	rc = git_remote_push(r, &specs, &po);

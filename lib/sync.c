@@ -35,6 +35,7 @@
 #include "export_int.h"
 #include "gitbridge_int.h"
 #include "gitmap_int.h"
+#include "gitstage_int.h"
 #include "import_int.h"
 #include "oidset_int.h"
 #include "remote_int.h"
@@ -55,6 +56,52 @@ struct session {
 
 static const struct morph_sync_opts default_opts = MORPH_SYNC_OPTS_INIT;
 
+/*
+ * Deletes the git references of .morph/git whose object is missing: a
+ * push killed before it kept what it staged (gitstage_int.h) leaves
+ * them, and a fetch or a push would trip over them.
+ */
+static const struct morph_error *
+drop_dangling(git_repository *git)
+{
+	const struct morph_error *err = NULL;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	struct morph_buf gone = MORPH_BUF_INIT;
+	git_odb *odb = NULL;
+	const char *name, *p;
+	git_oid id;
+	int rc;
+
+	if ((rc = git_repository_odb(&odb, git)) < 0 ||
+	    (rc = git_reference_iterator_glob_new(&it, git, "refs/*")) < 0) {
+		git_odb_free(odb);
+		return morph_git_error(rc, "cannot list git references");
+	}
+	while ((rc = git_reference_next_name(&name, it)) == 0)
+		if (git_reference_name_to_id(&id, git, name) == 0 &&
+		    !git_odb_exists(odb, &id))
+			morph_buf_put(&gone, name, strlen(name) + 1);
+	if (rc != GIT_ITEROVER)
+		err = morph_git_error(rc, "cannot list git references");
+	if (err == NULL)
+		err = morph_buf_status(&gone);
+	for (p = gone.ptr; err == NULL && p != NULL &&
+	    p < gone.ptr + gone.len; p += strlen(p) + 1) {
+		if ((rc = git_reference_lookup(&ref, git, p)) == 0)
+			rc = git_reference_delete(ref);
+		git_reference_free(ref);
+		ref = NULL;
+		if (rc < 0 && rc != GIT_ENOTFOUND)
+			err = morph_git_error(rc, "cannot delete a git "
+			    "reference");
+	}
+	git_reference_iterator_free(it);
+	git_odb_free(odb);
+	morph_buf_release(&gone);
+	return err;
+}
+
 static const struct morph_error *
 session_open(struct session *s, struct morph_repo *repo, const char *remote,
     int push, const struct morph_sync_opts *opts,
@@ -72,9 +119,10 @@ session_open(struct session *s, struct morph_repo *repo, const char *remote,
 		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' is not a "
 		    "remote name", remote);
 	if ((err = morph_remote_url(&s->url, NULL, repo, remote,
-	    push)) != NULL)
+	    push)) != NULL ||
+	    (err = morph_gitdir_open(&s->git, repo)) != NULL)
 		return err;
-	return morph_gitdir_open(&s->git, repo);
+	return drop_dangling(s->git);
 }
 
 static void
@@ -223,7 +271,6 @@ src_blob(void *arg, const unsigned char key[20], size_t max,
 struct importer {
 	struct session		*s;
 	struct morph_import	*imp;
-	struct morph_export	 x;
 };
 
 /*
@@ -768,8 +815,7 @@ import_fetched(struct session *s)
 	heads.im = tags.im = &im;
 	if ((err = morph_repo_begin(s->repo)) != NULL)
 		return err;
-	if ((err = morph_import_new(&im.imp, s->repo, &src)) != NULL ||
-	    (err = morph_export_init(&im.x, s->repo, s->git)) != NULL)
+	if ((err = morph_import_new(&im.imp, s->repo, &src)) != NULL)
 		goto done;
 	morph_buf_printf(&prefix, "refs/remotes/%s/heads/", s->remote);
 	if ((err = morph_buf_status(&prefix)) != NULL ||
@@ -798,7 +844,6 @@ done:
 		err = morph_repo_commit(s->repo);
 	else
 		morph_repo_rollback(s->repo);
-	morph_export_release(&im.x);
 	morph_import_free(im.imp);
 	namelist_release(&heads);
 	namelist_release(&tags);
@@ -1453,6 +1498,9 @@ push_once(struct pushing *p, int *again)
 		return NULL;
 	}
 	p->s->res->runs = p->runs;
+	/* What the remote-tracking references name is kept here first. */
+	if ((err = morph_gitstage_keep(p->x.stage, p->s->git)) != NULL)
+		return err;
 	return record_pushed(p);
 }
 
@@ -1460,7 +1508,7 @@ const struct morph_error *
 morph_remote_push(struct morph_sync_result *out, struct morph_repo *repo,
     const char *remote, const struct morph_sync_opts *opts)
 {
-	const struct morph_error *err;
+	const struct morph_error *err, *kept;
 	struct session s;
 	struct pushing p;
 	int tries, again = 0;
@@ -1472,6 +1520,7 @@ morph_remote_push(struct morph_sync_result *out, struct morph_repo *repo,
 	if ((err = session_open(&s, repo, remote, 1, opts, out)) != NULL)
 		goto done;
 	if ((err = morph_export_init(&p.x, repo, s.git)) != NULL ||
+	    (err = morph_gitstage_attach(&p.x.stage, s.git)) != NULL ||
 	    (err = choose_refs(&p)) != NULL ||
 	    (err = export_refs(&p)) != NULL)
 		goto done;
@@ -1483,6 +1532,10 @@ morph_remote_push(struct morph_sync_result *out, struct morph_repo *repo,
 		    "moving while morph pushed (%d tries): try again", remote,
 		    PUSH_TRIES);
 done:
+	/* What was exported stays in .morph/git, pushed or not. */
+	if (p.x.stage != NULL && (kept = morph_gitstage_keep(p.x.stage,
+	    s.git)) != NULL && err == NULL)
+		err = kept;
 	shards_release(&p);
 	morph_oidset_release(&p.reach);
 	morph_export_release(&p.x);

@@ -196,7 +196,7 @@ static void
 fuzz_folder(struct morph_import *imp, const char *run, size_t runlen,
     const char *const *part, const size_t *plen, size_t nparts)
 {
-	static char names[MAXNODES][40], dirs[MAXNODES][3];
+	static char names[MAXNODES][40], dirs[MAXNODES][8];
 	unsigned char key[20];
 	struct morph_oid id;
 	int f, d, o, sub, added;
@@ -222,8 +222,7 @@ fuzz_folder(struct morph_import *imp, const char *run, size_t runlen,
 			morph_hash_object(&id, "blob", part[i], plen[i]);
 			snprintf(names[i], sizeof(names[i]), "%s",
 			    morph_oid_tostr(&id));
-			memcpy(dirs[i], names[i], 2);
-			dirs[i][2] = '\0';
+			snprintf(dirs[i], sizeof(dirs[i]), "%04zu", i - 3);
 			sub = tree();
 			add(o, dirs[i], 040000, sub);
 			add(sub, names[i], 0100644, blob(part[i], plen[i]));
