@@ -31,7 +31,7 @@ cmd_fetch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.ref_cb = morph_cmd_sync_ref;
 	if ((err = morph_remote_url(&url, NULL, ctx->repo, remote,
 	    0)) == NULL) {
-		printf("From %s\n", url);
+		morph_cmd_print_url("From", url);
 		fflush(stdout);
 		if ((err = morph_remote_fetch(&res, ctx->repo, remote, &opts)) == NULL)
 			morph_cmd_sync_summary(&res, 1);

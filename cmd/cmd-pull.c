@@ -30,7 +30,7 @@ cmd_pull(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.ref_cb = morph_cmd_sync_ref;
 	if ((err = morph_remote_url(&url, NULL, ctx->repo, remote, 0)) != NULL)
 		goto done;
-	printf("From %s\n", url);
+	morph_cmd_print_url("From", url);
 	fflush(stdout);
 	err = morph_remote_pull(&res, ctx->repo, remote, argc == 2 ? argv[1] : NULL,
 	    &opts);

@@ -54,7 +54,7 @@ cmd_push(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.ref_cb = morph_cmd_sync_ref;
 	if ((err = morph_remote_url(&url, NULL, ctx->repo, remote, 1)) != NULL)
 		goto done;
-	printf("To %s\n", url);
+	morph_cmd_print_url("To", url);
 	fflush(stdout);
 	if ((err = morph_remote_push(&res, ctx->repo, remote, &opts)) != NULL)
 		goto done;

@@ -3,6 +3,7 @@
  * fetch and pull reach.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -16,18 +17,24 @@ static const struct morph_error *
 print_remote(const char *name, const char *url, int from_git, void *arg)
 {
 	struct listing *l = arg;
+	const struct morph_error *err;
+	char *shown;
 
+	/* A password in a URL is not shown. */
+	if ((err = morph_remote_redact(&shown, url)) != NULL)
+		return err;
 	if (l->w != NULL) {
 		morph_jsonw_object_begin(l->w);
 		morph_jsonw_kv_string(l->w, "name", name);
-		morph_jsonw_kv_string(l->w, "url", url);
+		morph_jsonw_kv_string(l->w, "url", shown);
 		morph_jsonw_kv_string(l->w, "source", from_git ? "git" :
 		    "morph");
 		morph_jsonw_object_end(l->w);
 	} else if (l->verbose)
-		printf("%s\t%s%s\n", name, url, from_git ? " (git)" : "");
+		printf("%s\t%s%s\n", name, shown, from_git ? " (git)" : "");
 	else
 		printf("%s\n", name);
+	free(shown);
 	return NULL;
 }
 

@@ -265,5 +265,7 @@ const struct morph_error *morph_cmd_eval_report(struct morph_repo *,
  */
 void	morph_cmd_sync_ref(const struct morph_sync_ref *, void *arg);
 void	morph_cmd_sync_summary(const struct morph_sync_result *, int fetched);
+/* "To URL" or "From URL", the URL without a password it may hold. */
+void	morph_cmd_print_url(const char *prefix, const char *url);
 
 #endif

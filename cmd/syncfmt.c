@@ -8,9 +8,21 @@
  *	 - [deleted]         origin/old
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+
+void
+morph_cmd_print_url(const char *prefix, const char *url)
+{
+	char *shown = NULL;
+
+	printf("%s %s\n", prefix, morph_remote_redact(&shown, url) == NULL ?
+	    shown : "the remote");
+	free(shown);
+	fflush(stdout);
+}
 
 void
 morph_cmd_sync_ref(const struct morph_sync_ref *r, void *arg)

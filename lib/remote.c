@@ -257,11 +257,25 @@ morph_remote_default(char **out, struct morph_repo *repo)
 }
 
 const struct morph_error *
+morph_remote_redact(char **out, const char *url)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	const struct morph_error *err;
+
+	*out = NULL;
+	if ((err = morph_cred_redact(&b, url)) == NULL &&
+	    (*out = morph_buf_detach(&b, NULL)) == NULL)
+		err = morph_error(MORPH_ERR_NOMEM);
+	morph_buf_release(&b);
+	return err;
+}
+
+const struct morph_error *
 morph_remote_add(struct morph_repo *repo, const char *name, const char *url)
 {
 	struct morph_buf key = MORPH_BUF_INIT, norm = MORPH_BUF_INIT;
 	const struct morph_error *err;
-	char *old = NULL;
+	char *old = NULL, *shown = NULL;
 
 	if (!morph_remote_name_valid(name))
 		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' is not a valid "
@@ -272,8 +286,9 @@ morph_remote_add(struct morph_repo *repo, const char *name, const char *url)
 	    key.ptr)) != NULL)
 		goto done;
 	if (old != NULL) {
-		err = morph_error_fmt(MORPH_ERR_EXISTS, "remote '%s' already "
-		    "exists (%s)", name, old);
+		if ((err = morph_remote_redact(&shown, old)) == NULL)
+			err = morph_error_fmt(MORPH_ERR_EXISTS, "remote '%s' "
+			    "already exists (%s)", name, shown);
 		goto done;
 	}
 	if ((err = morph_remote_normalize(&norm, url)) == NULL)
@@ -281,6 +296,7 @@ morph_remote_add(struct morph_repo *repo, const char *name, const char *url)
 		    norm.ptr, 0);
 done:
 	free(old);
+	free(shown);
 	morph_buf_release(&key);
 	morph_buf_release(&norm);
 	return err;

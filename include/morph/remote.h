@@ -57,6 +57,12 @@ const struct morph_error *morph_remote_url(char **out, int *from_git,
     struct morph_repo *, const char *name, int push);
 
 /*
+ * url as it may be shown: without the password it may hold
+ * (https://user:password@host/...).  The caller frees *out.
+ */
+const struct morph_error *morph_remote_redact(char **out, const char *url);
+
+/*
  * The remote to use when none is named: "origin", else the only one.
  * Errors: NOT_FOUND saying what to do.
  */

@@ -54,6 +54,17 @@ expect_eq "$(runs_on "$T_ROOT/hub2.git")" 0 "--no-runs pushes no run"
 fails 2 morph push origin nosuch
 expect_contains "$err" "morph: no branch named 'nosuch'"
 
+# --all pushes every branch; a branch named as well is a usage error.
+ok morph branch topic
+ok morph branch other
+ok morph push --all
+expect_contains "$out" " * [new branch]      other"
+expect_contains "$out" " * [new branch]      topic"
+expect_eq "$(git -C "$T_ROOT/hub2.git" for-each-ref --format='%(refname)' refs/morph/heads | tr '\n' ' ')" \
+    "refs/morph/heads/main refs/morph/heads/other refs/morph/heads/topic " "every branch is on the hub"
+fails 2 morph push --all origin main
+expect_contains "$err" "--all pushes every branch: name no branch"
+
 # Tags travel with --tags.
 cd "$T_ROOT/a"
 ok morph tag v1

@@ -58,4 +58,8 @@ ok morph fetch
 expect_contains "$out" "origin/main"
 ok morph log --oneline origin/main
 expect_contains "$out" "Suite"
+ok morph checkout -b mine origin/main
+ok morph push origin mine
+expect_contains "$out" "To $T_ROOT/hub.git"
+ok git -C "$T_ROOT/hub.git" rev-parse refs/morph/heads/mine
 done_testing

@@ -44,6 +44,25 @@ cd "$T_ROOT/a"
 ok morph pull
 expect_contains "$out" "Fetched 1 commit and 2 runs (6 results)"
 
+# What a server refuses, libgit2 says only through its
+# push_update_reference callback: the hub's hook refuses a branch.
+cat >"$T_ROOT/srv/hub.git/hooks/update" <<'EOS'
+#!/bin/sh
+case "$1" in refs/morph/heads/*) echo "branches are frozen" >&2; exit 1;; esac
+exit 0
+EOS
+chmod +x "$T_ROOT/srv/hub.git/hooks/update"
+before=$(git -C "$T_ROOT/srv/hub.git" rev-parse refs/morph/heads/main)
+printf 'Capital of {{country}}, please\n' >prompts/q.txt
+ok morph commit -a -m "Please"
+fails 2 morph push
+expect_contains "$out" " ! [rejected]        main (the remote refused it: fetch (morph pull) and try again)"
+expect_contains "$err" "morph: failed to push some references to 'origin'"
+expect_eq "$(git -C "$T_ROOT/srv/hub.git" rev-parse refs/morph/heads/main)" "$before" \
+    "the refused branch did not move"
+rm "$T_ROOT/srv/hub.git/hooks/update"
+ok morph push
+
 # git http-backend behind Basic authentication.
 out_http="$T_ROOT/.http.out"
 python3 "$MORPH_SOURCE_DIR/tests/tools/githttp.py" --root "$T_ROOT/srv" \
@@ -93,5 +112,16 @@ expect_eq "$(json "len(d)")" 4 "every run came over HTTP"
 expect_eq "$(grep -c s3cret-pw "$T_ROOT/creds")" 1 "the helper keeps the credential"
 expect_eq "$(grep -rl s3cret-pw "$T_ROOT/a/.morph" "$T_ROOT/c/.morph" | wc -l)" 0 \
     "the password reaches no file of the repositories"
+
+# A password written into a remote's URL is never shown either.
+ok morph remote add inurl "http://alice:s3cret-pw@127.0.0.1:$hport/hub.git"
+ok morph remote -v
+expect_contains "$out" "inurl	http://alice@127.0.0.1:$hport/hub.git"
+fails 2 morph remote add inurl /elsewhere
+expect_contains "$err" "remote 'inurl' already exists (http://alice@127.0.0.1:$hport/hub.git)"
+for c in "remote -v" "remote --json" "fetch inurl" "push inurl" "pull inurl"; do
+	run morph $c
+	expect_not_contains "$out$err" "s3cret-pw" "morph $c shows no password"
+done
 expect_eq "$(( $(http_stats authorized) > 0 ))" 1 "the server served authenticated requests"
 done_testing
