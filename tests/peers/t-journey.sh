@@ -90,9 +90,9 @@ wait "$pid" 2>/dev/null
 ok morph runs --json
 done_before=$(json "d[0]['results']")
 T_CHECKS=$((T_CHECKS + 1))
-if [ "$(json "d[0]['state']")" = running ] && [ "$done_before" -ge 8 ] &&
+if [ "$(json "d[0]['state']")" = interrupted ] && [ "$done_before" -ge 8 ] &&
     [ "$done_before" -lt 44 ]; then
-	pass "killed half-way: $done_before of 44 recorded, the run unsealed"
+	pass "killed half-way: $done_before of 44 recorded, the run unsealed and interrupted"
 else
 	fail "the kill missed the run: $(json "d[0]['state']"), $done_before recorded"
 fi
