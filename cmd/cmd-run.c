@@ -180,9 +180,9 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct bar bar = { 0, 0, 0 };
 	const char **models = NULL;
 	const char *rev = MORPH_HEAD;
-	char usd[32], *end;
+	char usd[32];
 	double budget;
-	long n;
+	int64_t n;
 	int c, json = 0, dry = 0, nmodels = 0;
 
 	if ((models = calloc((size_t)argc + 1, sizeof(*models))) == NULL)
@@ -194,43 +194,43 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			opts.allow_exec = 1;
 			break;
 		case 'B':
-			budget = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || budget < 0 ||
-			    budget > 1e6) {
-				err = morph_cmd_bad_usage(ctx, "--budget needs "
-				    "an amount in USD, not '%s'", optarg);
+			if ((err = morph_cmd_parse_real(ctx, "--budget",
+			    optarg, 0, 1e6, 0, &budget)) != NULL)
 				goto done;
-			}
 			opts.budget_nusd = (int64_t)(budget * 1e9 + 0.5);
 			break;
 		case 'n':
 			dry = 1;
 			break;
 		case 'j':
+			if ((err = morph_cmd_parse_int(ctx, "-j", optarg, 1,
+			    1000, &n)) != NULL)
+				goto done;
+			opts.jobs = (int)n;
+			break;
 		case 'P':
+			if ((err = morph_cmd_parse_int(ctx, "--provider-jobs",
+			    optarg, 1, 1000, &n)) != NULL)
+				goto done;
+			opts.provider_jobs = (int)n;
+			break;
 		case 'r':
+			if ((err = morph_cmd_parse_int(ctx, "--repeat", optarg,
+			    1, 10000, &n)) != NULL)
+				goto done;
+			opts.repeat = (int)n;
+			break;
 		case 'R':
+			if ((err = morph_cmd_parse_int(ctx, "--retries", optarg,
+			    0, 100, &n)) != NULL)
+				goto done;
+			opts.retries = (int)n;
+			break;
 		case 'T':
-			if ((err = morph_cmd_parse_count(ctx, c == 'j' ? "-j" :
-			    c == 'P' ? "--provider-jobs" : c == 'r' ?
-			    "--repeat" : c == 'R' ? "--retries" : "--timeout",
-			    optarg, &n)) != NULL)
+			if ((err = morph_cmd_parse_int(ctx, "--timeout", optarg,
+			    1, 86400, &n)) != NULL)
 				goto done;
-			if (n > 1000000 || (n == 0 && c != 'R')) {
-				err = morph_cmd_bad_usage(ctx, "value '%s' out "
-				    "of range", optarg);
-				goto done;
-			}
-			if (c == 'j')
-				opts.jobs = (int)n;
-			else if (c == 'P')
-				opts.provider_jobs = (int)n;
-			else if (c == 'r')
-				opts.repeat = (int)n;
-			else if (c == 'R')
-				opts.retries = (int)n;
-			else
-				opts.timeout_ms = n * 1000;
+			opts.timeout_ms = (long)n * 1000;
 			break;
 		case 'J':
 			json = 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "morph/config.h"
+#include "morph/num.h"
 #include "json_int.h"
 #include "path_int.h"
 #include "repo_int.h"
@@ -145,6 +146,23 @@ check_key(const char *key, int need_section)
 	return NULL;
 }
 
+const struct morph_error *
+morph_config_locktimeout(int64_t *ms, const cJSON *v)
+{
+	char num[64];
+
+	if (cJSON_IsNumber(v))
+		snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+	else if (cJSON_IsString(v))
+		snprintf(num, sizeof(num), "%s", v->valuestring);
+	else
+		snprintf(num, sizeof(num), "%s", cJSON_IsTrue(v) ? "true" :
+		    cJSON_IsFalse(v) ? "false" : cJSON_IsNull(v) ? "null" :
+		    "(an object or array)");
+	return morph_num_int(ms, "core.locktimeout (milliseconds)", num, 0,
+	    3600 * 1000);
+}
+
 static char *
 value_text(const cJSON *v)
 {
@@ -248,6 +266,7 @@ morph_config_set(struct morph_repo *repo, enum morph_config_scope scope,
 	cJSON *conf = NULL, *obj, *item, *v = NULL;
 	const char *p = key, *dot;
 	char seg[256];
+	int64_t ms;
 	size_t n;
 
 	if (scope == MORPH_CONFIG_ANY)
@@ -260,6 +279,10 @@ morph_config_set(struct morph_repo *repo, enum morph_config_scope scope,
 			return err;
 	} else if ((v = cJSON_CreateString(value)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	/* What morph reads as a number must be one. */
+	if (strcmp(key, "core.locktimeout") == 0 &&
+	    (err = morph_config_locktimeout(&ms, v)) != NULL)
+		goto fail;
 	if ((err = reload(&conf, repo, scope)) != NULL)
 		goto fail;
 	obj = conf;

@@ -304,4 +304,37 @@ else
 fi
 cd "$T_ROOT"
 
+# 10. Bad numbers are refused, naming the option and quoting the value,
+# before anything is read or sent: no hex, no nan or inf, no sign where
+# none is meaningful, nothing after the number, no overflow.
+cd "$T_ROOT/fake"
+fake_reset
+bad_number() {	# bad_number OPTION VALUE WANT
+	fails 2 morph run -m fopenai:m-oa "$1" "$2"
+	expect_contains "$err" "morph: run: $1 needs $3, not '$2'"
+}
+for v in nan NaN inf -inf 0x10 -1 1e999 '' ' 1' 1,5 5usd 1000001; do
+	bad_number --budget "$v" "a number from 0 to 1000000"
+done
+for v in 0 0x10 1.5 1e2 -1 ' 4' 4x 1001 99999999999999999999; do
+	bad_number -j "$v" "a whole number from 1 to 1000"
+	bad_number --provider-jobs "$v" "a whole number from 1 to 1000"
+done
+for v in 0 -2 0x2 2.0 nan 10001; do
+	bad_number --repeat "$v" "a whole number from 1 to 10000"
+done
+for v in -1 0x1 1e1 101 +1; do
+	bad_number --retries "$v" "a whole number from 0 to 100"
+done
+for v in 0 5s 1.5 -30 0x1e 86401; do
+	bad_number --timeout "$v" "a whole number from 1 to 86400"
+done
+expect_eq "$(fake_requests)" 0 "no bad number sent anything"
+# The edges are accepted.
+ok morph run -m fopenai:m-oa --dry-run --budget 0 -j 1000 \
+    --provider-jobs 1 --repeat 2 --retries 0 --timeout 86400
+ok morph run -m fopenai:m-oa --dry-run --budget 1000000 -j 1 --retries 100 \
+    --provider-jobs 1000 --timeout 1 --budget .5 --budget 2.5e-3
+cd "$T_ROOT"
+
 done_testing
