@@ -212,16 +212,18 @@ static const struct setting {
 	const char		*want;
 } settings[] = {
 	{ "frequency_penalty", S_NUMBER, -2, 2, "a number from -2 to 2" },
-	{ "max_tokens", S_INTEGER, 1, 9007199254740991.0,
-	    "a positive integer" },
+	/* Providers take 32-bit counts, and costs are estimated from them. */
+	{ "max_tokens", S_INTEGER, 1, 2147483647.0,
+	    "a whole number from 1 to 2147483647" },
 	{ "presence_penalty", S_NUMBER, -2, 2, "a number from -2 to 2" },
 	{ "response_format", S_FORMAT, 0, 0, "an object whose \"type\" is "
 	    "\"text\", \"json_object\" or \"json_schema\"" },
 	{ "seed", S_INTEGER, -9007199254740991.0, 9007199254740991.0,
-	    "an integer" },
+	    "a whole number from -9007199254740991 to 9007199254740991" },
 	{ "stop", S_STOP, 0, 0, "a non-empty string or an array of them" },
 	{ "temperature", S_NUMBER, 0, 2, "a number from 0 to 2" },
-	{ "top_k", S_INTEGER, 1, 9007199254740991.0, "a positive integer" },
+	{ "top_k", S_INTEGER, 1, 2147483647.0,
+	    "a whole number from 1 to 2147483647" },
 	{ "top_p", S_NUMBER, 0, 1, "a number from 0 to 1" },
 };
 #define NSETTINGS	(sizeof(settings) / sizeof(settings[0]))

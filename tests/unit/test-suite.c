@@ -418,27 +418,48 @@ test_errors(void)
 		  "to 2" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": 0}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": 1.5}}" },
 		    { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": \"100\"}}" },
 		    { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"top_p\": 1.01}}" }, { "p.txt", "x" } },
 		  "morph.json: defaults.top_p: expected a number from 0 to 1" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"top_k\": 0}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.top_k: expected a positive integer" },
+		  "morph.json: defaults.top_k: expected a whole number from 1 "
+		  "to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"max_tokens\": 2147483648}}" },
+		    { "p.txt", "x" } },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"models\": [{\"model\": \"echo:y\", "
+		    "\"top_k\": 1e999}]}" }, { "p.txt", "x" } },
+		  "morph.json: models[0].top_k: expected a whole number from 1 "
+		  "to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"temperature\": 1e999}}" },
+		    { "p.txt", "x" } },
+		  "morph.json: defaults.temperature: expected a number from 0 "
+		  "to 2" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"seed\": 1e16}}" }, { "p.txt", "x" } },
+		  "morph.json: defaults.seed: expected a whole number from "
+		  "-9007199254740991 to 9007199254740991" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"seed\": 0.5}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.seed: expected an integer" },
+		  "morph.json: defaults.seed: expected a whole number from "
+		  "-9007199254740991 to 9007199254740991" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"presence_penalty\": -2.5}}" },
 		    { "p.txt", "x" } },
