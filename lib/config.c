@@ -9,6 +9,7 @@
 #include "morph/config.h"
 #include "morph/num.h"
 #include "json_int.h"
+#include "jsondup_int.h"
 #include "path_int.h"
 #include "repo_int.h"
 
@@ -46,6 +47,8 @@ read_file(cJSON **out, const char *path)
 {
 	struct morph_buf b = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	struct morph_json_dup dup;
+	int r;
 
 	*out = NULL;
 	err = morph_file_read(&b, path, 16 * 1024 * 1024);
@@ -56,11 +59,18 @@ read_file(cJSON **out, const char *path)
 	}
 	if (err == NULL)
 		err = morph_json_parse(out, b.ptr, b.len, path);
-	if (err == NULL && !cJSON_IsObject(*out)) {
-		cJSON_Delete(*out);
-		*out = NULL;
+	if (err == NULL && !cJSON_IsObject(*out))
 		err = morph_error_fmt(MORPH_ERR_INVALID,
 		    "%s: the configuration must be a JSON object", path);
+	/* A key set twice would be read once and silently dropped once. */
+	if (err == NULL && (r = morph_json_find_dup(&dup, *out, b.ptr, b.len,
+	    "")) != 0)
+		err = r < 0 ? morph_error(MORPH_ERR_NOMEM) : morph_error_fmt(
+		    MORPH_ERR_INVALID, "%s:%d: %s: duplicate key", path,
+		    dup.line, dup.path);
+	if (err != NULL) {
+		cJSON_Delete(*out);
+		*out = NULL;
 	}
 	morph_buf_release(&b);
 	return err;

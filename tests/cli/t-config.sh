@@ -232,4 +232,21 @@ expect_contains "$err" "morph: $user_conf: core.locktimeout (milliseconds) needs
 rm "$user_conf"
 ok morph status
 
+# A key set twice in a configuration file, at any depth, is named with the
+# file and its line: the first would be read and the second lost.
+cd "$T_ROOT/r"
+cp .morph/config "$T_ROOT/config.keep"
+printf '{"core": {"formatversion": 1},\n "user": {"name": "A",\n  "name": "B"}}\n' >.morph/config
+fails 2 morph status
+expect_eq "$err" "morph: $PWD/.morph/config:3: user.name: duplicate key" "a key set twice in the config is named"
+fails 2 morph config user.name
+expect_contains "$err" ".morph/config:3: user.name: duplicate key"
+cp "$T_ROOT/config.keep" .morph/config
+mkdir -p "$(dirname "$user_conf")"
+printf '{"user": {"email": "a@b"}, "user": {"name": "C"}}\n' >"$user_conf"
+fails 2 morph status
+expect_contains "$err" "morph: $user_conf:1: user: duplicate key"
+rm "$user_conf"
+ok morph status
+
 done_testing

@@ -337,4 +337,41 @@ ok morph run -m fopenai:m-oa --dry-run --budget 1000000 -j 1 --retries 100 \
     --provider-jobs 1000 --timeout 1 --budget .5 --budget 2.5e-3
 cd "$T_ROOT"
 
+# 11. A key given twice, at any depth of a case or of morph.json, is an
+# error naming the file, the line and the key: cJSON would keep the first
+# and nobody would see the second dropped.
+cd "$T_ROOT/fake"
+cp cases/c.jsonl "$T_ROOT/c.jsonl.keep"
+cp morph.json "$T_ROOT/morph.json.keep"
+cat >cases/c.jsonl <<'EOF2'
+{"id": "d1", "vars": {"country": "France", "word": "one"}}
+{"id": "d2", "vars": {"country": "Spain", "word": "two", "country": "Peru"}}
+EOF2
+ok morph commit -a -m "A case with a key twice"
+fake_reset
+fails 2 morph run -m fopenai:m-oa
+expect_eq "$err" "morph: cases/c.jsonl:2: vars.country: duplicate key" "a repeated var is named"
+printf '{"id": "d1", "vars": {"country": {"name": "France", "name": "Chad"}, "word": "w"}}\n' >cases/c.jsonl
+ok morph commit -a -m "A nested key twice"
+fails 2 morph run -m fopenai:m-oa
+expect_contains "$err" "morph: cases/c.jsonl:1: vars.country.name: duplicate key"
+printf '{"id": "d1", "vars": {"country": "France", "word": "w"}, "assert": [{"type": "contains", "value": "France", "value": "Chad"}]}\n' >cases/c.jsonl
+ok morph commit -a -m "An assertion's key twice"
+fails 2 morph run -m fopenai:m-oa
+expect_contains "$err" "morph: cases/c.jsonl:1: assert[0].value: duplicate key"
+cp "$T_ROOT/c.jsonl.keep" cases/c.jsonl
+cat >morph.json <<'EOF2'
+{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
+ "models": ["fopenai:m-oa"],
+ "defaults": {"max_tokens": 50,
+   "response_format": {"type": "text", "type": "json_object"}}}
+EOF2
+ok morph commit -a -m "morph.json with a nested key twice"
+fails 2 morph run
+expect_eq "$err" "morph: morph.json:4: defaults.response_format.type: duplicate key" "a repeated key in morph.json is named with its line"
+expect_eq "$(fake_requests)" 0 "nothing was sent for a suite with a key twice"
+cp "$T_ROOT/morph.json.keep" morph.json
+ok morph commit -a -m "No key twice"
+cd "$T_ROOT"
+
 done_testing
