@@ -374,4 +374,19 @@ cp "$T_ROOT/morph.json.keep" morph.json
 ok morph commit -a -m "No key twice"
 cd "$T_ROOT"
 
+# 12. A reply whose header is too large is recorded as that, not as "out of
+# memory" or a dropped connection, and is not sent again.
+cd "$T_ROOT/fake"
+printf '{"id": "h1", "vars": {"country": "fault:bighead", "word": "w"}}\n' >cases/c.jsonl
+ok morph commit -a -m "A reply with a 1 MiB header"
+fake_reset
+fails 1 morph run -m fopenai:m-oa --json
+ok morph show --json "$(json "d['id']")"
+expect_contains "$out" "response too large: reply header from '127.0.0.1:$FAKE_PORT' is over 65536 bytes"
+expect_not_contains "$out" "emory" "not called out of memory"
+expect_eq "$(curl -s "$FAKE_URL/__requests" | grep -o 'fault:bighead' | wc -l)" 1 "not retried"
+cp "$T_ROOT/c.jsonl.keep" cases/c.jsonl
+ok morph commit -a -m "Headers of a sane size"
+cd "$T_ROOT"
+
 done_testing
