@@ -389,4 +389,117 @@ cp "$T_ROOT/c.jsonl.keep" cases/c.jsonl
 ok morph commit -a -m "Headers of a sane size"
 cd "$T_ROOT"
 
+# 13. Ctrl-C ends morph run with status 2 whenever it comes, as
+# morph-run(1) says: a second one while calls are in flight, a second one
+# after the drain while morph says its last words, and one before anything
+# is sent.  Each step waits for an event (a request at the fake, a line on
+# stderr, the run's state, a full pipe), never for a time.  A command a
+# script starts with & ignores SIGINT; env gives morph a terminal's
+# default, as when Ctrl-C is pressed.
+cd "$T_ROOT/fake"
+until_ok() {	# until_ok WHAT CMD...: polls CMD until it succeeds, 60 s at most
+	local what=$1 i
+	shift
+	for i in $(seq 600); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	T_CHECKS=$((T_CHECKS + 1))
+	fail "$what: not within 60 s"
+	return 1
+}
+in_flight() { [ "$(fake_requests)" -ge "$1" ]; }
+run_state() {
+	"$MORPH" runs --json | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and d[0]['state'] == '$1' else 1)"
+}
+said() { grep -q "$1" "$2" 2>/dev/null; }
+morph_bg() { exec env --default-signal=INT "$MORPH" "$@"; }	# run it with &
+: >cases/c.jsonl
+for i in 1 2 3 4 5 6; do
+	printf '{"id": "i%d", "vars": {"country": "fault:ok delay=3000 i%d", "word": "w"}}\n' "$i" "$i" >>cases/c.jsonl
+done
+ok morph commit -a -m "Slow calls for Ctrl-C"
+
+# A second Ctrl-C while the first waits for the calls in flight.
+fake_reset
+morph_bg run -m fopenai:m-oa -j 2 --no-cache >/dev/null 2>"$T_ROOT/c2.err" &
+pid=$!
+until_ok "two calls in flight" in_flight 2
+kill -INT "$pid"
+until_ok "the first Ctrl-C heard" said "Ctrl-C again to abandon them" "$T_ROOT/c2.err"
+kill -INT "$pid"
+wait "$pid"
+expect_eq "$?" 2 "a second Ctrl-C in flight: exit 2"
+expect_contains "$(cat "$T_ROOT/c2.err")" "morph: interrupted; "
+ok morph runs --json
+expect_eq "$(json "d[0]['state']")" interrupted "the run is interrupted"
+expect_eq "$(( $(fake_requests) - $(json "d[0]['results']") ))" 2 "the two calls in flight were abandoned"
+
+# A second Ctrl-C after the drain, while morph's last words wait on a
+# full stderr: the test holds both ends of a FIFO and fills it.  Once
+# morph has gone, cat sees the end of the FIFO.
+fake_reset
+rm -f "$T_ROOT/err.fifo" && mkfifo "$T_ROOT/err.fifo"
+exec 7<>"$T_ROOT/err.fifo" 8<"$T_ROOT/err.fifo"
+morph_bg run -m fopenai:m-oa -j 2 >/dev/null 2>"$T_ROOT/err.fifo" &
+pid=$!
+until_ok "two calls in flight" in_flight 2
+kill -INT "$pid"
+heard=no
+while IFS= read -r -t 60 line <&8; do
+	case $line in *"Ctrl-C again"*) heard=yes; break ;; esac
+done
+expect_eq "$heard" yes "the first Ctrl-C heard"
+python3 -c '
+import fcntl, os
+fl = fcntl.fcntl(7, fcntl.F_GETFL)
+fcntl.fcntl(7, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+for n in (4096, 1):
+    try:
+        while True:
+            os.write(7, b"." * n)
+    except BlockingIOError:
+        pass
+fcntl.fcntl(7, fcntl.F_SETFL, fl)'
+exec 7>&-
+until_ok "the drain over" run_state interrupted
+kill -INT "$pid"
+timeout 60 cat <&8 >"$T_ROOT/last-words"
+exec 8<&-
+wait "$pid"
+expect_eq "$?" 2 "a second Ctrl-C after the drain: exit 2"
+expect_contains "$(tr -d . <"$T_ROOT/last-words")" "morph: interrupted; " "the last words are said whole"
+ok morph run -m fopenai:m-oa -j 6
+expect_contains "$out" "(resumed)"
+
+# Ctrl-C before anything is sent: here while --dry-run writes a plan
+# larger than the pipe it writes to.
+for i in $(seq 300); do
+	printf '{"id": "p%03d", "vars": {"country": "c%d", "word": "w"}}\n' "$i" "$i"
+done >cases/c.jsonl
+ok morph commit -a -m "A long plan"
+rm -f "$T_ROOT/out.fifo" && mkfifo "$T_ROOT/out.fifo"
+exec 7<>"$T_ROOT/out.fifo" 8<"$T_ROOT/out.fifo"
+morph_bg run -m fopenai:m-oa --dry-run --repeat 2 >"$T_ROOT/out.fifo" 2>"$T_ROOT/dry.err" &
+pid=$!
+exec 7>&-
+pipe_full() {
+	python3 -c '
+import array, fcntl, sys, termios
+n = array.array("i", [0])
+fcntl.ioctl(8, termios.FIONREAD, n, True)
+sys.exit(0 if n[0] >= fcntl.fcntl(8, 1032) else 1)'
+}
+until_ok "the plan filled the pipe" pipe_full
+kill -INT "$pid"
+timeout 60 cat <&8 >/dev/null
+exec 8<&-
+wait "$pid"
+expect_eq "$?" 2 "Ctrl-C before anything is sent: exit 2"
+expect_eq "$(cat "$T_ROOT/dry.err")" "
+morph: interrupted before anything was sent" "it says so"
+cp "$T_ROOT/c.jsonl.keep" cases/c.jsonl
+ok morph commit -a -m "Quick calls again"
+cd "$T_ROOT"
+
 done_testing
