@@ -217,18 +217,31 @@ sent=$(( $(fake_requests) - sent_before ))
 expect_eq "$((sent + done_before))" 24 "the resumed run sent only what was missing"
 ok morph fsck
 
-# ctrl_c N: starts the slow run, sends it N SIGINTs 1 s in (200 ms into
-# its third pair of calls), and checks that it ends interrupted.
+# requests_now: fake_requests without starting Python, for polls that
+# must see a run of a few seconds while it lasts.
+requests_now() {
+	curl -s "$FAKE_URL/__requests" | grep -o '"method": "POST"' | wc -l
+}
+# ctrl_c N: starts the slow run, sends it N SIGINTs once its third pair of
+# calls is in flight (the second once the first was heard), and checks
+# that it ends interrupted.  Each waits for its event, 60 s at most.
 ctrl_c() {
 	local pid st
 	fake_reset
 	"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
 	pid=$!
-	sleep 1.0
-	for _ in $(seq "$1"); do
-		kill -INT "$pid"
-		sleep 0.05
+	for _ in $(seq 3000); do
+		[ "$(requests_now)" -ge 6 ] && break
+		sleep 0.02
 	done
+	kill -INT "$pid"
+	if [ "$1" -eq 2 ]; then
+		for _ in $(seq 3000); do
+			grep -q "Ctrl-C again" "$T_ROOT/int.err" && break
+			sleep 0.02
+		done
+		kill -INT "$pid"
+	fi
 	wait "$pid"
 	st=$?
 	T_CHECKS=$((T_CHECKS + 1))
@@ -408,7 +421,7 @@ until_ok() {	# until_ok WHAT CMD...: polls CMD until it succeeds, 60 s at most
 	fail "$what: not within 60 s"
 	return 1
 }
-in_flight() { [ "$(fake_requests)" -ge "$1" ]; }
+in_flight() { [ "$(requests_now)" -ge "$1" ]; }
 run_state() {
 	"$MORPH" runs --json | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and d[0]['state'] == '$1' else 1)"
 }
