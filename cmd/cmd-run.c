@@ -11,19 +11,28 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-static volatile sig_atomic_t drain_requested, stop_requested;
+static volatile sig_atomic_t drain_requested, stop_requested, sending;
 
 /*
- * The first Ctrl-C lets the calls in flight end and be recorded (they are
- * paid for already) and starts nothing new; a second Ctrl-C, or SIGTERM,
- * abandons them.
+ * Before anything is sent, Ctrl-C or SIGTERM ends morph at once with
+ * status 2: there is nothing to record.  Then the first Ctrl-C lets the
+ * calls in flight end and be recorded (they are paid for already) and
+ * starts nothing new; a second Ctrl-C, or SIGTERM, abandons them.  Once
+ * sending, a signal only sets a flag, to the end: morph exits with status
+ * 2 and its last words said, however many Ctrl-C follow.
  */
 static void
 on_signal(int sig)
 {
+	static const char early[] = "\nmorph: interrupted before anything "
+	    "was sent\n";
 	static const char msg[] = "\nmorph: stopping once the calls in "
 	    "flight have ended; Ctrl-C again to abandon them\n";
 
+	if (!sending) {
+		(void)!write(STDERR_FILENO, early, sizeof(early) - 1);
+		_exit(2);
+	}
 	if (sig == SIGINT && !drain_requested) {
 		drain_requested = 1;
 		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
@@ -198,13 +207,13 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_plan *plan = NULL;
 	struct morph_oid commit, tree;
 	struct morph_jsonw w;
-	struct sigaction sa, old_int, old_term, old_pipe;
+	struct sigaction sa, old_pipe;
 	struct bar bar = { 0, 0, 0 };
 	const char **models = NULL;
 	const char *rev = MORPH_HEAD;
-	char usd[32], *end;
+	char usd[32];
 	double budget;
-	long n;
+	int64_t n;
 	int c, json = 0, dry = 0, nmodels = 0, worktree = 0;
 	struct changed changed = { 0, MORPH_BUF_INIT };
 
@@ -217,43 +226,43 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			opts.allow_exec = 1;
 			break;
 		case 'B':
-			budget = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || budget < 0 ||
-			    budget > 1e6) {
-				err = morph_cmd_bad_usage(ctx, "--budget needs "
-				    "an amount in USD, not '%s'", optarg);
+			if ((err = morph_cmd_parse_real(ctx, "--budget",
+			    optarg, 0, 1e6, 0, &budget)) != NULL)
 				goto done;
-			}
 			opts.budget_nusd = (int64_t)(budget * 1e9 + 0.5);
 			break;
 		case 'n':
 			dry = 1;
 			break;
 		case 'j':
+			if ((err = morph_cmd_parse_int(ctx, "-j", optarg, 1,
+			    1000, &n)) != NULL)
+				goto done;
+			opts.jobs = (int)n;
+			break;
 		case 'P':
+			if ((err = morph_cmd_parse_int(ctx, "--provider-jobs",
+			    optarg, 1, 1000, &n)) != NULL)
+				goto done;
+			opts.provider_jobs = (int)n;
+			break;
 		case 'r':
+			if ((err = morph_cmd_parse_int(ctx, "--repeat", optarg,
+			    1, 10000, &n)) != NULL)
+				goto done;
+			opts.repeat = (int)n;
+			break;
 		case 'R':
+			if ((err = morph_cmd_parse_int(ctx, "--retries", optarg,
+			    0, 100, &n)) != NULL)
+				goto done;
+			opts.retries = (int)n;
+			break;
 		case 'T':
-			if ((err = morph_cmd_parse_count(ctx, c == 'j' ? "-j" :
-			    c == 'P' ? "--provider-jobs" : c == 'r' ?
-			    "--repeat" : c == 'R' ? "--retries" : "--timeout",
-			    optarg, &n)) != NULL)
+			if ((err = morph_cmd_parse_int(ctx, "--timeout", optarg,
+			    1, 86400, &n)) != NULL)
 				goto done;
-			if (n > 1000000 || (n == 0 && c != 'R')) {
-				err = morph_cmd_bad_usage(ctx, "value '%s' out "
-				    "of range", optarg);
-				goto done;
-			}
-			if (c == 'j')
-				opts.jobs = (int)n;
-			else if (c == 'P')
-				opts.provider_jobs = (int)n;
-			else if (c == 'r')
-				opts.repeat = (int)n;
-			else if (c == 'R')
-				opts.retries = (int)n;
-			else
-				opts.timeout_ms = n * 1000;
+			opts.timeout_ms = (long)n * 1000;
 			break;
 		case 'J':
 			json = 1;
@@ -295,6 +304,16 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
 	    opts.allow_exec)) != NULL)
 		goto done;
+	/*
+	 * Ctrl-C and SIGTERM go to on_signal from here until morph exits,
+	 * and a write they interrupt goes on (SA_RESTART).
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	opts.plan_only = dry;
 	if (worktree) {
 		if ((err = morph_plan_new_worktree(&plan, &tree, ctx->repo,
@@ -327,11 +346,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 
 	/* Ctrl-C stops sending; what was answered is kept (on_signal). */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sending = 1;
 	/* A server closing a socket must not kill the run (libcurl). */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
@@ -341,8 +356,6 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.progress = progress;
 	opts.progress_arg = &bar;
 	err = morph_run_execute(&outcome, plan, ctx->repo, &opts);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (bar.drawn)
 		fputs("\r\033[K", stderr);

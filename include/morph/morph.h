@@ -21,6 +21,7 @@
 #include "morph/status.h"
 #include "morph/fsck.h"
 #include "morph/jsonw.h"
+#include "morph/num.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/suite.h"

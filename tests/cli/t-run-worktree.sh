@@ -108,7 +108,8 @@ ok morph add .
 ok morph commit -m "A held call"
 script -qfec "$MORPH run" "$T_ROOT/tty.out" >/dev/null 2>&1 &
 runner=$!
-wait_until "the request" test "$(fake_requests)" -eq 1
+one_request() { [ "$(fake_requests)" -eq 1 ]; }
+wait_until "the request" one_request
 wait_until "the bar" grep -q "0/1" "$T_ROOT/tty.out"
 T_CHECKS=$((T_CHECKS + 1))
 if grep -q "0/1" "$T_ROOT/tty.out" && kill -0 "$runner" 2>/dev/null; then

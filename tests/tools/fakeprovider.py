@@ -35,7 +35,8 @@ SECRET_HEADERS = {"authorization", "x-api-key", "x-goog-api-key", "api-key",
 BIG_DEFAULT = 33 << 20          # just over morph's default 32 MiB cap
 TIMEOUT_DEFAULT_MS = 30000
 KINDS = {"ok", "timeout", "reset", "hangup", "truncate", "malformed", "big",
-         "html", "insufficient_quota", "nul", "echo-key", "hold"}
+         "bighead", "html", "insufficient_quota", "nul", "echo-key", "hold"}
+BIGHEAD_DEFAULT = 1 << 20       # over libcurl's limits on reply headers
 
 
 class State:
@@ -407,6 +408,18 @@ class Handler(BaseHTTPRequestHandler):
         lines += ["%s: %s" % kv for kv in headers]
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
+    def big_head(self, size, lines, hdrs):
+        """A 200 whose headers hold size bytes of filler in lines lines."""
+        each = max(1, size // lines)
+        filler = [("x-filler-%d" % i, "f" * each) for i in range(lines)]
+        body = b'{"error": {"message": "unreachable"}}'
+        try:
+            self.wfile.write(self.raw_head(200, len(body), hdrs + filler) +
+                             body)
+        except OSError:
+            pass
+        return self.drop(rst=False)
+
     def drop(self, rst):
         """Closes the connection now: with a RST if rst, else a FIN."""
         self.close_connection = True
@@ -595,6 +608,9 @@ class Handler(BaseHTTPRequestHandler):
             hdrs.append(("x-echo-key", key))
             return self.send(200, d.reply(n, model, "you sent " + key,
                                           False, 1, 3), headers=hdrs)
+        if kind == "bighead":
+            return self.big_head(int(opts.get("size") or BIGHEAD_DEFAULT),
+                                 int(opts.get("lines") or 1), hdrs)
 
         prompt_words = sum(len(t.split()) for _, t in texts)
         text = "%s: %s" % (model, last)

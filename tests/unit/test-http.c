@@ -449,6 +449,45 @@ test_toobig(void)
 	got_release(&g);
 }
 
+/*
+ * A reply whose header is over MORPH_HTTP_MAX_HEADER, in one line longer
+ * than libcurl takes or in many lines, says so (not "out of memory", not
+ * a dropped connection); one just under the limit is read.
+ */
+static void
+test_bighead(void)
+{
+	static const char *const msgs[] = {
+		"fault:bighead",			/* one 1 MiB line */
+		"fault:bighead size=150000",		/* over libcurl's line */
+		"fault:bighead size=80000",		/* under it, over ours */
+		"fault:bighead lines=100",		/* over libcurl's total */
+		"fault:bighead size=70000 lines=70",
+	};
+	struct got g = { 0 };
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "' is over %d bytes",
+	    MORPH_HTTP_MAX_HEADER);
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		test_current = msgs[i];
+		run1("/v1/chat/completions", msgs[i], NULL, &g);
+		T_INTEQ(g.status, 0);
+		T_INTEQ(g.transport, MORPH_HTTP_E_TOOBIG);
+		T_CONTAINS(g.errmsg, "reply header from '127.0.0.1:");
+		T_CONTAINS(g.errmsg, want);
+		got_release(&g);
+	}
+	test_current = "under the limit";
+	run1("/v1/chat/completions", "fault:bighead size=60000 lines=2", NULL,
+	    &g);
+	T_INTEQ(g.status, 200);
+	T_INTEQ(g.transport, 0);
+	T_CONTAINS(g.body, "unreachable");
+	got_release(&g);
+}
+
 static void
 test_concurrent(void)
 {
@@ -611,6 +650,7 @@ static const struct test tests[] = {
 	TEST(test_timeout),
 	TEST(test_reset),
 	TEST(test_toobig),
+	TEST(test_bighead),
 	TEST(test_concurrent),
 	TEST(test_start_from_callback),
 	TEST(test_once),

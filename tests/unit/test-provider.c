@@ -1367,6 +1367,11 @@ static const struct parse_case parse_cases[] = {
 	  "'type.googleapis.com/google.rpc.RetryInfo','retryDelay':'1.5s'}]}}",
 	  .failed = 1, .errsub = "overloaded", .error_type = "UNAVAILABLE",
 	  .retry_ms = 1500 },
+	{ .name = "retry hex", .dialect = GE, .status = 429, .body =
+	  "{'error':{'code':429,'message':'m','status':'RESOURCE_EXHAUSTED',"
+	  "'details':[{'@type':'type.googleapis.com/google.rpc.RetryInfo',"
+	  "'retryDelay':'0x10s'}]}}",
+	  .failed = 1, .errsub = "m", .error_type = "RESOURCE_EXHAUSTED" },
 	{ .name = "retry bad", .dialect = GE, .status = 429, .body =
 	  "{'error':{'code':429,'message':'m','status':'RESOURCE_EXHAUSTED',"
 	  "'details':[{'@type':'type.googleapis.com/google.rpc.RetryInfo',"
