@@ -45,19 +45,12 @@ morph_fsck_fatal(const struct morph_error *err)
 	}
 }
 
-const struct morph_error *
-morph_fsck_expect(struct fsck *f, const struct morph_oid *id,
-    enum morph_object_type want, const char *what, int *ok)
+void
+morph_fsck_found(struct fsck *f, const struct morph_oid *id, int found,
+    enum morph_object_type type, enum morph_object_type want,
+    const char *what)
 {
-	const struct morph_error *err;
-	enum morph_object_type type;
-
-	err = morph_object_info(&type, NULL, f->repo, id);
-	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
-		return err;
-	if (ok != NULL)
-		*ok = err == NULL && type == want;
-	if (err != NULL)
+	if (!found)
 		morph_fsck_problem(f, "%s: missing %s %s", what,
 		    morph_object_type_name(want), morph_oid_tostr(id));
 	else if (type != want)
@@ -65,6 +58,21 @@ morph_fsck_expect(struct fsck *f, const struct morph_oid *id,
 		    morph_oid_tostr(id), morph_object_type_name(type) ?
 		    morph_object_type_name(type) : "object of unknown type",
 		    morph_object_type_name(want));
+}
+
+const struct morph_error *
+morph_fsck_expect(struct fsck *f, const struct morph_oid *id,
+    enum morph_object_type want, const char *what, int *ok)
+{
+	const struct morph_error *err;
+	enum morph_object_type type = MORPH_OBJ_ANY;
+
+	err = morph_object_info(&type, NULL, f->repo, id);
+	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
+		return err;
+	if (ok != NULL)
+		*ok = err == NULL && type == want;
+	morph_fsck_found(f, id, err == NULL, type, want, what);
 	return NULL;
 }
 

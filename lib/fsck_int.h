@@ -29,6 +29,14 @@ const struct morph_error *morph_fsck_expect(struct fsck *,
     const char *what, int *ok);
 
 /*
+ * Reports what morph_fsck_expect reports, for an object looked up
+ * already: found, and of which type.
+ */
+void	morph_fsck_found(struct fsck *, const struct morph_oid *id, int found,
+	    enum morph_object_type type, enum morph_object_type want,
+	    const char *what);
+
+/*
  * Whether err ends the check (the database cannot be read, no memory)
  * rather than being a problem of what was being read.
  */

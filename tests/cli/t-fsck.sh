@@ -160,7 +160,7 @@ restore_db
 out_id=$(sqlite3 "$db" "SELECT lower(hex(output)) FROM results WHERE $key")
 sqlite3 "$db" "DELETE FROM objects WHERE hex(id) = upper('$out_id')"
 fails 1 morph fsck
-expect_contains "$out" "error: run #1 $run: $result: missing blob $out_id"
+expect_contains "$out" "error: run #1: $result: missing blob $out_id"
 expect_contains "$out" "sample 1: missing blob $out_id"
 expect_contains "$out" "error: cache entry "
 restore_db
