@@ -218,51 +218,70 @@ quick_check(struct fsck *f)
 }
 
 /*
- * One index entry: its path is a repository path in normal form (as
- * morph add would have written it), its mode a file's, no other entry is
- * under it (a path is a file or a directory, not both: invariant 1 of
- * index.h; sorted and unique is checked as the index is read), and its
- * blob exists.
+ * The first entry after i that is under the directory named by entry i's
+ * path, or NULL: the entries are sorted, so those under "a" follow "a",
+ * after any such as "a-b" or "a.txt" ('-' and '.' sort before '/').
+ */
+static const struct morph_entry *
+first_under(const struct morph_index *idx, size_t i)
+{
+	const char *dir = morph_index_get(idx, i)->path, *p;
+	size_t n = strlen(dir), lo = i + 1, hi = morph_index_count(idx), mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		p = morph_index_get(idx, mid)->path;
+		c = strncmp(p, dir, n);
+		if (c < 0 || (c == 0 && (unsigned char)p[n] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == morph_index_count(idx))
+		return NULL;
+	p = morph_index_get(idx, lo)->path;
+	return strncmp(p, dir, n) == 0 && p[n] == '/' ?
+	    morph_index_get(idx, lo) : NULL;
+}
+
+/*
+ * Entry i: its path is a repository path in normal form (as morph add
+ * would have written it), its mode a file's, no other entry is under it
+ * (a path is a file or a directory, not both: invariant 1 of index.h;
+ * sorted and unique is checked as the index is read), and its blob
+ * exists.  norm is scratch space, kept from one entry to the next.
  */
 static const struct morph_error *
-check_entry(struct fsck *f, const struct morph_index *idx,
-    const struct morph_entry *e)
+check_entry(struct fsck *f, const struct morph_index *idx, size_t i,
+    struct morph_buf *norm)
 {
+	const struct morph_entry *e = morph_index_get(idx, i), *under;
 	const struct morph_error *err;
-	struct morph_buf norm = MORPH_BUF_INIT;
 	char what[4200];
-	const char *slash;
 
 	snprintf(what, sizeof(what), "index entry '%s'", e->path);
-	err = morph_path_normalize(&norm, e->path);
+	morph_buf_clear(norm);
+	err = morph_path_normalize(norm, e->path);
 	if (err != NULL && err->code == MORPH_ERR_NOMEM)
 		return err;
 	if (err != NULL)
 		morph_fsck_problem(f, "%s: invalid path: %s", what, err->msg);
-	else if (norm.len == 0 || strcmp(norm.ptr, e->path) != 0)
+	else if (norm->len == 0 || strcmp(norm->ptr, e->path) != 0)
 		morph_fsck_problem(f, "%s: path not in normal form ('%s')",
-		    what, norm.ptr != NULL ? norm.ptr : "");
-	morph_buf_release(&norm);
+		    what, norm->ptr != NULL ? norm->ptr : "");
 	if (e->mode != MORPH_MODE_FILE && e->mode != MORPH_MODE_EXEC)
 		morph_fsck_problem(f, "%s: bad mode %o", what, e->mode);
-	for (slash = strchr(e->path, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		char dir[4096];
-
-		if ((size_t)(slash - e->path) >= sizeof(dir))
-			break;
-		memcpy(dir, e->path, (size_t)(slash - e->path));
-		dir[slash - e->path] = '\0';
-		if (morph_index_find(idx, dir) != NULL)
-			morph_fsck_problem(f, "index entry '%s': a file, and "
-			    "the directory of '%s'", dir, e->path);
-	}
+	if ((under = first_under(idx, i)) != NULL)
+		morph_fsck_problem(f, "%s: a file, and the directory of '%s'",
+		    what, under->path);
 	return morph_fsck_expect(f, &e->id, MORPH_OBJ_BLOB, what, NULL);
 }
 
 static const struct morph_error *
 check_index(struct fsck *f)
 {
+	struct morph_buf norm = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_index *idx;
 	struct morph_oid tree;
@@ -277,11 +296,12 @@ check_index(struct fsck *f)
 	}
 	f->stats->index_entries = morph_index_count(idx);
 	for (i = 0; i < morph_index_count(idx) && err == NULL; i++)
-		err = check_entry(f, idx, morph_index_get(idx, i));
+		err = check_entry(f, idx, i, &norm);
 	/* The tree the index says it holds, when it says so. */
 	if (err == NULL && morph_index_tree(idx, &tree))
 		err = morph_fsck_expect(f, &tree, MORPH_OBJ_TREE,
 		    "index", NULL);
+	morph_buf_release(&norm);
 	morph_index_free(idx);
 	return err;
 }
