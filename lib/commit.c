@@ -18,6 +18,7 @@
 #include "morph/tree.h"
 #include "gitbridge_int.h"
 #include "json_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 
 struct morph_commit {
@@ -385,6 +386,8 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 
 	if ((err = morph_store_begin(&repo->store)) != NULL)
 		goto out;
+	if ((err = morph_pending_refuse(repo, "cannot commit")) != NULL)
+		goto fail;
 	err = morph_ref_resolve(&head, repo, MORPH_HEAD);
 	have_head = err == NULL;
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)

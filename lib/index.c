@@ -25,6 +25,7 @@
 #include "morph/status.h"
 #include "ignore_int.h"
 #include "path_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 #include "index_int.h"
 #include "scan_int.h"
@@ -1163,6 +1164,9 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	unsigned char *p;
 	unsigned int f;
 
+	/* Not while a checkout is unfinished (pending_int.h invariant 1). */
+	if ((err = morph_pending_refuse(repo, "cannot change the index")))
+		return err;
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
 	/* An entry takes its path and 7 varints, 16 + 1 bytes at most. */
