@@ -192,23 +192,48 @@ FAKE_KEY= fails 2 morph run -m fopenai:m-oa
 expect_contains "$err" "FAKE_KEY"
 expect_eq "$(fake_requests)" 0 "nothing sent without a key"
 
-# 7. Resumption after SIGKILL and after Ctrl-C.
+# 7. Resumption after SIGKILL and after Ctrl-C.  The fake holds every
+# request (its gate) and lets them go two by two, so that each signal
+# lands with the third pair of calls in flight, however slow the machine:
+# the test waits for events (the fake's counts, morph's results, a line on
+# stderr), never for a time.
 : >cases/c.jsonl
 for i in $(seq 1 12); do
-	printf '{"id": "c%02d", "vars": {"country": "fault:ok delay=400 n%d", "word": "w"}}\n' "$i" "$i" >>cases/c.jsonl
+	printf '{"id": "c%02d", "vars": {"country": "n%d", "word": "w%d"}}\n' "$i" "$i" "$i" >>cases/c.jsonl
 done
-ok morph commit -a -m "Slow calls"
+ok morph commit -a -m "Held calls"
+# recorded N: whether the newest run has N results or more.
+recorded() {
+	local n
+	n=$("$MORPH" runs --json 2>/dev/null | python3 -c \
+	    'import json,sys; d=json.load(sys.stdin); print(d[0]["results"] if d else 0)' 2>/dev/null)
+	[ "${n:-0}" -ge "$1" ]
+}
+# third_pair PID: with the gate closed and "morph run -j 2" (PID) started,
+# lets the first two pairs of calls be answered, then waits until the
+# third pair is held and the first four results are recorded.
+third_pair() {
+	T_CHECKS=$((T_CHECKS + 1))
+	if fake_wait held=2 requests=2 && fake_release 2 &&
+	    fake_wait held=2 requests=4 && fake_release 2 &&
+	    fake_wait held=2 requests=6 && wait_until recorded 4; then
+		pass "the third pair of calls is in flight, four results recorded"
+	else
+		fail "the run did not reach its third pair of calls: $(curl -s "$FAKE_URL/__gate"); $(cat "$T_ROOT/int.err")"
+	fi
+}
 fake_reset
-"$MORPH" run -m fopenai:m-oa -j 2 >/dev/null 2>&1 &
+fake_hold
+"$MORPH" run -m fopenai:m-oa -j 2 >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
 pid=$!
-sleep 1.6
+third_pair
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
+fake_release
 ok morph runs --json
 done_before=$(json "d[0]['results']")
 expect_eq "$(json "d[0]['state'], d[0]['id']")" "running None" "a killed run is unsealed"
-T_CHECKS=$((T_CHECKS + 1))
-if [ "$done_before" -ge 2 ] && [ "$done_before" -lt 24 ]; then pass "the kill landed mid-run ($done_before recorded)"; else fail "kill landed outside the run ($done_before recorded)"; fi
+expect_eq "$done_before" 4 "the kill landed mid-run: the four answered calls are recorded"
 sent_before=$(fake_requests)
 ok morph run -m fopenai:m-oa -j 4
 expect_contains "$out" "(resumed)"
@@ -217,20 +242,32 @@ sent=$(( $(fake_requests) - sent_before ))
 expect_eq "$((sent + done_before))" 24 "the resumed run sent only what was missing"
 ok morph fsck
 
-# ctrl_c N: starts the slow run, sends it N SIGINTs 1 s in (200 ms into
-# its third pair of calls), and checks that it ends interrupted.
+# ctrl_c N: starts the run with the gate closed, sends it N SIGINTs with
+# the third pair of calls held, each once the one before has been seen
+# (two signals sent at once may arrive as one), lets the held pair go
+# after a single Ctrl-C, and checks that the run ends interrupted.
 ctrl_c() {
-	local pid st
+	local pid
 	fake_reset
+	fake_hold
 	"$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
 	pid=$!
-	sleep 1.0
-	for _ in $(seq "$1"); do
+	third_pair
+	kill -INT "$pid"
+	T_CHECKS=$((T_CHECKS + 1))
+	if wait_until grep -q "Ctrl-C again" "$T_ROOT/int.err"; then
+		pass "the first Ctrl-C is acknowledged"
+	else
+		fail "no word of the first Ctrl-C: $(cat "$T_ROOT/int.err")"
+	fi
+	if [ "$1" -eq 1 ]; then
+		fake_release 2
+	else
 		kill -INT "$pid"
-		sleep 0.05
-	done
-	wait "$pid"
-	st=$?
+	fi
+	wait_exit "$pid"
+	# What a second Ctrl-C abandoned is still held: let it go.
+	fake_release
 	T_CHECKS=$((T_CHECKS + 1))
 	if [ $st -eq 2 ] && grep -q "interrupted" "$T_ROOT/int.err"; then pass "Ctrl-C x$1: exit 2, interrupted"; else fail "Ctrl-C x$1 did not interrupt ($st): $(cat "$T_ROOT/int.err")"; fi
 }
@@ -245,8 +282,7 @@ ok morph runs --json
 expect_eq "$(json "d[0]['state']")" interrupted "the run is marked interrupted"
 recorded=$(json "d[0]['results']")
 expect_eq "$(fake_requests)" "$recorded" "Ctrl-C waited for the calls in flight: every request has its result"
-T_CHECKS=$((T_CHECKS + 1))
-if [ "$recorded" -ge 4 ] && [ "$recorded" -lt 24 ]; then pass "Ctrl-C landed mid-run ($recorded recorded)"; else fail "Ctrl-C landed outside the run ($recorded recorded)"; fi
+expect_eq "$recorded" 6 "Ctrl-C landed mid-run: the two calls in flight were recorded, nothing new started"
 ok morph run -m fopenai:m-oa -j 4 --no-cache
 expect_contains "$out" "(resumed)"
 expect_eq "$(fake_requests)" 24 "the resumed run sent only the calls never sent"
@@ -254,6 +290,7 @@ expect_eq "$(fake_requests)" 24 "the resumed run sent only the calls never sent"
 # Ctrl-C twice: the calls in flight are abandoned, at once.
 ctrl_c 2
 ok morph runs --json
+expect_eq "$(json "d[0]['results']")" 4 "the second Ctrl-C recorded nothing more"
 expect_eq "$(( $(fake_requests) - $(json "d[0]['results']") ))" 2 "the second Ctrl-C abandoned the two calls in flight"
 ok morph run -m fopenai:m-oa -j 4 --no-cache
 expect_contains "$out" "sealed as"
