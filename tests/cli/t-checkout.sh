@@ -170,8 +170,9 @@ expect_eq "$out" "" "clean"
 
 # A checkout killed midway: some files new, HEAD and index old.  A plain
 # checkout to where HEAD is keeps them as local changes, and -f to the
-# target finishes the job.  The tree is large enough for the kill to land
-# while files are being written; each try doubles it.
+# target finishes the job.  The kill comes as soon as the first file is
+# new; the tree is large enough for the rest to be still in the writing
+# then, and should a machine outrun the kill, each try doubles it.
 new_repo killed
 caught=0
 n=2000
@@ -197,7 +198,6 @@ for attempt in 1 2 3 4; do
 		read -r line <big/f0.txt
 		[ "$line" = "new 0" ] && break
 	done
-	sleep 0.1	# let more files land
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	written=$(grep -l '^new' big/*.txt | wc -l)

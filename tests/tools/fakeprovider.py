@@ -771,10 +771,23 @@ def main():
     sys.stdout.write("PORT=%d\n" % server.server_address[1])
     sys.stdout.flush()
 
-    def stop(signum, frame):
-        raise SystemExit(0)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # SIGTERM and SIGINT stop it, saying on stderr who sent them: a test
+    # that finds its fake gone can tell a stray kill from a crash.
+    stops = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+
+    def stopper():
+        info = signal.sigwaitinfo(stops)
+        try:
+            with open("/proc/%d/cmdline" % info.si_pid, "rb") as f:
+                who = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            who = "?"
+        sys.stderr.write("fakeprovider: %s from pid %d (%s): stopping\n" % (
+            signal.Signals(info.si_signo).name, info.si_pid, who.strip()))
+        sys.stderr.flush()
+        server.shutdown()
+    threading.Thread(target=stopper, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
