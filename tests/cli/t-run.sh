@@ -295,6 +295,38 @@ expect_eq "$(( $(fake_requests) - $(json "d[0]['results']") ))" 2 "the second Ct
 ok morph run -m fopenai:m-oa -j 4 --no-cache
 expect_contains "$out" "sealed as"
 
+# Ctrl-C while morph takes in answers that have just arrived: it starts
+# nothing new either, not even to fill the slots those answers freed.
+# tests/tools/raisepoll.c, preloaded, raises SIGINT in morph right after
+# the poll() that finds an answer, once $T_ROOT/raise exists.  One call of
+# the third pair is let go: its answer frees a slot, which must stay free.
+# Once morph has said it is stopping, the gate opens, so that a call
+# started in spite of the Ctrl-C would be answered and counted.
+if [ -n "${MORPH_RAISEPOLL-}" ]; then
+	fake_reset
+	fake_hold
+	rm -f "$T_ROOT/raise"
+	LD_PRELOAD=$MORPH_RAISEPOLL MORPH_TEST_RAISE_FILE=$T_ROOT/raise \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    "$MORPH" run -m fopenai:m-oa -j 2 --no-cache >"$T_ROOT/int.out" 2>"$T_ROOT/int.err" &
+	pid=$!
+	third_pair
+	touch "$T_ROOT/raise"
+	fake_release 1
+	wait_until grep -q "Ctrl-C again" "$T_ROOT/int.err"
+	fake_release
+	wait_exit "$pid"
+	expect_eq "$st" 2 "Ctrl-C as answers arrive: exit 2"
+	expect_contains "$(cat "$T_ROOT/int.err")" "Ctrl-C again to abandon them" "the preloaded poll() raised SIGINT"
+	ok morph runs --json
+	expect_eq "$(fake_requests) $(json "d[0]['results']")" "6 6" \
+	    "Ctrl-C as answers arrive: the two in flight recorded, nothing new sent"
+	ok morph run -m fopenai:m-oa -j 4 --no-cache
+	expect_contains "$out" "sealed as"
+else
+	echo "# MORPH_RAISEPOLL is not set: the Ctrl-C as answers arrive is not checked"
+fi
+
 # 8. --budget: priced models only, stops before the spend passes it.
 cat >"$T_ROOT/prices.json" <<'EOF'
 {"m-oa": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.001}}
