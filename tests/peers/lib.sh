@@ -241,7 +241,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' "${args[@]}" >"$log" 2>&1 </dev/null &
 
 # peer_start_llama PORT KEY [EXTRA ARGS]: llama-server with the tiny random
 # model, alias "tiny", API key KEY (none: no key, as llama-server runs by
-# default), 2048-token context, 2 threads.
+# default), 2048-token context, one thread: ggml's threads wait for each
+# other by spinning, and on a machine whose cores are busy two threads made
+# each call 18 times slower (9 s against 0.5 s measured).
 peer_start_llama() {
 	local port=${1-} key=${2-} keyargs
 	if [ -z "$port" ] || [ -z "$key" ]; then
@@ -257,7 +259,7 @@ peer_start_llama() {
 	fi
 	_peer_start llama "$port" /health 200 120 \
 		"$PEER_LLAMA_BIN" -m "$PEER_LLAMA_MODEL" --alias tiny "${keyargs[@]}" \
-		--host 127.0.0.1 --port '{PORT}' -c 2048 -t 2 --no-webui "$@" || return $?
+		--host 127.0.0.1 --port '{PORT}' -c 2048 -t 1 --no-webui "$@" || return $?
 	PEER_LLAMA_PID=$_peer_pid PEER_LLAMA_PORT=$_peer_port PEER_LLAMA_LOG=$_peer_log
 	PEER_LLAMA_URL=http://127.0.0.1:$_peer_port
 }

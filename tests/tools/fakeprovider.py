@@ -73,23 +73,28 @@ class Gate:
 
     Open (the default), it lets every request through.  Closed (POST
     /__hold), a request waits after it has been recorded until a release
-    lets it go: POST /__release?n=K lets K go, POST /__release opens the
-    gate.  GET /__wait blocks until the counts reach what it asks, so a
-    test synchronises on what the server sees, never on a sleep.
+    lets it go: POST /__release?n=K lets the K oldest held requests go, and
+    the next arrivals if fewer are held; POST /__release opens the gate.
+    A release is given to the requests held when it comes, never taken by
+    a request that arrives before those have woken.  GET /__wait blocks
+    until the counts reach what it asks, so a test synchronises on what
+    the server sees, never on a sleep.
     """
 
     def __init__(self, state):
         self.state = state
         self.cond = threading.Condition()
         self.closed = False
-        self.credits = 0
-        self.held = 0           # requests waiting at the gate now
+        self.credits = 0        # releases for requests not yet arrived
+        self.waiting = []       # tickets of the held requests, oldest first
+        self.released = set()  # tickets let go, their threads not yet awake
+        self.tickets = 0
         self.inflight = 0       # chat requests being handled now
 
     def counts(self):
         with self.state.lock:
             n = len(self.state.requests)
-        return {"held": self.held, "inflight": self.inflight,
+        return {"held": len(self.waiting), "inflight": self.inflight,
                 "requests": n, "closed": self.closed,
                 "credits": self.credits}
 
@@ -97,13 +102,18 @@ class Gate:
         with self.cond:
             if not self.closed:
                 return
-            self.held += 1
-            self.cond.notify_all()
-            while self.closed and self.credits == 0:
-                self.cond.wait()
-            if self.closed:
+            if self.credits > 0:
                 self.credits -= 1
-            self.held -= 1
+                return
+            ticket = self.tickets
+            self.tickets += 1
+            self.waiting.append(ticket)
+            self.cond.notify_all()
+            while self.closed and ticket not in self.released:
+                self.cond.wait()
+            self.released.discard(ticket)
+            if ticket in self.waiting:
+                self.waiting.remove(ticket)
             self.cond.notify_all()
 
     def busy(self, delta):
@@ -120,8 +130,11 @@ class Gate:
         with self.cond:
             if n is None:
                 self.closed, self.credits = False, 0
+                self.waiting = []
             else:
-                self.credits += n
+                go, self.waiting = self.waiting[:n], self.waiting[n:]
+                self.released.update(go)
+                self.credits += n - len(go)
             self.cond.notify_all()
 
     def wait(self, want, timeout):

@@ -335,9 +335,13 @@ test_should_retry(void)
 	got_release(&g);
 }
 
-/* A loopback port nothing listens on (right now). */
+/*
+ * A loopback port nothing listens on: bound by a socket that does not
+ * listen, so that no other process can take it until *fd is closed, and a
+ * connection is refused.
+ */
 static int
-dead_port(void)
+dead_port(int *fd)
 {
 	struct sockaddr_in sa;
 	socklen_t len = sizeof(sa);
@@ -353,7 +357,7 @@ dead_port(void)
 		exit(2);
 	}
 	port = ntohs(sa.sin_port);
-	close(s);
+	*fd = s;
 	return port;
 }
 
@@ -362,11 +366,13 @@ test_connect_refused(void)
 {
 	struct got g = { 0 };
 	char url[256];
+	int fd;
 
 	/* The key in the user info and the query must not leak either. */
 	snprintf(url, sizeof(url), "http://user:%s@127.0.0.1:%d/v1/chat/"
-	    "completions?key=%s", KEY, dead_port(), KEY);
+	    "completions?key=%s", KEY, dead_port(&fd), KEY);
 	run1(url, "hello", NULL, &g);
+	close(fd);
 	T_INTEQ(g.status, 0);
 	T_INTEQ(g.transport, MORPH_HTTP_E_CONNECT);
 	T_CONTAINS(g.errmsg, "cannot connect to '127.0.0.1:");
