@@ -1895,6 +1895,14 @@ next_wait(struct exec *x)
 	return best < 0 ? 0 : (long)best;
 }
 
+/* Whether a stop or a drain has been asked for: nothing new may start. */
+static int
+stopping(const struct morph_run_opts *opts)
+{
+	return (opts->stop != NULL && *opts->stop) ||
+	    (opts->drain != NULL && *opts->drain);
+}
+
 /* Whether anything is left to do once nothing runs. */
 static int
 pending(struct exec *x)
@@ -2234,9 +2242,11 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			 * came back: the servers work while we write.  At
 			 * most a pass's worth waits to be recorded: a
 			 * server that answers at once must not outrun it.
+			 * A Ctrl-C may have come during the wait: the flags
+			 * are read again, or it would start new calls.
 			 */
 			while (x.freed > 0 && x.ndone < (size_t)opts->jobs &&
-			    !draining && err == NULL) {
+			    !stopping(opts) && err == NULL) {
 				x.freed = 0;
 				if ((err = schedule(&x, 1)) == NULL)
 					morph_http_wait(x.http, 0);

@@ -16,6 +16,7 @@ prints PORT=<n> on stdout as soon as it listens.
 import argparse
 import email.utils
 import gzip
+import http.client
 import json
 import os
 import re
@@ -66,6 +67,90 @@ class State:
         with self.lock:
             self.requests = []
             self.attempts = {}
+
+
+class Gate:
+    """Holds chat requests until the test lets them go, and counts them.
+
+    Open (the default), it lets every request through.  Closed (POST
+    /__hold), a request waits after it has been recorded until a release
+    lets it go: POST /__release?n=K lets the K oldest held requests go, and
+    the next arrivals if fewer are held; POST /__release opens the gate.
+    A release is given to the requests held when it comes, never taken by
+    a request that arrives before those have woken.  GET /__wait blocks
+    until the counts reach what it asks, so a test synchronises on what
+    the server sees, never on a sleep.
+    """
+
+    def __init__(self, state):
+        self.state = state
+        self.cond = threading.Condition()
+        self.closed = False
+        self.credits = 0        # releases for requests not yet arrived
+        self.waiting = []       # tickets of the held requests, oldest first
+        self.released = set()  # tickets let go, their threads not yet awake
+        self.tickets = 0
+        self.inflight = 0       # chat requests being handled now
+
+    def counts(self):
+        with self.state.lock:
+            n = len(self.state.requests)
+        return {"held": len(self.waiting), "inflight": self.inflight,
+                "requests": n, "closed": self.closed,
+                "credits": self.credits}
+
+    def enter(self):
+        with self.cond:
+            if not self.closed:
+                return
+            if self.credits > 0:
+                self.credits -= 1
+                return
+            ticket = self.tickets
+            self.tickets += 1
+            self.waiting.append(ticket)
+            self.cond.notify_all()
+            while self.closed and ticket not in self.released:
+                self.cond.wait()
+            self.released.discard(ticket)
+            if ticket in self.waiting:
+                self.waiting.remove(ticket)
+            self.cond.notify_all()
+
+    def busy(self, delta):
+        with self.cond:
+            self.inflight += delta
+            self.cond.notify_all()
+
+    def hold(self):
+        with self.cond:
+            self.closed, self.credits = True, 0
+            self.cond.notify_all()
+
+    def release(self, n):
+        with self.cond:
+            if n is None:
+                self.closed, self.credits = False, 0
+                self.waiting = []
+            else:
+                go, self.waiting = self.waiting[:n], self.waiting[n:]
+                self.released.update(go)
+                self.credits += n - len(go)
+            self.cond.notify_all()
+
+    def wait(self, want, timeout):
+        """Waits until every count named in want is at least its value."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                c = self.counts()
+                if all(c[k] >= v for k, v in want.items()):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                # Recorded requests do not notify: look again soon.
+                self.cond.wait(min(left, 0.02))
 
 
 def text_of(content):
@@ -435,8 +520,35 @@ class Handler(BaseHTTPRequestHandler):
 
     # Routes.
 
+    def gate_route(self, path, query):
+        """The gate's routes (class Gate); False for any other path."""
+        gate = self.server.gate
+        if path not in ("/__gate", "/__hold", "/__release", "/__wait"):
+            return False
+        status = 200
+        try:
+            if path == "/__hold":
+                gate.hold()
+            elif path == "/__release":
+                n = query.get("n")
+                gate.release(int(n[0]) if n else None)
+            elif path == "/__wait":
+                want = {k: int(query[k][0]) for k in
+                        ("held", "inflight", "requests") if k in query}
+                timeout = float((query.get("timeout") or ["60"])[0])
+                if not gate.wait(want, timeout):
+                    status = 504
+        except ValueError as e:
+            self.send_json(400, {"error": {"message": "%s: %s" % (path, e)}})
+            return True
+        self.send(status, gate.counts(), compress=False)
+        return True
+
     def do_GET(self):
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
+        if self.gate_route(path, parse_qs(url.query)):
+            return
         if path == "/health":
             self.send_json(200, {"status": "ok"})
         elif path == "/__requests":
@@ -448,16 +560,49 @@ class Handler(BaseHTTPRequestHandler):
                                            % path, "type": "not_found"}})
 
     def do_POST(self):
+        counted = not urlsplit(self.path).path.startswith("/__")
+        if counted:
+            self.server.gate.busy(1)
         try:
             self.post()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            if counted:
+                self.server.gate.busy(-1)
+
+    def forward(self, raw):
+        """Passes the request to --forward's server and its answer back."""
+        up = urlsplit(self.server.state.forward)
+        skip = {"host", "content-length", "transfer-encoding", "connection",
+                "accept-encoding", "expect"}
+        conn = http.client.HTTPConnection(up.hostname, up.port, timeout=600)
+        try:
+            conn.request("POST", self.path, body=raw, headers={
+                k: v for k, v in self.headers.items()
+                if k.lower() not in skip})
+            r = conn.getresponse()
+            body = r.read()
+        except OSError as e:
+            return self.send_json(502, {"error": {
+                "message": "fakeprovider: --forward %s: %s"
+                % (self.server.state.forward, e), "type": "server_error"}})
+        finally:
+            conn.close()
+        mine = {"content-type", "content-length", "content-encoding",
+                 "transfer-encoding", "connection", "keep-alive", "date",
+                 "server"}
+        return self.send(r.status, body, ctype=r.getheader(
+            "Content-Type") or "application/json", headers=[
+                (k, v) for k, v in r.getheaders() if k.lower() not in mine])
 
     def post(self):
         state = self.server.state
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         raw = self.read_body()
+        if self.gate_route(path, query):
+            return
         if path == "/__reset":
             state.reset()
             return self.send_json(200, {"ok": True})
@@ -491,6 +636,10 @@ class Handler(BaseHTTPRequestHandler):
         rid = self.rid = "req_fake%d" % n
         ids = [("x-request-id", rid)] if d is not Anthropic else \
             [("request-id", rid)]
+        if d is not None or state.forward:
+            self.server.gate.enter()
+        if state.forward:
+            return self.forward(raw)
 
         if d is None:
             return self.send_json(404, {"error": {
@@ -678,22 +827,40 @@ def main():
                     help="port on 127.0.0.1; 0 picks a free one")
     ap.add_argument("--key", help="API key every request must carry")
     ap.add_argument("--pid-file", help="write the process id here")
+    ap.add_argument("--forward", metavar="URL",
+                    help="pass every POST to the server at URL (recorded "
+                    "and held like a chat request) instead of answering")
     ap.add_argument("--verbose", action="store_true",
                     help="log requests on stderr")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args.key, args.verbose)
+    server.state.forward = args.forward
+    server.gate = Gate(server.state)
     if args.pid_file:
         with open(args.pid_file, "w") as f:
             f.write("%d\n" % os.getpid())
     sys.stdout.write("PORT=%d\n" % server.server_address[1])
     sys.stdout.flush()
 
-    def stop(signum, frame):
-        raise SystemExit(0)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # SIGTERM and SIGINT stop it, saying on stderr who sent them: a test
+    # that finds its fake gone can tell a stray kill from a crash.
+    stops = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+
+    def stopper():
+        info = signal.sigwaitinfo(stops)
+        try:
+            with open("/proc/%d/cmdline" % info.si_pid, "rb") as f:
+                who = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            who = "?"
+        sys.stderr.write("fakeprovider: %s from pid %d (%s): stopping\n" % (
+            signal.Signals(info.si_signo).name, info.si_pid, who.strip()))
+        sys.stderr.flush()
+        server.shutdown()
+    threading.Thread(target=stopper, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
