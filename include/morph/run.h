@@ -34,6 +34,12 @@ struct morph_run_progress {
 	int64_t	cost_nusd;	/* of the priced results */
 	size_t	unpriced;
 	int64_t	elapsed_ms;
+	/* Rate limits (morph-run(1), "Rate limits"): */
+	size_t	refused;	/* requests refused for rate so far */
+	double	rate;		/* requests a second the limits allow;
+				   0: no limit known */
+	int	waiting;	/* calls are ready but wait for a limit */
+	int	stopped;	/* a refusal stopped a provider for now */
 };
 
 struct morph_run_opts {
@@ -60,10 +66,14 @@ struct morph_run_opts {
 	volatile sig_atomic_t *drain;	/* set it (from a signal) to start
 					   nothing new and stop once the
 					   calls in flight have ended */
+	long		 rate_wait_ms;	/* how long a call may wait, in
+					   all, once refused for rate;
+					   0: 600 s */
 };
 #define MORPH_RUN_OPTS_VERSION	2
 #define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
-	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL }
+	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL, \
+	600000 }
 
 /* One call of a plan. */
 struct morph_plan_item {
@@ -110,6 +120,12 @@ struct morph_run_outcome {
 	size_t			 judge_errors;	/* failed after retries */
 	int64_t			 judge_cost_nusd; /* of the priced ones sent */
 	size_t			 judge_unpriced;
+	/* Rate limits: */
+	size_t			 requests;	/* HTTP requests sent now */
+	size_t			 rate_refused;	/* of those, refused for rate
+						   (and sent again) */
+	int64_t			 rate_wait_ms;	/* time calls were ready but
+						   held by a limit */
 };
 
 /*
