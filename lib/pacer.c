@@ -401,9 +401,11 @@ set_rate(struct bucket *b, double rate, double unit, int64_t now)
 }
 
 /*
- * After a refusal, l's schedules resume MARGIN requests' intervals after
- * the pause: a server's bucket that a refusal found empty fills that much
- * before pacing at its rate goes on, which keeps it from emptying again.
+ * After a refusal, l's schedules let the first request go MARGIN
+ * intervals after the pause (next is one interval later where a learned
+ * limit allows one early, invariant 1): a server's bucket that a refusal
+ * found empty fills that much before pacing at its rate goes on, which
+ * keeps it from emptying again.
  */
 static void
 margin(struct morph_pacer_lane *l)
@@ -417,8 +419,8 @@ margin(struct morph_pacer_lane *l)
 		b = &l->b[i];
 		if (b->rate <= 0)
 			continue;
-		t = (double)l->hold + MARGIN * units(unit_of[i], in, out) /
-		    b->rate * 1e6;
+		t = (double)l->hold + (MARGIN + !strict_of[i]) *
+		    units(unit_of[i], in, out) / b->rate * 1e6;
 		if (b->next < t)
 			b->next = t;
 	}
@@ -508,9 +510,12 @@ learn(struct morph_pacer_lane *l, int64_t now,
 			set_rate(b, r, units(i, in, out), now);
 			l->epoch = now;
 		}
-		/* None left: not before one request's worth comes back. */
-		if (seen->remaining[i] == 0 && b->next < (double)now + gap)
-			b->next = (double)now + gap;
+		/*
+		 * None left: not before one request's worth comes back
+		 * (next one interval later: it is a learned limit).
+		 */
+		if (seen->remaining[i] == 0 && b->next < (double)now + 2 * gap)
+			b->next = (double)now + 2 * gap;
 	}
 }
 
