@@ -88,6 +88,7 @@ struct morph_pacer_lane {
 	int			 replied;
 	int			 probing;
 	int			 inflight;
+	int			 refusing;	/* refusals not settled yet */
 	int			 refusals;	/* in a row, for the backoff */
 	int64_t			 last_refusal;
 	double			 in_ratio;	/* reported input / estimate */
@@ -241,8 +242,12 @@ morph_pacer_when(const struct morph_pacer_lane *l, int64_t now,
 	t = lane_when(l, in, out);
 	if (l->parent != NULL && lane_when(l->parent, in, out) > t)
 		t = lane_when(l->parent, in, out);
-	/* A probe is out: look again soon (invariant 4). */
-	if (l->probing && l->inflight > 0 && t < (double)(now + PROBE_POLL_US))
+	/*
+	 * A probe is out (invariant 4), or a refusal waits to be read: look
+	 * again soon.
+	 */
+	if (((l->probing && l->inflight > 0) || l->refusing > 0) &&
+	    t < (double)(now + PROBE_POLL_US))
 		t = (double)(now + PROBE_POLL_US);
 	if (t <= (double)now)
 		return now;
@@ -252,7 +257,14 @@ morph_pacer_when(const struct morph_pacer_lane *l, int64_t now,
 int
 morph_pacer_stopped(const struct morph_pacer_lane *l, int64_t now)
 {
-	return l->hold > now || (l->probing && l->inflight > 0);
+	return l->hold > now || (l->probing && l->inflight > 0) ||
+	    l->refusing > 0;
+}
+
+void
+morph_pacer_refusing(struct morph_pacer_lane *l)
+{
+	l->refusing++;
 }
 
 /* Moves l's schedules on by a request of in and out tokens sent now. */
@@ -569,6 +581,8 @@ morph_pacer_settle(struct morph_pacer_lane *l, int64_t now,
 
 	if (l->inflight > 0)
 		l->inflight--;
+	if (r->status == 429 && l->refusing > 0)
+		l->refusing--;
 	if (r->status <= 0)
 		return;			/* no answer: nothing to learn */
 	morph_pacer_parse(&seen, r->headers, r->wall_ms);

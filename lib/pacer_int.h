@@ -102,6 +102,13 @@ int64_t	morph_pacer_when(const struct morph_pacer_lane *, int64_t now,
 /* Whether the lane is stopped by a refusal at now (not merely paced). */
 int	morph_pacer_stopped(const struct morph_pacer_lane *, int64_t now);
 
+/*
+ * A 429 has come back that morph_pacer_settle will read later: the lane
+ * sends nothing until then (slots that free up meanwhile are not refilled
+ * on a lane that was just refused).
+ */
+void	morph_pacer_refusing(struct morph_pacer_lane *);
+
 /* A request goes now: charges lane and parent; fills *t. */
 void	morph_pacer_sent(struct morph_pacer_lane *, int64_t now,
 	    int64_t est_in, int64_t max_out, struct morph_pacer_ticket *t);

@@ -1870,6 +1870,9 @@ http_done(void *arg, struct morph_http_result *res)
 	x->running--;
 	x->per_slot[j->m->slot]--;
 	x->freed++;
+	/* A refusal holds its lane until collect() settles it. */
+	if (res->transport == 0 && res->status == 429 && j->m->lane != NULL)
+		morph_pacer_refusing(j->m->lane);
 	/* start() made room for the result; the body is ours to take. */
 	*j->last = *res;
 	morph_buf_init(&res->body);

@@ -338,6 +338,14 @@ test_blind(void)
 	morph_pacer_settle(lane, 20 * MS, &probe, &ok);
 	T_INTEQ(morph_pacer_when(lane, 20 * MS, 10, 10), 20 * MS);
 	T_ASSERT(!morph_pacer_stopped(lane, 20 * MS));
+	/* A refusal that came back holds the lane until it is read. */
+	morph_pacer_sent(lane, 30 * MS, 10, 10, &probe);
+	morph_pacer_refusing(lane);
+	T_ASSERT(morph_pacer_when(lane, 31 * MS, 10, 10) > 31 * MS);
+	T_ASSERT(morph_pacer_stopped(lane, 31 * MS));
+	no = reply(429, NULL, 0);
+	morph_pacer_settle(lane, 32 * MS, &probe, &no);
+	T_ASSERT(!morph_pacer_stopped(lane, 32 * MS));
 	morph_pacer_free(p);
 }
 
