@@ -7,7 +7,8 @@
  *     sent: a broken suite, assertion or provider costs nothing.
  *  2. One thread and one libcurl multi handle send everything; at most
  *     opts->jobs calls are in flight, and at most opts->provider_jobs for
- *     one provider.
+ *     one provider; a call starts only when the pacer lets its model go
+ *     (lib/pacer.c: the provider's rate limits).
  *  3. A result that cost something is committed to the database, with
  *     its output blob and cache row, before the scheduler waits on the
  *     network again: the calls that ended together are settled in one

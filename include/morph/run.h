@@ -133,7 +133,12 @@ struct morph_run_outcome {
  * one, records results as they complete, and seals the run when all are
  * in.  Calls that fail after their retries are results with status
  * "error", not errors of the run; a budget that would be passed stops
- * sending and leaves the run unsealed (budget_stop).  Errors: INTERRUPTED
+ * sending and leaves the run unsealed (budget_stop).  Calls are paced to
+ * each provider's rate limits; a call refused for rate (429) is sent
+ * again when the provider allows, spending no retry, for up to
+ * opts->rate_wait_ms.  Errors: HTTP when a provider refuses a call for
+ * quota (the run stops once the calls in flight are in, that call not
+ * recorded, and running again completes it), INTERRUPTED
  * (stopped through opts->stop or opts->drain; what was answered is kept,
  * and a drain waits for every call in flight, so that none is paid for
  * twice), NOT_FOUND
