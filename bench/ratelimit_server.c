@@ -315,10 +315,11 @@ handle(struct conn *c, int dialect, uint64_t t)
 			    (int)ceil(w));
 			snprintf(body, sizeof(body), "{\"error\":{\"message\":"
 			    "\"Rate limit reached\",\"type\":\"requests\","
-			    "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+			    "\"param\":null,"
+			    "\"code\":\"rate_limit_exceeded\"}}");
 		} else {
-			snprintf(h + off, sizeof(h) - off, "retry-after: %d\r\n",
-			    (int)ceil(w));
+			snprintf(h + off, sizeof(h) - off,
+			    "retry-after: %d\r\n", (int)ceil(w));
 			snprintf(body, sizeof(body), "{\"type\":\"error\","
 			    "\"error\":{\"type\":\"rate_limit_error\","
 			    "\"message\":\"Rate limit reached\"}}");
@@ -331,11 +332,12 @@ handle(struct conn *c, int dialect, uint64_t t)
 	answered++;
 	if (dialect == OPENAI)
 		snprintf(body, sizeof(body), "{\"id\":\"bench\",\"object\":"
-		    "\"chat.completion\",\"model\":\"m\",\"choices\":[{\"index\":"
-		    "0,\"finish_reason\":\"stop\",\"message\":{\"role\":"
-		    "\"assistant\",\"content\":\"ok\"}}],\"usage\":"
+		    "\"chat.completion\",\"model\":\"m\",\"choices\":"
+		    "[{\"index\":0,\"finish_reason\":\"stop\",\"message\":"
+		    "{\"role\":\"assistant\",\"content\":\"ok\"}}],\"usage\":"
 		    "{\"prompt_tokens\":%ld,\"completion_tokens\":%ld,"
-		    "\"total_tokens\":%ld}}", tok_in, tok_out, tok_in + tok_out);
+		    "\"total_tokens\":%ld}}", tok_in, tok_out,
+		    tok_in + tok_out);
 	else
 		snprintf(body, sizeof(body), "{\"id\":\"msg_bench\",\"type\":"
 		    "\"message\",\"role\":\"assistant\",\"model\":\"m\","
@@ -357,8 +359,8 @@ other(struct conn *c, const char *line)
 	int r;
 
 	if (strncmp(line, "GET /stats ", 11) == 0) {
-		snprintf(body, sizeof(body), "{\"answered\":%ld,\"refused\":%ld}",
-		    answered, refused);
+		snprintf(body, sizeof(body),
+		    "{\"answered\":%ld,\"refused\":%ld}", answered, refused);
 		msg = answer(&len, 200, "", body);
 	} else
 		msg = answer(&len, 404, "", "{\"error\":\"no route\"}");

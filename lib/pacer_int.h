@@ -44,7 +44,8 @@ struct morph_pacer_limits {
 struct morph_pacer_ticket {
 	int64_t	sent;		/* us */
 	int64_t	est_in;		/* the caller's input estimate */
-	int64_t	tokens_in;	/* charged: est_in as the lane corrects it */
+	int64_t	tokens_in;	/* charged: est_in as the lane
+				   corrects it */
 	int64_t	tokens_out;	/* charged */
 };
 

@@ -74,8 +74,8 @@ test_headers(void)
 		    header_cases[i].remaining ||
 		    seen.reset_ms[header_cases[i].res] !=
 		    header_cases[i].reset_ms)
-			T_FAIL("case %zu: limit %lld remaining %lld reset %lld, "
-			    "expected %lld %lld %lld", i,
+			T_FAIL("case %zu: limit %lld remaining %lld reset "
+			    "%lld, expected %lld %lld %lld", i,
 			    (long long)seen.limit[header_cases[i].res],
 			    (long long)seen.remaining[header_cases[i].res],
 			    (long long)seen.reset_ms[header_cases[i].res],

@@ -415,8 +415,9 @@ test_config_errors(void)
 		{ "echo", "{'base_url': 'http://x'}", "'providers.echo'" },
 		{ "openai", "{'rpm': 0}", "'providers.openai.rpm': expected a "
 		  "positive number of requests a minute" },
-		{ "openai", "{'tpm': '12k'}", "'providers.openai.tpm': expected "
-		  "a positive number of tokens" },
+		{ "openai", "{'tpm': '12k'}",
+		  "'providers.openai.tpm': expected a positive number of "
+		  "tokens" },
 		{ "openai", "{'models': [1]}", "'providers.openai.models': "
 		  "expected an object" },
 		{ "openai", "{'models': {'gpt-4o': 5}}",
