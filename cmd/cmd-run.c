@@ -51,7 +51,7 @@ static void
 progress(const struct morph_run_progress *p, void *arg)
 {
 	struct bar *b = arg;
-	char in[16], out[16], usd[32], eta[32];
+	char in[16], out[16], usd[32], eta[32], lim[64] = "";
 	int width = 24, fill, i;
 	int64_t left;
 
@@ -75,11 +75,19 @@ progress(const struct morph_run_progress *p, void *arg)
 	} else
 		snprintf(eta, sizeof(eta), "%s", p->done < p->total ?
 		    "ETA -" : "done");
+	/* Rate limits: the pace held, and a wait a refusal imposes. */
+	if (p->stopped)
+		snprintf(lim, sizeof(lim), "  waiting for a rate limit");
+	else if (p->rate > 0)
+		snprintf(lim, sizeof(lim), "  rate %.3g/s", p->rate);
+	if (p->refused > 0)
+		snprintf(lim + strlen(lim), sizeof(lim) - strlen(lim),
+		    "  refused %zu", p->refused);
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '-', stderr);
-	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s\033[K",
-	    p->done, p->total, p->errors, in, out, usd, eta);
+	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s%s\033[K",
+	    p->done, p->total, p->errors, in, out, usd, eta, lim);
 	b->drawn = 1;
 }
 
@@ -195,6 +203,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "no-cache", no_argument, NULL, 'C' },
 		{ "offline", no_argument, NULL, 'O' },
 		{ "provider-jobs", required_argument, NULL, 'P' },
+		{ "rate-wait", required_argument, NULL, 'w' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -263,6 +272,12 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    1, 86400, &n)) != NULL)
 				goto done;
 			opts.timeout_ms = (long)n * 1000;
+			break;
+		case 'w':
+			if ((err = morph_cmd_parse_int(ctx, "--rate-wait",
+			    optarg, 1, 86400, &n)) != NULL)
+				goto done;
+			opts.rate_wait_ms = n * 1000;
 			break;
 		case 'J':
 			json = 1;
@@ -388,6 +403,13 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_int(&w, "unpriced",
 		    (int64_t)outcome.judge_unpriced);
 		morph_jsonw_object_end(&w);
+		morph_jsonw_key(&w, "rate");
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_int(&w, "requests", (int64_t)outcome.requests);
+		morph_jsonw_kv_int(&w, "refused",
+		    (int64_t)outcome.rate_refused);
+		morph_jsonw_kv_int(&w, "wait_ms", outcome.rate_wait_ms);
+		morph_jsonw_object_end(&w);
 		morph_jsonw_key(&w, "models");
 		morph_jsonw_array_begin(&w);
 	} else {
@@ -426,6 +448,11 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    morph_usd(outcome.judge_cost_nusd, usd,
 			    sizeof(usd)));
 	}
+	if (!json && (outcome.rate_refused > 0 || outcome.rate_wait_ms >= 1000))
+		printf("rate limits: %zu of %zu requests refused for rate; "
+		    "calls waited %.1f s for limits\n",
+		    outcome.rate_refused, outcome.requests,
+		    (double)outcome.rate_wait_ms / 1000);
 	if (outcome.budget_stop) {
 		fprintf(stderr, "morph: the budget of %s stopped the run: %zu "
 		    "calls were not sent; run again with a larger --budget "
@@ -450,9 +477,9 @@ const struct morph_cmd morph_cmd_run = {
 	"run",
 	"run [--allow-exec] [--dry-run] [--json] [--no-cache | --offline] "
 	    "[--budget usd] "
-	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
-	    "[--retries count] [--timeout seconds] [-m model ...] "
-	    "[--worktree | revision]",
+	    "[-j jobs] [--provider-jobs jobs] [--rate-wait seconds] "
+	    "[--repeat count] [--retries count] [--timeout seconds] "
+	    "[-m model ...] [--worktree | revision]",
 	"replay a commit's suite against models",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_run,

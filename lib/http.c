@@ -258,6 +258,25 @@ parse_delay(const char *s, double scale)
 	return v > 31536000000.0 ? 31536000000 : (int64_t)v;
 }
 
+/* Appends a rate limit header to res->limits, if it fits whole. */
+static void
+keep_limit(struct morph_http_result *res, const char *name, size_t namelen,
+    const char *value, size_t vlen)
+{
+	size_t used = strlen(res->limits);
+
+	if (used + namelen + vlen + 4 > sizeof(res->limits))
+		return;
+	memcpy(res->limits + used, name, namelen);
+	used += namelen;
+	memcpy(res->limits + used, ": ", 2);
+	used += 2;
+	memcpy(res->limits + used, value, vlen);
+	used += vlen;
+	res->limits[used++] = '\n';
+	res->limits[used] = '\0';
+}
+
 /* Collects the response headers morph needs; see http_int.h. */
 static size_t
 header_cb(char *buf, size_t size, size_t n, void *arg)
@@ -273,6 +292,7 @@ header_cb(char *buf, size_t size, size_t n, void *arg)
 		x->after_ms = x->after = -1;
 		x->res.should_retry = -1;
 		x->res.request_id[0] = '\0';
+		x->res.limits[0] = '\0';
 		x->got_xrid = 0;
 		x->head_bytes = 0;
 		x->head_done = 0;
@@ -328,7 +348,10 @@ header_cb(char *buf, size_t size, size_t n, void *arg)
 		memcpy(x->res.request_id, value, vlen);
 		x->res.request_id[vlen] = '\0';
 		x->got_xrid = IS("x-request-id");
-	}
+	} else if ((namelen > 12 && strncasecmp(name, "x-ratelimit-",
+	    12) == 0) || (namelen > 20 && strncasecmp(name,
+	    "anthropic-ratelimit-", 20) == 0))
+		keep_limit(&x->res, name, namelen, value, vlen);
 #undef IS
 	return len;
 }

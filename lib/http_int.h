@@ -38,6 +38,11 @@ struct morph_http_result {
 	char			 request_id[128]; /* x-request-id, request-id */
 	int64_t			 total_us;	/* whole transfer */
 	int64_t			 ttfb_us;	/* to the first byte */
+	char			 limits[1024];	/* the rate limit headers
+						   (x-ratelimit-*,
+						   anthropic-ratelimit-*),
+						   "name: value\n" each, as
+						   many as fit */
 };
 
 enum {

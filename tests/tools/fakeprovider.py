@@ -427,6 +427,139 @@ def parse_fault(text):
     return kind, opts
 
 
+# Rate limits (--limit-rps, --limit-tps, --strict-window): token buckets
+# per dialect and model, stated and refused in each dialect's own way.
+
+def go_duration(sec):
+    """A duration as OpenAI writes its resets: 12ms, 1.5s, 6m0s."""
+    if sec < 1:
+        return "%dms" % max(0, int(sec * 1000 + 0.999))
+    if sec < 60:
+        return "%gs" % round(sec, 3)
+    return "%dm%gs" % (int(sec // 60), round(sec % 60, 3))
+
+
+def rfc3339_in(sec):
+    """The wall-clock time sec from now, as Anthropic writes its resets."""
+    t = time.time() + sec
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
+        (".%03dZ" % int((t % 1) * 1000))
+
+
+class Bucket:
+    """rate units a second, at most burst at once; starts full."""
+
+    def __init__(self, rate, burst):
+        self.rate, self.burst = rate, max(burst, 1)
+        self.level, self.t = self.burst, time.monotonic()
+
+    def refill(self, now):
+        self.level = min(self.burst, self.level + (now - self.t) * self.rate)
+        self.t = now
+
+    def wait(self, cost):
+        """Seconds until cost is there (a cost over the burst: a full one)."""
+        need = min(cost, self.burst)
+        return 0 if self.level >= need else (need - self.level) / self.rate
+
+    def to_full(self):
+        return (self.burst - self.level) / self.rate
+
+
+class Limits:
+    """What --limit-rps, --limit-tps and --strict-window enforce."""
+
+    def __init__(self, rps, burst, tps, token_burst, window):
+        self.rps, self.burst = rps, burst or max(1, rps / 4 if rps else 1)
+        self.tps = tps
+        self.token_burst = token_burst or max(1, tps / 4 if tps else 1)
+        self.window = window            # (count, seconds) or None
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with getattr(self, "lock", threading.Lock()):
+            self.buckets = {}
+            self.arrivals = []
+            self.counts = {"answered": 0, "refused": 0, "violations": 0,
+                           "max_in_window": 0, "tokens": 0}
+
+    def stats(self):
+        with self.lock:
+            return dict(self.counts)
+
+    def _buckets(self, d, model):
+        key = (d.name, model)
+        if key not in self.buckets:
+            b = {}
+            if self.rps:
+                b["requests"] = Bucket(self.rps, self.burst)
+            if self.tps and d is Anthropic:
+                b["input-tokens"] = Bucket(self.tps, self.token_burst)
+                b["output-tokens"] = Bucket(self.tps, self.token_burst)
+            elif self.tps:
+                b["tokens"] = Bucket(self.tps, self.token_burst)
+            self.buckets[key] = b
+        return self.buckets[key]
+
+    def check(self, d, model, tin, tout, arrived):
+        """None to answer (with headers added to hdrs), else a refusal:
+        (headers, message, seconds to wait)."""
+        with self.lock:
+            hdrs, refusal = [], None
+            if self.window is not None:
+                n, sec = self.window
+                self.arrivals = [t for t in self.arrivals if t > arrived - sec]
+                self.arrivals.append(arrived)
+                self.counts["max_in_window"] = max(
+                    self.counts["max_in_window"], len(self.arrivals))
+                if len(self.arrivals) > n:
+                    self.counts["violations"] += 1
+                    refusal = ("more than %d requests in %g s" % (n, sec),
+                               self.arrivals[0] + sec - arrived)
+            now = time.monotonic()
+            b = self._buckets(d, model)
+            cost = {"requests": 1, "tokens": tin + tout, "input-tokens": tin,
+                    "output-tokens": tout}
+            for name, bk in b.items():
+                bk.refill(now)
+            waits = {name: bk.wait(cost[name]) for name, bk in b.items()}
+            worst = max(waits.values(), default=0)
+            if refusal is None and worst > 0:
+                name = max(waits, key=waits.get)
+                refusal = ("Rate limit reached for %s" % name, worst)
+            if refusal is None:
+                for name, bk in b.items():
+                    bk.level -= min(cost[name], bk.burst)
+                self.counts["answered"] += 1
+                self.counts["tokens"] += tin + tout
+            else:
+                self.counts["refused"] += 1
+            for name, bk in b.items():
+                per_min = int(round(bk.rate * 60))
+                left = max(0, int(bk.level))
+                if d is OpenAI:
+                    hdrs += [("x-ratelimit-limit-" + name, str(per_min)),
+                             ("x-ratelimit-remaining-" + name, str(left)),
+                             ("x-ratelimit-reset-" + name,
+                              go_duration(bk.to_full()))]
+                elif d is Anthropic:
+                    p = "anthropic-ratelimit-" + name
+                    hdrs += [(p + "-limit", str(per_min)),
+                             (p + "-remaining", str(left)),
+                             (p + "-reset", rfc3339_in(bk.to_full()))]
+            if refusal is None:
+                return hdrs, None
+            msg, wait = refusal
+            wait = max(wait, 0.001)
+            if d is Anthropic:
+                hdrs.append(("retry-after", str(int(wait) + 1)))
+            elif d is not Gemini:
+                hdrs += [("retry-after-ms", "%d" % int(wait * 1000 + 0.999)),
+                         ("retry-after", str(int(wait) + 1))]
+            return hdrs, (msg, wait)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeprovider/1"
@@ -555,6 +688,10 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.state.lock:
                 reqs = list(self.server.state.requests)
             self.send(200, reqs, compress=False)
+        elif path == "/__limits":
+            lim = self.server.limits
+            self.send(200, lim.stats() if lim is not None else {},
+                      compress=False)
         else:
             self.send_json(404, {"error": {"message": "no route for GET %s"
                                            % path, "type": "not_found"}})
@@ -598,6 +735,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def post(self):
         state = self.server.state
+        self.arrived = time.monotonic()
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         raw = self.read_body()
@@ -605,6 +743,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == "/__reset":
             state.reset()
+            if self.server.limits is not None:
+                self.server.limits.reset()
             return self.send_json(200, {"ok": True})
         if path == "/__requests":
             with state.lock:
@@ -790,6 +930,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, half, headers=hdrs, compress=False)
             self.wfile.write(self.raw_head(200, len(data), hdrs) + half)
             return self.drop(rst=True)
+        if kind is None and self.server.limits is not None:
+            more, refusal = self.server.limits.check(
+                d, model, prompt_words, len(words), self.arrived)
+            hdrs += more
+            if refusal is not None:
+                msg, wait = refusal
+                return self.send_json(429, d.error(
+                    429, msg, retry_s="%.3f" % wait), hdrs)
         if stream:
             return self.send(200, self.ndjson(reply), headers=hdrs,
                              ctype="application/x-ndjson", compress=compress)
@@ -832,12 +980,32 @@ def main():
                     "and held like a chat request) instead of answering")
     ap.add_argument("--verbose", action="store_true",
                     help="log requests on stderr")
+    ap.add_argument("--limit-rps", type=float, default=0,
+                    help="requests a second per dialect and model")
+    ap.add_argument("--limit-burst", type=float, default=0,
+                    help="requests at once (default: a quarter second's)")
+    ap.add_argument("--limit-tps", type=float, default=0,
+                    help="tokens a second per dialect and model "
+                    "(Anthropic: input and output each)")
+    ap.add_argument("--limit-token-burst", type=float, default=0,
+                    help="tokens at once (default: a quarter second's)")
+    ap.add_argument("--strict-window", metavar="N:SECONDS",
+                    help="refuse, and count as a violation, a request "
+                    "that arrives when N others came in the last SECONDS")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args.key, args.verbose)
     server.state.forward = args.forward
     server.gate = Gate(server.state)
+    window = None
+    if args.strict_window:
+        n, _, sec = args.strict_window.partition(":")
+        window = (int(n), float(sec))
+    server.limits = None
+    if args.limit_rps or args.limit_tps or window:
+        server.limits = Limits(args.limit_rps, args.limit_burst,
+                               args.limit_tps, args.limit_token_burst, window)
     if args.pid_file:
         with open(args.pid_file, "w") as f:
             f.write("%d\n" % os.getpid())
