@@ -805,13 +805,12 @@ morph_run_find(struct morph_run_info *out, struct morph_repo *repo,
 	const struct morph_error *err;
 	enum morph_object_type type;
 	struct morph_oid id;
-	char *end;
-	long long n;
+	int64_t n;
 	int found;
 
 	if (name[0] == '#') {
-		n = strtoll(name + 1, &end, 10);
-		if (end == name + 1 || *end != '\0' || n <= 0)
+		if (morph_num_int(&n, "a run number", name + 1, 1,
+		    INT64_MAX) != NULL)
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "'%s' is not a run number", name);
 		if ((err = find_where(out, &found, repo, sql_num, NULL,
