@@ -547,11 +547,15 @@ malformed_row(struct fsck *f, sqlite3_stmt *st)
 	return NULL;
 }
 
-static const struct morph_error *
-missing_output(struct fsck *f, sqlite3_stmt *st)
+/*
+ * A row of sql_outputs or sql_calls: the result in columns 0 to 4, the
+ * id it names in 5 and that object's type, or NULL, in 6.
+ */
+static void
+found_object(struct fsck *f, sqlite3_stmt *st, enum morph_object_type want)
 {
 	char rname[NAMESZ], what[NAMESZ + 32];
-	struct morph_oid out;
+	struct morph_oid id;
 
 	result_name(rname, (const char *)sqlite3_column_text(st, 1),
 	    (const char *)sqlite3_column_text(st, 2),
@@ -559,27 +563,22 @@ missing_output(struct fsck *f, sqlite3_stmt *st)
 	    sqlite3_column_int64(st, 4));
 	snprintf(what, sizeof(what), "run #%lld: %s",
 	    (long long)sqlite3_column_int64(st, 0), rname);
-	column_oid(st, 5, &out);
-	morph_fsck_found(f, &out, sqlite3_column_type(st, 6) != SQLITE_NULL,
-	    sqlite3_column_int(st, 6), MORPH_OBJ_BLOB, what);
+	column_oid(st, 5, &id);
+	morph_fsck_found(f, &id, sqlite3_column_type(st, 6) != SQLITE_NULL,
+	    sqlite3_column_int(st, 6), want, what);
+}
+
+static const struct morph_error *
+missing_output(struct fsck *f, sqlite3_stmt *st)
+{
+	found_object(f, st, MORPH_OBJ_BLOB);
 	return NULL;
 }
 
 static const struct morph_error *
 bad_call(struct fsck *f, sqlite3_stmt *st)
 {
-	char rname[NAMESZ], what[NAMESZ + 32];
-	struct morph_oid call;
-
-	result_name(rname, (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3),
-	    sqlite3_column_int64(st, 4));
-	snprintf(what, sizeof(what), "run #%lld: %s",
-	    (long long)sqlite3_column_int64(st, 0), rname);
-	column_oid(st, 5, &call);
-	morph_fsck_found(f, &call, sqlite3_column_type(st, 6) != SQLITE_NULL,
-	    sqlite3_column_int(st, 6), MORPH_OBJ_CALL, what);
+	found_object(f, st, MORPH_OBJ_CALL);
 	return NULL;
 }
 
