@@ -25,8 +25,6 @@
 # promptfoo from ~/.cache/morph-peers/promptfoo, else from PATH; "none"
 # skips it).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/.." && pwd)
 N=${N:-600}
 J=${J:-32}
 RPS=${RPS:-40}
@@ -34,130 +32,58 @@ BURST=${BURST:-10}
 DELAY_MS=${DELAY_MS:-50}
 TOK_IN=20
 TOK_OUT=5
-if [ -z "${MORPH:-}" ]; then
-	cmake -S "$src" -B "$src/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$src/build-bench" -j2 --target morph >/dev/null
-	MORPH=$src/build-bench/morph
-fi
-if [ -z "${PROMPTFOO:-}" ]; then
-	PROMPTFOO=$HOME/.cache/morph-peers/promptfoo/node_modules/.bin/promptfoo
-	[ -x "$PROMPTFOO" ] || PROMPTFOO=$(command -v promptfoo || echo none)
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/morph-ratebench.XXXXXX")
-server_pid=
-cleanup() {
-	[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_morph
+bench_workdir morph-ratebench
+bench_build_server ratelimit_server -lm
 
-cc -O2 -o "$work/ratelimit_server" "$here/ratelimit_server.c" -lm
-
-serve() {	# serve CASE: a fresh server for CASE; sets PORT
+serve() {	# serve CASE: a fresh server for CASE; sets PORT and BASE
 	local rps=$RPS burst=$BURST tps=0 tburst=0
 	if [ "$1" = tokens ]; then
 		rps=0 burst=0
 		tps=$((RPS * TOK_IN)) tburst=$((BURST * TOK_IN))
 	fi
-	"$work/ratelimit_server" "$DELAY_MS" "$rps" "$burst" "$tps" "$tburst" \
-	    "$TOK_IN" "$TOK_OUT" >"$work/port" &
-	server_pid=$!
-	for _ in $(seq 100); do
-		PORT=$(sed -n 's/^PORT=//p' "$work/port")
-		[ -n "$PORT" ] && return
-		sleep 0.05
-	done
-	echo "bench/ratelimit.sh: the server did not start" >&2
-	exit 2
+	bench_serve ratelimit_server "$DELAY_MS" "$rps" "$burst" "$tps" \
+	    "$tburst" "$TOK_IN" "$TOK_OUT"
+	BASE=http://127.0.0.1:$PORT
+	[ "$1" = tokens ] || BASE=$BASE/v1
 }
 
 unserve() {	# unserve: writes the server's "answered refused" to $work/stats
 	curl -s "http://127.0.0.1:$PORT/stats" | python3 -c \
 	    'import json,sys; d=json.load(sys.stdin); print(d["answered"], d["refused"])' \
 	    >"$work/stats"
-	kill "$server_pid"
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
-
-# timed OUT CMD...: runs CMD; prints its wall time
-timed() {
-	local out=$1
-	shift
-	/usr/bin/time -f '%e' -o "$work/time" "$@" >"$out" 2>&1 ||
-	    { echo "bench/ratelimit.sh: $* failed:" >&2; tail -20 "$out" >&2; exit 1; }
-	cat "$work/time"
+	bench_stop "$SERVER_PID"
 }
 
 # morph_case CASE: the suite through morph; writes "wall answered refused"
 # to $work/result
 morph_case() {
-	local dir=$work/morph-$1 dialect=openai base wall
+	local dir=$work/morph-$1 dialect=openai r
 	[ "$1" = tokens ] && dialect=anthropic
 	serve "$1"
-	base=http://127.0.0.1:$PORT
-	[ "$dialect" = openai ] && base=$base/v1
-	mkdir -p "$dir/prompts" "$dir/cases"
-	(cd "$dir" && "$MORPH" init >/dev/null && "$MORPH" config --type json \
-	    providers.bench "{\"dialect\":\"$dialect\",\"base_url\":\"$base\"}")
-	printf 'Answer case {{n}}\n' >"$dir/prompts/q.txt"
-	python3 - "$dir/cases/c.jsonl" "$N" <<'PYEND'
-import json, sys
-with open(sys.argv[1], "w") as f:
-    for i in range(int(sys.argv[2])):
-        f.write(json.dumps({"id": "c%06d" % i, "vars": {"n": i}}) + "\n")
-PYEND
-	printf '{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"], "models": ["bench:m"], "defaults": {"max_tokens": 16}}\n' >"$dir/morph.json"
-	(cd "$dir" && "$MORPH" add . && "$MORPH" commit -m suite >/dev/null)
-	wall=$(cd "$dir" && timed "$work/morph.out" "$MORPH" run -j "$J" \
-	    --retries 0 --json)
-	python3 - "$work/morph.out" "$N" <<'PYEND' >&2
-import json, sys
-d = json.load(open(sys.argv[1]))
-if d["recorded"] != int(sys.argv[2]) or d["errors"] != 0:
-    sys.exit("morph run recorded %d results with %d errors" %
-             (d["recorded"], d["errors"]))
-PYEND
+	bench_suite "$dir" "$N" "$dialect" "$BASE" \
+	    ', "defaults": {"max_tokens": 16}'
+	r=$(bench_morph_run "$dir" "$N")
 	unserve
-	echo "$wall $(cat "$work/stats")" >"$work/result"
+	echo "${r%% *} $(cat "$work/stats")" >"$work/result"
 }
 
 # promptfoo_case CASE: the same suite through promptfoo, as morph_case
 promptfoo_case() {
-	local wall id=openai:chat:m
+	local id=openai:chat:m r
 	[ "$1" = tokens ] && id=anthropic:messages:m
 	serve "$1"
-	rm -rf "$work/pf"
-	mkdir -p "$work/pf/home"
-	python3 - "$work/pf/promptfooconfig.json" "$N" "$PORT" "$id" <<'PYEND'
-import json, sys
-base = "http://127.0.0.1:%s" % sys.argv[3]
-if sys.argv[4].startswith("openai"):
-    base += "/v1"
-json.dump({
-    "description": "morph bench/ratelimit.sh",
-    "prompts": ["Answer case {{n}}"],
-    "providers": [{"id": sys.argv[4], "config": {
-        "apiBaseUrl": base, "apiKey": "bench-key", "max_tokens": 16}}],
-    "tests": [{"vars": {"n": i}} for i in range(int(sys.argv[2]))],
-}, open(sys.argv[1], "w"))
-PYEND
-	wall=$(cd "$work/pf" && PROMPTFOO_DISABLE_TELEMETRY=1 \
-	    PROMPTFOO_DISABLE_UPDATE=1 PROMPTFOO_CONFIG_DIR="$work/pf/home" \
-	    timed "$work/pf.out" "$PROMPTFOO" eval -c promptfooconfig.json \
-	    -j "$J" --no-cache --no-table --no-progress-bar --no-share)
-	grep -q " 0 errors" "$work/pf.out" ||
-	    { echo "bench/ratelimit.sh: promptfoo reported errors:" >&2;
-	      tail -20 "$work/pf.out" >&2; exit 1; }
+	r=$(bench_promptfoo_run "$id" "$BASE" "$N" 16)
 	unserve
-	echo "$wall $(cat "$work/stats")" >"$work/result"
+	echo "${r%% *} $(cat "$work/stats")" >"$work/result"
 }
 
 have_pf=0
-if [ "$PROMPTFOO" != none ] && [ -x "$PROMPTFOO" ]; then
+if bench_have_promptfoo; then
 	have_pf=1
-	pver=$(PROMPTFOO_DISABLE_UPDATE=1 "$PROMPTFOO" --version 2>/dev/null |
-	    grep -o '^[0-9][0-9.]*' | head -1)
+	pver=$(bench_promptfoo_version)
 fi
 echo "# morph run against a rate limit: $N calls, -j $J, $RPS requests a" \
     "second (burst $BURST), server latency ${DELAY_MS} ms; $(nproc) cores;" \
@@ -186,6 +112,6 @@ for c in requests tokens; do
 	}' | tee -a "$work/report"
 done
 if [ $have_pf = 0 ]; then
-	echo "promptfoo: not installed (npm install --prefix ~/.cache/morph-peers/promptfoo promptfoo); skipped"
+	bench_promptfoo_missing
 fi
 ! grep -q MISSED "$work/report"

@@ -21,49 +21,22 @@
  * its answer reports as usage.  GET /stats answers {"answered": N,
  * "refused": N}.  Prints PORT=<n> once it listens.
  *
- * One thread, epoll and a timerfd, as bench/latency_server.c: the delay is
- * the same for every answer, so answers fall due in the order requests
- * arrived and a FIFO holds them.  Errors end the connection.
+ * The server loop is bench/loopserver.c's: what is this file's is the
+ * limits, the answers and their headers.  The delay is the same for every
+ * answer, so answers fall due in the order requests arrived, as the
+ * loop's FIFO needs.
  */
 #define _GNU_SOURCE
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/timerfd.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
-
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
-#define MAXCONN	4096
-#define BUFSZ	65536
+#include "loopserver.h"
 
 enum { OPENAI, ANTHROPIC };
-
-struct conn {
-	int	 fd;
-	char	 buf[BUFSZ];
-	size_t	 len;
-	uint64_t gen;			/* tells a reused fd apart */
-};
-
-/* An answer falling due: its connection, time and bytes. */
-struct due {
-	int		 fd;
-	uint64_t	 gen;
-	uint64_t	 at_ns;
-	char		*msg;
-	size_t		 len;
-};
 
 struct bucket {
 	double	 rate;			/* a second; 0: no limit */
@@ -72,95 +45,10 @@ struct bucket {
 	uint64_t t_ns;
 };
 
-static struct conn	*conns[MAXCONN];
-static struct due	*fifo;
-static size_t		 fhead, ftail, fcap;
 static uint64_t		 delay_ns;
-static uint64_t		 gens;
 static struct bucket	 requests, tokens, in_tokens, out_tokens;
 static long		 tok_in, tok_out;
 static long		 answered, refused;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void
-die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static void
-drop(int fd)
-{
-	free(conns[fd]);
-	conns[fd] = NULL;
-	close(fd);
-}
-
-static void
-push(struct due d)
-{
-	if (ftail - fhead == fcap) {
-		size_t ncap = fcap ? fcap * 2 : 1024, i;
-		struct due *nv = malloc(ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			die("malloc");
-		for (i = 0; i < fcap; i++)
-			nv[i] = fifo[(fhead + i) % fcap];
-		free(fifo);
-		fifo = nv;
-		ftail = fcap;
-		fhead = 0;
-		fcap = ncap;
-	}
-	fifo[ftail++ % fcap] = d;
-}
-
-static void
-arm(int tfd)
-{
-	struct itimerspec its;
-
-	memset(&its, 0, sizeof(its));
-	if (fhead != ftail) {
-		uint64_t at = fifo[fhead % fcap].at_ns;
-
-		if (at == 0)
-			at = 1;		/* zero would disarm */
-		its.it_value.tv_sec = (time_t)(at / 1000000000u);
-		its.it_value.tv_nsec = (long)(at % 1000000000u);
-	}
-	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
-		die("timerfd_settime");
-}
-
-/* Writes all of p; -1 when it could not, the connection dropped. */
-static int
-send_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			drop(fd);
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static void
 refill(struct bucket *b, uint64_t t)
@@ -260,7 +148,7 @@ answer(size_t *len, int status, const char *extra, const char *body)
 	    "OK" : status == 429 ? "Too Many Requests" : "Not Found",
 	    strlen(body), extra, body);
 	if (n < 0)
-		die("asprintf");
+		loopserver_die("asprintf");
 	*len = (size_t)n;
 	return out;
 }
@@ -270,7 +158,7 @@ answer(size_t *len, int status, const char *extra, const char *body)
  * Returns -1 when a write failed and c is gone.
  */
 static int
-handle(struct conn *c, int dialect, uint64_t t)
+handle(struct loopserver_conn *c, int dialect, uint64_t t)
 {
 	char h[2048], body[512], *msg;
 	double w = 0, v, in = (double)tok_in, out = (double)tok_out;
@@ -325,7 +213,7 @@ handle(struct conn *c, int dialect, uint64_t t)
 			    "\"message\":\"Rate limit reached\"}}");
 		}
 		msg = answer(&len, 429, h, body);
-		r = send_all(c->fd, msg, len);
+		r = loopserver_send(c, msg, len);
 		free(msg);
 		return r;
 	}
@@ -346,13 +234,13 @@ handle(struct conn *c, int dialect, uint64_t t)
 		    "\"usage\":{\"input_tokens\":%ld,\"output_tokens\":%ld}}",
 		    tok_in, tok_out);
 	msg = answer(&len, 200, h, body);
-	push((struct due){ c->fd, c->gen, t + delay_ns, msg, len });
+	loopserver_later(c, t + delay_ns, msg, len, 1);
 	return 0;
 }
 
 /* GET /stats, or anything else: answered at once (-1: c is gone). */
 static int
-other(struct conn *c, const char *line)
+other(struct loopserver_conn *c, const char *line)
 {
 	char body[128], *msg;
 	size_t len;
@@ -364,65 +252,22 @@ other(struct conn *c, const char *line)
 		msg = answer(&len, 200, "", body);
 	} else
 		msg = answer(&len, 404, "", "{\"error\":\"no route\"}");
-	r = send_all(c->fd, msg, len);
+	r = loopserver_send(c, msg, len);
 	free(msg);
 	return r;
 }
 
-/* Takes every whole request off c's buffer; returns -1 on a bad one. */
+/* Takes a request: the line says which dialect, or that it is another. */
 static int
-parse(struct conn *c, uint64_t t)
+route(struct loopserver_conn *c, const char *line, uint64_t t)
 {
-	char *end, *p, *eol;
-	size_t hl, clen;
-	int r;
-
-	for (;;) {
-		c->buf[c->len] = '\0';
-		if ((end = strstr(c->buf, "\r\n\r\n")) == NULL)
-			return c->len == BUFSZ - 1 ? -1 : 0;
-		hl = (size_t)(end - c->buf) + 4;
-		clen = 0;
-		for (p = c->buf; p < end; p++) {
-			if ((p == c->buf || p[-1] == '\n') &&
-			    strncasecmp(p, "content-length:", 15) == 0)
-				clen = strtoul(p + 15, NULL, 10);
-		}
-		if (hl + clen > BUFSZ - 1)
-			return -1;
-		if (c->len < hl + clen)
-			return 0;
-		eol = strstr(c->buf, "\r\n");
-		*eol = '\0';
-		if (strncmp(c->buf, "POST ", 5) == 0 &&
-		    strstr(c->buf, "/chat/completions ") != NULL)
-			r = handle(c, OPENAI, t);
-		else if (strncmp(c->buf, "POST ", 5) == 0 &&
-		    strstr(c->buf, "/messages ") != NULL)
-			r = handle(c, ANTHROPIC, t);
-		else
-			r = other(c, c->buf);
-		if (r == -1)
-			return -2;	/* a write failed: c is gone */
-		memmove(c->buf, c->buf + hl + clen, c->len - hl - clen);
-		c->len -= hl + clen;
-	}
-}
-
-/* Writes every answer that is due by now. */
-static void
-answer_due(void)
-{
-	uint64_t t = now_ns();
-	struct due *d;
-
-	while (fhead != ftail && (d = &fifo[fhead % fcap])->at_ns <= t) {
-		fhead++;
-		/* The connection may be gone, its fd reused. */
-		if (conns[d->fd] != NULL && conns[d->fd]->gen == d->gen)
-			(void)send_all(d->fd, d->msg, d->len);
-		free(d->msg);
-	}
+	if (strncmp(line, "POST ", 5) == 0 &&
+	    strstr(line, "/chat/completions ") != NULL)
+		return handle(c, OPENAI, t);
+	if (strncmp(line, "POST ", 5) == 0 &&
+	    strstr(line, "/messages ") != NULL)
+		return handle(c, ANTHROPIC, t);
+	return other(c, line);
 }
 
 static void
@@ -431,17 +276,12 @@ bucket_init(struct bucket *b, double rate, double burst)
 	b->rate = rate;
 	b->burst = burst > 0 ? burst : 1;
 	b->level = b->burst;
-	b->t_ns = now_ns();
+	b->t_ns = loopserver_now_ns();
 }
 
 int
 main(int argc, char **argv)
 {
-	struct epoll_event ev, evs[256];
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int lfd, efd, tfd, one = 1, n, i;
-
 	if (argc != 8) {
 		fprintf(stderr, "usage: ratelimit_server DELAY_MS RPS BURST "
 		    "TPS TOKEN_BURST IN OUT\n");
@@ -454,79 +294,5 @@ main(int argc, char **argv)
 	bucket_init(&out_tokens, atof(argv[4]), atof(argv[5]));
 	tok_in = atol(argv[6]);
 	tok_out = atol(argv[7]);
-	if ((lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
-		die("socket");
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(lfd, 1024) == -1 ||
-	    getsockname(lfd, (struct sockaddr *)&sa, &sl) == -1)
-		die("listen");
-	if ((efd = epoll_create1(0)) == -1 ||
-	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK)) == -1)
-		die("epoll");
-	ev.events = EPOLLIN;
-	ev.data.fd = lfd;
-	epoll_ctl(efd, EPOLL_CTL_ADD, lfd, &ev);
-	ev.data.fd = tfd;
-	epoll_ctl(efd, EPOLL_CTL_ADD, tfd, &ev);
-	printf("PORT=%d\n", ntohs(sa.sin_port));
-	fflush(stdout);
-
-	for (;;) {
-		if ((n = epoll_wait(efd, evs, 256, -1)) == -1) {
-			if (errno == EINTR)
-				continue;
-			die("epoll_wait");
-		}
-		for (i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == lfd) {
-				int c;
-
-				while ((c = accept4(lfd, NULL, NULL,
-				    SOCK_NONBLOCK)) != -1) {
-					if (c >= MAXCONN ||
-					    (conns[c] = calloc(1,
-					    sizeof(struct conn))) == NULL) {
-						close(c);
-						continue;
-					}
-					conns[c]->fd = c;
-					conns[c]->gen = ++gens;
-					setsockopt(c, IPPROTO_TCP, TCP_NODELAY,
-					    &one, sizeof(one));
-					ev.events = EPOLLIN;
-					ev.data.fd = c;
-					epoll_ctl(efd, EPOLL_CTL_ADD, c, &ev);
-				}
-			} else if (fd == tfd) {
-				uint64_t x;
-
-				if (read(tfd, &x, sizeof(x)) < 0 &&
-				    errno != EAGAIN)
-					die("read timerfd");
-				answer_due();
-			} else if (conns[fd] != NULL) {
-				struct conn *c = conns[fd];
-				ssize_t rd = read(fd, c->buf + c->len,
-				    BUFSZ - 1 - c->len);
-
-				if (rd <= 0) {
-					if (rd == -1 && errno == EAGAIN)
-						continue;
-					drop(fd);
-					continue;
-				}
-				c->len += (size_t)rd;
-				if (parse(c, now_ns()) == -1)
-					drop(fd);
-			}
-		}
-		/* Due already (a delay of 0): answer now, not a turn later. */
-		answer_due();
-		arm(tfd);
-	}
+	loopserver_serve(route);
 }
