@@ -18,7 +18,7 @@
 
 #include "loopserver.h"
 
-static uint64_t		 delay_ns;
+static uint64_t delay_ns;
 
 static const char body[] =
     "{\"id\":\"bench\",\"object\":\"chat.completion\",\"model\":\"m\","
@@ -27,8 +27,8 @@ static const char body[] =
     "{\"prompt_tokens\":10,\"completion_tokens\":1,\"total_tokens\":11}}";
 
 /* The whole reply, status line to body: the same bytes for every one. */
-static char		 reply[160 + sizeof(body)];
-static size_t		 reply_len;
+static char reply[160 + sizeof(body)];
+static size_t reply_len;
 
 static int
 handle(struct loopserver_conn *c, const char *line, uint64_t t)
@@ -50,7 +50,8 @@ main(int argc, char **argv)
 	delay_ns = (uint64_t)(atof(argv[1]) * 1e6);
 	hl = (size_t)snprintf(reply, sizeof(reply) - sizeof(body),
 	    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n\r\n", sizeof(body) - 1);
+	    "Content-Length: %zu\r\n\r\n",
+	    sizeof(body) - 1);
 	memcpy(reply + hl, body, sizeof(body) - 1);
 	reply_len = hl + sizeof(body) - 1;
 	loopserver_serve(handle);

@@ -31,30 +31,30 @@
 
 #include "loopserver.h"
 
-#define MAXCONN	4096
-#define BUFSZ	65536
+#define MAXCONN 4096
+#define BUFSZ 65536
 
 struct loopserver_conn {
-	int	 fd;
-	char	 buf[BUFSZ];
-	size_t	 len;
-	uint64_t gen;			/* tells a reused fd apart */
+	int fd;
+	char buf[BUFSZ];
+	size_t len;
+	uint64_t gen; /* tells a reused fd apart */
 };
 
 /* An answer falling due: its connection, time and bytes. */
 struct due {
-	int		 fd;
-	uint64_t	 gen;
-	uint64_t	 at_ns;
-	char		*msg;
-	size_t		 len;
-	int		 owned;		/* msg is freed once sent */
+	int fd;
+	uint64_t gen;
+	uint64_t at_ns;
+	char *msg;
+	size_t len;
+	int owned; /* msg is freed once sent */
 };
 
 static struct loopserver_conn *conns[MAXCONN];
-static struct due	*fifo;
-static size_t		 fhead, ftail, fcap;
-static uint64_t		 gens;
+static struct due *fifo;
+static size_t fhead, ftail, fcap;
+static uint64_t gens;
 
 uint64_t
 loopserver_now_ns(void)
@@ -122,8 +122,8 @@ loopserver_later(const struct loopserver_conn *c, uint64_t at_ns, char *msg,
 		fhead = 0;
 		fcap = ncap;
 	}
-	fifo[ftail++ % fcap] = (struct due){ c->fd, c->gen, at_ns, msg, len,
-	    owned };
+	fifo[ftail++ % fcap] =
+	    (struct due){c->fd, c->gen, at_ns, msg, len, owned};
 }
 
 static void
@@ -136,7 +136,7 @@ arm(int tfd)
 		uint64_t at = fifo[fhead % fcap].at_ns;
 
 		if (at == 0)
-			at = 1;		/* zero would disarm */
+			at = 1; /* zero would disarm */
 		its.it_value.tv_sec = (time_t)(at / 1000000000u);
 		its.it_value.tv_nsec = (long)(at % 1000000000u);
 	}
@@ -203,8 +203,9 @@ accept_all(int lfd, int efd)
 	int c, one = 1;
 
 	while ((c = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) != -1) {
-		if (c >= MAXCONN || (conns[c] = calloc(1,
-		    sizeof(struct loopserver_conn))) == NULL) {
+		if (c >= MAXCONN ||
+		    (conns[c] = calloc(1, sizeof(struct loopserver_conn))) ==
+		        NULL) {
 			close(c);
 			continue;
 		}

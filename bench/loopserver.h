@@ -27,22 +27,21 @@ struct loopserver_conn;
  * the call; t_ns is when its bytes were read (loopserver_now_ns()).
  * Returns 0, or -1 when a write failed and c is gone.
  */
-typedef int loopserver_handler(struct loopserver_conn *c, const char *line,
-    uint64_t t_ns);
+typedef int loopserver_handler(
+    struct loopserver_conn *c, const char *line, uint64_t t_ns);
 
 /*
  * Listens on a free loopback port, prints PORT=<n> to standard output once
  * it does, and serves for ever, handing each request to handle.  Exits 1
  * when the system fails it.
  */
-_Noreturn void	loopserver_serve(loopserver_handler *handle);
+_Noreturn void loopserver_serve(loopserver_handler *handle);
 
 /*
  * Writes len bytes of msg to c now.  Returns 0, or -1 when the write failed
  * and c has been closed and freed.
  */
-int		loopserver_send(struct loopserver_conn *c, const char *msg,
-		    size_t len);
+int loopserver_send(struct loopserver_conn *c, const char *msg, size_t len);
 
 /*
  * Schedules len bytes of msg to be written to c at at_ns (on the clock of
@@ -50,13 +49,13 @@ int		loopserver_send(struct loopserver_conn *c, const char *msg,
  * owned is set the loop frees msg once it is written or dropped; otherwise
  * msg must outlive the answer.
  */
-void		loopserver_later(const struct loopserver_conn *c,
-		    uint64_t at_ns, char *msg, size_t len, int owned);
+void loopserver_later(const struct loopserver_conn *c, uint64_t at_ns,
+    char *msg, size_t len, int owned);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t	loopserver_now_ns(void);
+uint64_t loopserver_now_ns(void);
 
 /* Prints what failed with errno's reason, as perror(3), and exits 1. */
-_Noreturn void	loopserver_die(const char *what);
+_Noreturn void loopserver_die(const char *what);
 
 #endif
