@@ -86,7 +86,9 @@ send_fd(int fd, const char *p, size_t len)
 	ssize_t n;
 
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		/* A client gone with answers still due ends its
+		 * connection, not the server (no SIGPIPE). */
+		if ((n = send(fd, p, len, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
 			drop(fd);
