@@ -13,21 +13,14 @@
 # build-bench/), N (100000), BENCH_DIR (scratch; default a temporary
 # directory).
 set -euo pipefail
-
-here=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-100000}
-if [ -z "${MORPH:-}" ]; then
-	cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release \
-	    -DBUILD_TESTING=OFF >/dev/null
-	cmake --build "$here/build-bench" -j2 --target morph >/dev/null
-	MORPH=$here/build-bench/morph
-fi
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 2; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 is needed"; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_morph
+bench_need python3 sqlite3
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (package time)"; exit 2; }
 
-work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/morph-bench-eval.XXXXXX")}
-trap 'rm -rf "$work"' EXIT
+bench_workdir morph-bench-eval "${BENCH_DIR:-}"
 cd "$work"
 export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
 unset MORPH_PAGER PAGER

@@ -13,23 +13,15 @@
 # build-bench/), FILES (10000), COMMITS (200), RUNS (repeats of status
 # and log, 20), BENCH_DIR (scratch space; default a temporary directory).
 set -euo pipefail
-
-here=$(cd "$(dirname "$0")/.." && pwd)
 FILES=${FILES:-10000}
 COMMITS=${COMMITS:-200}
 RUNS=${RUNS:-20}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [ -z "${MORPH:-}" ]; then
-	cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release \
-	    -DBUILD_TESTING=OFF >/dev/null
-	cmake --build "$here/build-bench" -j2 --target morph >/dev/null
-	MORPH=$here/build-bench/morph
-fi
-command -v git >/dev/null || { echo "git is needed"; exit 2; }
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 2; }
-
-work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/morph-bench.XXXXXX")}
-trap 'rm -rf "$work"' EXIT
+bench_morph
+bench_need git python3
+bench_workdir morph-bench "${BENCH_DIR:-}"
 mkdir -p "$work/git" "$work/morph"
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com

@@ -17,26 +17,20 @@
 # Prints the figures and ratios; exits 1 if a target is missed.
 #
 # Environment: MORPH (a morph binary; default: a Release build made in
-# build-bench/), COMMITS, FILES, CASES, RUNS, BENCH_DIR (scratch; default
-# a temporary directory, removed at the end).
+# build-bench/), COMMITS, FILES, CASES, RUNS, BENCH_DIR (scratch space;
+# default a temporary directory).
 set -euo pipefail
-
-here=$(cd "$(dirname "$0")/.." && pwd)
 COMMITS=${COMMITS:-200}
 FILES=${FILES:-100}
 CASES=${CASES:-100}
 RUNS=${RUNS:-10}
-if [ -z "${MORPH:-}" ]; then
-	cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release \
-	    -DBUILD_TESTING=OFF >/dev/null
-	cmake --build "$here/build-bench" -j2 --target morph >/dev/null
-	MORPH=$here/build-bench/morph
-fi
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 2; }
-command -v git >/dev/null || { echo "git is needed"; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/morph-bench-sync.XXXXXX")}
-[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
+bench_morph
+bench_need git python3
+bench_workdir morph-bench-sync "${BENCH_DIR:-}"
+mkdir -p "$work"
 cd "$work"
 export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -44,7 +38,7 @@ export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME=$work/home
 mkdir -p "$HOME"
 git config --global init.defaultBranch main
-unset MORPH_PAGER PAGER
+unset MORPH_PAGER PAGER GIT_PAGER
 
 # The history, made twice in step: morph in m/, plain git in g/.
 cat >gen.py <<'EOF'
@@ -93,11 +87,7 @@ git init -q --bare hub-m.git
 git init -q --bare hub-g.git
 (cd m && "$MORPH" remote add origin ../hub-m.git)
 timed() {	# timed CMD...: runs CMD, prints its wall seconds
-	local a b
-	a=$(date +%s.%N)
-	"$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 2; }
-	b=$(date +%s.%N)
-	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b - a }'
+	bench_timed "$work/timed.out" "$@" | cut -d' ' -f1
 }
 m_push=$(cd m && timed "$MORPH" push)
 

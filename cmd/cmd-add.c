@@ -57,6 +57,10 @@ done:
 		err = morph_repo_commit(ctx->repo);
 	else
 		morph_repo_rollback(ctx->repo);
+	/* What cannot be tracked is said, not dropped without a word. */
+	for (i = 0; err == NULL && (size_t)i < morph_index_nskipped(idx); i++)
+		fprintf(stderr, "morph: skipped %s\n",
+		    morph_index_skipped(idx, (size_t)i));
 	morph_index_free(idx);
 	morph_buf_release(&path);
 	return err;

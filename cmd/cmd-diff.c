@@ -244,7 +244,7 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	size_t changed = 0;
 	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0;
 	int formats = 0, worktree, outputs = 0;
-	long context;
+	int64_t context;
 
 	memset(&ps, 0, sizeof(ps));
 	morph_entrylist_init(&old);
@@ -281,8 +281,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			formats++;
 			break;
 		case 'U':
-			if ((err = morph_cmd_parse_count(ctx, "-U", optarg,
-			    &context)) != NULL)
+			if ((err = morph_cmd_parse_int(ctx, "-U", optarg, 0,
+			    INT64_MAX, &context)) != NULL)
 				return err;
 			opts.context = context > 100000 ? 100000 :
 			    (unsigned int)context;

@@ -25,7 +25,6 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_eval *ev = NULL;
 	const char *run = MORPH_HEAD, *against = NULL;
 	enum morph_cmd_eval_format fmt = MORPH_CMD_EVAL_TEXT;
-	char *end;
 	int c;
 
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "", longopts,
@@ -47,12 +46,10 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    MORPH_CMD_EVAL_JUNIT : MORPH_CMD_EVAL_MARKDOWN;
 			break;
 		case 's':
-			opts.significance = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' ||
-			    opts.significance <= 0 || opts.significance >= 1)
-				return morph_cmd_bad_usage(ctx, "--significance "
-				    "needs a level between 0 and 1, such as "
-				    "0.05, not '%s'", optarg);
+			if ((err = morph_cmd_parse_real(ctx, "--significance",
+			    optarg, 0, 1, MORPH_NUM_OPEN_LO | MORPH_NUM_OPEN_HI,
+			    &opts.significance)) != NULL)
+				return err;
 			break;
 		case 'S':
 			opts.suite = optarg;

@@ -62,13 +62,19 @@ cmd_fsck(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_int(&w, "refs", (int64_t)st.refs);
 		morph_jsonw_kv_int(&w, "index_entries",
 		    (int64_t)st.index_entries);
+		morph_jsonw_kv_int(&w, "runs", (int64_t)st.runs);
+		morph_jsonw_kv_int(&w, "results", (int64_t)st.results);
+		morph_jsonw_kv_int(&w, "cache_entries",
+		    (int64_t)st.cache_entries);
 		morph_jsonw_object_end(&w);
 		morph_jsonw_finish(&w);
 	} else
 		printf("checked %zu objects (%zu blobs, %zu trees, %zu "
 		    "commits, %zu others), %zu references, %zu index "
-		    "entries: %s\n", st.objects, st.blobs, st.trees,
-		    st.commits, st.others, st.refs, st.index_entries,
+		    "entries, %zu runs (%zu results), %zu cache entries: "
+		    "%s\n", st.objects, st.blobs, st.trees, st.commits,
+		    st.others, st.refs, st.index_entries, st.runs,
+		    st.results, st.cache_entries,
 		    st.problems ? "PROBLEMS FOUND" : "ok");
 	if (st.problems > 0)
 		ctx->status = 1;
@@ -78,7 +84,7 @@ cmd_fsck(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 const struct morph_cmd morph_cmd_fsck = {
 	"fsck",
 	"fsck [--json]",
-	"verify every object and reference",
+	"verify the repository",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_fsck,
 };

@@ -174,7 +174,7 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_cmd_decos *d = NULL;
 	char **paths, **rel = NULL;
 	const char *rev = MORPH_HEAD, *case_id = NULL;
-	long max = -1, shown = 0;
+	int64_t max = -1, shown = 0;
 	int ch, npaths, i, json = 0, oneline = 0, hit, color;
 
 	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
@@ -185,8 +185,8 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			json = 1;
 			break;
 		case 'n':
-			if ((err = morph_cmd_parse_count(ctx, "-n", optarg,
-			    &max)) != NULL)
+			if ((err = morph_cmd_parse_int(ctx, "-n", optarg, 0,
+			    INT64_MAX, &max)) != NULL)
 				return err;
 			break;
 		case 'c':

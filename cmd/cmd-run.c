@@ -11,19 +11,28 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-static volatile sig_atomic_t drain_requested, stop_requested;
+static volatile sig_atomic_t drain_requested, stop_requested, sending;
 
 /*
- * The first Ctrl-C lets the calls in flight end and be recorded (they are
- * paid for already) and starts nothing new; a second Ctrl-C, or SIGTERM,
- * abandons them.
+ * Before anything is sent, Ctrl-C or SIGTERM ends morph at once with
+ * status 2: there is nothing to record.  Then the first Ctrl-C lets the
+ * calls in flight end and be recorded (they are paid for already) and
+ * starts nothing new; a second Ctrl-C, or SIGTERM, abandons them.  Once
+ * sending, a signal only sets a flag, to the end: morph exits with status
+ * 2 and its last words said, however many Ctrl-C follow.
  */
 static void
 on_signal(int sig)
 {
+	static const char early[] = "\nmorph: interrupted before anything "
+	    "was sent\n";
 	static const char msg[] = "\nmorph: stopping once the calls in "
 	    "flight have ended; Ctrl-C again to abandon them\n";
 
+	if (!sending) {
+		(void)!write(STDERR_FILENO, early, sizeof(early) - 1);
+		_exit(2);
+	}
 	if (sig == SIGINT && !drain_requested) {
 		drain_requested = 1;
 		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
@@ -42,7 +51,7 @@ static void
 progress(const struct morph_run_progress *p, void *arg)
 {
 	struct bar *b = arg;
-	char in[16], out[16], usd[32], eta[32];
+	char in[16], out[16], usd[32], eta[32], lim[64] = "";
 	int width = 24, fill, i;
 	int64_t left;
 
@@ -66,11 +75,19 @@ progress(const struct morph_run_progress *p, void *arg)
 	} else
 		snprintf(eta, sizeof(eta), "%s", p->done < p->total ?
 		    "ETA -" : "done");
+	/* Rate limits: the pace held, and a wait a refusal imposes. */
+	if (p->stopped)
+		snprintf(lim, sizeof(lim), "  waiting for a rate limit");
+	else if (p->rate > 0)
+		snprintf(lim, sizeof(lim), "  rate %.3g/s", p->rate);
+	if (p->refused > 0)
+		snprintf(lim + strlen(lim), sizeof(lim) - strlen(lim),
+		    "  refused %zu", p->refused);
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '-', stderr);
-	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s\033[K",
-	    p->done, p->total, p->errors, in, out, usd, eta);
+	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s%s\033[K",
+	    p->done, p->total, p->errors, in, out, usd, eta, lim);
 	b->drawn = 1;
 }
 
@@ -173,26 +190,28 @@ note_change(const char *path, void *arg)
 	return NULL;
 }
 
-/* --shard K/N: 1 <= K <= N <= 1000. */
+/* --shard K/N: 1 <= K <= N <= 1000, each number as morph_num_int reads. */
 static const struct morph_error *
 parse_shard(struct morph_cmd_ctx *ctx, const char *s, int *k, int *n)
 {
-	char *end;
-	long a, b;
+	const char *slash = strchr(s, '/');
+	char kpart[32];
+	int64_t a, b;
 
-	a = strtol(s, &end, 10);
-	if (end == s || *end != '/')
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(kpart))
 		goto bad;
-	s = end + 1;
-	b = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || a < 1 || b < 1 || a > b || b > 1000)
+	memcpy(kpart, s, (size_t)(slash - s));
+	kpart[slash - s] = '\0';
+	if (morph_num_int(&a, "--shard", kpart, 1, 1000) != NULL ||
+	    morph_num_int(&b, "--shard", slash + 1, 1, 1000) != NULL ||
+	    a > b)
 		goto bad;
 	*k = (int)a;
 	*n = (int)b;
 	return NULL;
 bad:
 	return morph_cmd_bad_usage(ctx, "--shard needs K/N, such as 1/4, "
-	    "with 1 <= K <= N <= 1000");
+	    "with 1 <= K <= N <= 1000, not '%s'", s);
 }
 
 static const struct morph_error *
@@ -208,6 +227,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "no-cache", no_argument, NULL, 'C' },
 		{ "offline", no_argument, NULL, 'O' },
 		{ "provider-jobs", required_argument, NULL, 'P' },
+		{ "rate-wait", required_argument, NULL, 'w' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "shard", required_argument, NULL, 'S' },
@@ -221,13 +241,13 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_plan *plan = NULL;
 	struct morph_oid commit, tree;
 	struct morph_jsonw w;
-	struct sigaction sa, old_int, old_term, old_pipe;
+	struct sigaction sa, old_pipe;
 	struct bar bar = { 0, 0, 0 };
 	const char **models = NULL;
 	const char *rev = MORPH_HEAD;
-	char usd[32], *end;
+	char usd[32];
 	double budget;
-	long n;
+	int64_t n;
 	int c, json = 0, dry = 0, nmodels = 0, worktree = 0;
 	int shard_k = 0, shard_n = 0;
 	struct changed changed = { 0, MORPH_BUF_INIT };
@@ -241,43 +261,49 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			opts.allow_exec = 1;
 			break;
 		case 'B':
-			budget = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || budget < 0 ||
-			    budget > 1e6) {
-				err = morph_cmd_bad_usage(ctx, "--budget needs "
-				    "an amount in USD, not '%s'", optarg);
+			if ((err = morph_cmd_parse_real(ctx, "--budget",
+			    optarg, 0, 1e6, 0, &budget)) != NULL)
 				goto done;
-			}
 			opts.budget_nusd = (int64_t)(budget * 1e9 + 0.5);
 			break;
 		case 'n':
 			dry = 1;
 			break;
 		case 'j':
+			if ((err = morph_cmd_parse_int(ctx, "-j", optarg, 1,
+			    1000, &n)) != NULL)
+				goto done;
+			opts.jobs = (int)n;
+			break;
 		case 'P':
+			if ((err = morph_cmd_parse_int(ctx, "--provider-jobs",
+			    optarg, 1, 1000, &n)) != NULL)
+				goto done;
+			opts.provider_jobs = (int)n;
+			break;
 		case 'r':
+			if ((err = morph_cmd_parse_int(ctx, "--repeat", optarg,
+			    1, 10000, &n)) != NULL)
+				goto done;
+			opts.repeat = (int)n;
+			break;
 		case 'R':
+			if ((err = morph_cmd_parse_int(ctx, "--retries", optarg,
+			    0, 100, &n)) != NULL)
+				goto done;
+			opts.retries = (int)n;
+			break;
 		case 'T':
-			if ((err = morph_cmd_parse_count(ctx, c == 'j' ? "-j" :
-			    c == 'P' ? "--provider-jobs" : c == 'r' ?
-			    "--repeat" : c == 'R' ? "--retries" : "--timeout",
-			    optarg, &n)) != NULL)
+			if ((err = morph_cmd_parse_int(ctx, "--timeout", optarg,
+			    1, 86400, &n)) != NULL)
 				goto done;
-			if (n > 1000000 || (n == 0 && c != 'R')) {
-				err = morph_cmd_bad_usage(ctx, "value '%s' out "
-				    "of range", optarg);
+			opts.timeout_ms = (long)n * 1000;
+			break;
+		case 'w':
+			if ((err = morph_cmd_parse_int(ctx, "--rate-wait",
+			    optarg, 1, 86400, &n)) != NULL)
 				goto done;
-			}
-			if (c == 'j')
-				opts.jobs = (int)n;
-			else if (c == 'P')
-				opts.provider_jobs = (int)n;
-			else if (c == 'r')
-				opts.repeat = (int)n;
-			else if (c == 'R')
-				opts.retries = (int)n;
-			else
-				opts.timeout_ms = n * 1000;
+			opts.rate_wait_ms = n * 1000;
 			break;
 		case 'J':
 			json = 1;
@@ -324,6 +350,16 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
 	    opts.allow_exec)) != NULL)
 		goto done;
+	/*
+	 * Ctrl-C and SIGTERM go to on_signal from here until morph exits,
+	 * and a write they interrupt goes on (SA_RESTART).
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	opts.plan_only = dry;
 	if (worktree) {
 		if ((err = morph_plan_new_worktree(&plan, &tree, ctx->repo,
@@ -359,11 +395,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 
 	/* Ctrl-C stops sending; what was answered is kept (on_signal). */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sending = 1;
 	/* A server closing a socket must not kill the run (libcurl). */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
@@ -373,8 +405,6 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.progress = progress;
 	opts.progress_arg = &bar;
 	err = morph_run_execute(&outcome, plan, ctx->repo, &opts);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (bar.drawn)
 		fputs("\r\033[K", stderr);
@@ -406,6 +436,13 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    (int64_t)outcome.judge_unpriced);
 		morph_jsonw_kv_int(&w, "unpriced",
 		    (int64_t)outcome.judge_unpriced);
+		morph_jsonw_object_end(&w);
+		morph_jsonw_key(&w, "rate");
+		morph_jsonw_object_begin(&w);
+		morph_jsonw_kv_int(&w, "requests", (int64_t)outcome.requests);
+		morph_jsonw_kv_int(&w, "refused",
+		    (int64_t)outcome.rate_refused);
+		morph_jsonw_kv_int(&w, "wait_ms", outcome.rate_wait_ms);
 		morph_jsonw_object_end(&w);
 		morph_jsonw_key(&w, "models");
 		morph_jsonw_array_begin(&w);
@@ -445,6 +482,11 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    morph_usd(outcome.judge_cost_nusd, usd,
 			    sizeof(usd)));
 	}
+	if (!json && (outcome.rate_refused > 0 || outcome.rate_wait_ms >= 1000))
+		printf("rate limits: %zu of %zu requests refused for rate; "
+		    "calls waited %.1f s for limits\n",
+		    outcome.rate_refused, outcome.requests,
+		    (double)outcome.rate_wait_ms / 1000);
 	if (outcome.budget_stop) {
 		fprintf(stderr, "morph: the budget of %s stopped the run: %zu "
 		    "calls were not sent; run again with a larger --budget "
@@ -469,8 +511,9 @@ const struct morph_cmd morph_cmd_run = {
 	"run",
 	"run [--allow-exec] [--dry-run] [--json] [--no-cache | --offline] "
 	    "[--budget usd] "
-	    "[-j jobs] [--provider-jobs jobs] [--repeat count] "
-	    "[--retries count] [--shard k/n] [--timeout seconds] "
+	    "[-j jobs] [--provider-jobs jobs] [--rate-wait seconds] "
+	    "[--repeat count] [--retries count] [--shard k/n] "
+	    "[--timeout seconds] "
 	    "[-m model ...] [--worktree | revision]",
 	"replay a commit's suite against models",
 	MORPH_CMD_NEEDS_REPO,

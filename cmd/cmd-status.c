@@ -82,6 +82,8 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_buf branch = MORPH_BUF_INIT, *norm = NULL;
+	struct morph_buf target = MORPH_BUF_INIT, finish = MORPH_BUF_INIT;
+	struct morph_checkout_pending pending;
 	const struct morph_error *err = NULL;
 	const struct morph_status_entry *e;
 	struct morph_status *st = NULL;
@@ -92,8 +94,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	char **dd;
 	size_t i, npaths = 0, staged = 0, unstaged = 0, untracked = 0;
 	int c, nd, json = 0, shortfmt = 0, ignored = 0, have_head, detached;
+	int interrupted = 0;
 	int color;
 
+	memset(&pending, 0, sizeof(pending));
 	morph_cmd_split_paths(&argc, argv, &dd, &nd);
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "s", longopts,
 	    &err)) != -1) {
@@ -132,6 +136,16 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			goto done;
 	}
 
+	if ((err = morph_worktree_pending(&pending, &interrupted,
+	    ctx->repo)) != NULL)
+		goto done;
+	if (interrupted) {
+		morph_worktree_pending_target(&target, &pending);
+		morph_worktree_pending_command(&finish, &pending);
+		if ((err = morph_buf_status(&target)) != NULL ||
+		    (err = morph_buf_status(&finish)) != NULL)
+			goto done;
+	}
 	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_status_new(&st, ctx->repo, idx, paths, npaths,
@@ -156,6 +170,18 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    morph_oid_tostr(&head) : NULL);
 		morph_jsonw_kv_bool(&w, "detached", detached);
 		morph_jsonw_kv_bool(&w, "clean", staged + unstaged == 0);
+		morph_jsonw_key(&w, "interrupted_checkout");
+		if (interrupted) {
+			morph_jsonw_object_begin(&w);
+			morph_jsonw_kv_string(&w, "branch",
+			    pending.branch.len > 0 ? pending.branch.ptr +
+			    strlen(MORPH_REFS_HEADS) : NULL);
+			morph_jsonw_kv_string(&w, "commit",
+			    morph_oid_tostr(&pending.commit));
+			morph_jsonw_kv_string(&w, "command", finish.ptr);
+			morph_jsonw_object_end(&w);
+		} else
+			morph_jsonw_null(&w);
 		morph_jsonw_key(&w, "entries");
 		morph_jsonw_array_begin(&w);
 		for (i = 0; i < morph_status_count(st); i++) {
@@ -197,6 +223,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		}
 		goto done;
 	}
+	if (interrupted)
+		printf("A checkout to %s was interrupted: the work tree is "
+		    "partly switched.\n  (use \"%s\" to finish it)\n\n",
+		    target.ptr, finish.ptr);
 	if (detached)
 		printf("HEAD detached at %s\n", have_head ?
 		    morph_cmd_short(&head) : "?");
@@ -228,6 +258,9 @@ done:
 	free(norm);
 	free(paths);
 	morph_buf_release(&branch);
+	morph_buf_release(&target);
+	morph_buf_release(&finish);
+	morph_worktree_pending_release(&pending);
 	return err;
 }
 

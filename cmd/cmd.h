@@ -101,9 +101,16 @@ int	morph_cmd_getopt(struct morph_cmd_ctx *, int argc, char *argv[],
 void	morph_cmd_split_paths(int *argc, char *argv[], char ***paths,
 	    int *npaths);
 
-/* Parses a non-negative integer option value. */
-const struct morph_error *morph_cmd_parse_count(struct morph_cmd_ctx *,
-    const char *opt, const char *s, long *out);
+/*
+ * An option's value as a whole number from lo to hi, or as a number
+ * (morph/num.h: decimal only, no nan, nothing after it); anything else is
+ * a usage error naming opt and quoting s.
+ */
+const struct morph_error *morph_cmd_parse_int(struct morph_cmd_ctx *,
+    const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *out);
+const struct morph_error *morph_cmd_parse_real(struct morph_cmd_ctx *,
+    const char *opt, const char *s, double lo, double hi, int flags,
+    double *out);
 
 /* Whether stdout gets colour: a terminal, NO_COLOR unset, TERM not dumb. */
 int	morph_cmd_color(void);

@@ -4,7 +4,6 @@
  */
 #include <sys/wait.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,16 +76,24 @@ morph_cmd_split_paths(int *argc, char *argv[], char ***paths, int *npaths)
 }
 
 const struct morph_error *
-morph_cmd_parse_count(struct morph_cmd_ctx *ctx, const char *opt,
-    const char *s, long *out)
+morph_cmd_parse_int(struct morph_cmd_ctx *ctx, const char *opt,
+    const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
-	char *end;
+	const struct morph_error *err;
 
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *out < 0)
-		return morph_cmd_bad_usage(ctx, "%s needs a non-negative "
-		    "number, not '%s'", opt, s);
+	if ((err = morph_num_int(out, opt, s, lo, hi)) != NULL)
+		return morph_cmd_bad_usage(ctx, "%s", err->msg);
+	return NULL;
+}
+
+const struct morph_error *
+morph_cmd_parse_real(struct morph_cmd_ctx *ctx, const char *opt,
+    const char *s, double lo, double hi, int flags, double *out)
+{
+	const struct morph_error *err;
+
+	if ((err = morph_num_real(out, opt, s, lo, hi, flags)) != NULL)
+		return morph_cmd_bad_usage(ctx, "%s", err->msg);
 	return NULL;
 }
 

@@ -9,7 +9,8 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${QUICKSTART_SKIP_DEPS:-}" = "" ]; then
-	bash "$src/.ci/install-deps"
+	# The quickstart needs no Node.js: only the peer tests do.
+	MORPH_NO_PEERS=1 bash "$src/.ci/install-deps"
 fi
 cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$src/build" -j2 --target morph >/dev/null

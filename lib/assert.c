@@ -38,9 +38,10 @@ enum value_kind {
 
 /* What an assertion's threshold may be. */
 enum threshold_kind {
-	T_ANY,		/* optional, >= 0 */
+	T_ANY,		/* optional, finite, >= 0 */
 	T_UNIT,		/* optional, from 0 to 1 */
-	T_REQUIRED,	/* required, >= 0 */
+	T_REQUIRED,	/* required, finite, >= 0 */
+	T_COUNT,	/* optional, a whole number of edits */
 };
 
 typedef const struct morph_error *(*judge_fn)(struct judged *,
@@ -1071,7 +1072,7 @@ static const struct assert_type types[] = {
 	{ "is-json", V_OPT_SCHEMA, T_ANY, j_is_json, check_schema },
 	{ "json-schema", V_SCHEMA, T_ANY, j_is_json, check_schema },
 	{ "latency", V_NONE, T_REQUIRED, j_latency, NULL },
-	{ "levenshtein", V_STRING, T_ANY, j_levenshtein, NULL },
+	{ "levenshtein", V_STRING, T_COUNT, j_levenshtein, NULL },
 	{ "llm-rubric", V_TEXT, T_UNIT, j_llm_rubric, check_rubric },
 	{ "regex", V_STRING, T_ANY, j_regex, check_regex },
 	{ "rouge-n", V_TEXT, T_UNIT, j_rouge_n, check_rouge },
@@ -1160,6 +1161,39 @@ check_value(const struct assert_type *t, const cJSON *v, const char *name)
 	return NULL;
 }
 
+/*
+ * A threshold of the kind t takes.  JSON has no NaN, but 1e999 reads as
+ * infinity, which is refused with the rest.
+ */
+static const struct morph_error *
+check_threshold(const struct assert_type *t, const cJSON *th,
+    const char *name)
+{
+	double d = cJSON_IsNumber(th) ? th->valuedouble : -1;
+
+	switch (t->threshold) {
+	case T_UNIT:
+		if (!(d >= 0 && d <= 1))
+			return morph_error_fmt(MORPH_ERR_SUITE, "%s: "
+			    "\"threshold\" must be a number from 0 to 1", name);
+		break;
+	case T_COUNT:
+		if (!(d >= 0 && d <= 1e9) || floor(d) != d)
+			return morph_error_fmt(MORPH_ERR_SUITE, "%s: "
+			    "\"threshold\" must be a whole number of edits "
+			    "from 0 to 1000000000", name);
+		break;
+	case T_ANY:
+	case T_REQUIRED:
+		if (!(d >= 0) || !isfinite(d))
+			return morph_error_fmt(MORPH_ERR_SUITE, "%s: "
+			    "\"threshold\" must be a finite number, 0 or more",
+			    name);
+		break;
+	}
+	return NULL;
+}
+
 const struct morph_error *
 morph_assert_check(const cJSON *spec)
 {
@@ -1182,20 +1216,16 @@ morph_assert_check(const cJSON *spec)
 	    "value"), name)) != NULL)
 		return err;
 	th = cJSON_GetObjectItemCaseSensitive(spec, "threshold");
-	if (th != NULL && t->threshold == T_UNIT && (!cJSON_IsNumber(th) ||
-	    !(th->valuedouble >= 0 && th->valuedouble <= 1)))
-		return morph_error_fmt(MORPH_ERR_SUITE, "%s: \"threshold\" "
-		    "must be a number from 0 to 1", name);
-	if (th != NULL && (!cJSON_IsNumber(th) || !(th->valuedouble >= 0)))
-		return morph_error_fmt(MORPH_ERR_SUITE, "%s: \"threshold\" "
-		    "must be a number >= 0", name);
+	if (th != NULL && (err = check_threshold(t, th, name)) != NULL)
+		return err;
 	if (t->threshold == T_REQUIRED && th == NULL)
 		return morph_error_fmt(MORPH_ERR_SUITE, "%s needs a "
 		    "\"threshold\"", name);
 	w = cJSON_GetObjectItemCaseSensitive(spec, "weight");
-	if (w != NULL && (!cJSON_IsNumber(w) || !(w->valuedouble >= 0)))
+	if (w != NULL && (!cJSON_IsNumber(w) || !(w->valuedouble >= 0 &&
+	    w->valuedouble <= 1e6)))
 		return morph_error_fmt(MORPH_ERR_SUITE, "%s: \"weight\" must "
-		    "be a number >= 0", name);
+		    "be a number from 0 to 1000000", name);
 	if (t->check != NULL && (err = t->check(spec, name)) != NULL)
 		return err;
 	return NULL;

@@ -14,10 +14,12 @@
 
 #include "morph/commit.h"
 #include "morph/index.h"
+#include "morph/num.h"
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "gitbridge_int.h"
 #include "json_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 
 struct morph_commit {
@@ -63,17 +65,30 @@ static const struct morph_error *
 author_date(int64_t *when, int *tz)
 {
 	const char *env = getenv("MORPH_AUTHOR_DATE");
+	const char *sp, *rest;
+	char secs[32];
 	struct tm tm;
 	time_t now;
-	char *end;
-	long long t;
+	int64_t t;
+	size_t n;
 
 	if (env != NULL && env[0] != '\0') {
-		t = strtoll(env[0] == '@' ? env + 1 : env, &end, 10);
-		while (*end == ' ')
-			end++;
+		/* "[@]SECONDS [+-hhmm]", the seconds as the strict parser
+		 * reads them: no blank, sign, base or overflow slips in. */
+		sp = env[0] == '@' ? env + 1 : env;
+		n = strspn(sp, "0123456789");
+		rest = sp + n;
+		while (*rest == ' ')
+			rest++;
 		*tz = 0;
-		if (end == env || (*end != '\0' && tz_parse(end, tz) != 0))
+		if (n > 0 && n < sizeof(secs)) {
+			memcpy(secs, sp, n);
+			secs[n] = '\0';
+		}
+		if (n == 0 || n >= sizeof(secs) ||
+		    morph_num_int(&t, "MORPH_AUTHOR_DATE", secs, 0,
+		    INT64_MAX) != NULL || (*rest != '\0' &&
+		    tz_parse(rest, tz) != 0))
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "MORPH_AUTHOR_DATE '%s': expected SECONDS "
 			    "[+-hhmm]", env);
@@ -385,6 +400,8 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 
 	if ((err = morph_store_begin(&repo->store)) != NULL)
 		goto out;
+	if ((err = morph_pending_refuse(repo, "cannot commit")) != NULL)
+		goto fail;
 	err = morph_ref_resolve(&head, repo, MORPH_HEAD);
 	have_head = err == NULL;
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "morph/config.h"
+#include "morph/num.h"
 #include "json_int.h"
+#include "jsondup_int.h"
 #include "path_int.h"
 #include "repo_int.h"
 
@@ -45,6 +47,8 @@ read_file(cJSON **out, const char *path)
 {
 	struct morph_buf b = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	struct morph_json_dup dup;
+	int r;
 
 	*out = NULL;
 	err = morph_file_read(&b, path, 16 * 1024 * 1024);
@@ -55,11 +59,18 @@ read_file(cJSON **out, const char *path)
 	}
 	if (err == NULL)
 		err = morph_json_parse(out, b.ptr, b.len, path);
-	if (err == NULL && !cJSON_IsObject(*out)) {
-		cJSON_Delete(*out);
-		*out = NULL;
+	if (err == NULL && !cJSON_IsObject(*out))
 		err = morph_error_fmt(MORPH_ERR_INVALID,
 		    "%s: the configuration must be a JSON object", path);
+	/* A key set twice would be read once and silently dropped once. */
+	if (err == NULL && (r = morph_json_find_dup(&dup, *out, b.ptr, b.len,
+	    "")) != 0)
+		err = r < 0 ? morph_error(MORPH_ERR_NOMEM) : morph_error_fmt(
+		    MORPH_ERR_INVALID, "%s:%d: %s: duplicate key", path,
+		    dup.line, dup.path);
+	if (err != NULL) {
+		cJSON_Delete(*out);
+		*out = NULL;
 	}
 	morph_buf_release(&b);
 	return err;
@@ -143,6 +154,23 @@ check_key(const char *key, int need_section)
 		return morph_error_fmt(MORPH_ERR_INVALID, "key '%s' has no "
 		    "section: expected section.name", key);
 	return NULL;
+}
+
+const struct morph_error *
+morph_config_locktimeout(int64_t *ms, const cJSON *v)
+{
+	char num[64];
+
+	if (cJSON_IsNumber(v))
+		snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+	else if (cJSON_IsString(v))
+		snprintf(num, sizeof(num), "%s", v->valuestring);
+	else
+		snprintf(num, sizeof(num), "%s", cJSON_IsTrue(v) ? "true" :
+		    cJSON_IsFalse(v) ? "false" : cJSON_IsNull(v) ? "null" :
+		    "(an object or array)");
+	return morph_num_int(ms, "core.locktimeout (milliseconds)", num, 0,
+	    3600 * 1000);
 }
 
 static char *
@@ -248,6 +276,7 @@ morph_config_set(struct morph_repo *repo, enum morph_config_scope scope,
 	cJSON *conf = NULL, *obj, *item, *v = NULL;
 	const char *p = key, *dot;
 	char seg[256];
+	int64_t ms;
 	size_t n;
 
 	if (scope == MORPH_CONFIG_ANY)
@@ -260,6 +289,10 @@ morph_config_set(struct morph_repo *repo, enum morph_config_scope scope,
 			return err;
 	} else if ((v = cJSON_CreateString(value)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	/* What morph reads as a number must be one. */
+	if (strcmp(key, "core.locktimeout") == 0 &&
+	    (err = morph_config_locktimeout(&ms, v)) != NULL)
+		goto fail;
 	if ((err = reload(&conf, repo, scope)) != NULL)
 		goto fail;
 	obj = conf;

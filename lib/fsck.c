@@ -10,22 +10,15 @@
 #include "morph/index.h"
 #include "morph/refs.h"
 #include "morph/tree.h"
+#include "morph/worktree.h"
+#include "fsck_int.h"
 #include "json_int.h"
+#include "path_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 
-struct fsck {
-	struct morph_repo	*repo;
-	struct morph_fsck_stats	*stats;
-	morph_fsck_cb		 cb;
-	void			*arg;
-};
-
-static void
-problem(struct fsck *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-problem(struct fsck *f, const char *fmt, ...)
+void
+morph_fsck_problem(struct fsck *f, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -38,25 +31,48 @@ problem(struct fsck *f, const char *fmt, ...)
 		f->cb(msg, f->arg);
 }
 
-/* Checks that id exists with type want; what names the referrer. */
-static const struct morph_error *
-expect(struct fsck *f, const struct morph_oid *id,
-    enum morph_object_type want, const char *what)
+int
+morph_fsck_fatal(const struct morph_error *err)
+{
+	switch (err->code) {
+	case MORPH_ERR_NOMEM:
+	case MORPH_ERR_ERRNO:
+	case MORPH_ERR_LOCKED:
+	case MORPH_ERR_SQLITE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+morph_fsck_found(struct fsck *f, const struct morph_oid *id, int found,
+    enum morph_object_type type, enum morph_object_type want,
+    const char *what)
+{
+	if (!found)
+		morph_fsck_problem(f, "%s: missing %s %s", what,
+		    morph_object_type_name(want), morph_oid_tostr(id));
+	else if (type != want)
+		morph_fsck_problem(f, "%s: %s is a %s, not a %s", what,
+		    morph_oid_tostr(id), morph_object_type_name(type) ?
+		    morph_object_type_name(type) : "object of unknown type",
+		    morph_object_type_name(want));
+}
+
+const struct morph_error *
+morph_fsck_expect(struct fsck *f, const struct morph_oid *id,
+    enum morph_object_type want, const char *what, int *ok)
 {
 	const struct morph_error *err;
-	enum morph_object_type type;
+	enum morph_object_type type = MORPH_OBJ_ANY;
 
 	err = morph_object_info(&type, NULL, f->repo, id);
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
 		return err;
-	if (err != NULL)
-		problem(f, "%s: missing %s %s", what,
-		    morph_object_type_name(want), morph_oid_tostr(id));
-	else if (type != want)
-		problem(f, "%s: %s is a %s, not a %s", what,
-		    morph_oid_tostr(id), morph_object_type_name(type) ?
-		    morph_object_type_name(type) : "object of unknown type",
-		    morph_object_type_name(want));
+	if (ok != NULL)
+		*ok = err == NULL && type == want;
+	morph_fsck_found(f, id, err == NULL, type, want, what);
 	return NULL;
 }
 
@@ -70,13 +86,14 @@ check_tree(struct fsck *f, const struct morph_oid *id, const char *data,
 	size_t i;
 
 	if ((err = morph_tree_parse(&t, data, len)) != NULL) {
-		problem(f, "tree %s: %s", morph_oid_tostr(id), err->msg);
+		morph_fsck_problem(f, "tree %s: %s", morph_oid_tostr(id),
+		    err->msg);
 		return NULL;
 	}
 	snprintf(what, sizeof(what), "tree %s", morph_oid_tostr(id));
 	for (i = 0; i < morph_tree_count(t) && err == NULL; i++)
-		err = expect(f, morph_tree_entry_id(t, i),
-		    morph_tree_entry_type(t, i), what);
+		err = morph_fsck_expect(f, morph_tree_entry_id(t, i),
+		    morph_tree_entry_type(t, i), what, NULL);
 	morph_tree_free(t);
 	return err;
 }
@@ -91,14 +108,15 @@ check_commit(struct fsck *f, const struct morph_oid *id, const char *data,
 	size_t i;
 
 	if ((err = morph_commit_parse(&c, id, data, len)) != NULL) {
-		problem(f, "%s", err->msg);
+		morph_fsck_problem(f, "%s", err->msg);
 		return NULL;
 	}
 	snprintf(what, sizeof(what), "commit %s", morph_oid_tostr(id));
-	err = expect(f, morph_commit_tree(c), MORPH_OBJ_TREE, what);
+	err = morph_fsck_expect(f, morph_commit_tree(c), MORPH_OBJ_TREE, what,
+	    NULL);
 	for (i = 0; i < morph_commit_parent_count(c) && err == NULL; i++)
-		err = expect(f, morph_commit_parent(c, i), MORPH_OBJ_COMMIT,
-		    what);
+		err = morph_fsck_expect(f, morph_commit_parent(c, i),
+		    MORPH_OBJ_COMMIT, what, NULL);
 	morph_commit_free(c);
 	return err;
 }
@@ -114,17 +132,17 @@ check_object(const struct morph_oid *id, enum morph_object_type type,
 
 	f->stats->objects++;
 	if (damage != NULL) {
-		problem(f, "%s", damage);
+		morph_fsck_problem(f, "%s", damage);
 		return NULL;
 	}
 	if (tname == NULL) {
-		problem(f, "object %s has unknown type %d", morph_oid_tostr(id),
-		    (int)type);
+		morph_fsck_problem(f, "object %s has unknown type %d",
+		    morph_oid_tostr(id), (int)type);
 		return NULL;
 	}
 	morph_hash_object(&again, tname, data, len);
 	if (morph_oid_cmp(&again, id) != 0) {
-		problem(f, "%s %s: content hashes to %s", tname,
+		morph_fsck_problem(f, "%s %s: content hashes to %s", tname,
 		    morph_oid_tostr(id), morph_oid_tostr(&again));
 		return NULL;
 	}
@@ -141,7 +159,7 @@ check_object(const struct morph_oid *id, enum morph_object_type type,
 	default:
 		f->stats->others++;
 		if (morph_json_parse(&doc, data, len, tname) != NULL)
-			problem(f, "%s %s: not valid JSON", tname,
+			morph_fsck_problem(f, "%s %s: not valid JSON", tname,
 			    morph_oid_tostr(id));
 		else
 			cJSON_Delete(doc);
@@ -158,21 +176,22 @@ check_ref(const char *name, const char *value, int symbolic, void *arg)
 
 	f->stats->refs++;
 	if (!morph_ref_name_valid(name)) {
-		problem(f, "reference '%s': invalid name", name);
+		morph_fsck_problem(f, "reference '%s': invalid name", name);
 		return NULL;
 	}
 	if (symbolic) {
 		if (!morph_ref_name_valid(value))
-			problem(f, "reference '%s': points to invalid name "
-			    "'%s'", name, value);
+			morph_fsck_problem(f, "reference '%s': points to "
+			    "invalid name '%s'", name, value);
 		return NULL;
 	}
 	if (morph_oid_fromhex(&id, value) != 0) {
-		problem(f, "reference '%s': bad id '%s'", name, value);
+		morph_fsck_problem(f, "reference '%s': bad id '%s'", name,
+		    value);
 		return NULL;
 	}
 	snprintf(what, sizeof(what), "reference '%s'", name);
-	return expect(f, &id, MORPH_OBJ_COMMIT, what);
+	return morph_fsck_expect(f, &id, MORPH_OBJ_COMMIT, what, NULL);
 }
 
 static const struct morph_error *
@@ -190,11 +209,11 @@ quick_check(struct fsck *f)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		msg = (const char *)sqlite3_column_text(st, 0);
 		if (msg != NULL && strcmp(msg, "ok") != 0)
-			problem(f, "database: %s", msg);
+			morph_fsck_problem(f, "database: %s", msg);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		problem(f, "database: %s", sqlite3_errstr(rc));
+		morph_fsck_problem(f, "database: %s", sqlite3_errstr(rc));
 	return NULL;
 }
 
@@ -223,11 +242,11 @@ check_price_tables(struct fsck *f)
 		    (const char *)sqlite3_column_text(st, 0));
 		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
 		    sqlite3_column_bytes(st, 1) != MORPH_OID_RAWSZ) {
-			problem(f, "%s: not an object id", what);
+			morph_fsck_problem(f, "%s: not an object id", what);
 			continue;
 		}
 		memcpy(id.id, sqlite3_column_blob(st, 1), MORPH_OID_RAWSZ);
-		err = expect(f, &id, MORPH_OBJ_BLOB, what);
+		err = morph_fsck_expect(f, &id, MORPH_OBJ_BLOB, what, NULL);
 	}
 	if (err == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = morph_store_error(&f->repo->store, rc,
@@ -236,15 +255,131 @@ check_price_tables(struct fsck *f)
 	return err;
 }
 
+/*
+ * The first entry after i that is under the directory named by entry i's
+ * path, or NULL: the entries are sorted, so those under "a" follow "a",
+ * after any such as "a-b" or "a.txt" ('-' and '.' sort before '/').
+ */
+static const struct morph_entry *
+first_under(const struct morph_index *idx, size_t i)
+{
+	const char *dir = morph_index_get(idx, i)->path, *p;
+	size_t n = strlen(dir), lo = i + 1, hi = morph_index_count(idx), mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		p = morph_index_get(idx, mid)->path;
+		c = strncmp(p, dir, n);
+		if (c < 0 || (c == 0 && (unsigned char)p[n] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == morph_index_count(idx))
+		return NULL;
+	p = morph_index_get(idx, lo)->path;
+	return strncmp(p, dir, n) == 0 && p[n] == '/' ?
+	    morph_index_get(idx, lo) : NULL;
+}
+
+/*
+ * Entry i: its path is a repository path in normal form (as morph add
+ * would have written it), its mode a file's, no other entry is under it
+ * (a path is a file or a directory, not both: invariant 1 of index.h;
+ * sorted and unique is checked as the index is read), and its blob
+ * exists.  norm is scratch space, kept from one entry to the next.
+ */
+static const struct morph_error *
+check_entry(struct fsck *f, const struct morph_index *idx, size_t i,
+    struct morph_buf *norm)
+{
+	const struct morph_entry *e = morph_index_get(idx, i), *under;
+	const struct morph_error *err;
+	char what[4200];
+
+	snprintf(what, sizeof(what), "index entry '%s'", e->path);
+	morph_buf_clear(norm);
+	err = morph_path_normalize(norm, e->path);
+	if (err != NULL && err->code == MORPH_ERR_NOMEM)
+		return err;
+	if (err != NULL)
+		morph_fsck_problem(f, "%s: invalid path: %s", what, err->msg);
+	else if (norm->len == 0 || strcmp(norm->ptr, e->path) != 0)
+		morph_fsck_problem(f, "%s: path not in normal form ('%s')",
+		    what, norm->ptr != NULL ? norm->ptr : "");
+	if (e->mode != MORPH_MODE_FILE && e->mode != MORPH_MODE_EXEC)
+		morph_fsck_problem(f, "%s: bad mode %o", what, e->mode);
+	if ((under = first_under(idx, i)) != NULL)
+		morph_fsck_problem(f, "%s: a file, and the directory of '%s'",
+		    what, under->path);
+	return morph_fsck_expect(f, &e->id, MORPH_OBJ_BLOB, what, NULL);
+}
+
+static const struct morph_error *
+check_index(struct fsck *f)
+{
+	struct morph_buf norm = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_index *idx;
+	struct morph_oid tree;
+	size_t i;
+
+	err = morph_index_open(&idx, f->repo);
+	if (err != NULL && morph_fsck_fatal(err))
+		return err;
+	if (err != NULL) {
+		morph_fsck_problem(f, "index: %s", err->msg);
+		return NULL;
+	}
+	f->stats->index_entries = morph_index_count(idx);
+	for (i = 0; i < morph_index_count(idx) && err == NULL; i++)
+		err = check_entry(f, idx, i, &norm);
+	/* The tree the index says it holds, when it says so. */
+	if (err == NULL && morph_index_tree(idx, &tree))
+		err = morph_fsck_expect(f, &tree, MORPH_OBJ_TREE,
+		    "index", NULL);
+	morph_buf_release(&norm);
+	morph_index_free(idx);
+	return err;
+}
+
+/* A checkout that did not finish (worktree.h): the work tree is off. */
+static const struct morph_error *
+check_pending(struct fsck *f)
+{
+	struct morph_buf why = MORPH_BUF_INIT;
+	struct morph_checkout_pending p;
+	const struct morph_error *err;
+	int found;
+
+	err = morph_worktree_pending(&p, &found, f->repo);
+	if (err != NULL && !morph_fsck_fatal(err)) {
+		morph_fsck_problem(f, "%s", err->msg);
+		err = NULL;
+	}
+	if (err == NULL && found) {
+		morph_pending_describe(&why, &p);
+		if ((err = morph_buf_status(&why)) == NULL)
+			morph_fsck_problem(f, "%s", why.ptr);
+		if (err == NULL)
+			err = morph_fsck_expect(f, &p.commit,
+			    MORPH_OBJ_COMMIT, "the checkout under way", NULL);
+		if (err == NULL && p.has_from)
+			err = morph_fsck_expect(f, &p.from, MORPH_OBJ_COMMIT,
+			    "the checkout under way", NULL);
+	}
+	morph_buf_release(&why);
+	morph_worktree_pending_release(&p);
+	return err;
+}
+
 const struct morph_error *
 morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
     morph_fsck_cb cb, void *arg)
 {
 	const struct morph_error *err;
-	struct morph_index *idx;
 	struct fsck f;
-	char what[4200];
-	size_t i;
 
 	memset(stats, 0, sizeof(*stats));
 	f.repo = repo;
@@ -258,20 +393,9 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 		return err;
 	if ((err = morph_ref_foreach(repo, "", check_ref, &f)) != NULL)
 		return err;
-	if ((err = check_price_tables(&f)) != NULL)
+	if ((err = check_price_tables(&f)) != NULL ||
+	    (err = check_index(&f)) != NULL ||
+	    (err = check_pending(&f)) != NULL)
 		return err;
-	err = morph_index_open(&idx, repo);
-	if (err != NULL) {
-		problem(&f, "index: %s", err->msg);
-		return NULL;
-	}
-	stats->index_entries = morph_index_count(idx);
-	for (i = 0; i < morph_index_count(idx) && err == NULL; i++) {
-		const struct morph_entry *e = morph_index_get(idx, i);
-
-		snprintf(what, sizeof(what), "index entry '%s'", e->path);
-		err = expect(&f, &e->id, MORPH_OBJ_BLOB, what);
-	}
-	morph_index_free(idx);
-	return err;
+	return morph_fsck_runs(&f);
 }

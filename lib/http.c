@@ -12,6 +12,10 @@
  *      callback stops the transfer first.
  *   4. No message made here quotes a request header, the URL's path or
  *      query, or its user info: API keys travel there.
+ *   5. A reply's header (status line, fields, blank line) never holds
+ *      more than MORPH_HTTP_MAX_HEADER bytes: header_cb stops the
+ *      transfer first, and a longer line, which libcurl refuses by
+ *      itself, is reported the same way.
  *
  * The event loop is libcurl's socket interface: libcurl says which sockets
  * it watches (sock_cb) and when its timer is due (timer_cb); morph_http_wait
@@ -47,6 +51,9 @@ struct xfer {
 	void			*arg;
 	size_t			 max_body;
 	int			 toobig;	/* the write callback stopped */
+	size_t			 head_bytes;	/* of the reply being read */
+	int			 head_done;	/* its blank line was read */
+	int			 headbig;	/* header_cb stopped */
 	int			 got_xrid;	/* x-request-id seen */
 	int64_t			 after_ms;	/* retry-after-ms, or -1 */
 	int64_t			 after;		/* retry-after, or -1 */
@@ -251,6 +258,25 @@ parse_delay(const char *s, double scale)
 	return v > 31536000000.0 ? 31536000000 : (int64_t)v;
 }
 
+/* Appends a rate limit header to res->limits, if it fits whole. */
+static void
+keep_limit(struct morph_http_result *res, const char *name, size_t namelen,
+    const char *value, size_t vlen)
+{
+	size_t used = strlen(res->limits);
+
+	if (used + namelen + vlen + 4 > sizeof(res->limits))
+		return;
+	memcpy(res->limits + used, name, namelen);
+	used += namelen;
+	memcpy(res->limits + used, ": ", 2);
+	used += 2;
+	memcpy(res->limits + used, value, vlen);
+	used += vlen;
+	res->limits[used++] = '\n';
+	res->limits[used] = '\0';
+}
+
 /* Collects the response headers morph needs; see http_int.h. */
 static size_t
 header_cb(char *buf, size_t size, size_t n, void *arg)
@@ -266,7 +292,22 @@ header_cb(char *buf, size_t size, size_t n, void *arg)
 		x->after_ms = x->after = -1;
 		x->res.should_retry = -1;
 		x->res.request_id[0] = '\0';
+		x->res.limits[0] = '\0';
 		x->got_xrid = 0;
+		x->head_bytes = 0;
+		x->head_done = 0;
+	}
+	/* Invariant 5: no reply's header passes MORPH_HTTP_MAX_HEADER. */
+	if (len > MORPH_HTTP_MAX_HEADER - x->head_bytes) {
+		x->headbig = 1;
+		return 0;
+	}
+	x->head_bytes += len;
+	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0)
+		return len;
+	if ((len == 2 && buf[0] == '\r' && buf[1] == '\n') ||
+	    (len == 1 && buf[0] == '\n')) {
+		x->head_done = 1;
 		return len;
 	}
 	if ((colon = memchr(buf, ':', len)) == NULL)
@@ -307,7 +348,10 @@ header_cb(char *buf, size_t size, size_t n, void *arg)
 		memcpy(x->res.request_id, value, vlen);
 		x->res.request_id[vlen] = '\0';
 		x->got_xrid = IS("x-request-id");
-	}
+	} else if ((namelen > 12 && strncasecmp(name, "x-ratelimit-",
+	    12) == 0) || (namelen > 20 && strncasecmp(name,
+	    "anthropic-ratelimit-", 20) == 0))
+		keep_limit(&x->res, name, namelen, value, vlen);
 #undef IS
 	return len;
 }
@@ -472,6 +516,20 @@ classify(struct xfer *x, CURLcode rc)
 
 	if (why[0] == '\0')
 		why = curl_easy_strerror(rc);
+	/*
+	 * One header line longer than libcurl takes (CURL_MAX_HTTP_HEADER,
+	 * over MORPH_HTTP_MAX_HEADER) never reaches header_cb: libcurl
+	 * gives up with "out of memory" (CURLE_TOO_LARGE since 8.6)
+	 * before the header ends.  Said as what it is.
+	 */
+	if (!x->head_done && (rc == CURLE_OUT_OF_MEMORY
+#if LIBCURL_VERSION_NUM >= 0x080600
+	    || rc == CURLE_TOO_LARGE
+#endif
+	    )) {
+		x->headbig = 1;
+		rc = CURLE_WRITE_ERROR;
+	}
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -499,6 +557,12 @@ classify(struct xfer *x, CURLcode rc)
 		x->toobig = 1;
 		/* FALLTHROUGH */
 	case CURLE_WRITE_ERROR:
+		if (x->headbig) {
+			res->transport = MORPH_HTTP_E_TOOBIG;
+			set_errmsg(res, "reply header from '%s' is over %d "
+			    "bytes", x->host, MORPH_HTTP_MAX_HEADER);
+			return;
+		}
 		if (x->toobig) {
 			res->transport = MORPH_HTTP_E_TOOBIG;
 			set_errmsg(res, "reply from '%s' is larger than %zu "

@@ -38,15 +38,29 @@ struct morph_http_result {
 	char			 request_id[128]; /* x-request-id, request-id */
 	int64_t			 total_us;	/* whole transfer */
 	int64_t			 ttfb_us;	/* to the first byte */
+	char			 limits[1024];	/* the rate limit headers
+						   (x-ratelimit-*,
+						   anthropic-ratelimit-*),
+						   "name: value\n" each, as
+						   many as fit */
 };
 
 enum {
 	MORPH_HTTP_E_CONNECT = 1,	/* refused, unreachable, DNS */
 	MORPH_HTTP_E_TIMEOUT,		/* connect or total timeout */
 	MORPH_HTTP_E_RESET,		/* connection dropped mid-transfer */
-	MORPH_HTTP_E_TOOBIG,		/* response over max_body */
+	MORPH_HTTP_E_TOOBIG,		/* body over max_body, or header over
+					   MORPH_HTTP_MAX_HEADER */
 	MORPH_HTTP_E_OTHER,
 };
+
+/*
+ * The most a reply's header may hold, status line and fields together.
+ * Providers send a few kilobytes; this stays under libcurl's own limits
+ * (100 KiB a line, 300 KiB in all), so that morph, not libcurl, says
+ * what went wrong.
+ */
+#define MORPH_HTTP_MAX_HEADER	(64 * 1024)
 
 /*
  * Called once per transfer, from morph_http_wait.  The result is borrowed

@@ -25,6 +25,7 @@
 #include "morph/status.h"
 #include "ignore_int.h"
 #include "path_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 #include "index_int.h"
 #include "scan_int.h"
@@ -58,6 +59,8 @@ struct morph_index {
 	size_t		 nblocks;
 	size_t		 room;		/* left in the last block */
 	char		*at;		/* where in it */
+	char		**skipped;	/* "'path': why", for the caller */
+	size_t		 nskipped;
 };
 
 /* Frees what an entry owns. */
@@ -395,7 +398,51 @@ morph_index_free(struct morph_index *idx)
 	for (i = 0; i < idx->nblocks; i++)
 		free(idx->blocks[i]);
 	free(idx->blocks);
+	for (i = 0; i < idx->nskipped; i++)
+		free(idx->skipped[i]);
+	free(idx->skipped);
 	free(idx);
+}
+
+size_t
+morph_index_nskipped(const struct morph_index *idx)
+{
+	return idx->nskipped;
+}
+
+const char *
+morph_index_skipped(const struct morph_index *idx, size_t i)
+{
+	return i < idx->nskipped ? idx->skipped[i] : NULL;
+}
+
+/* Adds "'path': why" to what the caller is told was skipped, once. */
+static const struct morph_error *
+note_skipped(struct morph_index *idx, const struct morph_scanskip *sk)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	char **nv, *s;
+	size_t i;
+
+	morph_buf_putc(&b, '\'');
+	morph_path_printable(&b, sk->path);
+	morph_buf_printf(&b, "': %s", sk->why);
+	if ((s = morph_buf_detach(&b, NULL)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < idx->nskipped; i++) {
+		if (strcmp(idx->skipped[i], s) == 0) {
+			free(s);
+			return NULL;
+		}
+	}
+	if ((nv = realloc(idx->skipped, (idx->nskipped + 1) *
+	    sizeof(*nv))) == NULL) {
+		free(s);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	idx->skipped = nv;
+	idx->skipped[idx->nskipped++] = s;
+	return NULL;
 }
 
 size_t
@@ -608,7 +655,12 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 	if (!(flags & MORPH_ADD_FORCE) &&
 	    (err = morph_ignore_load(&ig, repo->workdir)) != NULL)
 		return err;
-	if ((err = morph_scan(&files, repo, ig, path, 0)) != NULL)
+	if ((err = morph_scan(&files, repo, ig, path,
+	    MORPH_SCAN_SKIPPED)) != NULL)
+		goto done;
+	for (j = 0; j < files.nskip && err == NULL; j++)
+		err = note_skipped(idx, &files.skip[j]);
+	if (err != NULL)
 		goto done;
 	if (files.n == 0 && path[0] != '\0') {
 		struct morph_buf abs = MORPH_BUF_INIT;
@@ -683,6 +735,10 @@ morph_index_add(struct morph_index *idx, struct morph_repo *repo,
 	if (matched == 0 && ignored_dir)
 		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' is ignored by "
 		    ".morphignore; use -f to add it anyway", path);
+	else if (matched == 0 && files.nskip > 0)
+		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' holds only "
+		    "files morph cannot track, such as %s", path,
+		    idx->skipped[idx->nskipped - 1]);
 	else if (matched == 0 && path[0] != '\0')
 		err = morph_error_fmt(MORPH_ERR_NOT_FOUND,
 		    "pathspec '%s' did not match any files", path);
@@ -1108,6 +1164,9 @@ morph_index_write(struct morph_index *idx, struct morph_repo *repo)
 	unsigned char *p;
 	unsigned int f;
 
+	/* Not while a checkout is unfinished (pending_int.h invariant 1). */
+	if ((err = morph_pending_refuse(repo, "cannot change the index")))
+		return err;
 	if ((err = compact(idx, 0)) != NULL)
 		return err;
 	/* An entry takes its path and 7 varints, 16 + 1 bytes at most. */

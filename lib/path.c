@@ -13,6 +13,7 @@
 
 #include "json_int.h"
 #include "path_int.h"
+#include "utf8_int.h"
 
 int
 morph_path_name_ok(const char *name, size_t len)
@@ -96,6 +97,27 @@ morph_path_beyond_link(const char *root, const char *relpath, size_t *len)
 	}
 	morph_buf_release(&dir);
 	return link;
+}
+
+void
+morph_path_printable(struct morph_buf *out, const char *path)
+{
+	size_t i = 0, len = strlen(path), n;
+	long c;
+
+	while (i < len) {
+		c = morph_utf8_decode(path + i, len - i, &n);
+		if (c == '\\')
+			morph_buf_puts(out, "\\\\");
+		else if (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))
+			morph_buf_put(out, path + i, n);
+		else {
+			morph_buf_printf(out, "\\x%02x",
+			    (unsigned char)path[i]);
+			n = 1;
+		}
+		i += n;
+	}
 }
 
 int

@@ -33,6 +33,13 @@ int	morph_path_name_ok(const char *name, size_t len);
 int	morph_path_beyond_link(const char *root, const char *relpath,
 	    size_t *len);
 
+/*
+ * Appends path as a message may show it: bytes that are not printable
+ * UTF-8 (control characters, invalid sequences) as \xNN, and a backslash
+ * as \\, so that no two paths look alike.
+ */
+void	morph_path_printable(struct morph_buf *out, const char *path);
+
 /* Whether path is under dir ("" is the root, so everything is). */
 int	morph_path_under(const char *path, const char *dir);
 

@@ -14,6 +14,7 @@
 
 #include "fetch_int.h"
 #include "json_int.h"
+#include "jsondup_int.h"
 #include "path_int.h"
 #include "prices_int.h"
 #include "repo_int.h"
@@ -451,11 +452,19 @@ static const struct morph_error *
 parse_table(struct morph_prices *out, const char *name, int check)
 {
 	const struct morph_error *err;
+	struct morph_json_dup dup;
 	char why[640];
+	int r;
 
 	if ((err = morph_json_parse(&out->table, out->data, out->len,
 	    name)) != NULL)
 		return err;
+	/* A user's file: a model priced twice would be read once. */
+	if (check && (r = morph_json_find_dup(&dup, out->table, out->data,
+	    out->len, "")) != 0)
+		return r < 0 ? morph_error(MORPH_ERR_NOMEM) : morph_error_fmt(
+		    MORPH_ERR_INVALID, "%s:%d: %s: duplicate key", name,
+		    dup.line, dup.path);
 	if (cJSON_IsObject(out->table) && check) {
 		out->format = MORPH_PRICES_LITELLM;
 		out->nmodels = count_litellm(out->table);

@@ -180,12 +180,17 @@ bad:
 void
 morph_provider_release(struct morph_provider *p)
 {
+	size_t i;
+
 	if (p == NULL)
 		return;
 	free(p->id);
 	free(p->base_url);
 	free(p->key_env);
 	free(p->price_prefix);
+	for (i = 0; i < p->nmodel_limits; i++)
+		free(p->model_limits[i].model);
+	free(p->model_limits);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -316,6 +321,72 @@ set_str(char **dst, const char *s)
 }
 
 /*
+ * A rate limit (rpm, tpm): a positive number, or a string of digits as
+ * morph config stores a value given without --type json.
+ */
+static int
+limit_value(const cJSON *v, double *out)
+{
+	const char *s;
+	double n = 0;
+
+	if (cJSON_IsNumber(v)) {
+		n = v->valuedouble;
+	} else if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
+		for (s = v->valuestring; *s >= '0' && *s <= '9'; s++)
+			n = n * 10 + (*s - '0');
+		if (*s != '\0')
+			return -1;
+	} else
+		return -1;
+	if (!(n > 0) || n > 1e12)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* providers.ID.models: {"MODEL": {"rpm": N, "tpm": N}, ...}. */
+static const struct morph_error *
+model_limits(struct morph_provider *out, const char *id, const cJSON *conf)
+{
+	struct morph_model_limit *nv, *ml;
+	const cJSON *m, *v;
+	char member[192];
+
+	if (!cJSON_IsObject(conf))
+		return bad_conf(id, "models", "expected an object of models, "
+		    "each {\"rpm\": N, \"tpm\": N}");
+	cJSON_ArrayForEach(m, conf) {
+		snprintf(member, sizeof(member), "models.%s", m->string);
+		if (!cJSON_IsObject(m))
+			return bad_conf(id, member, "expected an object "
+			    "{\"rpm\": N, \"tpm\": N}");
+		if ((nv = realloc(out->model_limits, (out->nmodel_limits + 1) *
+		    sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		out->model_limits = nv;
+		ml = &nv[out->nmodel_limits];
+		memset(ml, 0, sizeof(*ml));
+		if ((ml->model = strdup(m->string)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		out->nmodel_limits++;
+		cJSON_ArrayForEach(v, m) {
+			snprintf(member, sizeof(member), "models.%s.%s",
+			    m->string, v->string);
+			if (strcmp(v->string, "rpm") != 0 &&
+			    strcmp(v->string, "tpm") != 0)
+				return bad_conf(id, member, "unknown member: "
+				    "expected rpm or tpm");
+			if (limit_value(v, strcmp(v->string, "rpm") == 0 ?
+			    &ml->rpm : &ml->tpm) == -1)
+				return bad_conf(id, member, "expected a "
+				    "positive number");
+		}
+	}
+	return NULL;
+}
+
+/*
  * Applies the configuration object conf for provider id to out, which
  * holds the built-in values (or zeros for a new provider).
  */
@@ -378,10 +449,19 @@ apply_config(struct morph_provider *out, const char *id, const cJSON *conf,
 				return bad_conf(id, k, "expected true or "
 				    "false");
 			out->local = cJSON_IsTrue(m);
+		} else if (strcmp(k, "rpm") == 0 || strcmp(k, "tpm") == 0) {
+			if (limit_value(m, strcmp(k, "rpm") == 0 ? &out->rpm :
+			    &out->tpm) == -1)
+				return bad_conf(id, k, "expected a positive "
+				    "number of %s a minute", strcmp(k, "rpm") ==
+				    0 ? "requests" : "tokens");
+		} else if (strcmp(k, "models") == 0) {
+			if ((err = model_limits(out, id, m)) != NULL)
+				return err;
 		} else
 			return bad_conf(id, k, "unknown member: expected "
-			    "dialect, base_url, key_env, price_prefix or "
-			    "local");
+			    "dialect, base_url, key_env, price_prefix, local, "
+			    "rpm, tpm or models");
 	}
 	if (!builtin && !have_dialect)
 		return bad_conf(id, "dialect", "missing: expected openai, "

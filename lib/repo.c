@@ -60,6 +60,40 @@ alloc_repo(struct morph_repo **out, const char *workdir, const char *cwd)
 	return NULL;
 }
 
+/*
+ * core.locktimeout: milliseconds to wait for another writer, from the
+ * repository's file, else the user's.  A bad value is an error naming its
+ * file, not a silent default.
+ */
+static const struct morph_error *
+lock_timeout(int64_t *ms, struct morph_repo *r)
+{
+	static const enum morph_config_scope scopes[] = {
+		MORPH_CONFIG_LOCAL, MORPH_CONFIG_GLOBAL };
+	struct morph_buf path = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL, *why;
+	const cJSON *conf, *v;
+	size_t i;
+
+	*ms = MORPH_LOCK_TIMEOUT_MS;
+	for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+		if ((err = morph_config_load(&conf, r, scopes[i])) != NULL)
+			return err;
+		v = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(conf, "core"),
+		    "locktimeout");
+		if (v == NULL)
+			continue;
+		if ((why = morph_config_locktimeout(ms, v)) != NULL &&
+		    (err = morph_config_path(&path, r, scopes[i])) == NULL)
+			err = morph_error_fmt(MORPH_ERR_INVALID, "%s: %s",
+			    path.ptr, why->msg);
+		break;
+	}
+	morph_buf_release(&path);
+	return err;
+}
+
 static const struct morph_error *
 open_store(struct morph_repo *r, int create)
 {
@@ -89,14 +123,8 @@ open_store(struct morph_repo *r, int create)
 			    "reads (%d): upgrade morph", (long long)version,
 			    MORPH_FORMAT_VERSION);
 	}
-	/* core.locktimeout: milliseconds to wait for another writer. */
-	v = morph_config_lookup(r, "core.locktimeout");
-	if (cJSON_IsString(v))
-		ms = strtol(v->valuestring, NULL, 10);
-	else if (cJSON_IsNumber(v))
-		ms = (int64_t)v->valuedouble;
-	if (ms < 0 || ms > 3600 * 1000)
-		ms = MORPH_LOCK_TIMEOUT_MS;
+	if ((err = lock_timeout(&ms, r)) != NULL)
+		return err;
 	morph_buf_printf(&db, "%s/morph.db", r->morphdir);
 	if ((err = morph_buf_status(&db)) == NULL)
 		err = morph_store_open(&r->store, db.ptr, create, (int)ms);

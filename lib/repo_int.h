@@ -33,4 +33,13 @@ const struct morph_error *morph_config_load(const cJSON **out,
 /* The JSON value at a dotted key, repository first; NULL when unset. */
 const cJSON *morph_config_lookup(struct morph_repo *, const char *key);
 
+/*
+ * core.locktimeout's value v, a number or a string of digits, as
+ * milliseconds from 0 to 3600000.  morph config refuses to set anything
+ * else, and a repository whose file holds anything else does not open.
+ * Errors: INVALID, naming the key and quoting the value.
+ */
+const struct morph_error *morph_config_locktimeout(int64_t *ms,
+    const cJSON *v);
+
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "morph/buf.h"
+#include "morph/num.h"
 #include "morph/provider.h"
 #include "json_int.h"
 #include "rubric_int.h"
@@ -166,20 +167,19 @@ read_pass(const cJSON *p)
 	return -1;
 }
 
-/* 0 and *score when s is a number from 0 to 1 (or one as text). */
+/*
+ * 0 and *score when s is a number from 0 to 1, or one as text in the
+ * strict form of morph/num.h: no "0x1", no "nan".
+ */
 static int
 read_score(const cJSON *s, double *score)
 {
-	char *end;
-
-	if (cJSON_IsNumber(s))
-		*score = s->valuedouble;
-	else if (cJSON_IsString(s) && s->valuestring[0] != '\0') {
-		*score = strtod(s->valuestring, &end);
-		if (*end != '\0')
-			return -1;
-	} else
+	if (cJSON_IsString(s))
+		return morph_num_real(score, "score", s->valuestring, 0, 1,
+		    0) == NULL ? 0 : -1;
+	if (!cJSON_IsNumber(s))
 		return -1;
+	*score = s->valuedouble;
 	return isfinite(*score) && *score >= 0 && *score <= 1 ? 0 : -1;
 }
 

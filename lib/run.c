@@ -7,7 +7,8 @@
  *     sent: a broken suite, assertion or provider costs nothing.
  *  2. One thread and one libcurl multi handle send everything; at most
  *     opts->jobs calls are in flight, and at most opts->provider_jobs for
- *     one provider.
+ *     one provider; a call starts only when the pacer lets its model go
+ *     (lib/pacer.c: the provider's rate limits).
  *  3. A result that cost something is committed to the database, with
  *     its output blob and cache row, before the scheduler waits on the
  *     network again: the calls that ended together are settled in one
@@ -42,6 +43,7 @@
 #include "json_int.h"
 #include "judge_int.h"
 #include "oidset_int.h"
+#include "pacer_int.h"
 #include "prices_int.h"
 #include "provider_int.h"
 #include "redact_int.h"
@@ -57,6 +59,8 @@
 #define MAX_RETRY_AFTER_MS	60000
 /* Free results committed together (invariant 3). */
 #define BATCH			1000
+/* Calls of the plan looked at past one that waits for its limit. */
+#define PACE_AHEAD		256
 
 /* A model as the plan runs it. */
 struct plan_model {
@@ -68,6 +72,8 @@ struct plan_model {
 	int			 priced;
 	struct morph_price	 price;
 	int			 slot;		/* index in plan->pslots */
+	struct morph_pacer_lane	*lane;		/* while executing; NULL for
+						   echo */
 };
 
 /* One call of the plan. */
@@ -880,6 +886,13 @@ struct job {
 	struct morph_cache_entry *ce;		/* its output, stored */
 	int			 from_cache;
 	int			 recorded;
+
+	/* Rate limits (lib/pacer.c). */
+	struct morph_pacer_ticket ticket;	/* of the attempt in flight */
+	int64_t			 est_in;	/* tokens, for the pacer; 0: */
+	int64_t			 est_out;	/* not estimated yet */
+	int			 refused;	/* attempts refused for rate */
+	int64_t			 refused_since;	/* us: the first refusal */
 };
 
 struct exec {
@@ -912,6 +925,18 @@ struct exec {
 	int				 settling;	/* in collect() */
 	int				 batched;
 	struct morph_redactor		 redact;	/* the keys in use */
+
+	/* Rate limits (lib/pacer.c). */
+	struct morph_pacer		*pacer;		/* made by the first
+							   schedule() */
+	int				 held;		/* the last pass held a
+							   call for a limit */
+	int64_t				 held_at;	/* us: that pass */
+	int64_t				 wake;		/* us: a held call may
+							   go; 0: none */
+	int64_t				 waited_us;	/* held, in all */
+	char				*quota;		/* why a provider
+							   refused for quota */
 };
 
 /*
@@ -1097,12 +1122,21 @@ transport_word(int e)
 	}
 }
 
-/* Stores j's call as an object: what was sent can be read back. */
+/*
+ * Stores j's call as an object: what was sent, or would have been for a
+ * call a rate limit failed before it went, can be read back.
+ */
 static const struct morph_error *
 store_call(struct exec *x, struct job *j)
 {
+	const struct morph_error *err;
 	struct morph_oid id;
 
+	if (j->call == NULL && j->pc != NULL) {
+		if ((err = plan_call_make(&j->own_call, x->plan, j->pc)))
+			return err;
+		j->call = j->own_call;
+	}
 	if (j->call == NULL)
 		return NULL;
 	return morph_call_store(&id, x->repo, j->call);
@@ -1616,6 +1650,339 @@ retryable_status(long status)
 	    status >= 500;
 }
 
+/*
+ * Rate limits: the scheduler's hooks into the pacer (lib/pacer.c).
+ * schedule() asks a model's lane whether a call may go, start() charges
+ * it, settle() tells it what came back: a call refused for rate (a 429)
+ * goes back in the queue without spending a retry, until it has waited
+ * --rate-wait in all; a refusal for quota stops the run.
+ */
+
+/* How long a call may wait for a refusal to pass, in all. */
+static int64_t
+rate_wait_us(const struct exec *x)
+{
+	return (x->opts->rate_wait_ms > 0 ? x->opts->rate_wait_ms : 600000) *
+	    (int64_t)1000;
+}
+
+/*
+ * Makes the lanes of m: one for its endpoint (its dialect, base URL and
+ * the name of the variable its key comes from, never the key) with the
+ * limits declared for the provider, and under it one for the model, with
+ * the model's own, which learns what the provider says: providers set
+ * their limits per model.
+ */
+static const struct morph_error *
+pace_model(struct exec *x, struct plan_model *m)
+{
+	const struct morph_provider *pv = &m->provider;
+	struct morph_buf b = MORPH_BUF_INIT;
+	struct morph_pacer_limits lim;
+	struct morph_pacer_lane *endpoint;
+	const struct morph_error *err;
+	size_t i;
+
+	if (pv->dialect == MORPH_DIALECT_ECHO)
+		return NULL;
+	lim.rpm = pv->rpm;
+	lim.tpm = pv->tpm;
+	morph_buf_printf(&b, "%s\n%s\n%s", morph_dialect_name(pv->dialect),
+	    pv->base_url, pv->key_env != NULL ? pv->key_env : "");
+	if ((err = morph_buf_status(&b)) == NULL &&
+	    (err = morph_pacer_lane(&endpoint, x->pacer, morph_buf_cstr(&b),
+	    NULL, &lim)) == NULL) {
+		memset(&lim, 0, sizeof(lim));
+		for (i = 0; i < pv->nmodel_limits; i++)
+			if (strcmp(pv->model_limits[i].model, m->model) == 0) {
+				lim.rpm = pv->model_limits[i].rpm;
+				lim.tpm = pv->model_limits[i].tpm;
+			}
+		morph_buf_printf(&b, "\n%s", m->model);
+		if ((err = morph_buf_status(&b)) == NULL)
+			err = morph_pacer_lane(&m->lane, x->pacer,
+			    morph_buf_cstr(&b), endpoint, &lim);
+	}
+	morph_buf_release(&b);
+	return err;
+}
+
+/*
+ * Begins a pass of schedule(): makes the lanes the first time, counts
+ * the time calls were held, and once a provider has refused for quota
+ * and nothing is in flight, ends the run with that error (until then,
+ * x->quota set, the pass starts nothing).
+ */
+static const struct morph_error *
+pace_pass(struct exec *x, int64_t now)
+{
+	const struct morph_error *err;
+	size_t i;
+
+	if (x->pacer == NULL) {
+		if ((err = morph_pacer_new(&x->pacer)) != NULL)
+			return err;
+		for (i = 0; i < x->plan->nmodels; i++)
+			if ((err = pace_model(x, &x->plan->models[i])) != NULL)
+				return err;
+		for (i = 0; i < x->plan->njudges; i++)
+			if ((err = pace_model(x, &x->plan->judges[i])) != NULL)
+				return err;
+	}
+	if (x->held) {
+		x->waited_us += now - x->held_at;
+		x->out->rate_wait_ms = x->waited_us / 1000;
+	}
+	x->held = 0;
+	x->wake = 0;
+	x->progress.stopped = 0;
+	if (x->quota != NULL && x->running == 0 && x->ndone == 0)
+		return morph_error_fmt(MORPH_ERR_HTTP, "%s; run #%lld stopped "
+		    "with %zu results recorded, not the calls refused: add "
+		    "credit or raise the quota, then run the same command "
+		    "again to complete it", x->quota, (long long)x->out->num,
+		    x->progress.done);
+	return NULL;
+}
+
+/* Ends a pass of schedule(): what the progress bar shows of the limits. */
+static void
+pace_pass_end(struct exec *x, int64_t now)
+{
+	x->progress.rate = morph_pacer_rate(x->pacer, now);
+	x->progress.waiting = x->held;
+	if (x->held) {
+		x->held_at = now;
+		report(x);
+	}
+}
+
+/* The tokens j is expected to take, for its lane. */
+static void
+job_tokens(struct job *j)
+{
+	const cJSON *mt;
+
+	if (j->est_in > 0)
+		return;
+	if (j->pc != NULL) {
+		j->est_in = j->pc->item.est_tokens_in;
+		j->est_out = j->pc->item.est_tokens_out;
+		return;
+	}
+	j->est_in = estimate_in(cJSON_GetObjectItemCaseSensitive(j->call,
+	    "messages"));
+	mt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    j->call, "params"), "max_tokens");
+	j->est_out = cJSON_IsNumber(mt) ? (int64_t)mt->valuedouble :
+	    DEFAULT_OUT_ESTIMATE;
+}
+
+/*
+ * Whether the limits of m let a call of about in and out tokens go now:
+ * 1 yes; 0 not yet (x->wake says when); -1 not within --rate-wait of
+ * since, a refusal stopping m's lane for longer.
+ */
+static int
+paced(struct exec *x, const struct plan_model *m, int64_t in, int64_t out,
+    int64_t now, int64_t since)
+{
+	int64_t when;
+
+	if (m->lane == NULL ||
+	    (when = morph_pacer_when(m->lane, now, in, out)) <= now)
+		return 1;
+	x->held = 1;
+	if (x->wake == 0 || when < x->wake)
+		x->wake = when;
+	if (!morph_pacer_stopped(m->lane, now))
+		return 0;
+	x->progress.stopped = 1;
+	return when - since > rate_wait_us(x) ? -1 : 0;
+}
+
+/* Whether j may go now, as paced() says. */
+static int
+paced_job(struct exec *x, struct job *j, int64_t now)
+{
+	job_tokens(j);
+	return paced(x, j->m, j->est_in, j->est_out, now, j->refused > 0 ?
+	    j->refused_since : now);
+}
+
+/*
+ * The next call of the plan waits for its limit: brings forward one of
+ * the calls after it (PACE_AHEAD at most) whose model may go now, so
+ * that a model held by its limit does not hold back the others.
+ * Returns whether it found one.
+ */
+static int
+pace_ahead(struct exec *x, int64_t now, int limit)
+{
+	const struct morph_pacer_lane *held[8];
+	const struct plan_model *m;
+	struct plan_call *pc;
+	size_t i, k, end, nheld = 0;
+
+	end = x->ntodo - x->next > PACE_AHEAD ? x->next + PACE_AHEAD :
+	    x->ntodo;
+	held[nheld++] = x->plan->models[x->todo[x->next]->model].lane;
+	for (i = x->next + 1; i < end; i++) {
+		pc = x->todo[i];
+		m = &x->plan->models[pc->model];
+		for (k = 0; k < nheld && held[k] != m->lane; k++)
+			;
+		if (k < nheld || x->per_slot[m->slot] >= limit)
+			continue;
+		if (paced(x, m, pc->item.est_tokens_in,
+		    pc->item.est_tokens_out, now, now) == 1) {
+			x->todo[i] = x->todo[x->next];
+			x->todo[x->next] = pc;
+			return 1;
+		}
+		if (nheld < sizeof(held) / sizeof(held[0]))
+			held[nheld++] = m->lane;
+	}
+	return 0;
+}
+
+/* Fails j, whose lane a refusal stops for longer than --rate-wait. */
+static const struct morph_error *
+give_up(struct exec *x, struct job *j, int64_t now)
+{
+	struct morph_buf msg = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	int64_t when;
+
+	job_tokens(j);
+	when = morph_pacer_when(j->m->lane, now, j->est_in, j->est_out);
+	morph_buf_printf(&msg, "refused for rate: provider '%s' stops calls "
+	    "to %s for %lld s more, past --rate-wait (%lld s)",
+	    j->m->provider.id, j->m->model,
+	    (long long)((when - now + 999999) / 1000000),
+	    (long long)(rate_wait_us(x) / 1000000));
+	if (j->refused > 0)
+		morph_buf_printf(&msg, " after %d refusals", j->refused);
+	if (j->attempt > 0)
+		x->reserved_nusd -= j->est_cost;
+	j->finished = 1;
+	if ((err = morph_buf_status(&msg)) == NULL)
+		err = failed(x, j, morph_buf_cstr(&msg), 0);
+	morph_buf_release(&msg);
+	return err;
+}
+
+/* j is sent now: its lane is charged. */
+static void
+pace_sent(struct exec *x, struct job *j)
+{
+	x->out->requests++;
+	if (j->m->lane == NULL)
+		return;
+	job_tokens(j);
+	morph_pacer_sent(j->m->lane, morph_pacer_now(), j->est_in, j->est_out,
+	    &j->ticket);
+}
+
+/*
+ * Tells j's lane what its attempt h brought (reply, as settle() read
+ * it); returns whether it was refused for rate.
+ */
+static int
+pace_settle(struct exec *x, struct job *j, const struct morph_http_result *h,
+    const struct morph_reply *reply, int retry, int64_t hint)
+{
+	struct morph_pacer_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = h->transport != 0 ? 0 : h->status;
+	r.refused = r.status == 429 && retry && !reply->no_retry;
+	r.headers = h->limits;
+	r.retry_after_ms = hint;
+	r.tokens_in = reply->failed ? -1 : reply->tokens_in;
+	r.tokens_out = reply->failed ? -1 : reply->tokens_out;
+	r.wall_ms = morph_now_ms();
+	if (j->m->lane != NULL)
+		morph_pacer_settle(j->m->lane, morph_pacer_now(), &j->ticket,
+		    &r);
+	if (r.refused) {
+		x->out->rate_refused++;
+		x->progress.refused++;
+	}
+	return r.refused;
+}
+
+/*
+ * j was refused for rate (what): it goes back in the queue, its lane
+ * deciding when it goes again, unless that is past --rate-wait since its
+ * first refusal.  No retry is spent.
+ */
+static const struct morph_error *
+requeue(struct exec *x, struct job *j, long status, const char *what,
+    int64_t ms)
+{
+	struct morph_buf msg = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	int64_t now = morph_pacer_now(), when;
+
+	job_tokens(j);
+	when = morph_pacer_when(j->m->lane, now, j->est_in, j->est_out);
+	if (j->refused++ == 0)
+		j->refused_since = now;
+	if (when - j->refused_since <= rate_wait_us(x)) {
+		note_attempt(j, status, what, ms, (when - now + 999) / 1000);
+		j->not_before = 0;
+		return enqueue(x, j);
+	}
+	note_attempt(j, status, what, ms, -1);
+	morph_buf_printf(&msg, "%s (refused for rate %d times in %lld s, "
+	    "past --rate-wait)", what, j->refused,
+	    (long long)((now - j->refused_since) / 1000000));
+	j->finished = 1;
+	if ((err = morph_buf_status(&msg)) == NULL)
+		err = failed(x, j, morph_buf_cstr(&msg), ms);
+	morph_buf_release(&msg);
+	return err;
+}
+
+/*
+ * j's provider refused it for quota (what): nothing more is started, and
+ * the run ends once the calls in flight are in (pace_pass).  j is not
+ * recorded, so that running again sends it.
+ */
+static const struct morph_error *
+quota_stop(struct exec *x, struct job *j, const char *what)
+{
+	struct morph_buf msg = MORPH_BUF_INIT;
+
+	j->finished = 1;
+	if (x->quota != NULL)
+		return NULL;
+	morph_buf_printf(&msg, "provider '%s' refused a call to %s for quota: "
+	    "%s", j->m->provider.id, j->m->model, what);
+	if ((x->quota = morph_buf_detach(&msg, NULL)) == NULL) {
+		morph_buf_release(&msg);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* Frees what the pacer holds, at the end of a run. */
+static void
+pace_end(struct exec *x)
+{
+	size_t i;
+
+	morph_pacer_free(x->pacer);
+	x->pacer = NULL;
+	for (i = 0; i < x->plan->nmodels; i++)
+		x->plan->models[i].lane = NULL;
+	for (i = 0; i < x->plan->njudges; i++)
+		x->plan->judges[i].lane = NULL;
+	free(x->quota);
+	x->quota = NULL;
+}
+
 /* Decides what one finished attempt means: done, or another try. */
 static const struct morph_error *
 settle(struct exec *x, struct job *j)
@@ -1627,7 +1994,7 @@ settle(struct exec *x, struct job *j)
 	struct morph_reply reply;
 	struct morph_buf msg = MORPH_BUF_INIT;
 	int64_t ms = h->total_us / 1000, hint = -1, wait;
-	int retry = 0;
+	int retry = 0, refused;
 
 	morph_reply_init(&reply);
 	/*
@@ -1672,12 +2039,18 @@ settle(struct exec *x, struct job *j)
 		retry = h->should_retry;	/* the server knows best */
 	if (h->retry_after_ms >= 0)
 		hint = h->retry_after_ms;
+	refused = pace_settle(x, j, h, &reply, retry, hint);
 
 	if (msg.len == 0) {			/* an answer */
 		note_attempt(j, h->status, NULL, ms, -1);
 		j->finished = 1;
 		err = answered(x, j, &reply, ms);
-	} else if (retry && j->attempt <= x->opts->retries) {
+	} else if (reply.failed && reply.no_retry) {
+		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, -1);
+		err = quota_stop(x, j, morph_buf_cstr(&msg));
+	} else if (refused) {
+		err = requeue(x, j, h->status, morph_buf_cstr(&msg), ms);
+	} else if (retry && j->attempt - j->refused <= x->opts->retries) {
 		wait = hint > 0 && hint <= MAX_RETRY_AFTER_MS ? hint :
 		    backoff_ms(j->attempt - 1);
 		note_attempt(j, h->status, morph_buf_cstr(&msg), ms, wait);
@@ -1710,6 +2083,9 @@ http_done(void *arg, struct morph_http_result *res)
 	x->running--;
 	x->per_slot[j->m->slot]--;
 	x->freed++;
+	/* A refusal holds its lane until collect() settles it. */
+	if (res->transport == 0 && res->status == 429 && j->m->lane != NULL)
+		morph_pacer_refusing(j->m->lane);
 	/* start() made room for the result; the body is ours to take. */
 	*j->last = *res;
 	morph_buf_init(&res->body);
@@ -1779,6 +2155,7 @@ start(struct exec *x, struct job *j)
 	morph_request_release(&req);
 	if (err != NULL)
 		return err;
+	pace_sent(x, j);
 	j->attempt++;
 	j->running = 1;
 	j->exec = x;
@@ -1821,10 +2198,14 @@ static const struct morph_error *
 schedule(struct exec *x, int provisional)
 {
 	const struct morph_error *err = NULL;
-	int64_t now = morph_now_ms();
+	int64_t now = morph_now_ms(), tick = morph_pacer_now();
 	int limit = x->opts->provider_jobs > 0 ? x->opts->provider_jobs :
 	    x->opts->jobs;
 	size_t i, k = 0;
+	int p = 1;
+
+	if ((err = pace_pass(x, tick)) != NULL || x->quota != NULL)
+		return err;
 
 	/*
 	 * The queue may grow while it is walked (an echo answer brings its
@@ -1836,8 +2217,14 @@ schedule(struct exec *x, int provisional)
 		if (j->finished || j->running)
 			continue;
 		if (err != NULL || x->running >= (size_t)x->opts->jobs ||
-		    j->not_before > now || x->per_slot[j->m->slot] >= limit) {
+		    j->not_before > now || x->per_slot[j->m->slot] >= limit ||
+		    (p = paced_job(x, j, tick)) == 0) {
 			x->queue[k++] = j;
+			continue;
+		}
+		if (p < 0) {
+			if ((err = give_up(x, j, tick)) == NULL)
+				retire(x, j);
 			continue;
 		}
 		if (j->attempt == 0 && !affordable(x, j)) {
@@ -1866,23 +2253,36 @@ schedule(struct exec *x, int provisional)
 				x->out->budget_stop = 1;
 			break;
 		}
+		if ((p = paced(x, &x->plan->models[pc->model],
+		    pc->item.est_tokens_in, pc->item.est_tokens_out, tick,
+		    tick)) == 0) {
+			if (!pace_ahead(x, tick, limit))
+				break;
+			continue;
+		}
 		if ((j = new_job(x)) == NULL)
 			return morph_error(MORPH_ERR_NOMEM);
 		init_job(j, x->plan, pc);
 		x->next++;
-		if ((err = start(x, j)) != NULL)
+		if ((err = p < 0 ? give_up(x, j, tick) : start(x, j)) != NULL)
 			return err;
 		retire(x, j);		/* an echo answer is recorded */
 	}
+	pace_pass_end(x, tick);
 	return NULL;
 }
 
-/* The milliseconds until the next retry is due (cap: 200). */
+/* The milliseconds until the next retry or paced call is due (cap: 200). */
 static long
 next_wait(struct exec *x)
 {
 	int64_t now = morph_now_ms(), best = 200;
 	size_t i;
+
+	/* Rounded up: waking before the pacer allows would only spin. */
+	if (x->held && x->wake > 0 &&
+	    (x->wake - morph_pacer_now() + 999) / 1000 < best)
+		best = (x->wake - morph_pacer_now() + 999) / 1000;
 
 	for (i = 0; i < x->nqueue; i++) {
 		const struct job *j = x->queue[i];
@@ -1893,6 +2293,14 @@ next_wait(struct exec *x)
 			best = j->not_before - now;
 	}
 	return best < 0 ? 0 : (long)best;
+}
+
+/* Whether a stop or a drain has been asked for: nothing new may start. */
+static int
+stopping(const struct morph_run_opts *opts)
+{
+	return (opts->stop != NULL && *opts->stop) ||
+	    (opts->drain != NULL && *opts->drain);
 }
 
 /* Whether anything is left to do once nothing runs. */
@@ -2234,9 +2642,11 @@ morph_run_execute(struct morph_run_outcome *out, struct morph_plan *plan,
 			 * came back: the servers work while we write.  At
 			 * most a pass's worth waits to be recorded: a
 			 * server that answers at once must not outrun it.
+			 * A Ctrl-C may have come during the wait: the flags
+			 * are read again, or it would start new calls.
 			 */
 			while (x.freed > 0 && x.ndone < (size_t)opts->jobs &&
-			    !draining && err == NULL) {
+			    !stopping(opts) && err == NULL) {
 				x.freed = 0;
 				if ((err = schedule(&x, 1)) == NULL)
 					morph_http_wait(x.http, 0);
@@ -2266,6 +2676,7 @@ done:
 		morph_http_free(x.http);	/* aborts what still runs */
 	while (x.live != NULL)
 		drop_job(&x, x.live);
+	pace_end(&x);
 	free(x.queue);
 	free(x.todo);
 	free(x.per_slot);

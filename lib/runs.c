@@ -805,13 +805,12 @@ morph_run_find(struct morph_run_info *out, struct morph_repo *repo,
 	const struct morph_error *err;
 	enum morph_object_type type;
 	struct morph_oid id;
-	char *end;
-	long long n;
+	int64_t n;
 	int found;
 
 	if (name[0] == '#') {
-		n = strtoll(name + 1, &end, 10);
-		if (end == name + 1 || *end != '\0' || n <= 0)
+		if (morph_num_int(&n, "a run number", name + 1, 1,
+		    INT64_MAX) != NULL)
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "'%s' is not a run number", name);
 		if ((err = find_where(out, &found, repo, sql_num, NULL,
@@ -1065,4 +1064,156 @@ morph_runs_foreach_sealed(struct morph_repo *repo, morph_runs_sealed_cb cb,
 		    "cannot read the runs");
 	sqlite3_finalize(st);
 	return err;
+}
+
+/* Reading sealed runs */
+
+const struct morph_error *
+morph_runs_line(struct morph_buf *out, const struct morph_result *r)
+{
+	return result_line(out, r);
+}
+
+struct morph_sealed {
+	struct morph_repo	*repo;
+	struct morph_oid	 id;		/* the run object */
+	cJSON			*run;
+	const cJSON		*next;		/* the page to read after this */
+	int			 page;		/* pages opened so far */
+	struct morph_oid	 page_id;
+	struct morph_object	*obj;		/* the page being read */
+	size_t			 at;		/* its next line */
+	size_t			 line;		/* lines read from it */
+};
+
+const struct morph_error *
+morph_sealed_open(struct morph_sealed **out, struct morph_repo *repo,
+    const struct morph_oid *id)
+{
+	const struct morph_error *err;
+	struct morph_sealed *s;
+	struct morph_object *o;
+	const cJSON *pages, *p;
+
+	*out = NULL;
+	if ((err = morph_object_read(&o, repo, id, MORPH_OBJ_RUN)) != NULL)
+		return err;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		morph_object_free(o);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	s->repo = repo;
+	s->id = *id;
+	err = morph_json_parse(&s->run, morph_object_data(o),
+	    morph_object_size(o), "run object");
+	morph_object_free(o);
+	if (err == NULL) {
+		pages = cJSON_GetObjectItemCaseSensitive(s->run, "pages");
+		if (!cJSON_IsArray(pages))
+			err = morph_error_fmt(MORPH_ERR_CORRUPT, "run %s: "
+			    "pages is not a list", morph_oid_tostr(id));
+		cJSON_ArrayForEach(p, pages)
+			if (err == NULL && !cJSON_IsString(p))
+				err = morph_error_fmt(MORPH_ERR_CORRUPT,
+				    "run %s: a page is not an id",
+				    morph_oid_tostr(id));
+		if (err == NULL)
+			s->next = pages->child;
+	}
+	if (err != NULL) {
+		morph_sealed_close(s);
+		return err;
+	}
+	*out = s;
+	return NULL;
+}
+
+const cJSON *
+morph_sealed_run(const struct morph_sealed *s)
+{
+	return s->run;
+}
+
+/* Opens the next page; *done when there is none. */
+static const struct morph_error *
+next_page(struct morph_sealed *s, int *done)
+{
+	const struct morph_error *err;
+	const char *hex;
+
+	morph_object_free(s->obj);
+	s->obj = NULL;
+	s->at = s->line = 0;
+	if ((*done = s->next == NULL))
+		return NULL;
+	hex = s->next->valuestring;
+	s->next = s->next->next;
+	s->page++;
+	if (morph_oid_fromhex(&s->page_id, hex) != 0)
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "page %d: '%.40s' "
+		    "is not an id", s->page, hex);
+	if ((err = morph_object_read(&s->obj, s->repo, &s->page_id,
+	    MORPH_OBJ_BLOB)) != NULL)
+		return morph_error_fmt(err->code, "page %d: %s", s->page,
+		    err->msg);
+	if (morph_object_size(s->obj) == 0)
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "page %d (%s) is "
+		    "empty", s->page, morph_oid_tostr(&s->page_id));
+	return NULL;
+}
+
+const struct morph_error *
+morph_sealed_next(const char **line, size_t *len, struct morph_sealed *s)
+{
+	const struct morph_error *err;
+	const char *data, *nl;
+	size_t size;
+	int done;
+
+	*line = NULL;
+	*len = 0;
+	while (s->obj == NULL || s->at == morph_object_size(s->obj)) {
+		if ((err = next_page(s, &done)) != NULL) {
+			/* Spent: the next call ends the reading. */
+			s->next = NULL;
+			morph_object_free(s->obj);
+			s->obj = NULL;
+			return err;
+		}
+		if (done)
+			return NULL;
+	}
+	data = morph_object_data(s->obj) + s->at;
+	size = morph_object_size(s->obj) - s->at;
+	s->line++;
+	if ((nl = memchr(data, '\n', size)) == NULL) {
+		s->next = NULL;
+		s->at = morph_object_size(s->obj);
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "page %d (%s) line "
+		    "%zu: no newline at the end", s->page,
+		    morph_oid_tostr(&s->page_id), s->line);
+	}
+	*line = data;
+	*len = (size_t)(nl - data);
+	s->at += *len + 1;
+	return NULL;
+}
+
+void
+morph_sealed_where(const struct morph_sealed *s, int *page,
+    struct morph_oid *id, size_t *line)
+{
+	*page = s->page;
+	*id = s->page_id;
+	*line = s->line;
+}
+
+void
+morph_sealed_close(struct morph_sealed *s)
+{
+	if (s == NULL)
+		return;
+	cJSON_Delete(s->run);
+	morph_object_free(s->obj);
+	free(s);
 }

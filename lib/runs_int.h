@@ -14,8 +14,11 @@
 #ifndef MORPH_RUNS_INT_H
 #define MORPH_RUNS_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 
+#include "morph/buf.h"
 #include "morph/run.h"
 
 struct morph_repo;
@@ -69,6 +72,39 @@ const struct morph_error *morph_cache_put(struct morph_repo *,
 #define MORPH_RUN_PAGE	2000
 const struct morph_error *morph_runs_seal(struct morph_oid *out,
     struct morph_repo *, int64_t num);
+
+/*
+ * The line of result r in a sealed page, as sealing writes it (canonical
+ * JSON and a newline), appended to out.  Errors: INVALID when r's attempts
+ * or verdicts are not JSON.
+ */
+const struct morph_error *morph_runs_line(struct morph_buf *out,
+    const struct morph_result *r);
+
+/*
+ * Reading a sealed run back: its run object, then the lines of its pages
+ * in order, one page in memory at a time, so that a run of any size is
+ * read in little memory.  Errors of open: NOT_FOUND (no such run object),
+ * INVALID or CORRUPT (it does not parse, or its pages are not a list of
+ * ids).  Errors of next: NOT_FOUND (a page is missing or not a blob),
+ * CORRUPT (a page is empty or its last line lacks its newline); the
+ * reader is then spent.
+ */
+struct morph_sealed;
+const struct morph_error *morph_sealed_open(struct morph_sealed **out,
+    struct morph_repo *, const struct morph_oid *run);
+/* The run object, parsed; borrowed from the reader. */
+const cJSON *morph_sealed_run(const struct morph_sealed *);
+/*
+ * The next line, without its newline: *line (borrowed until the next
+ * call) and *len; *line NULL at the end.
+ */
+const struct morph_error *morph_sealed_next(const char **line, size_t *len,
+    struct morph_sealed *);
+/* Where the last line came from: page (from 1), its id, line (from 1). */
+void	morph_sealed_where(const struct morph_sealed *, int *page,
+	    struct morph_oid *id, size_t *line);
+void	morph_sealed_close(struct morph_sealed *);
 
 /* The milliseconds since the epoch, now. */
 int64_t	morph_now_ms(void);

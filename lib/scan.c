@@ -12,6 +12,7 @@
 
 #include "morph/tree.h"
 #include "ignore_int.h"
+#include "json_int.h"
 #include "path_int.h"
 #include "repo_int.h"
 #include "scan_int.h"
@@ -78,13 +79,53 @@ push(struct morph_scanlist *l, const char *path, const struct stat *st)
 	return NULL;
 }
 
+/* A directory's path ends in '/'. */
+static const struct morph_error *
+push_skip(struct morph_scanlist *l, const char *path, const char *why)
+{
+	struct morph_scanskip *nv;
+	size_t cap;
+
+	if (l->nskip == l->capskip) {
+		cap = l->capskip ? l->capskip * 2 : 16;
+		if ((nv = realloc(l->skip, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		l->skip = nv;
+		l->capskip = cap;
+	}
+	if ((l->skip[l->nskip].path = strdup(path)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	l->skip[l->nskip++].why = why;
+	return NULL;
+}
+
+#define LINK	"a symbolic link; morph stores regular files only"
+#define SPECIAL	"not a regular file; morph stores regular files only"
+
 /* One entry of a directory being read. */
 struct dent {
 	char		*name;
 	size_t		 len;
 	int		 is_dir;
+	const char	*skip;		/* why it cannot be tracked, or NULL */
 	struct stat	 st;		/* for files */
 };
+
+/* Why a name that is neither reserved nor fit for a tree is unfit. */
+static const char *
+bad_name(const char *name, size_t len)
+{
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.') ||
+	    (len == 6 && memcmp(name, ".morph", 6) == 0) ||
+	    (len == 4 && memcmp(name, ".git", 4) == 0))
+		return NULL;		/* never tracked, by design */
+	if (morph_utf8_check(name, len) != 0)
+		return "its name is not valid UTF-8, which a tree cannot "
+		    "hold";
+	return "its name has a control character, which a tree cannot "
+	    "hold";
+}
 
 /*
  * Siblings in the order their full paths sort: a directory as if its name
@@ -123,6 +164,7 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 	const struct morph_error *err = NULL;
 	struct dent *v = NULL, *nv;
 	struct dirent *de;
+	const char *skip;
 	DIR *d;
 	size_t keep = path->len, nlen, n = 0, cap = 0, i;
 	int fd;
@@ -137,7 +179,10 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 	}
 	while (err == NULL && (errno = 0, de = readdir(d)) != NULL) {
 		nlen = strlen(de->d_name);
-		if (!morph_path_name_ok(de->d_name, nlen))
+		skip = NULL;
+		if (!morph_path_name_ok(de->d_name, nlen) &&
+		    (!(flags & MORPH_SCAN_SKIPPED) ||
+		    (skip = bad_name(de->d_name, nlen)) == NULL))
 			continue;	/* ., .., .morph, .git, bad names */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -149,12 +194,17 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 		}
 		v[n].len = nlen;
 		v[n].is_dir = de->d_type == DT_DIR;
-		if (de->d_type != DT_DIR && de->d_type != DT_REG &&
-		    de->d_type != DT_UNKNOWN)
+		v[n].skip = skip;
+		if (de->d_type == DT_LNK && skip == NULL)
+			v[n].skip = LINK;
+		else if (de->d_type != DT_DIR && de->d_type != DT_REG &&
+		    de->d_type != DT_UNKNOWN && skip == NULL)
+			v[n].skip = SPECIAL;
+		if (v[n].skip != NULL && !(flags & MORPH_SCAN_SKIPPED))
 			continue;	/* links, sockets, devices */
 		memset(&v[n].st, 0, sizeof(v[n].st));
-		if (!v[n].is_dir && !((flags & MORPH_SCAN_NOSTAT) &&
-		    de->d_type == DT_REG)) {
+		if (!v[n].is_dir && v[n].skip == NULL &&
+		    !((flags & MORPH_SCAN_NOSTAT) && de->d_type == DT_REG)) {
 			if (fstatat(dirfd(d), de->d_name, &v[n].st,
 			    AT_SYMLINK_NOFOLLOW) == -1) {
 				if (errno == ENOENT)
@@ -165,7 +215,11 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 				break;
 			}
 			v[n].is_dir = S_ISDIR(v[n].st.st_mode);
-			if (!v[n].is_dir && !S_ISREG(v[n].st.st_mode))
+			if (S_ISLNK(v[n].st.st_mode))
+				v[n].skip = LINK;
+			else if (!v[n].is_dir && !S_ISREG(v[n].st.st_mode))
+				v[n].skip = SPECIAL;
+			if (v[n].skip != NULL && !(flags & MORPH_SCAN_SKIPPED))
 				continue;
 		}
 		if ((v[n].name = strdup(de->d_name)) == NULL) {
@@ -189,6 +243,13 @@ walk(struct morph_scanlist *out, int fd_in, struct morph_buf *path,
 		if (!(flags & MORPH_SCAN_IGNORED) &&
 		    morph_ignore_match(ig, path->ptr, v[i].is_dir))
 			continue;
+		if (v[i].skip != NULL) {
+			if (v[i].is_dir)
+				morph_buf_putc(path, '/');
+			if ((err = morph_buf_status(path)) == NULL)
+				err = push_skip(out, path->ptr, v[i].skip);
+			continue;
+		}
 		if (!v[i].is_dir) {
 			err = push(out, path->ptr, &v[i].st);
 			continue;
@@ -213,6 +274,13 @@ cmp_file(const void *a, const void *b)
 {
 	return strcmp(((const struct morph_scanfile *)a)->path,
 	    ((const struct morph_scanfile *)b)->path);
+}
+
+static int
+cmp_skip(const void *a, const void *b)
+{
+	return strcmp(((const struct morph_scanskip *)a)->path,
+	    ((const struct morph_scanskip *)b)->path);
 }
 
 const struct morph_error *
@@ -278,6 +346,9 @@ morph_scanlist_release(struct morph_scanlist *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i].path);
 	free(l->v);
+	for (i = 0; i < l->nskip; i++)
+		free(l->skip[i].path);
+	free(l->skip);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -332,6 +403,12 @@ morph_scan_paths(struct morph_scanlist *out, struct morph_repo *repo,
 			    part.n * sizeof(*nv));
 		out->n += part.n;
 		free(part.v);		/* the paths moved to out */
+		part.v = NULL;
+		part.n = 0;
+		for (j = 0; j < part.nskip && err == NULL; j++)
+			err = push_skip(out, part.skip[j].path,
+			    part.skip[j].why);
+		morph_scanlist_release(&part);
 	}
 	if (err != NULL) {
 		morph_scanlist_release(out);
@@ -348,5 +425,16 @@ morph_scan_paths(struct morph_scanlist *out, struct morph_repo *repo,
 		out->v[j++] = out->v[k];
 	}
 	out->n = j;
+	if (out->nskip > 1)
+		qsort(out->skip, out->nskip, sizeof(*out->skip), cmp_skip);
+	for (k = 0, j = 0; k < out->nskip; k++) {
+		if (j > 0 && strcmp(out->skip[j - 1].path,
+		    out->skip[k].path) == 0) {
+			free(out->skip[k].path);
+			continue;
+		}
+		out->skip[j++] = out->skip[k];
+	}
+	out->nskip = j;
 	return NULL;
 }

@@ -2,7 +2,8 @@
  * Walking the work tree: the regular files under a directory, with the
  * stat fields the index caches.  .morph and .git are never entered, nor
  * (unless asked) what .morphignore ignores; symbolic links, sockets and
- * other special files are skipped.
+ * other special files, and names a tree cannot hold, are skipped, and
+ * listed when asked (MORPH_SCAN_SKIPPED) so that a caller can say so.
  */
 #ifndef MORPH_SCAN_INT_H
 #define MORPH_SCAN_INT_H
@@ -30,10 +31,20 @@ struct morph_scanfile {
 	struct morph_statinfo	 st;
 };
 
+/* A file the walk passed over because morph cannot track it. */
+struct morph_scanskip {
+	char		*path;		/* the bytes of the name, as they are;
+					   a directory's ends in '/' */
+	const char	*why;		/* "a symbolic link; ...", static */
+};
+
 struct morph_scanlist {
 	struct morph_scanfile	*v;
 	size_t			 n;
 	size_t			 cap;
+	struct morph_scanskip	*skip;	/* with MORPH_SCAN_SKIPPED */
+	size_t			 nskip;
+	size_t			 capskip;
 };
 
 void	morph_statinfo_from(struct morph_statinfo *, const struct stat *);
@@ -50,6 +61,10 @@ const struct morph_error *morph_scan_stat(struct morph_statinfo *,
 #define MORPH_SCAN_IGNORED	0x01	/* include ignored files */
 #define MORPH_SCAN_NOSTAT	0x02	/* names only: st is not filled in
 					   when readdir says it is a file */
+#define MORPH_SCAN_SKIPPED	0x04	/* list in skip what is not ignored
+					   but cannot be tracked: names with
+					   a control character or not
+					   UTF-8, links, special files */
 
 /*
  * Lists the regular files at or under path ("" is the whole tree) into out,

@@ -30,6 +30,7 @@
 #include "morph/suite.h"
 #include "morph/tree.h"
 #include "json_int.h"
+#include "jsondup_int.h"
 #include "path_int.h"
 #include "suite_int.h"
 
@@ -153,17 +154,24 @@ id_ok(const char *s)
 	return 1;
 }
 
-/* The first member of obj that repeats an earlier key, or NULL. */
-static const cJSON *
-duplicate_key(const cJSON *obj)
+/*
+ * Refuses a key repeated in any object of doc, parsed from the len bytes
+ * at text, whose first line is line first of file (jsondup_int.h); root
+ * starts the field names.
+ */
+static const struct morph_error *
+check_dups(const cJSON *doc, const char *text, size_t len,
+    const char *file, int first, const char *root)
 {
-	const cJSON *a, *b;
+	struct morph_json_dup dup;
+	int r;
 
-	for (a = obj->child; a != NULL; a = a->next)
-		for (b = obj->child; b != a; b = b->next)
-			if (strcmp(a->string, b->string) == 0)
-				return a;
-	return NULL;
+	if ((r = morph_json_find_dup(&dup, doc, text, len, root)) < 0)
+		return morph_error(MORPH_ERR_NOMEM);
+	if (r == 0)
+		return NULL;
+	return suite_err(file, first + dup.line - 1, dup.path,
+	    "duplicate key");
 }
 
 /* Whether key is one of the NULL-ended list. */
@@ -178,7 +186,7 @@ is_one_of(const char *key, const char *const *list)
 
 /*
  * Checks that obj has only the keys of list (and "description", which
- * is ignored everywhere), each once.
+ * is ignored everywhere); check_dups has seen that each is there once.
  */
 static const struct morph_error *
 check_fields(const cJSON *obj, const char *const *list, const char *file,
@@ -194,10 +202,6 @@ check_fields(const cJSON *obj, const char *const *list, const char *file,
 		field_name(field, sizeof(field), prefix, c->string);
 		return suite_err(file, line, field, "unknown field");
 	}
-	if ((c = duplicate_key(obj)) != NULL) {
-		field_name(field, sizeof(field), prefix, c->string);
-		return suite_err(file, line, field, "duplicate field");
-	}
 	return NULL;
 }
 
@@ -212,16 +216,18 @@ static const struct setting {
 	const char		*want;
 } settings[] = {
 	{ "frequency_penalty", S_NUMBER, -2, 2, "a number from -2 to 2" },
-	{ "max_tokens", S_INTEGER, 1, 9007199254740991.0,
-	    "a positive integer" },
+	/* Providers take 32-bit counts, and costs are estimated from them. */
+	{ "max_tokens", S_INTEGER, 1, 2147483647.0,
+	    "a whole number from 1 to 2147483647" },
 	{ "presence_penalty", S_NUMBER, -2, 2, "a number from -2 to 2" },
 	{ "response_format", S_FORMAT, 0, 0, "an object whose \"type\" is "
 	    "\"text\", \"json_object\" or \"json_schema\"" },
 	{ "seed", S_INTEGER, -9007199254740991.0, 9007199254740991.0,
-	    "an integer" },
+	    "a whole number from -9007199254740991 to 9007199254740991" },
 	{ "stop", S_STOP, 0, 0, "a non-empty string or an array of them" },
 	{ "temperature", S_NUMBER, 0, 2, "a number from 0 to 2" },
-	{ "top_k", S_INTEGER, 1, 9007199254740991.0, "a positive integer" },
+	{ "top_k", S_INTEGER, 1, 2147483647.0,
+	    "a whole number from 1 to 2147483647" },
 	{ "top_p", S_NUMBER, 0, 1, "a number from 0 to 1" },
 };
 #define NSETTINGS	(sizeof(settings) / sizeof(settings[0]))
@@ -310,10 +316,6 @@ check_settings(const cJSON *obj, const char *const *extra, int allow_null,
 		if (!setting_ok(s, c))
 			return suite_err(file, 0, field, "expected %s",
 			    s->want);
-	}
-	if ((c = duplicate_key(obj)) != NULL) {
-		field_name(field, sizeof(field), prefix, c->string);
-		return suite_err(file, 0, field, "duplicate field");
 	}
 	return NULL;
 }
@@ -571,6 +573,8 @@ parse_doc(struct suite_priv *sp, const char *data, size_t len)
 	if ((err = morph_json_parse(&s->doc, data, len, "morph.json")) != NULL)
 		return as_suite_err(err);
 	doc = s->doc;
+	if ((err = check_dups(doc, data, len, "morph.json", 1, "")) != NULL)
+		return err;
 	if (!cJSON_IsObject(doc))
 		return suite_err("morph.json", 0, NULL,
 		    "expected a JSON object");
@@ -783,6 +787,9 @@ parse_json_prompt(struct morph_suite_prompt *p, struct varlist *vl,
 
 	if ((err = morph_json_parse(&doc, data, len, name)) != NULL)
 		return as_suite_err(err);
+	if ((err = check_dups(doc, data, len, name, 1, cJSON_IsArray(doc) ?
+	    "messages" : "")) != NULL)
+		goto done;
 	if (cJSON_IsArray(doc)) {
 		err = parse_messages(p, vl, doc, name);
 		goto done;
@@ -1095,6 +1102,9 @@ parse_cases(struct suite_priv *sp, const char *name, const char *data,
 			;
 		if (q < nl) {
 			err = parse_line(&obj, p, (size_t)(nl - p), name, line);
+			if (err == NULL)
+				err = check_dups(obj, p, (size_t)(nl - p), name,
+				    line, "");
 			if (err == NULL)
 				err = load_case(sp, obj, name, line,
 				    check_prompts);

@@ -38,6 +38,7 @@
 #include "morph/worktree.h"
 #include "index_int.h"
 #include "path_int.h"
+#include "pending_int.h"
 #include "repo_int.h"
 
 /* What stands at a path in the work tree. */
@@ -75,6 +76,7 @@ struct wt {
 	struct morph_buf	 abs;
 	struct morph_buf	 okdir;	/* last parent found to be all dirs */
 	int			 force;
+	int			 pausable; /* a checkout: see test_pause */
 };
 
 /* Conflicts, listed in the error message as far as it has room. */
@@ -564,6 +566,30 @@ sweep_temps(struct wt *w, const struct plan *p,
 }
 
 /*
+ * For the tests of a checkout killed midway (t-checkout.sh), which must
+ * not depend on timing: with MORPH_TEST_CHECKOUT_PAUSE naming a FIFO, a
+ * checkout that has written its first file says so on the FIFO (the open
+ * waits for the test to read it) and then waits to be killed.
+ */
+static void
+test_pause(void)
+{
+	const char *fifo = getenv("MORPH_TEST_CHECKOUT_PAUSE");
+	ssize_t n;
+	int fd;
+
+	if (fifo == NULL || fifo[0] == '\0')
+		return;
+	if ((fd = open(fifo, O_WRONLY)) != -1) {
+		n = write(fd, "paused\n", 7);
+		(void)n;	/* the test fails by its deadline if short */
+		close(fd);
+	}
+	for (;;)
+		pause();
+}
+
+/*
  * Phase 2: removals first (a file may leave for a directory), then the
  * temporary files of an earlier, killed run, then the writes.
  */
@@ -572,7 +598,7 @@ apply_files(struct wt *w, const struct plan *p,
     const struct morph_entrylist *more, removable_fn tracked, void *arg)
 {
 	const struct morph_error *err = NULL;
-	size_t i;
+	size_t i, written = 0;
 
 	for (i = 0; i < p->n && err == NULL; i++) {
 		if (p->v[i].act != ACT_REMOVE)
@@ -583,9 +609,13 @@ apply_files(struct wt *w, const struct plan *p,
 	morph_buf_clear(&w->okdir);	/* directories went away */
 	if (err == NULL)
 		err = sweep_temps(w, p, more, tracked, arg);
-	for (i = 0; i < p->n && err == NULL; i++)
-		if (p->v[i].act == ACT_WRITE)
-			err = write_entry(w, p->v[i].path, p->v[i].t);
+	for (i = 0; i < p->n && err == NULL; i++) {
+		if (p->v[i].act != ACT_WRITE)
+			continue;
+		err = write_entry(w, p->v[i].path, p->v[i].t);
+		if (err == NULL && written++ == 0 && w->pausable)
+			test_pause();
+	}
 	return err;
 }
 
@@ -926,19 +956,17 @@ update_index(struct checkout *co, const struct morph_oid *tree)
 	return morph_index_write(co->nidx, repo);
 }
 
+/* The files of commit from (none when from is NULL: an unborn HEAD). */
 static const struct morph_error *
 head_tree(struct morph_entrylist *out, struct morph_repo *repo,
-    struct morph_oid *head, int *have_head)
+    const struct morph_oid *from)
 {
 	const struct morph_error *err;
 	struct morph_commit *c = NULL;
 
-	*have_head = 0;
-	err = morph_ref_resolve(head, repo, MORPH_HEAD);
-	if (err != NULL)
-		return err->code == MORPH_ERR_NOT_FOUND ? NULL : err;
-	*have_head = 1;
-	if ((err = morph_commit_read(&c, repo, head)) == NULL)
+	if (from == NULL)
+		return NULL;
+	if ((err = morph_commit_read(&c, repo, from)) == NULL)
 		err = morph_tree_flatten(out, repo, morph_commit_tree(c), NULL);
 	morph_commit_free(c);
 	return err;
@@ -1002,6 +1030,169 @@ check_branch(struct morph_repo *repo, const struct morph_oid **commit,
 	return NULL;
 }
 
+/* The record of a checkout this process made (phase 0). */
+struct intent {
+	int			 ours;		/* a record was written ... */
+	struct morph_oid	 nonce;		/* ... with this nonce */
+	int			 had_old;	/* it replaced a pending one ... */
+	struct morph_buf	 old;		/* ... whose bytes were these */
+	int			 has_from;
+	struct morph_oid	 from;		/* the snapshot to plan from */
+};
+
+/* Whether pending checkout p goes where commit and opts go. */
+static int
+same_target(const struct morph_checkout_pending *p,
+    const struct morph_oid *commit, const struct morph_checkout_opts *opts)
+{
+	if (opts->branch == NULL)
+		return p->branch.len == 0 &&
+		    morph_oid_cmp(&p->commit, commit) == 0;
+	return p->branch.len > 0 && strcmp(p->branch.ptr, opts->branch) == 0 &&
+	    p->create == opts->create;
+}
+
+/* CONFLICT: pending checkout p is not the one asked for. */
+static const struct morph_error *
+other_pending(const struct morph_checkout_pending *p)
+{
+	struct morph_buf why = MORPH_BUF_INIT;
+	const struct morph_error *err;
+
+	morph_pending_describe(&why, p);
+	if ((err = morph_buf_status(&why)) == NULL)
+		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s, or force a "
+		    "checkout (-f) to discard it", why.ptr);
+	morph_buf_release(&why);
+	return err;
+}
+
+/*
+ * Phase 0 (see "If the process dies midway" in worktree.h), in a
+ * transaction of its own: resolves *commit as check_branch does and
+ * records the checkout with the snapshot it plans from: HEAD's, or the
+ * one a pending checkout to the same target started from, since the files
+ * are that one's or the target's.
+ */
+static const struct morph_error *
+record_checkout(struct intent *in, struct morph_repo *repo,
+    const struct morph_oid **commit, struct morph_oid *bid,
+    const struct morph_checkout_opts *opts)
+{
+	struct morph_checkout_pending p, mine;
+	const struct morph_error *err;
+	int found = 0;
+
+	memset(&mine, 0, sizeof(mine));
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	err = morph_pending_read(&p, &found, NULL, &in->old, repo);
+	if (err != NULL && err->code == MORPH_ERR_CORRUPT && opts->force) {
+		/* A damaged record: force makes a new one. */
+		morph_worktree_pending_release(&p);
+		memset(&p, 0, sizeof(p));
+		err = NULL;
+		found = 0;
+	}
+	if (err != NULL || (err = check_branch(repo, commit, bid,
+	    opts)) != NULL)
+		goto done;
+	if (found && (*commit == NULL || (!opts->force &&
+	    !same_target(&p, *commit, opts)))) {
+		err = other_pending(&p);
+		goto done;
+	}
+	if (*commit == NULL)
+		goto done;	/* a new branch on an unborn one: no files */
+	if (found && same_target(&p, *commit, opts)) {
+		mine.has_from = p.has_from;
+		mine.from = p.from;
+	} else if (found) {
+		/*
+		 * Forced to another target: among the files to discard are
+		 * those the pending checkout wrote, its target's.
+		 */
+		mine.has_from = 1;
+		mine.from = p.commit;
+	} else {
+		err = morph_ref_resolve(&mine.from, repo, MORPH_HEAD);
+		if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
+			goto done;
+		mine.has_from = err == NULL;
+	}
+	if (opts->branch != NULL)
+		morph_buf_puts(&mine.branch, opts->branch);
+	mine.commit = **commit;
+	mine.create = opts->create;
+	mine.force = opts->force;
+	if ((err = morph_buf_status(&mine.branch)) != NULL ||
+	    (err = morph_pending_write(repo, &mine, NULL,
+	    &in->nonce)) != NULL)
+		goto done;
+	in->ours = 1;
+	in->had_old = found;
+	in->has_from = mine.has_from;
+	in->from = mine.from;
+done:
+	if (err == NULL)
+		err = morph_repo_commit(repo);
+	else
+		morph_repo_rollback(repo);
+	if (err != NULL)
+		in->ours = 0;
+	morph_worktree_pending_release(&p);
+	morph_worktree_pending_release(&mine);
+	return err;
+}
+
+/*
+ * A checkout refused before it touched a file leaves the record as it
+ * found it, unless another checkout has replaced it since.  Best effort:
+ * a record left behind only makes the next checkout plan from where this
+ * one would have.
+ */
+static void
+unrecord_checkout(struct intent *in, struct morph_repo *repo)
+{
+	const struct morph_error *err;
+	struct morph_checkout_pending p;
+	struct morph_oid nonce;
+	int found;
+
+	if (!in->ours || morph_repo_begin(repo) != NULL)
+		return;
+	err = morph_pending_read(&p, &found, &nonce, NULL, repo);
+	if (err == NULL && found && morph_oid_cmp(&nonce, &in->nonce) == 0)
+		err = in->had_old ? morph_pending_write(repo, NULL, &in->old,
+		    NULL) : morph_pending_clear(repo);
+	morph_worktree_pending_release(&p);
+	if (err == NULL)
+		(void)morph_repo_commit(repo);
+	else
+		morph_repo_rollback(repo);
+}
+
+/* Whether the record is still the one phase 0 wrote. */
+static const struct morph_error *
+check_record(struct intent *in, struct morph_repo *repo)
+{
+	const struct morph_error *err;
+	struct morph_checkout_pending p;
+	struct morph_oid nonce;
+	int found;
+
+	if (!in->ours)
+		return NULL;
+	err = morph_pending_read(&p, &found, &nonce, NULL, repo);
+	morph_worktree_pending_release(&p);
+	if (err == NULL && (!found || morph_oid_cmp(&nonce, &in->nonce) != 0)) {
+		in->ours = 0;		/* not ours to undo */
+		err = morph_error_fmt(MORPH_ERR_CONFLICT, "checkout: another "
+		    "checkout ran meanwhile; run this one again");
+	}
+	return err;
+}
+
 const struct morph_error *
 morph_worktree_checkout(struct morph_repo *repo,
     const struct morph_oid *commit, const struct morph_checkout_opts *opts)
@@ -1009,22 +1200,30 @@ morph_worktree_checkout(struct morph_repo *repo,
 	const struct morph_error *err;
 	struct morph_commit *c = NULL;
 	struct checkout co;
-	struct morph_oid head, bid;
-	int have_head;
+	struct intent in;
+	struct morph_oid bid;
+	int touched = 0;
 
 	if (opts == NULL || opts->version != MORPH_CHECKOUT_OPTS_VERSION)
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "checkout: unknown options version");
 	memset(&co, 0, sizeof(co));
+	memset(&in, 0, sizeof(in));
 	co.w.repo = repo;
 	co.w.force = opts->force;
+	co.w.pausable = 1;
 	morph_entrylist_init(&co.head);
 	morph_entrylist_init(&co.target);
 	morph_entrylist_init(&co.staged);
 
-	if ((err = morph_repo_begin(repo)) != NULL)
+	if ((err = record_checkout(&in, repo, &commit, &bid, opts)) != NULL) {
+		morph_buf_release(&in.old);
 		return err;
-	if ((err = check_branch(repo, &commit, &bid, opts)) != NULL)
+	}
+	if ((err = morph_repo_begin(repo)) != NULL)
+		goto out;
+	if ((err = check_record(&in, repo)) != NULL ||
+	    (err = check_branch(repo, &commit, &bid, opts)) != NULL)
 		goto done;
 	if (commit == NULL) {
 		/* A new branch on an unborn one: nothing to check out. */
@@ -1033,7 +1232,8 @@ morph_worktree_checkout(struct morph_repo *repo,
 	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL)
 		goto done;
-	if ((err = head_tree(&co.head, repo, &head, &have_head)) != NULL ||
+	if ((err = head_tree(&co.head, repo, in.has_from ? &in.from :
+	    NULL)) != NULL ||
 	    (err = morph_tree_flatten(&co.target, repo, morph_commit_tree(c),
 	    NULL)) != NULL ||
 	    (err = morph_index_open(&co.idx, repo)) != NULL ||
@@ -1049,8 +1249,11 @@ morph_worktree_checkout(struct morph_repo *repo,
 		    "the checkout (-f) to discard them");
 		goto done;
 	}
+	/* From here on, a failure leaves the record: files may change. */
+	touched = 1;
 	if ((err = apply_files(&co.w, &co.plan, co.w.force ? &co.target :
 	    NULL, checkout_tracked, &co)) != NULL ||
+	    (in.ours && (err = morph_pending_clear(repo)) != NULL) ||
 	    (err = update_index(&co, morph_commit_tree(c))) != NULL)
 		goto done;
 	err = move_head(repo, commit, opts);
@@ -1059,6 +1262,10 @@ done:
 		err = morph_repo_commit(repo);
 	else
 		morph_repo_rollback(repo);
+out:
+	if (err != NULL && !touched)
+		unrecord_checkout(&in, repo);
+	morph_buf_release(&in.old);
 	morph_commit_free(c);
 	morph_index_free(co.idx);
 	morph_index_free(co.nidx);
@@ -1113,14 +1320,17 @@ source_files(struct restore *r, const struct morph_oid *source)
 	enum morph_object_type type;
 	struct morph_commit *c = NULL;
 	struct morph_oid head, tree;
-	int have_head;
 
 	if (source == NULL && !(r->flags & MORPH_RESTORE_STAGED)) {
 		r->from_index = 1;
 		return morph_index_entries(&r->src, r->idx, NULL, 0);
 	}
-	if (source == NULL)
-		return head_tree(&r->src, r->w.repo, &head, &have_head);
+	if (source == NULL) {
+		err = morph_ref_resolve(&head, r->w.repo, MORPH_HEAD);
+		if (err != NULL)
+			return err->code == MORPH_ERR_NOT_FOUND ? NULL : err;
+		return head_tree(&r->src, r->w.repo, &head);
+	}
 	if ((err = morph_object_info(&type, NULL, r->w.repo, source)) != NULL)
 		return err;
 	if (type == MORPH_OBJ_COMMIT) {
@@ -1301,7 +1511,8 @@ morph_worktree_restore(struct morph_repo *repo, const struct morph_oid *source,
 
 	if ((err = morph_repo_begin(repo)) != NULL)
 		return err;
-	if ((err = morph_index_open(&r.idx, repo)) != NULL ||
+	if ((err = morph_pending_refuse(repo, "cannot restore")) != NULL ||
+	    (err = morph_index_open(&r.idx, repo)) != NULL ||
 	    (err = source_files(&r, source)) != NULL ||
 	    (err = morph_index_entries(&r.sel, r.idx, paths, npaths)) != NULL)
 		goto done;

@@ -1,7 +1,9 @@
 /*
  * Checking a repository: the database's own integrity, every object
  * re-hashed and parsed, every reference from commits, trees, refs and the
- * index resolved to an object of the right type.
+ * index resolved to an object of the right type, every index entry's path
+ * and mode, every run and result (each against its sealed run object),
+ * the call cache, and a checkout left unfinished.
  */
 #ifndef MORPH_FSCK_H
 #define MORPH_FSCK_H
@@ -21,6 +23,9 @@ struct morph_fsck_stats {
 	size_t	refs;
 	size_t	index_entries;
 	size_t	problems;
+	size_t	runs;
+	size_t	results;
+	size_t	cache_entries;
 };
 
 /* Called once per problem found, with a message naming the object. */

@@ -51,11 +51,23 @@ const struct morph_error *morph_index_entries(struct morph_entrylist *out,
 /*
  * Stages path ("" for the whole tree): new and modified files at or under
  * it are hashed and stored, tracked files that are gone are unstaged.
- * Errors: NOT_FOUND when path matches no file and nothing tracked;
+ * What the walk passes over because morph cannot track it is listed by
+ * morph_index_skipped().  Errors: NOT_FOUND when path matches no file and
+ * nothing tracked (INVALID when it matches only files morph cannot track);
  * INVALID for an ignored file without MORPH_ADD_FORCE or a symbolic link.
  */
 const struct morph_error *morph_index_add(struct morph_index *,
     struct morph_repo *, const char *path, int flags);
+
+/*
+ * The files that morph_index_add calls on idx walked past because morph
+ * cannot track them (a name with a control character or not valid UTF-8,
+ * a symbolic link, a socket or another special file; never what
+ * .morphignore ignores), each once, as "'PATH': why" with PATH printable
+ * (see morph_index_add).  Borrowed from idx.
+ */
+size_t	morph_index_nskipped(const struct morph_index *);
+const char *morph_index_skipped(const struct morph_index *, size_t i);
 
 /* Stages every modified tracked file and unstages deleted ones. */
 const struct morph_error *morph_index_add_tracked(struct morph_index *,

@@ -22,6 +22,7 @@
 #include "morph/fsck.h"
 #include "morph/remote.h"
 #include "morph/jsonw.h"
+#include "morph/num.h"
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/suite.h"

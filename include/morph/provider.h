@@ -11,9 +11,12 @@
 #ifndef MORPH_PROVIDER_H
 #define MORPH_PROVIDER_H
 
+#include <stddef.h>
+
 #include "morph/error.h"
 
 struct morph_repo;
+struct morph_model_limit;
 
 enum morph_dialect {
 	MORPH_DIALECT_OPENAI,
@@ -40,6 +43,19 @@ struct morph_provider {
 						   "gemini/", "groq/" ... */
 	int			 local;		/* runs on your machine: free */
 	int			 user_defined;	/* declared in config */
+	/* Rate limits the configuration declares; 0: none. */
+	double			 rpm;		/* requests a minute, all of
+						   the provider's models */
+	double			 tpm;		/* tokens a minute, all too */
+	struct morph_model_limit *model_limits;	/* each model's own */
+	size_t			 nmodel_limits;
+};
+
+/* A model's rate limits, from providers.ID.models.MODEL. */
+struct morph_model_limit {
+	char	*model;
+	double	 rpm;		/* 0: none */
+	double	 tpm;
 };
 
 /* Frees the members; the struct may be reused.  NULL is ok. */
@@ -59,8 +75,9 @@ const struct morph_error *morph_model_parse(char **provider, char **model,
  * Resolves provider id: the built-in table (openai, anthropic, gemini,
  * ollama, mistral, groq, together, openrouter, deepseek, xai, fireworks,
  * vllm, llamacpp, lmstudio, otari, echo, ...), a "providers.ID" object in
- * the configuration ({"dialect", "base_url", "key_env"}) which may also
- * override a built-in one, and the base-URL variable (OPENAI_BASE_URL,
+ * the configuration ({"dialect", "base_url", "key_env"}; and the rate
+ * limits "rpm", "tpm" and "models": {"MODEL": {"rpm", "tpm"}}) which may
+ * also override a built-in one, and the base-URL variable (OPENAI_BASE_URL,
  * ...), which wins.  repo may be NULL (user configuration only).  The
  * caller releases *out.  Errors: NOT_FOUND naming the provider; INVALID
  * naming the configuration key that is wrong.

@@ -34,6 +34,12 @@ struct morph_run_progress {
 	int64_t	cost_nusd;	/* of the priced results */
 	size_t	unpriced;
 	int64_t	elapsed_ms;
+	/* Rate limits (morph-run(1), "Rate limits"): */
+	size_t	refused;	/* requests refused for rate so far */
+	double	rate;		/* requests a second the limits allow;
+				   0: no limit known */
+	int	waiting;	/* calls are ready but wait for a limit */
+	int	stopped;	/* a refusal stopped a provider for now */
 };
 
 struct morph_run_opts {
@@ -60,10 +66,14 @@ struct morph_run_opts {
 	volatile sig_atomic_t *drain;	/* set it (from a signal) to start
 					   nothing new and stop once the
 					   calls in flight have ended */
+	long		 rate_wait_ms;	/* how long a call may wait, in
+					   all, once refused for rate;
+					   0: 600 s */
 };
 #define MORPH_RUN_OPTS_VERSION	2
 #define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
-	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL }
+	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL, \
+	600000 }
 
 /* One call of a plan. */
 struct morph_plan_item {
@@ -135,6 +145,12 @@ struct morph_run_outcome {
 	size_t			 judge_unpriced;
 	size_t			 cached;	/* of recorded, answered by the
 						   cache */
+	/* Rate limits: */
+	size_t			 requests;	/* HTTP requests sent now */
+	size_t			 rate_refused;	/* of those, refused for rate
+						   (and sent again) */
+	int64_t			 rate_wait_ms;	/* time calls were ready but
+						   held by a limit */
 };
 
 /*
@@ -142,7 +158,12 @@ struct morph_run_outcome {
  * one, records results as they complete, and seals the run when all are
  * in.  Calls that fail after their retries are results with status
  * "error", not errors of the run; a budget that would be passed stops
- * sending and leaves the run unsealed (budget_stop).  Errors: INTERRUPTED
+ * sending and leaves the run unsealed (budget_stop).  Calls are paced to
+ * each provider's rate limits; a call refused for rate (429) is sent
+ * again when the provider allows, spending no retry, for up to
+ * opts->rate_wait_ms.  Errors: HTTP when a provider refuses a call for
+ * quota (the run stops once the calls in flight are in, that call not
+ * recorded, and running again completes it), INTERRUPTED
  * (stopped through opts->stop or opts->drain; what was answered is kept,
  * and a drain waits for every call in flight, so that none is paid for
  * twice), NOT_FOUND

@@ -13,21 +13,30 @@
  * made in one transaction that commits only after every file is in place,
  * so a checkout stopped by a crash, a kill or a full disk leaves the work
  * tree partly updated while HEAD and the index still describe the old
- * commit.  The files already written then show as local changes, and a
- * plain checkout refuses to go on; "morph checkout -f REV" (force) to the
- * intended or the old revision finishes the job, since it makes the work
- * tree and the index match the target whatever state they are in.  A
- * file being written when the process died may have left its temporary
- * "FILE.morph-XXXXXX" beside it; the next checkout or restore that writes
- * into that directory (with force: any directory of the target) removes
- * it, and it is never taken for anything but an untracked file.  A
- * restore is the same: run it again.
+ * commit.  So that this is known, a checkout first records what it is
+ * doing (its target and where HEAD was) in a transaction of its own, and
+ * the transaction that moves HEAD removes the record: a record left
+ * behind is a checkout that did not finish (morph_worktree_pending).
+ * While it is there the index and the work tree are not written by
+ * anything else (add, rm, commit and restore fail with CONFLICT), and a
+ * checkout to the same target finishes the job: it plans from the
+ * snapshot HEAD had when the interrupted one began, even if HEAD (a branch
+ * moved meanwhile) already names the target, so every file the
+ * interrupted one had to change is changed, and the files it wrote already
+ * are taken as they are.  A checkout to another target is refused, except
+ * with force, which makes the work tree and the index match the target
+ * whatever state they are in.  A file being written when the process died
+ * may have left its temporary "FILE.morph-XXXXXX" beside it; the next
+ * checkout or restore that writes into that directory (with force: any
+ * directory of the target) removes it, and it is never taken for anything
+ * but an untracked file.  A restore is not recorded: run it again.
  */
 #ifndef MORPH_WORKTREE_H
 #define MORPH_WORKTREE_H
 
 #include <stddef.h>
 
+#include "morph/buf.h"
 #include "morph/error.h"
 #include "morph/hash.h"
 
@@ -73,14 +82,47 @@ struct morph_checkout_opts {
  * the target is not a conflict.  Local changes to other paths are carried
  * over: their index entries and files are kept.
  *
- * Errors: CONFLICT, whose message lists the paths (as many as fit);
- * NOT_FOUND (no such commit or branch); EXISTS (create and the branch
- * exists); PATH or CORRUPT (a snapshot names a path morph never writes);
- * LOCKED; ERRNO (a file could not be written: see "If the process dies
- * midway" above).
+ * Called inside a transaction, the record of the checkout under way is
+ * part of it, and is not seen by others before it ends.
+ *
+ * Errors: CONFLICT, whose message lists the paths (as many as fit), or
+ * says that a checkout to another target is pending, or that another
+ * process checked out meanwhile; NOT_FOUND (no such commit or branch);
+ * EXISTS (create and the branch exists); PATH or CORRUPT (a snapshot
+ * names a path morph never writes); LOCKED; ERRNO (a file could not be
+ * written: see "If the process dies midway" above).
  */
 const struct morph_error *morph_worktree_checkout(struct morph_repo *,
     const struct morph_oid *commit, const struct morph_checkout_opts *opts);
+
+/* A checkout that did not finish (see "If the process dies midway"). */
+struct morph_checkout_pending {
+	struct morph_buf	 branch;	/* "refs/heads/NAME"; empty:
+						   HEAD was to be detached */
+	struct morph_oid	 commit;	/* the target */
+	int			 create;	/* with -b: the branch is still
+						   to be created */
+	int			 force;
+	int			 has_from;	/* HEAD had a commit ... */
+	struct morph_oid	 from;		/* ... this one, when it began */
+};
+
+/*
+ * Whether a checkout is pending: *found, and then *out, which the caller
+ * releases with morph_worktree_pending_release.  Errors: CORRUPT (its
+ * record is damaged).
+ */
+const struct morph_error *morph_worktree_pending(
+    struct morph_checkout_pending *out, int *found, struct morph_repo *);
+void	morph_worktree_pending_release(struct morph_checkout_pending *);
+
+/* What it was going to, "'NAME'" or an id, for messages, into out. */
+void	morph_worktree_pending_target(struct morph_buf *out,
+	    const struct morph_checkout_pending *);
+
+/* The command that finishes it, "morph checkout NAME", into out. */
+void	morph_worktree_pending_command(struct morph_buf *out,
+	    const struct morph_checkout_pending *);
 
 #define MORPH_RESTORE_WORKTREE	0x01	/* write the work-tree files */
 #define MORPH_RESTORE_STAGED	0x02	/* set the index entries */

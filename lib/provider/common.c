@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "morph/num.h"
 #include "json_int.h"
 #include "provider/dialect_int.h"
 
@@ -434,18 +435,24 @@ set_type(struct morph_reply *r, const char *s)
 	copy_name(r->error_type, sizeof(r->error_type), s);
 }
 
-/* "34s", "1.5s" as milliseconds, or -1. */
+/*
+ * "34s", "1.5s" as milliseconds, or -1: the seconds in the strict form of
+ * morph/num.h (no "0x10s"), at most a year.
+ */
 static int64_t
 duration_ms(const char *s)
 {
-	char *end;
+	char num[64];
+	size_t n;
 	double v;
 
-	if (s == NULL || !isdigit((unsigned char)s[0]))
+	if (s == NULL || (n = strlen(s)) < 2 || n >= sizeof(num) ||
+	    s[n - 1] != 's')
 		return -1;
-	v = strtod(s, &end);
-	if (end == s || strcmp(end, "s") != 0 || !isfinite(v) || v < 0 ||
-	    v > 86400.0 * 365)
+	memcpy(num, s, n - 1);
+	num[n - 1] = '\0';
+	if (morph_num_real(&v, "retryDelay", num, 0, 86400.0 * 365, 0) !=
+	    NULL)
 		return -1;
 	return (int64_t)llround(v * 1000);
 }

@@ -122,14 +122,77 @@ fake_start() {
 	    >"$out" 2>"$out.err" &
 	T_FAKE_PIDS+=("$!")
 	local i
-	for i in $(seq 100); do
-		FAKE_PORT=$(sed -n 's/^PORT=//p' "$out")
-		[ -n "$FAKE_PORT" ] && break
-		sleep 0.05
-	done
+	FAKE_PORT=
+	wait_until grep -q '^PORT=' "$out"
+	FAKE_PORT=$(sed -n 's/^PORT=//p' "$out")
 	[ -n "$FAKE_PORT" ] || { echo "fakeprovider did not start"; cat "$out.err"; exit 2; }
 	FAKE_URL="http://127.0.0.1:$FAKE_PORT"
 }
+# T_DEADLINE: how many seconds a test waits for an event before it gives
+# up.  Tests wait for events (a file, a count on the fake's side), never
+# for a time: this only bounds a wait that would otherwise never end.
+T_DEADLINE=${MORPH_TEST_DEADLINE:-300}
+
+# wait_until CMD ...: runs CMD every 50 ms until it succeeds; false if it
+# has not within T_DEADLINE seconds.
+wait_until() {
+	local end=$((SECONDS + T_DEADLINE))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_for WHAT CMD ...: wait_until CMD, counted as a failed check naming
+# WHAT if it never succeeds.
+wait_for() {
+	local what=$1
+	shift
+	wait_until "$@" && return 0
+	T_CHECKS=$((T_CHECKS + 1))
+	fail "$what: not within $T_DEADLINE s"
+	return 1
+}
+
+# gone PID: true once process PID has exited (a zombie counts as gone).
+gone() {
+	local state
+	kill -0 "$1" 2>/dev/null || return 0
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$state" = Z ]
+}
+
+# wait_exit PID: waits for the background job PID to end and sets st to
+# its exit status; after T_DEADLINE seconds it kills it, sets st to -1
+# and returns false.
+wait_exit() {
+	if ! wait_until gone "$1"; then
+		kill -9 "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		st=-1
+		return 1
+	fi
+	wait "$1"
+	st=$?
+}
+
+# The fake's gate (tests/tools/README.md).  fake_hold: from now on every
+# chat request waits, once recorded, until it is let go.  fake_release
+# [N]: lets N held requests go, or without N opens the gate.  fake_wait
+# held=N requests=M inflight=K (any of them): waits until the fake's
+# counts are at least those; false after T_DEADLINE seconds.
+fake_hold() {
+	curl -sf -X POST "$FAKE_URL/__hold" >/dev/null
+}
+fake_release() {
+	curl -sf -X POST "$FAKE_URL/__release${1:+?n=$1}" >/dev/null
+}
+fake_wait() {
+	local q
+	q=$(IFS='&' && echo "$*")
+	curl -sf -m $((T_DEADLINE + 10)) "$FAKE_URL/__wait?$q&timeout=$T_DEADLINE" >/dev/null
+}
+
 # fake_requests: how many chat requests the fake has seen.
 fake_requests() {
 	curl -s "$FAKE_URL/__requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'

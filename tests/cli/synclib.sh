@@ -75,13 +75,8 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# until_ok CMD ...: runs CMD until it succeeds, for at most 60 seconds (a
-# server starting); returns its last status.
-until_ok() {
-	local i
-	for i in $(seq 600); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
+# quiet CMD ...: CMD with its output thrown away, for wait_until (lib.sh)
+# to wait on a server that is starting.
+quiet() {
+	"$@" >/dev/null 2>&1
 }

@@ -236,4 +236,39 @@ cd "$T_ROOT"
 fails 2 morph add x
 expect_contains "$err" "morph: not a morph repository"
 
+# What morph cannot track is reported, not dropped without a word: names
+# with a control character or not UTF-8, links, special files.  The rest
+# is staged, and what .morphignore ignores is not reported.
+new_repo skipped
+printf 'ok\n' >ok.txt
+printf 'a\n' >"$(printf 'bad\001name.txt')"
+printf 'b\n' >"$(printf 'lat\377.txt')"
+mkdir "$(printf 'd\033[31mir')" && printf 'c\n' >"$(printf 'd\033[31mir')/in.txt"
+mkdir sub && printf 'd\n' >sub/f.txt && ln -s f.txt sub/link.txt
+mkfifo sub/pipe
+printf 'e\n' >"$(printf 'ign\002.tmp')"
+printf '*.tmp\n' >.morphignore
+ok morph add .
+expect_eq "$err" "morph: skipped 'bad\x01name.txt': its name has a control character, which a tree cannot hold
+morph: skipped 'd\x1b[31mir/': its name has a control character, which a tree cannot hold
+morph: skipped 'lat\xff.txt': its name is not valid UTF-8, which a tree cannot hold
+morph: skipped 'sub/link.txt': a symbolic link; morph stores regular files only
+morph: skipped 'sub/pipe': not a regular file; morph stores regular files only" "add . names every file it skips, printably"
+expect_eq "$(morph status --short)" "A  .morphignore
+A  ok.txt
+A  sub/f.txt" "the rest is staged"
+ok morph add sub sub/f.txt
+expect_eq "$err" "morph: skipped 'sub/link.txt': a symbolic link; morph stores regular files only
+morph: skipped 'sub/pipe': not a regular file; morph stores regular files only" "each skipped file is named once"
+fails 2 morph add "$(printf 'd\033[31mir')"
+expect_contains "$err" "has a control character"
+mkdir links && ln -s ../ok.txt links/l
+fails 2 morph add links
+expect_eq "$err" "morph: 'links' holds only files morph cannot track, such as 'links/l': a symbolic link; morph stores regular files only" "a directory of links only is an error"
+ok morph commit -m "What can be tracked"
+rm -rf "$(printf 'bad\001name.txt')" "$(printf 'lat\377.txt')" "$(printf 'd\033[31mir')" sub/link.txt sub/pipe links
+ok morph add .
+expect_eq "$err" "" "nothing skipped, nothing said"
+cd "$T_ROOT"
+
 done_testing

@@ -168,55 +168,141 @@ ok morph checkout main
 ok morph status --short
 expect_eq "$out" "" "clean"
 
-# A checkout killed midway: some files new, HEAD and index old.  A plain
-# checkout to where HEAD is keeps them as local changes, and -f to the
-# target finishes the job.  The tree is large enough for the kill to land
-# while files are being written; each try doubles it.
+# A checkout killed midway (SIGKILL while it writes files) leaves some
+# files new while HEAD and the index are old.  It was recorded before the
+# first file changed: status says so first and names the command that
+# finishes it, fsck reports it, add, commit, restore and a checkout
+# elsewhere refuse, and the checkout to the same branch finishes it.
+# MORPH_TEST_CHECKOUT_PAUSE names a FIFO on which the checkout says it has
+# written its first file, and then waits to be killed: no timing involved.
+# The test holds the FIFO open for reading and writing, so that neither
+# side waits for the other to open it, and a checkout that never pauses
+# fails the test after 60 s instead of hanging it.
+pause_fifo=$T_ROOT/pause
+mkfifo "$pause_fifo"
+exec {pause_fd}<>"$pause_fifo"
+# killed_checkout ARGS...: runs morph checkout ARGS, kills it with SIGKILL
+# once it has written its first file.
+killed_checkout() {
+	local line=
+	MORPH_TEST_CHECKOUT_PAUSE=$pause_fifo "$MORPH" checkout "$@" \
+	    >/dev/null 2>&1 &
+	local pid=$!
+	read -r -t 60 -u "$pause_fd" line
+	kill -KILL "$pid"
+	wait "$pid"
+	expect_eq "$? $line" "137 paused" "checkout $* killed midway"
+}
+
 new_repo killed
-caught=0
-n=2000
-for attempt in 1 2 3 4; do
-	rm -rf big
-	mkdir big
-	for ((i = 0; i < n; i++)); do
-		printf 'old %d\n%0512d\n' "$i" 0 >"big/f$i.txt"
-	done
-	"$MORPH" add big >/dev/null && "$MORPH" commit -m old >/dev/null
-	old=$("$MORPH" rev-parse HEAD)
-	for ((i = 0; i < n; i++)); do
-		printf 'new %d\n%0512d\n' "$i" 1 >"big/f$i.txt"
-	done
-	"$MORPH" add big >/dev/null && "$MORPH" commit -m new >/dev/null
-	new=$("$MORPH" rev-parse HEAD)
-	"$MORPH" checkout -f "$old" >/dev/null 2>&1
-	# big/f0.txt is the first file written.
-	"$MORPH" checkout "$new" >/dev/null 2>&1 &
-	pid=$!
-	line=
-	while kill -0 "$pid" 2>/dev/null; do
-		read -r line <big/f0.txt
-		[ "$line" = "new 0" ] && break
-	done
-	sleep 0.1	# let more files land
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	written=$(grep -l '^new' big/*.txt | wc -l)
-	if [ "$written" -gt 0 ] && [ "$written" -lt "$n" ]; then
-		caught=1
-		break
-	fi
-	"$MORPH" checkout -f "$new" >/dev/null 2>&1
-	n=$((n * 2))
-done
-expect_eq "$caught" 1 "the kill landed midway ($written of $n files new)"
+n=200
+mkdir big
+for ((i = 0; i < n; i++)); do printf 'old %d\n' "$i" >"big/f$i.txt"; done
+printf 'leaves\n' >gone.txt
+ok morph add .
+ok morph commit -m old
+old=$("$MORPH" rev-parse HEAD)
+ok morph checkout -b feature
+for ((i = 0; i < n; i++)); do printf 'new %d\n' "$i" >"big/f$i.txt"; done
+printf 'arrives\n' >zz-added.txt
+ok morph rm gone.txt
+ok morph add .
+ok morph commit -m new
+new=$("$MORPH" rev-parse HEAD)
+ok morph checkout main
+
+killed_checkout feature
+written=$(grep -l '^new' big/*.txt | wc -l)
+expect_eq "$written $(cat big/f0.txt)" "1 new 0" \
+    "the kill landed after the first file"
+expect_eq "$([ -e gone.txt ] && echo kept || echo gone)" gone \
+    "the removals came first"
 expect_eq "$("$MORPH" rev-parse HEAD)" "$old" "HEAD still at the old commit"
-ok morph status --short
-expect_contains "$out" " M big/f0.txt" "written files show as modified"
-ok morph checkout "$old"
-ok morph checkout -f "$new"
+ok morph status
+expect_eq "$(printf '%s\n' "$out" | head -2)" "A checkout to 'feature' was interrupted: the work tree is partly switched.
+  (use \"morph checkout feature\" to finish it)" "status says so first"
+expect_contains "$out" "On branch main"
+ok morph status --json
+expect_contains "$out" "\"interrupted_checkout\": {
+    \"branch\": \"feature\",
+    \"commit\": \"$new\",
+    \"command\": \"morph checkout feature\"
+  }"
+fails 1 morph fsck
+expect_contains "$out" "error: a checkout to 'feature' was interrupted and the work tree is partly switched; run 'morph checkout feature' to finish it"
+
+# What would write the index or the work tree waits for it.
+finish="a checkout to 'feature' was interrupted and the work tree is partly switched; run 'morph checkout feature' to finish it"
+fails 2 morph add big/f1.txt
+expect_contains "$err" "morph: cannot change the index: $finish first"
+fails 2 morph commit -a -m "half"
+expect_contains "$err" "morph: cannot commit: $finish first"
+fails 2 morph restore big/f1.txt
+expect_contains "$err" "morph: cannot restore: $finish first"
+fails 2 morph checkout main
+expect_contains "$err" "morph: $finish, or force a checkout (-f) to discard it"
+expect_eq "$("$MORPH" rev-parse HEAD)" "$old" "nothing moved"
+
+# The same checkout finishes it, and a second kill changes nothing.
+killed_checkout feature
+ok morph checkout feature
+expect_contains "$out" "Switched to branch 'feature'"
 expect_eq "$("$MORPH" rev-parse HEAD)" "$new" "HEAD at the new commit"
 expect_eq "$(grep -l '^old' big/*.txt | wc -l)" 0 "every file new"
+expect_eq "$([ -e gone.txt ] && echo kept || echo gone)" gone "gone.txt gone"
+expect_eq "$(cat zz-added.txt)" arrives "zz-added.txt arrived"
 ok morph status --short
-expect_eq "$out" "" "clean after recovery"
+expect_eq "$out" "" "clean after the repair"
+ok morph status --json
+expect_contains "$out" '"interrupted_checkout": null'
+ok morph fsck
+
+# A forced checkout to the branch HEAD already names, killed: the plain
+# checkout that a branch switch needs would find nothing to do, and the
+# command named is the forced one.
+for ((i = 0; i < n; i++)); do printf 'local %d\n' "$i" >"big/f$i.txt"; done
+killed_checkout -f feature
+expect_eq "$(grep -l '^local' big/*.txt | wc -l | tr -d ' ')" $((n - 1)) \
+    "one file discarded"
+ok morph status
+expect_contains "$out" "A checkout to 'feature' was interrupted"
+expect_contains "$out" "(use \"morph checkout -f feature\" to finish it)"
+ok morph checkout -f feature
+expect_eq "$(grep -l '^local' big/*.txt | wc -l | tr -d ' ')" 0 \
+    "every file discarded"
+ok morph status --short
+expect_eq "$out" "" "clean after the forced repair"
+
+# A new branch (-b) killed midway: the branch is not there yet, and
+# checkout -b finishes it.
+ok morph checkout main
+killed_checkout -b side "$new"
+fails 2 morph rev-parse side
+ok morph status
+expect_contains "$out" "A checkout to new branch 'side' was interrupted"
+expect_contains "$out" "(use \"morph checkout -b side $new\" to finish it)"
+ok morph checkout -b side "$new"
+expect_eq "$("$MORPH" rev-parse side)" "$new" "side made"
+ok morph status --short
+expect_eq "$out" "" "clean after -b"
+
+# A detached checkout killed after writing a file main lacks, then a
+# forced one elsewhere discards it, that file included.
+ok morph checkout -b extra main
+printf 'first\n' >0-first.txt
+ok morph add 0-first.txt
+ok morph commit -m extra
+extra=$("$MORPH" rev-parse HEAD)
+ok morph checkout main
+killed_checkout "$extra"
+expect_eq "$(cat 0-first.txt)" first "0-first.txt written"
+ok morph status
+expect_contains "$out" "A checkout to $extra was interrupted"
+expect_contains "$out" "(use \"morph checkout $extra\" to finish it)"
+ok morph checkout -f main
+expect_eq "$([ -e 0-first.txt ] && echo kept || echo gone)" gone \
+    "what it wrote is discarded"
+ok morph status --short
+expect_eq "$out" "" "clean after -f elsewhere"
 
 done_testing

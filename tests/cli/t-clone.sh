@@ -60,28 +60,4 @@ T_REPOS+=("$T_ROOT/other")
 fails 2 morph clone
 expect_contains "$err" "usage: morph clone url [directory]"
 
-# Imported history runs no command: an exec assertion a colleague
-# committed runs only once this repository allows it; eval reads the
-# verdicts A recorded.
-cd "$T_ROOT/a"
-cat >cases/x.jsonl <<'EOS'
-{"id": "ran", "vars": {"country": "Spain"}, "assert": [{"type": "exec", "value": "touch ran-here"}]}
-EOS
-ok morph add cases/x.jsonl
-ok morph commit -m "Exec"
-ok morph run --allow-exec
-ok morph push other trunk
-rm -f ran-here
-ok morph clone "$T_ROOT/other.git" "$T_ROOT/trusting"
-T_REPOS+=("$T_ROOT/trusting")
-cd "$T_ROOT/trusting"
-sent=$(fake_requests)
-fails 2 morph run --offline
-expect_contains "$err" "an exec assertion runs a command, and this repository does not allow it"
-ok morph eval
-expect_contains "$out" "0 failing results"
-expect_eq "$(fake_requests) $(ls ran-here 2>/dev/null)" "$sent " "nothing sent, nothing run"
-ok morph config --local --type json exec.allow true
-ok morph run --offline
-expect_eq "$(ls ran-here)" "ran-here" "allowed here, the command runs"
 done_testing

@@ -201,4 +201,52 @@ expect_contains "$err" "repository format version 2 is newer"
 python3 -c 'import json; c=json.load(open(".morph/config")); c["core"]["formatversion"]=1; json.dump(c, open(".morph/config","w"))'
 ok morph status
 
+# core.locktimeout is a number of milliseconds: morph config refuses
+# anything else, and a file edited by hand to hold anything else is named
+# by every command instead of being read as the default.
+cd "$T_ROOT/r"
+for v in abc 0x10 -5 ' 50' 50ms 1e3 3600001 nan ''; do
+	fails 2 morph config -- core.locktimeout "$v"
+	expect_contains "$err" "morph: core.locktimeout (milliseconds) needs a whole number from 0 to 3600000, not '$v'"
+done
+for v in 1.5 1e99 true '"12x"' '{}'; do
+	fails 2 morph config --type json core.locktimeout "$v"
+	expect_contains "$err" "core.locktimeout (milliseconds) needs a whole number from 0 to 3600000"
+done
+fails 2 morph config --global core.locktimeout 0x10
+expect_contains "$err" "not '0x10'"
+ok morph config core.locktimeout 0
+ok morph config --type json core.locktimeout 3600000
+ok morph config core.locktimeout 250
+python3 -c 'import json; c=json.load(open(".morph/config")); c["core"]["locktimeout"]="0x10"; json.dump(c, open(".morph/config","w"))'
+fails 2 morph status
+expect_eq "$err" "morph: $PWD/.morph/config: core.locktimeout (milliseconds) needs a whole number from 0 to 3600000, not '0x10'" "a bad value in the file is named with its file"
+python3 -c 'import json; c=json.load(open(".morph/config")); c["core"]["locktimeout"]=-1; json.dump(c, open(".morph/config","w"))'
+fails 2 morph log
+expect_contains "$err" "$PWD/.morph/config: core.locktimeout (milliseconds) needs a whole number from 0 to 3600000, not '-1'"
+python3 -c 'import json; c=json.load(open(".morph/config")); del c["core"]["locktimeout"]; json.dump(c, open(".morph/config","w"))'
+mkdir -p "$(dirname "$user_conf")"
+printf '{"core": {"locktimeout": "soon"}}\n' >"$user_conf"
+fails 2 morph status
+expect_contains "$err" "morph: $user_conf: core.locktimeout (milliseconds) needs a whole number from 0 to 3600000, not 'soon'"
+rm "$user_conf"
+ok morph status
+
+# A key set twice in a configuration file, at any depth, is named with the
+# file and its line: the first would be read and the second lost.
+cd "$T_ROOT/r"
+cp .morph/config "$T_ROOT/config.keep"
+printf '{"core": {"formatversion": 1},\n "user": {"name": "A",\n  "name": "B"}}\n' >.morph/config
+fails 2 morph status
+expect_eq "$err" "morph: $PWD/.morph/config:3: user.name: duplicate key" "a key set twice in the config is named"
+fails 2 morph config user.name
+expect_contains "$err" ".morph/config:3: user.name: duplicate key"
+cp "$T_ROOT/config.keep" .morph/config
+mkdir -p "$(dirname "$user_conf")"
+printf '{"user": {"email": "a@b"}, "user": {"name": "C"}}\n' >"$user_conf"
+fails 2 morph status
+expect_contains "$err" "morph: $user_conf:1: user: duplicate key"
+rm "$user_conf"
+ok morph status
+
 done_testing

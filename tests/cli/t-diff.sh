@@ -52,7 +52,7 @@ expect_not_contains "$out" $'\n alpha' "no context with -U0"
 ok morph diff --unified=1
 expect_contains "$out" "@@ -1,3 +1,3 @@"
 fails 2 morph diff -U x
-expect_contains "$err" "-U needs a non-negative number"
+expect_contains "$err" "-U needs a whole number, 0 or more"
 
 # The staged side: nothing staged yet, then the change.
 ok morph diff --cached

@@ -154,4 +154,14 @@ expect_eq "$(json "[round(g['mcnemar_p'], 5) for g in d['groups']]")" "[0.00195,
 fails 2 morph eval --significance 2 HEAD
 expect_contains "$err" "between 0 and 1"
 cd "$T_ROOT"
+# --significance is a level strictly between 0 and 1, written plainly.
+cd "$T_ROOT/s"
+for v in nan inf 0x0.1 0 1 -0.05 ' 0.05' 0.05x 5% ''; do
+	fails 2 morph eval --significance "$v" HEAD
+	expect_contains "$err" "morph: eval: --significance needs a number strictly between 0 and 1, not '$v'"
+done
+ok morph eval --significance .05 HEAD
+ok morph eval --significance 1e-3 HEAD
+cd "$T_ROOT"
+
 done_testing

@@ -18,6 +18,16 @@ ok morph push
 ok morph clone "$T_ROOT/hub.git" "$T_ROOT/b"
 T_REPOS+=("$T_ROOT/b")
 cd "$T_ROOT/b"
+# What the run names came with it: its price table, its calls.
+ok morph fsck
+ok morph runs --json
+runid=$(json "d[0]['id']")
+ok morph cat-object -p "$runid"
+prices=$(json "d['prices']")
+expect_eq "$(cd "$T_ROOT/a" && "$MORPH" cat-object -p "$runid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["prices"])')" \
+    "$prices" "the run names A's price table"
+ok morph cat-object -t "$prices"
+expect_eq "$out" "blob" "the price table came with the run"
 ok morph eval
 expect_contains "$out" "1/1 (100%)"
 ok morph log --case fr
@@ -38,6 +48,7 @@ ok morph fetch
 expect_contains "$out" "From $T_ROOT/hub.git"
 expect_contains "$out" "..$(cd "$T_ROOT/a" && "$MORPH" rev-parse HEAD | cut -c1-12)  origin/main"
 expect_contains "$out" "Fetched 1 commit and 1 run (3 results)"
+ok morph fsck
 run morph eval HEAD --against origin/main
 expect_eq "$status" 0 "eval against a remote-tracking branch"
 expect_contains "$out" "changed output"
@@ -132,4 +143,7 @@ ok morph pull
 fails 2 morph run --offline
 expect_contains "$err" "this repository does not allow it"
 expect_eq "$(ls "$T_ROOT/b" | grep -c ran-here)" 0 "no command ran"
+ok morph config --local --type json exec.allow true
+ok morph run --offline
+expect_eq "$(ls "$T_ROOT/b" | grep -c ran-here)" 1 "allowed here, the command runs"
 done_testing

@@ -66,7 +66,7 @@ expect_contains "$out" "OPTIONS
      --allow-exec
              Let the suite's \`exec' assertions run their commands." "run"
 expect_contains "$out" "     -j jobs, --jobs=jobs
-             Calls in flight at once (8)." "run: -j"
+             Calls in flight at once, from 1 to 1000 (8)." "run: -j"
 # A command without options has no OPTIONS section.
 ok morph help help
 expect_eq "$out" "SYNOPSIS

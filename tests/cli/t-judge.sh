@@ -95,19 +95,30 @@ expect_contains "$err" "case 'de'"
 expect_contains "$err" "has not graded this output"
 expect_contains "$err" "eval sends no request"
 
-# 5. A kill between an output and its judge loses nothing paid for.
+# 5. A kill between an output and its judge loses nothing paid for.  The
+# fake holds every request (its gate): the two model calls are let go,
+# and the kill comes once both judges' calls are held, however slow the
+# machine.
 printf 'Say {{country}}\n' >prompts/q.txt
 cat >cases/c.jsonl <<'EOF'
-{"id": "a", "vars": {"country": "A"}, "assert": [{"type": "llm-rubric", "value": "fault:ok delay=3000 {\"pass\": true}"}]}
-{"id": "b", "vars": {"country": "B"}, "assert": [{"type": "llm-rubric", "value": "fault:ok delay=3000 {\"pass\": true}"}]}
+{"id": "a", "vars": {"country": "A"}, "assert": [{"type": "llm-rubric", "value": "{\"pass\": true}"}]}
+{"id": "b", "vars": {"country": "B"}, "assert": [{"type": "llm-rubric", "value": "{\"pass\": true}"}]}
 EOF
-ok morph commit -a -m "Slow judges"
+ok morph commit -a -m "Held judges"
 fake_reset
-"$MORPH" run -m fake:m1 >/dev/null 2>&1 &
+fake_hold
+"$MORPH" run -m fake:m1 >/dev/null 2>"$T_ROOT/kill.err" &
 pid=$!
-for i in $(seq 60); do [ "$(judge_requests)" -ge 2 ] && break; sleep 0.1; done
+T_CHECKS=$((T_CHECKS + 1))
+if fake_wait held=2 requests=2 && fake_release 2 &&
+    fake_wait held=2 requests=4 && [ "$(judge_requests)" -eq 2 ]; then
+	pass "both judges are grading, their calls held"
+else
+	fail "the judges' calls never came: $(curl -s "$FAKE_URL/__gate"); $(cat "$T_ROOT/kill.err")"
+fi
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
+fake_release
 expect_eq "$(fake_requests)" 4 "killed while both judges were grading"
 fake_reset
 ok morph run -m fake:m1

@@ -9,18 +9,6 @@
 json() {	# json EXPR: evaluates EXPR on the JSON document in $out
 	printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
-# wait_until WHAT CMD...: polls CMD until it succeeds (at most 5 minutes:
-# only a hung test waits that long).
-wait_until() {
-	local what=$1 i
-	shift
-	for i in $(seq 30000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	echo "# timed out waiting for $what"
-	return 1
-}
 has() { grep -q "$2" "$1" 2>/dev/null; }
 requests_are() { [ "$(fake_requests)" -eq "$1" ]; }
 exited() { ! kill -0 "$1" 2>/dev/null; }
@@ -48,7 +36,7 @@ ok morph commit -m "Three held calls"
 # in flight (the server holds them) it is running.
 "$MORPH" run >"$T_ROOT/k.out" 2>"$T_ROOT/k.err" &
 victim=$!
-wait_until "3 requests in flight" requests_are 3
+wait_for "3 requests in flight" requests_are 3
 ok morph runs --json
 expect_eq "$(json "d[0]['state']")" running "a live run is running"
 kill -9 "$victim"
@@ -63,10 +51,10 @@ expect_contains "$out" "interrupted"
 fake_reset
 "$MORPH" run --json >"$T_ROOT/a.out" 2>"$T_ROOT/a.err" &
 first=$!
-wait_until "the first run's 3 requests" requests_are 3
+wait_for "the first run's 3 requests" requests_are 3
 "$MORPH" run --json >"$T_ROOT/b.out" 2>"$T_ROOT/b.err" &
 second=$!
-wait_until "the second run to wait" has "$T_ROOT/b.err" "waiting for run #1"
+wait_for "the second run to wait" has "$T_ROOT/b.err" "waiting for run #1"
 expect_eq "$(fake_requests)" 3 "the second run sent nothing while it waited"
 touch "$GO"
 wait "$first"
@@ -84,10 +72,10 @@ ok morph commit -a -m "A fourth held call"
 fake_reset
 "$MORPH" run >"$T_ROOT/c.out" 2>"$T_ROOT/c.err" &
 first=$!
-wait_until "the held request" requests_are 1
+wait_for "the held request" requests_are 1
 "$MORPH" run >"$T_ROOT/d.out" 2>"$T_ROOT/d.err" &
 second=$!
-wait_until "the second run to wait" has "$T_ROOT/d.err" "waiting for run #"
+wait_for "the second run to wait" has "$T_ROOT/d.err" "waiting for run #"
 kill -INT "$second"
 wait "$second"
 expect_eq "$?" 2 "Ctrl-C while waiting exits 2"
@@ -114,7 +102,7 @@ while not os.path.exists(sys.argv[3]) and time.time() < deadline:
 db.execute("COMMIT")
 PYEND
 	holder=$!
-	wait_until "the database lock" test -e "$HELD"
+	wait_for "the database lock" test -e "$HELD"
 }
 printf '%s\n' '{"id": "e", "vars": {"q": "five"}}' >>cases/c.jsonl
 ok morph commit -a -m "A fifth call"
@@ -122,7 +110,7 @@ ok morph config core.locktimeout 600000
 hold_db
 "$MORPH" run >"$T_ROOT/e.out" 2>"$T_ROOT/e.err" &
 runner=$!
-wait_until "the run to wait for the lock" has "$T_ROOT/e.err" "waiting for another process"
+wait_for "the run to wait for the lock" has "$T_ROOT/e.err" "waiting for another process"
 T_CHECKS=$((T_CHECKS + 1))
 if kill -0 "$runner" 2>/dev/null; then pass "the run waits"; else fail "the run gave up"; fi
 touch "$RELEASE"

@@ -62,9 +62,9 @@ expect_eq "$out" "${c4:0:12} (HEAD -> main) Drop the cases" "-n1"
 ok morph log -n 0
 expect_eq "$out" "" "-n 0 shows nothing"
 fails 2 morph log -n -1
-expect_contains "$err" "morph: log: -n needs a non-negative number, not '-1'"
+expect_contains "$err" "morph: log: -n needs a whole number, 0 or more, not '-1'"
 fails 2 morph log -n many
-expect_contains "$err" "-n needs a non-negative number, not 'many'"
+expect_contains "$err" "-n needs a whole number, 0 or more, not 'many'"
 expect_contains "$err" "usage: morph log [--case id] [--json] [--oneline] [-n count] [revision] [-- path ...]"
 fails 2 morph log -n
 expect_contains "$err" "morph: log: option '-n' needs a value"

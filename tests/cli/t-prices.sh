@@ -167,6 +167,14 @@ printf '[{"id": "x"}]' >"$T_ROOT/broken.json"
 ok morph config prices.file "$T_ROOT/broken.json"
 fails 2 morph prices openai:o3
 expect_contains "$err" "morph: $T_ROOT/broken.json: not a price table (genai-prices' data.json or litellm's model_prices_and_context_window.json): providers[0] (x): models: expected an array"
+# A model priced twice: which price was meant?
+cat >"$T_ROOT/twice.json" <<'EOF'
+{"gpt-4o": {"input_cost_per_token": 2.5e-06, "output_cost_per_token": 1e-05},
+ "gpt-4o": {"input_cost_per_token": 5e-06, "output_cost_per_token": 2e-05}}
+EOF
+ok morph config prices.file "$T_ROOT/twice.json"
+fails 2 morph prices openai:gpt-4o
+expect_contains "$err" "morph: $T_ROOT/twice.json:2: gpt-4o: duplicate key"
 ok morph config --unset prices.file
 kill "$SRV_PID" 2>/dev/null
 wait "$SRV_PID" 2>/dev/null

@@ -22,6 +22,12 @@ fails 2 morph run --shard 0/4
 expect_contains "$err" "--shard needs K/N, such as 1/4"
 fails 2 morph run --shard 5/4
 fails 2 morph run --shard 2
+# Numbers as every option reads them (morph/num.h): no sign, blank,
+# hexadecimal or trailing text.
+for bad in +1/4 " 1/4" "1/ 4" 1/4x 0x1/4 1/04.0 "1/4 "; do
+	fails 2 morph run --shard "$bad"
+	expect_contains "$err" "--shard needs K/N, such as 1/4, with 1 <= K <= N <= 1000, not '$bad'"
+done
 total=0
 for k in 1 2 3 4; do
 	ok morph clone "$T_ROOT/hub.git" "$T_ROOT/m$k"

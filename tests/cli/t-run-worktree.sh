@@ -9,16 +9,6 @@
 json() {	# json EXPR: evaluates EXPR on the JSON document in $out
 	printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
-wait_until() {	# wait_until WHAT CMD...: polls CMD (at most 5 minutes)
-	local what=$1 i
-	shift
-	for i in $(seq 30000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	echo "# timed out waiting for $what"
-	return 1
-}
 
 ok morph init --example wt
 T_REPOS+=("$T_ROOT/wt")
@@ -108,8 +98,9 @@ ok morph add .
 ok morph commit -m "A held call"
 script -qfec "$MORPH run" "$T_ROOT/tty.out" >/dev/null 2>&1 &
 runner=$!
-wait_until "the request" test "$(fake_requests)" -eq 1
-wait_until "the bar" grep -q "0/1" "$T_ROOT/tty.out"
+one_request() { [ "$(fake_requests)" -eq 1 ]; }
+wait_for "the request" one_request
+wait_for "the bar" grep -q "0/1" "$T_ROOT/tty.out"
 T_CHECKS=$((T_CHECKS + 1))
 if grep -q "0/1" "$T_ROOT/tty.out" && kill -0 "$runner" 2>/dev/null; then
 	pass "the bar shows while the only call is still in flight"

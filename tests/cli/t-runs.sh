@@ -43,6 +43,11 @@ fails 2 morph show '#9'
 expect_contains "$err" "run #9 not found"
 fails 2 morph show '#x'
 expect_contains "$err" "not a run number"
+# What strtoll(3) would read as run 1 or as the largest number.
+for n in '# 1' '#+1' '#0x1' '#99999999999999999999'; do
+	fails 2 morph show "$n"
+	expect_contains "$err" "morph: '$n' is not a run number"
+done
 
 # A second commit and its own runs.
 printf 'Say hello to {{name}}.\n' >prompts/welcome.txt

@@ -52,7 +52,7 @@ T_FAKE_PIDS+=("$sshd_pid")
 printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$S/host.pub")" >"$HOME/.ssh/known_hosts"
 sshcmd=(ssh -p "$port" -i "$S/user" -o BatchMode=yes -o IdentitiesOnly=yes
     -o UserKnownHostsFile="$HOME/.ssh/known_hosts" "$me@127.0.0.1")
-if ! until_ok "${sshcmd[@]}" true; then
+if ! wait_until quiet "${sshcmd[@]}" true; then
 	kill -0 "$sshd_pid" 2>/dev/null || skip "sshd cannot be started here: $(tail -1 "$S/log")"
 	skip "sshd does not accept the test's key: $(tail -3 "$S/log")"
 fi

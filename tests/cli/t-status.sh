@@ -20,6 +20,7 @@ expect_eq "$out" '{
   "head": null,
   "detached": false,
   "clean": true,
+  "interrupted_checkout": null,
   "entries": []
 }' "unborn, JSON"
 

@@ -27,7 +27,7 @@ python3 "$MORPH_SOURCE_DIR/tests/tools/githttp.py" --root "$T_ROOT/srv" \
     --user alice --password 'j0urney-pw' >"$T_ROOT/http.out" \
     2>"$T_ROOT/http.err" &
 T_FAKE_PIDS+=("$!")
-until_ok grep -q '^PORT=' "$T_ROOT/http.out" ||
+wait_until quiet grep -q '^PORT=' "$T_ROOT/http.out" ||
     { echo "githttp did not start"; cat "$T_ROOT/http.err"; exit 2; }
 hport=$(sed -n 's/^PORT=//p' "$T_ROOT/http.out")
 printf 'http://alice:j0urney-pw@127.0.0.1:%s\n' "$hport" >"$T_ROOT/creds"
@@ -39,7 +39,7 @@ journey() {
 	local sent arun brun
 	git init -q --bare "$hub"
 	if [ "$name" = git ]; then
-		until_ok git ls-remote "$url" ||
+		wait_until quiet git ls-remote "$url" ||
 		    { echo "git daemon did not start"; cat "$T_ROOT/daemon.log"; exit 2; }
 	fi
 

@@ -19,7 +19,7 @@ git daemon --reuseaddr --base-path="$T_ROOT/srv" --export-all \
     --enable=receive-pack --listen=127.0.0.1 --port="$port" \
     "$T_ROOT/srv" >"$T_ROOT/daemon.log" 2>&1 &
 T_FAKE_PIDS+=("$!")
-if ! until_ok git ls-remote "git://127.0.0.1:$port/hub.git"; then
+if ! wait_until quiet git ls-remote "git://127.0.0.1:$port/hub.git"; then
 	echo "git daemon did not start:"; cat "$T_ROOT/daemon.log"; exit 2
 fi
 GITURL=git://127.0.0.1:$port/hub.git
@@ -68,7 +68,7 @@ out_http="$T_ROOT/.http.out"
 python3 "$MORPH_SOURCE_DIR/tests/tools/githttp.py" --root "$T_ROOT/srv" \
     --user alice --password 's3cret-pw' >"$out_http" 2>"$out_http.err" &
 T_FAKE_PIDS+=("$!")
-until_ok grep -q '^PORT=' "$out_http" || { echo "githttp did not start"; cat "$out_http.err"; exit 2; }
+wait_until quiet grep -q '^PORT=' "$out_http" || { echo "githttp did not start"; cat "$out_http.err"; exit 2; }
 hport=$(sed -n 's/^PORT=//p' "$out_http")
 HTTPURL=http://127.0.0.1:$hport/hub.git
 http_stats() {

@@ -14,7 +14,9 @@
 #
 # A start function returns 0 once the server answers, 77 when the server is
 # not installed (or, for Prism, the spec is absent), and 1 when it does not
-# come up; then it prints the tail of the server's log.  Call the start
+# come up; then it prints the tail of the server's log.  When another
+# process takes PORT first (it was free when chosen), the server is started
+# on another free port: use PEER_NAME_PORT or _URL, not PORT.  Call the start
 # functions in the test's own shell, not inside $(...): they set variables,
 # and each server is tied to the shell that started it (it gets SIGTERM if
 # that shell dies).  peer_stop_all also runs from an EXIT trap that the first
@@ -125,21 +127,71 @@ _peer_install_trap() {
 	fi
 }
 
+# _peer_owns_port PID PORT: true when process PID listens on PORT, so that
+# an answer on the port is its own and not another process's.
+_peer_owns_port() {
+	"$_peer_python" - "$1" "$2" <<'EOF'
+import os, sys
+pid, port = sys.argv[1], int(sys.argv[2])
+inodes = set()
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        rows = open(table).read().splitlines()[1:]
+    except OSError:
+        continue
+    for row in rows:
+        f = row.split()
+        if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
+            inodes.add("socket:[%s]" % f[9])
+try:
+    fds = os.listdir("/proc/%s/fd" % pid)
+except OSError:
+    sys.exit(1)
+for fd in fds:
+    try:
+        if os.readlink("/proc/%s/fd/%s" % (pid, fd)) in inodes:
+            sys.exit(0)
+    except OSError:
+        pass
+sys.exit(1)
+EOF
+}
+
 # _peer_start NAME PORT PROBE_PATH READY_CODES TIMEOUT COMMAND...: starts
 # COMMAND in the background with its output in a log, and waits until
 # GET http://127.0.0.1:PORT/PROBE_PATH answers with a status in READY_CODES
-# (a space-separated list; "any" takes every answer).
+# (a space-separated list; "any" takes every answer) and the server is the
+# one listening on PORT.  Each {PORT} in COMMAND is replaced by the port.
+# A port is free when peer_free_port names it, but another process may
+# take it before the server binds it: then the server is started again on
+# another free port, five times at most.  Sets _peer_port to the port.
 _peer_start() {
-	local name=$1 port=$2 probe=$3 ready=$4 timeout=$5 pid log code t0
+	local name=$1 port=$2 probe=$3 ready=$4 timeout=$5 try rc
 	shift 5
 	case $port in '' | *[!0-9]*)
 		_peer_say "$name: bad port '$port'"
 		return 2
 		;;
 	esac
+	for try in 1 2 3 4 5; do
+		_peer_start_on "$name" "$port" "$probe" "$ready" "$timeout" "$@"
+		rc=$?
+		[ $rc -eq 3 ] || return $rc
+		_peer_say "$name: port $port was taken by another process; trying another"
+		port=$(peer_free_port)
+	done
+	_peer_say "$name: five ports taken in a row"
+	return 1
+}
+
+# _peer_start_on: one try of _peer_start; 3 when the port was taken.
+_peer_start_on() {
+	local name=$1 port=$2 probe=$3 ready=$4 timeout=$5 pid log code t0 a rc
+	local args=()
+	shift 5
+	for a in "$@"; do args+=("${a//\{PORT\}/$port}"); done
 	if _peer_port_busy "$port"; then
-		_peer_say "$name: port $port on 127.0.0.1 is already in use"
-		return 1
+		return 3
 	fi
 	_peer_run_dir || return 1
 	_peer_install_trap
@@ -148,7 +200,7 @@ _peer_start() {
 	# the shell that started it dies, then execs the server (same pid).
 	"$_peer_python" -c 'import ctypes, os, signal, sys
 ctypes.CDLL(None).prctl(1, signal.SIGTERM)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@" >"$log" 2>&1 </dev/null &
+os.execvp(sys.argv[1], sys.argv[1:])' "${args[@]}" >"$log" 2>&1 </dev/null &
 	pid=$!
 	PEER_PIDS+=("$pid")
 	echo "$pid" >"$PEER_RUN_DIR/$name.$port.pid"
@@ -156,31 +208,42 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@" >"$log" 2>&1 </dev/null &
 	while :; do
 		if ! _peer_alive "$pid"; then
 			wait "$pid" 2>/dev/null
-			_peer_say "$name exited (status $?) before answering on 127.0.0.1:$port; log $log:"
+			rc=$?
+			# Another process listens there: it took the port first.
+			if _peer_port_busy "$port"; then
+				return 3
+			fi
+			_peer_say "$name exited (status $rc) before answering on 127.0.0.1:$port; log $log:"
 			tail -n 25 "$log" | sed 's/^/  | /' >&2
 			return 1
 		fi
 		code=$(_peer_http_code "http://127.0.0.1:$port$probe")
 		case " $ready " in
-		*" $code "*) break ;;
-		" any ") [ "$code" != 000 ] && break ;;
+		*" $code "*) _peer_owns_port "$pid" "$port" && break ;;
+		" any ") [ "$code" != 000 ] && _peer_owns_port "$pid" "$port" && break ;;
 		esac
 		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			_peer_stop_pid "$pid"
+			if ! _peer_owns_port "$pid" "$port" && _peer_port_busy "$port"; then
+				return 3
+			fi
 			_peer_say "$name did not answer on 127.0.0.1:$port$probe within ${timeout}s (last status $code); log $log:"
 			tail -n 25 "$log" | sed 's/^/  | /' >&2
-			_peer_stop_pid "$pid"
 			return 1
 		fi
 		sleep 0.1
 	done
 	_peer_pid=$pid
 	_peer_log=$log
+	_peer_port=$port
 	return 0
 }
 
 # peer_start_llama PORT KEY [EXTRA ARGS]: llama-server with the tiny random
 # model, alias "tiny", API key KEY (none: no key, as llama-server runs by
-# default), 2048-token context, 2 threads.
+# default), 2048-token context, one thread: ggml's threads wait for each
+# other by spinning, and on a machine whose cores are busy two threads made
+# each call 18 times slower (9 s against 0.5 s measured).
 peer_start_llama() {
 	local port=${1-} key=${2-} keyargs
 	if [ -z "$port" ] || [ -z "$key" ]; then
@@ -194,11 +257,11 @@ peer_start_llama() {
 		_peer_say "skipped: llama-server is not installed in $MORPH_PEERS_CACHE/llama (run tests/peers/setup.sh)"
 		return 77
 	fi
-	_peer_start llama "$port" /health 200 60 \
+	_peer_start llama "$port" /health 200 120 \
 		"$PEER_LLAMA_BIN" -m "$PEER_LLAMA_MODEL" --alias tiny "${keyargs[@]}" \
-		--host 127.0.0.1 --port "$port" -c 2048 -t 2 --no-webui "$@" || return $?
-	PEER_LLAMA_PID=$_peer_pid PEER_LLAMA_PORT=$port PEER_LLAMA_LOG=$_peer_log
-	PEER_LLAMA_URL=http://127.0.0.1:$port
+		--host 127.0.0.1 --port '{PORT}' -c 2048 -t 1 --no-webui "$@" || return $?
+	PEER_LLAMA_PID=$_peer_pid PEER_LLAMA_PORT=$_peer_port PEER_LLAMA_LOG=$_peer_log
+	PEER_LLAMA_URL=http://127.0.0.1:$_peer_port
 }
 
 # peer_start_aimock PORT FIXTURES_FILE [EXTRA ARGS]: aimock serving the
@@ -221,10 +284,10 @@ peer_start_aimock() {
 		_peer_say "aimock: no fixtures at $fixtures"
 		return 2
 	fi
-	_peer_start aimock "$port" /health 200 30 \
-		node "$PEER_AIMOCK_CLI" -p "$port" -h 127.0.0.1 -f "$fixtures" --validate-on-load "$@" || return $?
-	PEER_AIMOCK_PID=$_peer_pid PEER_AIMOCK_PORT=$port PEER_AIMOCK_LOG=$_peer_log
-	PEER_AIMOCK_URL=http://127.0.0.1:$port
+	_peer_start aimock "$port" /health 200 120 \
+		node "$PEER_AIMOCK_CLI" -p '{PORT}' -h 127.0.0.1 -f "$fixtures" --validate-on-load "$@" || return $?
+	PEER_AIMOCK_PID=$_peer_pid PEER_AIMOCK_PORT=$_peer_port PEER_AIMOCK_LOG=$_peer_log
+	PEER_AIMOCK_URL=http://127.0.0.1:$_peer_port
 }
 
 # peer_start_prism PORT [EXTRA ARGS]: Prism mocking the trimmed official
@@ -246,10 +309,10 @@ peer_start_prism() {
 		return 77
 	fi
 	# Prism has no health route: any HTTP answer (404 for /) means it listens.
-	_peer_start prism "$port" / any 60 \
-		node "$PEER_PRISM_CLI" mock -h 127.0.0.1 -p "$port" "$@" "$spec" || return $?
-	PEER_PRISM_PID=$_peer_pid PEER_PRISM_PORT=$port PEER_PRISM_LOG=$_peer_log
-	PEER_PRISM_URL=http://127.0.0.1:$port
+	_peer_start prism "$port" / any 120 \
+		node "$PEER_PRISM_CLI" mock -h 127.0.0.1 -p '{PORT}' "$@" "$spec" || return $?
+	PEER_PRISM_PID=$_peer_pid PEER_PRISM_PORT=$_peer_port PEER_PRISM_LOG=$_peer_log
+	PEER_PRISM_URL=http://127.0.0.1:$_peer_port
 }
 
 _peer_stop_pid() {

@@ -9,8 +9,10 @@
 #   node/node_modules/...    aimock and Prism, from npm
 #
 # Idempotent: when everything is there it only checks and exits 0 at once.
-# From scratch it takes about 5 to 10 minutes on 2 cores (the llama.cpp
-# build runs under nice -n 10).  Needs root for apt-get when cmake, g++,
+# From scratch it takes 9 to 11 minutes on a 2-core machine (559 s, 602 s
+# and 648 s measured, nearly all of it the llama.cpp build, which runs
+# under nice -n 10) and over half an hour when other work loads the
+# machine (31 minutes measured).  Needs root for apt-get when cmake, g++,
 # git or python3-numpy are missing, and Node.js >= 20.15 with npm.
 #
 # Environment:
@@ -143,7 +145,7 @@ else
 		apt_need cmake g++ make
 		llama_src
 		t=$SECONDS
-		say "building llama-server (nice -n 10, -j$jobs; 6 to 9 minutes on 2 cores)"
+		say "building llama-server (nice -n 10, -j$jobs; about 10 minutes on 2 cores, 30 or more on busy ones)"
 		nice -n 10 cmake -S "$work/src" -B "$work/src/build" -DCMAKE_BUILD_TYPE=Release \
 		    -DBUILD_SHARED_LIBS=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF \
 		    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_OPENSSL=OFF \

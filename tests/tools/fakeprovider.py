@@ -16,6 +16,7 @@ prints PORT=<n> on stdout as soon as it listens.
 import argparse
 import email.utils
 import gzip
+import http.client
 import json
 import os
 import re
@@ -35,7 +36,8 @@ SECRET_HEADERS = {"authorization", "x-api-key", "x-goog-api-key", "api-key",
 BIG_DEFAULT = 33 << 20          # just over morph's default 32 MiB cap
 TIMEOUT_DEFAULT_MS = 30000
 KINDS = {"ok", "timeout", "reset", "hangup", "truncate", "malformed", "big",
-         "html", "insufficient_quota", "nul", "echo-key", "hold"}
+         "bighead", "html", "insufficient_quota", "nul", "echo-key", "hold"}
+BIGHEAD_DEFAULT = 1 << 20       # over libcurl's limits on reply headers
 
 
 class State:
@@ -65,6 +67,90 @@ class State:
         with self.lock:
             self.requests = []
             self.attempts = {}
+
+
+class Gate:
+    """Holds chat requests until the test lets them go, and counts them.
+
+    Open (the default), it lets every request through.  Closed (POST
+    /__hold), a request waits after it has been recorded until a release
+    lets it go: POST /__release?n=K lets the K oldest held requests go, and
+    the next arrivals if fewer are held; POST /__release opens the gate.
+    A release is given to the requests held when it comes, never taken by
+    a request that arrives before those have woken.  GET /__wait blocks
+    until the counts reach what it asks, so a test synchronises on what
+    the server sees, never on a sleep.
+    """
+
+    def __init__(self, state):
+        self.state = state
+        self.cond = threading.Condition()
+        self.closed = False
+        self.credits = 0        # releases for requests not yet arrived
+        self.waiting = []       # tickets of the held requests, oldest first
+        self.released = set()  # tickets let go, their threads not yet awake
+        self.tickets = 0
+        self.inflight = 0       # chat requests being handled now
+
+    def counts(self):
+        with self.state.lock:
+            n = len(self.state.requests)
+        return {"held": len(self.waiting), "inflight": self.inflight,
+                "requests": n, "closed": self.closed,
+                "credits": self.credits}
+
+    def enter(self):
+        with self.cond:
+            if not self.closed:
+                return
+            if self.credits > 0:
+                self.credits -= 1
+                return
+            ticket = self.tickets
+            self.tickets += 1
+            self.waiting.append(ticket)
+            self.cond.notify_all()
+            while self.closed and ticket not in self.released:
+                self.cond.wait()
+            self.released.discard(ticket)
+            if ticket in self.waiting:
+                self.waiting.remove(ticket)
+            self.cond.notify_all()
+
+    def busy(self, delta):
+        with self.cond:
+            self.inflight += delta
+            self.cond.notify_all()
+
+    def hold(self):
+        with self.cond:
+            self.closed, self.credits = True, 0
+            self.cond.notify_all()
+
+    def release(self, n):
+        with self.cond:
+            if n is None:
+                self.closed, self.credits = False, 0
+                self.waiting = []
+            else:
+                go, self.waiting = self.waiting[:n], self.waiting[n:]
+                self.released.update(go)
+                self.credits += n - len(go)
+            self.cond.notify_all()
+
+    def wait(self, want, timeout):
+        """Waits until every count named in want is at least its value."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                c = self.counts()
+                if all(c[k] >= v for k, v in want.items()):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                # Recorded requests do not notify: look again soon.
+                self.cond.wait(min(left, 0.02))
 
 
 def text_of(content):
@@ -341,6 +427,139 @@ def parse_fault(text):
     return kind, opts
 
 
+# Rate limits (--limit-rps, --limit-tps, --strict-window): token buckets
+# per dialect and model, stated and refused in each dialect's own way.
+
+def go_duration(sec):
+    """A duration as OpenAI writes its resets: 12ms, 1.5s, 6m0s."""
+    if sec < 1:
+        return "%dms" % max(0, int(sec * 1000 + 0.999))
+    if sec < 60:
+        return "%gs" % round(sec, 3)
+    return "%dm%gs" % (int(sec // 60), round(sec % 60, 3))
+
+
+def rfc3339_in(sec):
+    """The wall-clock time sec from now, as Anthropic writes its resets."""
+    t = time.time() + sec
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
+        (".%03dZ" % int((t % 1) * 1000))
+
+
+class Bucket:
+    """rate units a second, at most burst at once; starts full."""
+
+    def __init__(self, rate, burst):
+        self.rate, self.burst = rate, max(burst, 1)
+        self.level, self.t = self.burst, time.monotonic()
+
+    def refill(self, now):
+        self.level = min(self.burst, self.level + (now - self.t) * self.rate)
+        self.t = now
+
+    def wait(self, cost):
+        """Seconds until cost is there (a cost over the burst: a full one)."""
+        need = min(cost, self.burst)
+        return 0 if self.level >= need else (need - self.level) / self.rate
+
+    def to_full(self):
+        return (self.burst - self.level) / self.rate
+
+
+class Limits:
+    """What --limit-rps, --limit-tps and --strict-window enforce."""
+
+    def __init__(self, rps, burst, tps, token_burst, window):
+        self.rps, self.burst = rps, burst or max(1, rps / 4 if rps else 1)
+        self.tps = tps
+        self.token_burst = token_burst or max(1, tps / 4 if tps else 1)
+        self.window = window            # (count, seconds) or None
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with getattr(self, "lock", threading.Lock()):
+            self.buckets = {}
+            self.arrivals = []
+            self.counts = {"answered": 0, "refused": 0, "violations": 0,
+                           "max_in_window": 0, "tokens": 0}
+
+    def stats(self):
+        with self.lock:
+            return dict(self.counts)
+
+    def _buckets(self, d, model):
+        key = (d.name, model)
+        if key not in self.buckets:
+            b = {}
+            if self.rps:
+                b["requests"] = Bucket(self.rps, self.burst)
+            if self.tps and d is Anthropic:
+                b["input-tokens"] = Bucket(self.tps, self.token_burst)
+                b["output-tokens"] = Bucket(self.tps, self.token_burst)
+            elif self.tps:
+                b["tokens"] = Bucket(self.tps, self.token_burst)
+            self.buckets[key] = b
+        return self.buckets[key]
+
+    def check(self, d, model, tin, tout, arrived):
+        """None to answer (with headers added to hdrs), else a refusal:
+        (headers, message, seconds to wait)."""
+        with self.lock:
+            hdrs, refusal = [], None
+            if self.window is not None:
+                n, sec = self.window
+                self.arrivals = [t for t in self.arrivals if t > arrived - sec]
+                self.arrivals.append(arrived)
+                self.counts["max_in_window"] = max(
+                    self.counts["max_in_window"], len(self.arrivals))
+                if len(self.arrivals) > n:
+                    self.counts["violations"] += 1
+                    refusal = ("more than %d requests in %g s" % (n, sec),
+                               self.arrivals[0] + sec - arrived)
+            now = time.monotonic()
+            b = self._buckets(d, model)
+            cost = {"requests": 1, "tokens": tin + tout, "input-tokens": tin,
+                    "output-tokens": tout}
+            for name, bk in b.items():
+                bk.refill(now)
+            waits = {name: bk.wait(cost[name]) for name, bk in b.items()}
+            worst = max(waits.values(), default=0)
+            if refusal is None and worst > 0:
+                name = max(waits, key=waits.get)
+                refusal = ("Rate limit reached for %s" % name, worst)
+            if refusal is None:
+                for name, bk in b.items():
+                    bk.level -= min(cost[name], bk.burst)
+                self.counts["answered"] += 1
+                self.counts["tokens"] += tin + tout
+            else:
+                self.counts["refused"] += 1
+            for name, bk in b.items():
+                per_min = int(round(bk.rate * 60))
+                left = max(0, int(bk.level))
+                if d is OpenAI:
+                    hdrs += [("x-ratelimit-limit-" + name, str(per_min)),
+                             ("x-ratelimit-remaining-" + name, str(left)),
+                             ("x-ratelimit-reset-" + name,
+                              go_duration(bk.to_full()))]
+                elif d is Anthropic:
+                    p = "anthropic-ratelimit-" + name
+                    hdrs += [(p + "-limit", str(per_min)),
+                             (p + "-remaining", str(left)),
+                             (p + "-reset", rfc3339_in(bk.to_full()))]
+            if refusal is None:
+                return hdrs, None
+            msg, wait = refusal
+            wait = max(wait, 0.001)
+            if d is Anthropic:
+                hdrs.append(("retry-after", str(int(wait) + 1)))
+            elif d is not Gemini:
+                hdrs += [("retry-after-ms", "%d" % int(wait * 1000 + 0.999)),
+                         ("retry-after", str(int(wait) + 1))]
+            return hdrs, (msg, wait)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeprovider/1"
@@ -407,6 +626,18 @@ class Handler(BaseHTTPRequestHandler):
         lines += ["%s: %s" % kv for kv in headers]
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
+    def big_head(self, size, lines, hdrs):
+        """A 200 whose headers hold size bytes of filler in lines lines."""
+        each = max(1, size // lines)
+        filler = [("x-filler-%d" % i, "f" * each) for i in range(lines)]
+        body = b'{"error": {"message": "unreachable"}}'
+        try:
+            self.wfile.write(self.raw_head(200, len(body), hdrs + filler) +
+                             body)
+        except OSError:
+            pass
+        return self.drop(rst=False)
+
     def drop(self, rst):
         """Closes the connection now: with a RST if rst, else a FIN."""
         self.close_connection = True
@@ -422,31 +653,98 @@ class Handler(BaseHTTPRequestHandler):
 
     # Routes.
 
+    def gate_route(self, path, query):
+        """The gate's routes (class Gate); False for any other path."""
+        gate = self.server.gate
+        if path not in ("/__gate", "/__hold", "/__release", "/__wait"):
+            return False
+        status = 200
+        try:
+            if path == "/__hold":
+                gate.hold()
+            elif path == "/__release":
+                n = query.get("n")
+                gate.release(int(n[0]) if n else None)
+            elif path == "/__wait":
+                want = {k: int(query[k][0]) for k in
+                        ("held", "inflight", "requests") if k in query}
+                timeout = float((query.get("timeout") or ["60"])[0])
+                if not gate.wait(want, timeout):
+                    status = 504
+        except ValueError as e:
+            self.send_json(400, {"error": {"message": "%s: %s" % (path, e)}})
+            return True
+        self.send(status, gate.counts(), compress=False)
+        return True
+
     def do_GET(self):
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
+        if self.gate_route(path, parse_qs(url.query)):
+            return
         if path == "/health":
             self.send_json(200, {"status": "ok"})
         elif path == "/__requests":
             with self.server.state.lock:
                 reqs = list(self.server.state.requests)
             self.send(200, reqs, compress=False)
+        elif path == "/__limits":
+            lim = self.server.limits
+            self.send(200, lim.stats() if lim is not None else {},
+                      compress=False)
         else:
             self.send_json(404, {"error": {"message": "no route for GET %s"
                                            % path, "type": "not_found"}})
 
     def do_POST(self):
+        counted = not urlsplit(self.path).path.startswith("/__")
+        if counted:
+            self.server.gate.busy(1)
         try:
             self.post()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            if counted:
+                self.server.gate.busy(-1)
+
+    def forward(self, raw):
+        """Passes the request to --forward's server and its answer back."""
+        up = urlsplit(self.server.state.forward)
+        skip = {"host", "content-length", "transfer-encoding", "connection",
+                "accept-encoding", "expect"}
+        conn = http.client.HTTPConnection(up.hostname, up.port, timeout=600)
+        try:
+            conn.request("POST", self.path, body=raw, headers={
+                k: v for k, v in self.headers.items()
+                if k.lower() not in skip})
+            r = conn.getresponse()
+            body = r.read()
+        except OSError as e:
+            return self.send_json(502, {"error": {
+                "message": "fakeprovider: --forward %s: %s"
+                % (self.server.state.forward, e), "type": "server_error"}})
+        finally:
+            conn.close()
+        mine = {"content-type", "content-length", "content-encoding",
+                 "transfer-encoding", "connection", "keep-alive", "date",
+                 "server"}
+        return self.send(r.status, body, ctype=r.getheader(
+            "Content-Type") or "application/json", headers=[
+                (k, v) for k, v in r.getheaders() if k.lower() not in mine])
 
     def post(self):
         state = self.server.state
+        self.arrived = time.monotonic()
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         raw = self.read_body()
+        if self.gate_route(path, query):
+            return
         if path == "/__reset":
             state.reset()
+            if self.server.limits is not None:
+                self.server.limits.reset()
             return self.send_json(200, {"ok": True})
         if path == "/__requests":
             with state.lock:
@@ -478,6 +776,10 @@ class Handler(BaseHTTPRequestHandler):
         rid = self.rid = "req_fake%d" % n
         ids = [("x-request-id", rid)] if d is not Anthropic else \
             [("request-id", rid)]
+        if d is not None or state.forward:
+            self.server.gate.enter()
+        if state.forward:
+            return self.forward(raw)
 
         if d is None:
             return self.send_json(404, {"error": {
@@ -595,6 +897,9 @@ class Handler(BaseHTTPRequestHandler):
             hdrs.append(("x-echo-key", key))
             return self.send(200, d.reply(n, model, "you sent " + key,
                                           False, 1, 3), headers=hdrs)
+        if kind == "bighead":
+            return self.big_head(int(opts.get("size") or BIGHEAD_DEFAULT),
+                                 int(opts.get("lines") or 1), hdrs)
 
         prompt_words = sum(len(t.split()) for _, t in texts)
         text = "%s: %s" % (model, last)
@@ -625,6 +930,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, half, headers=hdrs, compress=False)
             self.wfile.write(self.raw_head(200, len(data), hdrs) + half)
             return self.drop(rst=True)
+        if kind is None and self.server.limits is not None:
+            more, refusal = self.server.limits.check(
+                d, model, prompt_words, len(words), self.arrived)
+            hdrs += more
+            if refusal is not None:
+                msg, wait = refusal
+                return self.send_json(429, d.error(
+                    429, msg, retry_s="%.3f" % wait), hdrs)
         if stream:
             return self.send(200, self.ndjson(reply), headers=hdrs,
                              ctype="application/x-ndjson", compress=compress)
@@ -662,22 +975,60 @@ def main():
                     help="port on 127.0.0.1; 0 picks a free one")
     ap.add_argument("--key", help="API key every request must carry")
     ap.add_argument("--pid-file", help="write the process id here")
+    ap.add_argument("--forward", metavar="URL",
+                    help="pass every POST to the server at URL (recorded "
+                    "and held like a chat request) instead of answering")
     ap.add_argument("--verbose", action="store_true",
                     help="log requests on stderr")
+    ap.add_argument("--limit-rps", type=float, default=0,
+                    help="requests a second per dialect and model")
+    ap.add_argument("--limit-burst", type=float, default=0,
+                    help="requests at once (default: a quarter second's)")
+    ap.add_argument("--limit-tps", type=float, default=0,
+                    help="tokens a second per dialect and model "
+                    "(Anthropic: input and output each)")
+    ap.add_argument("--limit-token-burst", type=float, default=0,
+                    help="tokens at once (default: a quarter second's)")
+    ap.add_argument("--strict-window", metavar="N:SECONDS",
+                    help="refuse, and count as a violation, a request "
+                    "that arrives when N others came in the last SECONDS")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.state = State(args.key, args.verbose)
+    server.state.forward = args.forward
+    server.gate = Gate(server.state)
+    window = None
+    if args.strict_window:
+        n, _, sec = args.strict_window.partition(":")
+        window = (int(n), float(sec))
+    server.limits = None
+    if args.limit_rps or args.limit_tps or window:
+        server.limits = Limits(args.limit_rps, args.limit_burst,
+                               args.limit_tps, args.limit_token_burst, window)
     if args.pid_file:
         with open(args.pid_file, "w") as f:
             f.write("%d\n" % os.getpid())
     sys.stdout.write("PORT=%d\n" % server.server_address[1])
     sys.stdout.flush()
 
-    def stop(signum, frame):
-        raise SystemExit(0)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # SIGTERM and SIGINT stop it, saying on stderr who sent them: a test
+    # that finds its fake gone can tell a stray kill from a crash.
+    stops = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+
+    def stopper():
+        info = signal.sigwaitinfo(stops)
+        try:
+            with open("/proc/%d/cmdline" % info.si_pid, "rb") as f:
+                who = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            who = "?"
+        sys.stderr.write("fakeprovider: %s from pid %d (%s): stopping\n" % (
+            signal.Signals(info.si_signo).name, info.si_pid, who.strip()))
+        sys.stderr.flush()
+        server.shutdown()
+    threading.Thread(target=stopper, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

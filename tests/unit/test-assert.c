@@ -425,11 +425,29 @@ static const struct {
 	{ "{`type`: `is-json`, `value`: `{}`}", "is-json: schema in \"value\": "
 	  "expected a schema (an object or a boolean)" },
 	{ "{`type`: `levenshtein`, `value`: `x`, `threshold`: -1}",
-	  "levenshtein: \"threshold\" must be a number >= 0" },
+	  "levenshtein: \"threshold\" must be a whole number of edits from "
+	  "0 to 1000000000" },
+	{ "{`type`: `levenshtein`, `value`: `x`, `threshold`: 2.5}",
+	  "levenshtein: \"threshold\" must be a whole number of edits from "
+	  "0 to 1000000000" },
+	{ "{`type`: `not-levenshtein`, `value`: `x`, `threshold`: 1e10}",
+	  "not-levenshtein: \"threshold\" must be a whole number of edits "
+	  "from 0 to 1000000000" },
+	{ "{`type`: `levenshtein`, `value`: `x`, `threshold`: 1e999}",
+	  "levenshtein: \"threshold\" must be a whole number of edits from "
+	  "0 to 1000000000" },
 	{ "{`type`: `contains`, `value`: `x`, `threshold`: `1`}",
-	  "contains: \"threshold\" must be a number >= 0" },
+	  "contains: \"threshold\" must be a finite number, 0 or more" },
 	{ "{`type`: `not-cost`, `threshold`: -0.5}",
-	  "not-cost: \"threshold\" must be a number >= 0" },
+	  "not-cost: \"threshold\" must be a finite number, 0 or more" },
+	{ "{`type`: `cost`, `threshold`: 1e999}",
+	  "cost: \"threshold\" must be a finite number, 0 or more" },
+	{ "{`type`: `latency`, `threshold`: -1e999}",
+	  "latency: \"threshold\" must be a finite number, 0 or more" },
+	{ "{`type`: `latency`, `threshold`: 1e999}",
+	  "latency: \"threshold\" must be a finite number, 0 or more" },
+	{ "{`type`: `rouge-n`, `value`: `a b`, `threshold`: 1e999}",
+	  "rouge-n: \"threshold\" must be a number from 0 to 1" },
 	{ "{`type`: `rouge-n`, `value`: `a b`, `threshold`: 1.5}",
 	  "rouge-n: \"threshold\" must be a number from 0 to 1" },
 	{ "{`type`: `llm-rubric`, `value`: `x`, `threshold`: -0.1}",
@@ -437,9 +455,21 @@ static const struct {
 	{ "{`type`: `exec`, `value`: `true`, `threshold`: 2}",
 	  "exec: \"threshold\" must be a number from 0 to 1" },
 	{ "{`type`: `contains`, `value`: `x`, `weight`: -1}",
-	  "contains: \"weight\" must be a number >= 0" },
+	  "contains: \"weight\" must be a number from 0 to 1000000" },
 	{ "{`type`: `contains`, `value`: `x`, `weight`: true}",
-	  "contains: \"weight\" must be a number >= 0" },
+	  "contains: \"weight\" must be a number from 0 to 1000000" },
+	{ "{`type`: `contains`, `value`: `x`, `weight`: 1e999}",
+	  "contains: \"weight\" must be a number from 0 to 1000000" },
+	{ "{`type`: `contains`, `value`: `x`, `weight`: 1000001}",
+	  "contains: \"weight\" must be a number from 0 to 1000000" },
+	{ "{`type`: `exec`, `value`: `true`, `timeout`: 1e999}", "exec: "
+	  "\"timeout\" must be a whole number of milliseconds from 1 to "
+	  "3600000" },
+	{ "{`type`: `exec`, `value`: `true`, `timeout`: 1.5}", "exec: "
+	  "\"timeout\" must be a whole number of milliseconds from 1 to "
+	  "3600000" },
+	{ "{`type`: `rouge-n`, `value`: `a b`, `n`: 1e999}",
+	  "rouge-n: \"n\" must be an integer from 1 to 9" },
 	{ "{`type`: `rouge-n`, `value`: `a b`, `n`: 0}",
 	  "rouge-n: \"n\" must be an integer from 1 to 9" },
 	{ "{`type`: `rouge-n`, `value`: `a b`, `n`: 2.5}",

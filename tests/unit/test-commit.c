@@ -105,6 +105,22 @@ test_signature_sources(void)
 	setenv("MORPH_AUTHOR_DATE", "12 +25x", 1);
 	T_ERR(morph_signature_default(&sig, &name, &email, repo),
 	    MORPH_ERR_INVALID);
+	/* What strtoll(3) would take: blanks, signs, hex, overflow. */
+	{
+		static const char *const bad[] = { " 12", "+12", "-12",
+		    "0x10 +0000", "99999999999999999999", "@", "12.5" };
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			setenv("MORPH_AUTHOR_DATE", bad[i], 1);
+			T_ERR(morph_signature_default(&sig, &name, &email,
+			    repo), MORPH_ERR_INVALID);
+		}
+	}
+	setenv("MORPH_AUTHOR_DATE", "1700000000+0100", 1);
+	T_OK(morph_signature_default(&sig, &name, &email, repo));
+	T_INTEQ(sig.time, 1700000000);
+	T_INTEQ(sig.tz, 60);
 	morph_buf_release(&name);
 	morph_buf_release(&email);
 	morph_repo_close(repo);

@@ -124,6 +124,15 @@ test_broken_file(void)
 	T_ERR(err, MORPH_ERR_INVALID);
 	if (err != NULL)
 		T_CONTAINS(err->msg, "must be a JSON object");
+	/* A key set twice, at any depth, is named with its line. */
+	test_write_file(dir, ".morph/config", "{\"core\": {\"formatversion\": "
+	    "1},\n \"providers\": {\"x\": {\"dialect\": \"openai\",\n  "
+	    "\"base_url\": \"http://a\", \"base_url\": \"http://b\"}}}\n");
+	err = morph_repo_open(&repo, dir);
+	T_ERR(err, MORPH_ERR_INVALID);
+	if (err != NULL)
+		T_CONTAINS(err->msg, ".morph/config:3: providers.x.base_url: "
+		    "duplicate key");
 }
 
 static const struct test tests[] = {

@@ -7,9 +7,10 @@
 #include "test.h"
 #include "morph/morph.h"
 #include "repo_int.h"
+#include "runs_int.h"
 
 struct problems {
-	char	text[2048];
+	char	text[8192];
 };
 
 static void
@@ -93,8 +94,90 @@ test_healthy_then_damaged(void)
 	morph_repo_close(repo);
 }
 
+/*
+ * A sealed run of more results than a page holds, so that the results
+ * are read beside three pages: one changed row on the second page, one
+ * row gone at the first page's end, and one row that no page holds are
+ * each found, and nothing else.
+ */
+static void
+test_run_pages(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_result r;
+	struct morph_oid c, sealed, out;
+	struct problems p = { "" };
+	struct morph_fsck_stats st;
+	char case_id[32], sql[512];
+	int64_t num, i, n = 2 * MORPH_RUN_PAGE + 500;
+
+	test_write_file(test_repo_dir(), "p.txt", "p\n");
+	test_commit_all(repo, "one\n", &c);
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_runs_create(&num, repo, &c, NULL, &c, "{}", NULL, n));
+	T_OK(morph_object_write(&out, repo, MORPH_OBJ_BLOB, "out", 3));
+	memset(&r, 0, sizeof(r));
+	r.prompt = "p.txt";
+	r.model = "echo:m";
+	r.status = "ok";
+	r.has_output = 1;
+	r.output = out;
+	r.tokens_in = r.tokens_out = r.tokens_cached = -1;
+	r.tokens_reasoning = r.cost_nusd = -1;
+	r.latency_ms = 5;
+	r.pass = 1;
+	r.verdicts = "[{\"pass\":true,\"type\":\"contains\"}]";
+	for (i = 0; i < n; i++) {
+		/* Zero-padded: the sealed order is the numeric one. */
+		snprintf(case_id, sizeof(case_id), "c%06lld", (long long)i);
+		r.case_id = case_id;
+		morph_hash_bytes(&r.call, case_id, strlen(case_id));
+		T_OK(morph_runs_put(repo, num, &r));
+	}
+	T_OK(morph_repo_commit(repo));
+	T_OK(morph_runs_seal(&sealed, repo, num));
+	T_OK(morph_fsck(&st, repo, collect, &p));
+	T_INTEQ(st.problems, 0);
+	T_STREQ(p.text, "");
+	T_INTEQ(st.runs, 1);
+	T_INTEQ(st.results, n);
+	T_INTEQ(st.others, 1);		/* the run object */
+
+	T_OK(morph_repo_begin(repo));
+	snprintf(sql, sizeof(sql), "UPDATE results SET pass = 0, "
+	    "latency_ms = 6 WHERE case_id = 'c%06d';"
+	    "DELETE FROM results WHERE case_id = 'c%06d';"
+	    "INSERT INTO results SELECT run, prompt, 'c%06d.5', model, sample, "
+	    "call, status, output, error, finish, served_model, tokens_in, "
+	    "tokens_out, tokens_cached, tokens_reasoning, latency_ms, "
+	    "cost_nusd, cached, pass, attempts, verdicts, tokens_cache_write "
+	    "FROM results WHERE "
+	    "case_id = 'c000000'", MORPH_RUN_PAGE + 7, MORPH_RUN_PAGE - 1,
+	    MORPH_RUN_PAGE * 2);
+	exec_sql(repo, sql);
+	p.text[0] = '\0';
+	T_OK(morph_fsck(&st, repo, collect, &p));
+	T_INTEQ(st.problems, 3);
+	snprintf(sql, sizeof(sql), "case 'c%06d', model 'echo:m', sample 0: "
+	    "differs from the sealed run in latency_ms, pass",
+	    MORPH_RUN_PAGE + 7);
+	T_CONTAINS(p.text, sql);
+	snprintf(sql, sizeof(sql), "case 'c%06d', model 'echo:m', sample 0: "
+	    "in the sealed run, not in the results table",
+	    MORPH_RUN_PAGE - 1);
+	T_CONTAINS(p.text, sql);
+	snprintf(sql, sizeof(sql), "case 'c%06d.5', model 'echo:m', sample 0: "
+	    "in the results table, not in the sealed run",
+	    MORPH_RUN_PAGE * 2);
+	T_CONTAINS(p.text, sql);
+	morph_repo_rollback(repo);
+	check(repo, 0, NULL);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_healthy_then_damaged),
+	TEST(test_run_pages),
 };
 
 TEST_MAIN(tests)

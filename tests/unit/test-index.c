@@ -200,43 +200,96 @@ smudged(struct morph_repo *repo, const char *path)
 	return v;
 }
 
+static int64_t
+ns_of(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* Sets the modification time of dir/rel to ns since the epoch. */
+static void
+set_mtime(const char *dir, const char *rel, int64_t ns)
+{
+	struct timespec t[2];
+	char path[4200];
+
+	t[0].tv_sec = t[1].tv_sec = (time_t)(ns / 1000000000);
+	t[0].tv_nsec = t[1].tv_nsec = (long)(ns % 1000000000);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	T_INTEQ(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/*
+ * Waits until a file written now gets a ctime later than dir/rel's: the
+ * kernel stamps files from a clock that ticks every few milliseconds.
+ */
+static void
+wait_ctime_past(const char *dir, const char *rel)
+{
+	struct stat st, probe;
+	char path[4200];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	T_INTEQ(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/ctime-probe", dir);
+	for (i = 0; i < 60000; i++) {
+		test_write_file(dir, "ctime-probe", "tick\n");
+		T_INTEQ(stat(path, &probe), 0);
+		if (ns_of(&probe.st_ctim) > ns_of(&st.st_ctim))
+			break;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	unlink(path);
+}
+
 static void
 test_stat_cache_and_smudge(void)
 {
 	struct morph_repo *repo = test_repo();
 	const char *dir = test_repo_dir();
-	struct morph_index *idx;
+	struct morph_index *idx = NULL;
 	enum morph_wt_state ws;
-	struct timespec old[2];
-	char path[4200];
+	struct timespec t0, t1;
+	int64_t coarse;
+	int i;
 
-	struct timespec now, t[2];
-
-	test_write_file(dir, "fresh.txt", "just written\n");
 	test_write_file(dir, "old.txt", "written long ago\n");
 	test_write_file(dir, "recent.txt", "written a moment ago\n");
 	test_write_file(dir, "coarse.txt", "on a file system of seconds\n");
-	snprintf(path, sizeof(path), "%s/old.txt", dir);
-	old[0].tv_sec = old[1].tv_sec = 1000000000;
-	old[0].tv_nsec = old[1].tv_nsec = 0;
-	T_INTEQ(utimensat(AT_FDCWD, path, old, 0), 0);
-	/* Half a second ago, with nanoseconds: past the kernel's tick. */
-	clock_gettime(CLOCK_REALTIME, &now);
-	t[0] = t[1] = now;
-	t[0].tv_sec = t[1].tv_sec = now.tv_sec - 1;
-	t[0].tv_nsec = t[1].tv_nsec = now.tv_nsec >= 500000000 ?
-	    now.tv_nsec - 500000000 + 1 : now.tv_nsec + 500000001;
-	if (now.tv_nsec >= 500000000)
-		t[0].tv_sec = t[1].tv_sec = now.tv_sec;
-	snprintf(path, sizeof(path), "%s/recent.txt", dir);
-	T_INTEQ(utimensat(AT_FDCWD, path, t, 0), 0);
-	/* A whole second, a second ago: a clock of seconds may tick again. */
-	t[0].tv_sec = t[1].tv_sec = now.tv_sec - 1;
-	t[0].tv_nsec = t[1].tv_nsec = 0;
-	snprintf(path, sizeof(path), "%s/coarse.txt", dir);
-	T_INTEQ(utimensat(AT_FDCWD, path, t, 0), 0);
-	snprintf(path, sizeof(path), "%s/old.txt", dir);
-	T_OK(morph_index_open(&idx, repo));
+	set_mtime(dir, "old.txt", 1000000000LL * 1000000000);
+	/*
+	 * The index judges each file's mtime against the moment it was
+	 * loaded, between t0 and t1 here.  The times are set from those,
+	 * after the load, so that no delay of a loaded machine changes the
+	 * verdicts; the load is tried again if it took a good part of a
+	 * second.
+	 */
+	for (i = 0; i < 100; i++) {
+		clock_gettime(CLOCK_REALTIME, &t0);
+		T_OK(morph_index_open(&idx, repo));
+		clock_gettime(CLOCK_REALTIME, &t1);
+		if (ns_of(&t1) - ns_of(&t0) < 900000000)
+			break;
+		morph_index_free(idx);
+		idx = NULL;
+	}
+	if (idx == NULL) {
+		T_FAIL("morph_index_open never took less than 0.9 s");
+		morph_repo_close(repo);
+		return;
+	}
+	/* Written after the load: within a tick of it, or later. */
+	test_write_file(dir, "fresh.txt", "just written\n");
+	/* Half a second before the load, with nanoseconds: past the tick. */
+	set_mtime(dir, "recent.txt", ns_of(&t0) - 500000001);
+	/*
+	 * A whole second, at least 50 ms before the load (no longer within
+	 * the tick) but within 2 s of it: a clock of seconds may tick again.
+	 */
+	coarse = (ns_of(&t0) - 50000000) / 1000000000 * 1000000000;
+	set_mtime(dir, "coarse.txt", coarse);
+	T_ASSERT(coarse > ns_of(&t1) - 2000000000);
 	T_OK(morph_index_add(idx, repo, "", 0));
 	idx = reload(repo, idx);
 	/* A file modified within a tick of the stat is not trusted by it. */
@@ -249,8 +302,9 @@ test_stat_cache_and_smudge(void)
 	T_OK(morph_index_check(&ws, idx, repo, 2));
 	T_INTEQ(ws, MORPH_WT_CLEAN);
 	/* Same size, same mtime, other bytes: ctime still tells. */
+	wait_ctime_past(dir, "old.txt");
 	test_write_file(dir, "old.txt", "WRITTEN LONG AGO\n");
-	T_INTEQ(utimensat(AT_FDCWD, path, old, 0), 0);
+	set_mtime(dir, "old.txt", 1000000000LL * 1000000000);
 	T_OK(morph_index_check(&ws, idx, repo, 2));
 	T_INTEQ(ws, MORPH_WT_MODIFIED);
 	morph_index_free(idx);

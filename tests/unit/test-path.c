@@ -68,6 +68,36 @@ test_names(void)
 	T_ASSERT(!morph_path_name_ok("", 0));
 }
 
+/* Paths in messages: no two alike, no byte that moves the terminal. */
+static void
+test_printable(void)
+{
+	static const struct {
+		const char	*path;
+		const char	*want;
+	} cases[] = {
+		{ "prompts/a.txt", "prompts/a.txt" },
+		{ "caf\xc3\xa9/\xe2\x82\xac.txt", "caf\xc3\xa9/\xe2\x82\xac.txt" },
+		{ "bad\001name", "bad\\x01name" },
+		{ "esc\033[31m", "esc\\x1b[31m" },
+		{ "del\177", "del\\x7f" },
+		{ "lat\377n", "lat\\xffn" },
+		{ "cut\xe2\x82", "cut\\xe2\\x82" },
+		{ "c1\xc2\x85", "c1\\xc2\\x85" },
+		{ "back\\x01", "back\\\\x01" },
+		{ "", "" },
+	};
+	struct morph_buf b = MORPH_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		morph_buf_clear(&b);
+		morph_path_printable(&b, cases[i].path);
+		T_STREQ(morph_buf_cstr(&b), cases[i].want);
+	}
+	morph_buf_release(&b);
+}
+
 static void
 test_files(void)
 {
@@ -92,6 +122,7 @@ static const struct test tests[] = {
 	TEST(test_normalize),
 	TEST(test_under),
 	TEST(test_names),
+	TEST(test_printable),
 	TEST(test_files),
 };
 

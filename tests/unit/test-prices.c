@@ -709,7 +709,8 @@ test_fsck(void)
 	char sql[512];
 
 	T_OK(morph_prices_load(&prices, repo));
-	memset(&commit, 0, sizeof(commit));
+	test_write_file(test_repo_dir(), "prompts/a.txt", "one\n");
+	test_commit_all(repo, "first\n", &commit);
 	T_OK(morph_repo_begin(repo));
 	T_OK(morph_runs_create(&(int64_t){0}, repo, &commit, NULL, &commit,
 	    "{}", &prices.blob, 1));

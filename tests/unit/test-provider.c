@@ -352,6 +352,39 @@ test_config_providers(void)
 	morph_repo_close(repo);
 }
 
+/* Rate limits: providers.ID.rpm, .tpm, and .models.MODEL.{rpm,tpm}. */
+static void
+test_config_limits(void)
+{
+	struct morph_repo *repo;
+	struct morph_provider p;
+
+	fresh_env();
+	repo = test_repo();
+	T_OK(morph_provider_lookup(&p, repo, "openai"));
+	T_ASSERT(p.rpm == 0 && p.tpm == 0 && p.nmodel_limits == 0);
+	morph_provider_release(&p);
+	/* morph config without --type json stores a string of digits. */
+	set_conf(repo, MORPH_CONFIG_LOCAL, "providers.openai",
+	    "{'rpm': '500', 'tpm': 200000.5, 'models': {'gpt-4o-mini': "
+	    "{'rpm': 50}, 'gpt-4.1': {'tpm': 30000, 'rpm': 5}}}");
+	T_OK(morph_provider_lookup(&p, repo, "openai"));
+	T_ASSERT(p.rpm == 500 && p.tpm == 200000.5);
+	T_STREQ(p.base_url, "https://api.openai.com/v1");
+	T_INTEQ(p.nmodel_limits, 2);
+	if (p.nmodel_limits == 2) {
+		T_STREQ(p.model_limits[0].model, "gpt-4o-mini");
+		T_ASSERT(p.model_limits[0].rpm == 50 &&
+		    p.model_limits[0].tpm == 0);
+		T_STREQ(p.model_limits[1].model, "gpt-4.1");
+		T_ASSERT(p.model_limits[1].rpm == 5 &&
+		    p.model_limits[1].tpm == 30000);
+	}
+	morph_provider_release(&p);
+	T_ASSERT(p.model_limits == NULL);
+	morph_repo_close(repo);
+}
+
 static void
 test_config_errors(void)
 {
@@ -381,6 +414,19 @@ test_config_errors(void)
 		{ "openai", "{'dialect': 'anthropic'}",
 		  "'providers.openai.base_url'" },
 		{ "echo", "{'base_url': 'http://x'}", "'providers.echo'" },
+		{ "openai", "{'rpm': 0}", "'providers.openai.rpm': expected a "
+		  "positive number of requests a minute" },
+		{ "openai", "{'tpm': '12k'}",
+		  "'providers.openai.tpm': expected a positive number of "
+		  "tokens" },
+		{ "openai", "{'models': [1]}", "'providers.openai.models': "
+		  "expected an object" },
+		{ "openai", "{'models': {'gpt-4o': 5}}",
+		  "'providers.openai.models.gpt-4o': expected an object" },
+		{ "openai", "{'models': {'gpt-4o': {'rps': 5}}}",
+		  "'providers.openai.models.gpt-4o.rps': unknown member" },
+		{ "openai", "{'models': {'gpt-4o': {'tpm': -1}}}",
+		  "'providers.openai.models.gpt-4o.tpm': expected a positive" },
 	};
 	const struct morph_error *err;
 	struct morph_repo *repo;
@@ -1367,6 +1413,11 @@ static const struct parse_case parse_cases[] = {
 	  "'type.googleapis.com/google.rpc.RetryInfo','retryDelay':'1.5s'}]}}",
 	  .failed = 1, .errsub = "overloaded", .error_type = "UNAVAILABLE",
 	  .retry_ms = 1500 },
+	{ .name = "retry hex", .dialect = GE, .status = 429, .body =
+	  "{'error':{'code':429,'message':'m','status':'RESOURCE_EXHAUSTED',"
+	  "'details':[{'@type':'type.googleapis.com/google.rpc.RetryInfo',"
+	  "'retryDelay':'0x10s'}]}}",
+	  .failed = 1, .errsub = "m", .error_type = "RESOURCE_EXHAUSTED" },
 	{ .name = "retry bad", .dialect = GE, .status = 429, .body =
 	  "{'error':{'code':429,'message':'m','status':'RESOURCE_EXHAUSTED',"
 	  "'details':[{'@type':'type.googleapis.com/google.rpc.RetryInfo',"
@@ -1657,6 +1708,7 @@ static const struct test tests[] = {
 	TEST(test_foreach),
 	TEST(test_llamacpp_key),
 	TEST(test_config_providers),
+	TEST(test_config_limits),
 	TEST(test_config_errors),
 	TEST(test_build),
 	TEST(test_build_errors),

@@ -167,6 +167,12 @@ static const struct vcase vcases[] = {
 	{ NULL, "{\"pass\": \"maybe\"}", 0, 0, 1, "the judge's answer was "
 	  "unreadable: \"pass\" is not true or false in \"{\"pass\": "
 	  "\"maybe\"}\"" },
+	{ NULL, "{\"pass\": true, \"score\": \"0x1\"}", 0, 0, 1, "the judge's "
+	  "answer was unreadable: \"score\" is not a number from 0 to 1 in "
+	  "\"{\"pass\": true, \"score\": \"0x1\"}\"" },
+	{ NULL, "{\"pass\": true, \"score\": \" 0.5\"}", 0, 0, 1, "the "
+	  "judge's answer was unreadable: \"score\" is not a number from 0 "
+	  "to 1 in \"{\"pass\": true, \"score\": \" 0.5\"}\"" },
 	{ NULL, "{\"pass\": true, \"score\": 7}", 0, 0, 1, "the judge's "
 	  "answer was unreadable: \"score\" is not a number from 0 to 1 in "
 	  "\"{\"pass\": true, \"score\": 7}\"" },

@@ -69,8 +69,73 @@ test_walk(void)
 	morph_repo_close(repo);
 }
 
+static void
+skips(const struct morph_scanlist *l, char *out, size_t size)
+{
+	size_t i, n;
+
+	out[0] = '\0';
+	for (i = 0; i < l->nskip; i++) {
+		n = strlen(out);
+		snprintf(out + n, size - n, "[%s] %.10s; ", l->skip[i].path,
+		    l->skip[i].why);
+	}
+}
+
+/*
+ * What cannot be tracked is listed when asked, not ignored files, never
+ * ., .., .git or .morph, and the files beside it are walked as ever.
+ */
+static void
+test_skipped(void)
+{
+	struct morph_repo *repo = test_repo();
+	const char *dir = test_repo_dir();
+	const char *two[] = { "d", "d/e" };
+	struct morph_ignore *ig;
+	struct morph_scanlist l;
+	char got[1024], path[4200];
+
+	test_write_file(dir, "ok.txt", "1");
+	test_write_file(dir, "bad\001name.txt", "2");
+	test_write_file(dir, "lat\377.txt", "3");
+	test_write_file(dir, "d/\033dir/in.txt", "4");
+	test_write_file(dir, "d/e/f.txt", "5");
+	test_write_file(dir, "d/ign\002.tmp", "6");
+	test_write_file(dir, ".morphignore", "*.tmp\n");
+	snprintf(path, sizeof(path), "%s/d/e/link", dir);
+	T_INTEQ(symlink("f.txt", path), 0);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	T_INTEQ(mkfifo(path, 0600), 0);
+	T_OK(morph_ignore_load(&ig, dir));
+
+	T_OK(morph_scan(&l, repo, ig, "", 0));
+	names(&l, got, sizeof(got));
+	T_STREQ(got, ".morphignore d/e/f.txt ok.txt ");
+	T_INTEQ(l.nskip, 0);
+	morph_scanlist_release(&l);
+
+	T_OK(morph_scan(&l, repo, ig, "", MORPH_SCAN_SKIPPED));
+	names(&l, got, sizeof(got));
+	T_STREQ(got, ".morphignore d/e/f.txt ok.txt ");
+	skips(&l, got, sizeof(got));
+	T_STREQ(got, "[bad\001name.txt] its name h; [d/\033dir/] its name h; "
+	    "[d/e/link] a symbolic; [fifo] not a regu; [lat\377.txt] its "
+	    "name i; ");
+	morph_scanlist_release(&l);
+
+	/* Overlapping paths list a skipped file once. */
+	T_OK(morph_scan_paths(&l, repo, ig, two, 2, MORPH_SCAN_SKIPPED));
+	skips(&l, got, sizeof(got));
+	T_STREQ(got, "[d/\033dir/] its name h; [d/e/link] a symbolic; ");
+	morph_scanlist_release(&l);
+	morph_ignore_free(ig);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_walk),
+	TEST(test_skipped),
 };
 
 TEST_MAIN(tests)

@@ -326,7 +326,18 @@ test_errors(void)
 		  "morph.json: promts: unknown field" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"prompts\": [\"q.txt\"]}" }, { "p.txt", "x" } },
-		  "morph.json: prompts: duplicate field" },
+		  "morph.json:1: prompts: duplicate key" },
+		{ { { "morph.json", "{\n  \"prompts\": [\"p.txt\"],\n  "
+		    "\"defaults\": {\"max_tokens\": 9,\n    "
+		    "\"response_format\": {\"type\": \"text\",\n      "
+		    "\"type\": \"json_object\"}}\n}\n" }, { "p.txt", "x" } },
+		  "morph.json:5: defaults.response_format.type: duplicate "
+		  "key" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"],\n"
+		    "\"defaults\": {\"assert\": [{\"type\": \"icontains\", "
+		    "\"value\": \"a\",\n\"value\": \"b\"}]}}" },
+		    { "p.txt", "x" } },
+		  "morph.json:3: defaults.assert[0].value: duplicate key" },
 		{ { { "morph.json", "{}" } },
 		  "morph.json: prompts: missing: name the prompt files, as in "
 		  "[\"prompts/*.txt\"]" },
@@ -406,7 +417,7 @@ test_errors(void)
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"models\": [{\"model\": \"echo:y\", \"seed\": 1, "
 		    "\"seed\": 2}]}" }, { "p.txt", "x" } },
-		  "morph.json: models[0].seed: duplicate field" },
+		  "morph.json:1: models[0].seed: duplicate key" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": []}" }, { "p.txt", "x" } },
 		  "morph.json: defaults: expected an object of settings and "
@@ -418,27 +429,48 @@ test_errors(void)
 		  "to 2" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": 0}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": 1.5}}" },
 		    { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"max_tokens\": \"100\"}}" },
 		    { "p.txt", "x" } },
-		  "morph.json: defaults.max_tokens: expected a positive "
-		  "integer" },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"top_p\": 1.01}}" }, { "p.txt", "x" } },
 		  "morph.json: defaults.top_p: expected a number from 0 to 1" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"top_k\": 0}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.top_k: expected a positive integer" },
+		  "morph.json: defaults.top_k: expected a whole number from 1 "
+		  "to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"max_tokens\": 2147483648}}" },
+		    { "p.txt", "x" } },
+		  "morph.json: defaults.max_tokens: expected a whole number "
+		  "from 1 to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"models\": [{\"model\": \"echo:y\", "
+		    "\"top_k\": 1e999}]}" }, { "p.txt", "x" } },
+		  "morph.json: models[0].top_k: expected a whole number from 1 "
+		  "to 2147483647" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"temperature\": 1e999}}" },
+		    { "p.txt", "x" } },
+		  "morph.json: defaults.temperature: expected a number from 0 "
+		  "to 2" },
+		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
+		    "\"defaults\": {\"seed\": 1e16}}" }, { "p.txt", "x" } },
+		  "morph.json: defaults.seed: expected a whole number from "
+		  "-9007199254740991 to 9007199254740991" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"seed\": 0.5}}" }, { "p.txt", "x" } },
-		  "morph.json: defaults.seed: expected an integer" },
+		  "morph.json: defaults.seed: expected a whole number from "
+		  "-9007199254740991 to 9007199254740991" },
 		{ { { "morph.json", "{\"prompts\": [\"p.txt\"], "
 		    "\"defaults\": {\"presence_penalty\": -2.5}}" },
 		    { "p.txt", "x" } },
@@ -555,6 +587,16 @@ test_errors(void)
 		      "-1}}" } },
 		  "p/a.json: params.temperature: expected a number from 0 "
 		  "to 2" },
+		{ { { "morph.json", "{\"prompts\": [\"p/*\"]}" },
+		    { "p/a.json", "{\"messages\": [{\"role\": \"user\", "
+		      "\"content\": \"a\"}],\n\"params\": {\"temperature\": "
+		      "0, \"temperature\": 1}}" } },
+		  "p/a.json:2: params.temperature: duplicate key" },
+		{ { { "morph.json", "{\"prompts\": [\"p/*\"]}" },
+		    { "p/a.json", "[{\"role\": \"user\", \"content\": \"a\"},"
+		      "\n {\"role\": \"system\", \"content\": \"b\",\n  "
+		      "\"content\": \"c\"}]" } },
+		  "p/a.json:3: messages[1].content: duplicate key" },
 
 		/* case files */
 		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
@@ -636,7 +678,21 @@ test_errors(void)
 		  "cases/a.jsonl:1: var: unknown field" },
 		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
 		    { "cases/a.jsonl", "{\"id\": \"a\", \"id\": \"b\"}\n" } },
-		  "cases/a.jsonl:1: id: duplicate field" },
+		  "cases/a.jsonl:1: id: duplicate key" },
+		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
+		    { "cases/a.jsonl", "{\"id\": \"a\", \"vars\": {}}\n\n"
+		      "{\"id\": \"b\", \"vars\": {\"q\": \"one\", "
+		      "\"q\": \"two\"}}\n" } },
+		  "cases/a.jsonl:3: vars.q: duplicate key" },
+		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
+		    { "cases/a.jsonl", "{\"id\": \"a\", \"vars\": {\"p\": "
+		      "{\"name\": \"A\", \"n\": 1, \"name\": \"B\"}}}\n" } },
+		  "cases/a.jsonl:1: vars.p.name: duplicate key" },
+		{ { { "morph.json", BASIC_JSON }, { "prompts/a.txt", "x" },
+		    { "cases/a.jsonl", "{\"id\": \"a\", \"assert\": "
+		      "[{\"type\": \"contains\", \"value\": \"x\", "
+		      "\"type\": \"not-contains\"}]}\n" } },
+		  "cases/a.jsonl:1: assert[0].type: duplicate key" },
 
 		/* variables */
 		{ { { "morph.json", BASIC_JSON },

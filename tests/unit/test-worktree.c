@@ -14,6 +14,8 @@
 
 #include "test.h"
 #include "morph/morph.h"
+#include "pending_int.h"
+#include "repo_int.h"
 
 #define MAXF	16
 
@@ -539,6 +541,126 @@ test_recovery(void)
 	}
 }
 
+/* The record of the checkout under way, as stored (empty: none). */
+static char *
+record_bytes(struct morph_repo *repo)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	int found;
+
+	T_OK(morph_store_meta_get_blob(&repo->store, "checkout", &b,
+	    &found));
+	morph_buf_puts(&b, "");
+	return morph_buf_detach(&b, NULL);
+}
+
+/* Records a detached checkout from "from" to "to", as one killed would. */
+static void
+record_checkout(struct morph_repo *repo, const struct morph_oid *from,
+    const struct morph_oid *to)
+{
+	struct morph_checkout_pending p;
+
+	memset(&p, 0, sizeof(p));
+	p.commit = *to;
+	p.has_from = 1;
+	p.from = *from;
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_pending_write(repo, &p, NULL, NULL));
+	T_OK(morph_repo_commit(repo));
+}
+
+/*
+ * A checkout killed midway, as its record and the files it wrote leave
+ * it.  The checkout to the same target plans from the recorded snapshot,
+ * even when HEAD already names the target (a plain checkout would find
+ * nothing to do); one refused leaves the record as it was; a damaged
+ * record stops everything but a forced checkout.
+ */
+static void
+test_pending(void)
+{
+	static const snap a = { "f0=a0", "f1=a1", "f2=a2", "gone=g" };
+	static const snap b = { "f0=b0", "f1=b1", "f2=b2", "new=n" };
+	static const changes partial = { "w:f0=b0", "rm:gone" };
+	static const changes edit = { "w:f2=mine" };
+	struct morph_checkout_pending p;
+	struct morph_repo *repo;
+	struct morph_oid ia, ib;
+	char dir[4096], *wt, *want, *st, *before, *after;
+	int found;
+
+	if ((repo = new_repo(dir, sizeof(dir))) == NULL)
+		return;
+	ia = mkcommit(repo, a, "a");
+	ib = mkcommit(repo, b, "b");
+	T_OK(checkout(repo, &ia, 0));
+	record_checkout(repo, &ia, &ib);
+	apply_changes(repo, dir, partial);
+	T_OK(morph_ref_update(repo, MORPH_HEAD, &ib, NULL));
+	T_INTEQ(fsck_problems(repo), 1);
+	T_OK(morph_worktree_pending(&p, &found, repo));
+	T_INTEQ(found, 1);
+	T_ASSERT(morph_oid_cmp(&p.commit, &ib) == 0);
+	morph_worktree_pending_release(&p);
+	T_OK(checkout(repo, &ib, 0));
+	wt = worktree_listing(dir);
+	want = snap_listing(b);
+	T_STREQ(wt, want);
+	free(wt);
+	free(want);
+	st = short_status(repo);
+	T_STREQ(st, "");
+	free(st);
+	T_OK(morph_worktree_pending(&p, &found, repo));
+	T_INTEQ(found, 0);
+	T_INTEQ(fsck_problems(repo), 0);
+
+	/* A repair refused for a local change keeps the record. */
+	T_OK(checkout(repo, &ia, 1));
+	record_checkout(repo, &ia, &ib);
+	apply_changes(repo, dir, partial);
+	apply_changes(repo, dir, edit);
+	before = record_bytes(repo);
+	T_ASSERT(before[0] == '{');
+	T_ERR(checkout(repo, &ib, 0), MORPH_ERR_CONFLICT);
+	after = record_bytes(repo);
+	T_STREQ(after, before);
+	free(after);
+	/* So is a checkout elsewhere, naming the one that finishes it. */
+	{
+		const struct morph_error *err = checkout(repo, &ia, 0);
+
+		T_ERR(err, MORPH_ERR_CONFLICT);
+		if (err != NULL)
+			T_CONTAINS(err->msg, morph_oid_tostr(&ib));
+	}
+	after = record_bytes(repo);
+	T_STREQ(after, before);
+	free(after);
+	free(before);
+	T_ERR(morph_worktree_restore(repo, NULL, NULL, 0,
+	    MORPH_RESTORE_WORKTREE), MORPH_ERR_CONFLICT);
+	T_OK(checkout(repo, &ib, 1));
+	st = short_status(repo);
+	T_STREQ(st, "");
+	free(st);
+
+	/* A damaged record. */
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_store_meta_set_blob(&repo->store, "checkout", "{", 1));
+	T_OK(morph_repo_commit(repo));
+	T_ERR(morph_worktree_pending(&p, &found, repo), MORPH_ERR_CORRUPT);
+	morph_worktree_pending_release(&p);
+	T_INTEQ(fsck_problems(repo), 1);
+	T_ERR(checkout(repo, &ia, 0), MORPH_ERR_CORRUPT);
+	T_OK(checkout(repo, &ia, 1));
+	T_OK(morph_worktree_pending(&p, &found, repo));
+	T_INTEQ(found, 0);
+	T_INTEQ(fsck_problems(repo), 0);
+	morph_repo_close(repo);
+}
+
 static void
 test_branches(void)
 {
@@ -814,6 +936,7 @@ static const struct test tests[] = {
 	TEST(test_checkout_cases),
 	TEST(test_restore_cases),
 	TEST(test_recovery),
+	TEST(test_pending),
 	TEST(test_branches),
 	TEST(test_hostile_trees),
 };
