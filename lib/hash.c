@@ -63,8 +63,8 @@ morph_oid_tostr(const struct morph_oid *oid)
 	return b;
 }
 
-static int
-hexval(int c)
+int
+morph_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -83,8 +83,8 @@ morph_oid_fromhex(struct morph_oid *oid, const char *s)
 	if (strlen(s) != MORPH_OID_HEXSZ)
 		return -1;
 	for (i = 0; i < MORPH_OID_RAWSZ; i++) {
-		hi = hexval((unsigned char)s[2 * i]);
-		lo = hexval((unsigned char)s[2 * i + 1]);
+		hi = morph_hex_digit((unsigned char)s[2 * i]);
+		lo = morph_hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		oid->id[i] = (unsigned char)(hi << 4 | lo);
@@ -100,7 +100,7 @@ morph_oid_is_hexprefix(const char *s)
 	if (n < MORPH_OID_MINPREFIX || n > MORPH_OID_HEXSZ)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (hexval((unsigned char)s[i]) < 0)
+		if (morph_hex_digit((unsigned char)s[i]) < 0)
 			return 0;
 	return 1;
 }

@@ -29,60 +29,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "morph/hash.h"
 #include "gitbridge_int.h"
 #include "localremote_int.h"
 
-/* A reference to set: its name here and the object it names. */
-struct setref {
-	char	*name;
-	git_oid	 id;
-};
-
-struct setrefs {
-	struct setref	*v;
-	size_t		 n;
-	size_t		 cap;
-};
-
+/*
+ * References to set, one after the other in a buffer: each its name, a
+ * NUL and the 20 bytes of the object it names.
+ */
 static const struct morph_error *
-setrefs_add(struct setrefs *l, const char *name, const git_oid *id)
+refs_add(struct morph_buf *refs, const char *name, const git_oid *id)
 {
-	struct setref *nv;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->v = nv;
-	}
-	if ((l->v[l->n].name = strdup(name)) == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	l->v[l->n].id = *id;
-	l->n++;
-	return NULL;
+	morph_buf_put(refs, name, strlen(name) + 1);
+	morph_buf_put(refs, id->id, GIT_OID_RAWSZ);
+	return morph_buf_status(refs);
 }
 
-static void
-setrefs_release(struct setrefs *l)
+/* The next reference of refs after p (NULL: the first); NULL at the end. */
+static const char *
+refs_next(const struct morph_buf *refs, const char *p, git_oid *id)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].name);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	p = p == NULL ? refs->ptr : p + strlen(p) + 1 + GIT_OID_RAWSZ;
+	if (p == NULL || p >= refs->ptr + refs->len)
+		return NULL;
+	git_oid_fromraw(id, (const unsigned char *)p + strlen(p) + 1);
+	return p;
 }
 
 int
@@ -101,8 +72,8 @@ morph_localremote_path(struct morph_buf *out, const char *url)
 		if (*p != '/')
 			return 0;
 		for (; *p != '\0'; p++) {
-			if (*p == '%' && (hi = hexval(p[1])) >= 0 &&
-			    (lo = hexval(p[2])) >= 0) {
+			if (*p == '%' && (hi = morph_hex_digit(p[1])) >= 0 &&
+			    (lo = morph_hex_digit(p[2])) >= 0) {
 				morph_buf_putc(out, (char)(hi * 16 + lo));
 				p += 2;
 			} else
@@ -281,7 +252,7 @@ is_hex(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (hexval((unsigned char)s[i]) < 0 || (s[i] >= 'A' &&
+		if (morph_hex_digit((unsigned char)s[i]) < 0 || (s[i] >= 'A' &&
 		    s[i] <= 'F'))
 			return 0;
 	return s[n] == '\0';
@@ -352,7 +323,7 @@ has_alternates(const char *objects)
 
 /* The remote's references that refspecs fetch, by their names here. */
 static const struct morph_error *
-wanted(struct setrefs *out, git_refspec **specs, size_t n,
+wanted(struct morph_buf *out, git_refspec **specs, size_t n,
     git_repository *src)
 {
 	const struct morph_error *err = NULL;
@@ -375,7 +346,7 @@ wanted(struct setrefs *out, git_refspec **specs, size_t n,
 		if ((rc = git_refspec_transform(&dst, specs[i], name)) < 0)
 			err = morph_git_error(rc, "cannot map a reference");
 		else
-			err = setrefs_add(out, dst.ptr, &id);
+			err = refs_add(out, dst.ptr, &id);
 		git_buf_dispose(&dst);
 	}
 	if (err == NULL && rc != GIT_ITEROVER)
@@ -389,24 +360,22 @@ wanted(struct setrefs *out, git_refspec **specs, size_t n,
  * Sets the fetched references and deletes those under the refspecs'
  * destinations that the remote no longer has (a fetch that prunes).
  */
-static const git_oid no_oid;
-
 static const struct morph_error *
 set_fetched(git_repository *git, git_refspec **specs, size_t n,
-    const struct setrefs *refs)
+    const struct morph_buf *refs)
 {
 	const struct morph_error *err = NULL;
-	struct setrefs gone;
+	struct morph_buf gone = MORPH_BUF_INIT;
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
-	const char *name;
-	size_t i, k;
+	const char *name, *p;
+	git_oid id;
+	size_t k;
 	int rc;
 
-	memset(&gone, 0, sizeof(gone));
-	for (i = 0; i < refs->n && err == NULL; i++) {
-		if ((rc = git_reference_create(&ref, git, refs->v[i].name,
-		    &refs->v[i].id, 1, "morph fetch")) < 0)
+	for (p = NULL; err == NULL && (p = refs_next(refs, p, &id)) != NULL;) {
+		if ((rc = git_reference_create(&ref, git, p, &id, 1,
+		    "morph fetch")) < 0)
 			err = morph_git_error(rc, "cannot set a git reference");
 		git_reference_free(ref);
 		ref = NULL;
@@ -420,25 +389,18 @@ set_fetched(git_repository *git, git_refspec **specs, size_t n,
 				break;
 		if (k == n)
 			continue;
-		for (i = 0; i < refs->n; i++)
-			if (strcmp(refs->v[i].name, name) == 0)
+		for (p = NULL; (p = refs_next(refs, p, &id)) != NULL;)
+			if (strcmp(p, name) == 0)
 				break;
-		if (i == refs->n)
-			err = setrefs_add(&gone, name, &no_oid);
+		if (p == NULL)
+			morph_buf_put(&gone, name, strlen(name) + 1);
 	}
 	if (err == NULL && rc != GIT_ITEROVER)
 		err = morph_git_error(rc, "cannot list git references");
 	git_reference_iterator_free(it);
-	for (i = 0; i < gone.n && err == NULL; i++) {
-		if ((rc = git_reference_lookup(&ref, git, gone.v[i].name)) == 0)
-			rc = git_reference_delete(ref);
-		git_reference_free(ref);
-		ref = NULL;
-		if (rc < 0 && rc != GIT_ENOTFOUND)
-			err = morph_git_error(rc, "cannot delete a git "
-			    "reference");
-	}
-	setrefs_release(&gone);
+	if (err == NULL && (err = morph_buf_status(&gone)) == NULL)
+		err = morph_remote_git_delete(git, &gone);
+	morph_buf_release(&gone);
 	return err;
 }
 
@@ -475,17 +437,17 @@ const struct morph_error *
 morph_localremote_fetch(int *fallback, git_repository *git, const char *remote,
     const char *path, const char *const *refspecs, size_t n)
 {
-	struct morph_buf theirs = MORPH_BUF_INIT, ours = MORPH_BUF_INIT;
+	struct morph_buf theirs = MORPH_BUF_INIT, ours = MORPH_BUF_INIT,
+	    refs = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	git_repository *src = NULL;
 	git_refspec **specs = NULL;
-	struct setrefs refs;
 	git_odb *odb = NULL;
-	size_t i;
+	const char *p;
+	git_oid id;
 	int missing = 0, rc;
 
 	*fallback = 0;
-	memset(&refs, 0, sizeof(refs));
 	if ((err = open_remote(&src, remote, path, "cannot fetch from")) !=
 	    NULL || (err = specs_parse(&specs, refspecs, n, 1)) != NULL ||
 	    (err = wanted(&refs, specs, n, src)) != NULL ||
@@ -497,8 +459,8 @@ morph_localremote_fetch(int *fallback, git_repository *git, const char *remote,
 		    ".morph");
 		goto done;
 	}
-	for (i = 0; i < refs.n && !missing; i++)
-		missing = !git_odb_exists(odb, &refs.v[i].id);
+	for (p = NULL; !missing && (p = refs_next(&refs, p, &id)) != NULL;)
+		missing = !git_odb_exists(odb, &id);
 	if (missing) {
 		if (has_alternates(theirs.ptr)) {
 			*fallback = 1;
@@ -508,8 +470,8 @@ morph_localremote_fetch(int *fallback, git_repository *git, const char *remote,
 		    (err = link_loose(theirs.ptr, ours.ptr, odb)) != NULL)
 			goto done;
 		git_odb_refresh(odb);
-		for (i = 0; i < refs.n; i++)
-			if (!git_odb_exists(odb, &refs.v[i].id)) {
+		for (p = NULL; (p = refs_next(&refs, p, &id)) != NULL;)
+			if (!git_odb_exists(odb, &id)) {
 				/* Repacked meanwhile: let libgit2 do it. */
 				*fallback = 1;
 				goto done;
@@ -523,7 +485,7 @@ done:
 	git_odb_free(odb);
 	if (specs != NULL)
 		specs_free(specs, n);
-	setrefs_release(&refs);
+	morph_buf_release(&refs);
 	git_repository_free(src);
 	morph_buf_release(&theirs);
 	morph_buf_release(&ours);

@@ -418,6 +418,26 @@ done:
 	return err;
 }
 
+const struct morph_error *
+morph_remote_git_delete(git_repository *git, const struct morph_buf *names)
+{
+	git_reference *ref = NULL;
+	const char *p;
+	int rc;
+
+	for (p = names->ptr; p != NULL && p < names->ptr + names->len;
+	    p += strlen(p) + 1) {
+		if ((rc = git_reference_lookup(&ref, git, p)) == 0)
+			rc = git_reference_delete(ref);
+		git_reference_free(ref);
+		ref = NULL;
+		if (rc < 0 && rc != GIT_ENOTFOUND)
+			return morph_git_error(rc, "cannot delete a git "
+			    "reference");
+	}
+	return NULL;
+}
+
 /* The callbacks' payload: the credentials first, as they expect. */
 struct push_ctx {
 	struct morph_cred	 cred;

@@ -30,6 +30,14 @@ const struct morph_error *morph_remote_git_fetch(git_repository *git,
     size_t n);
 
 /*
+ * Deletes the references of git named in names, each followed by a NUL
+ * (those of a remote it no longer has, or whose object is missing); one
+ * already gone is no error.  Errors: GIT.
+ */
+const struct morph_error *morph_remote_git_delete(git_repository *git,
+    const struct morph_buf *names);
+
+/*
  * The outcome of a push, reference by reference: status is NULL when the
  * remote took it, else its reason for refusing.
  */

@@ -66,10 +66,9 @@ drop_dangling(git_repository *git)
 {
 	const struct morph_error *err = NULL;
 	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
 	struct morph_buf gone = MORPH_BUF_INIT;
 	git_odb *odb = NULL;
-	const char *name, *p;
+	const char *name;
 	git_oid id;
 	int rc;
 
@@ -84,18 +83,8 @@ drop_dangling(git_repository *git)
 			morph_buf_put(&gone, name, strlen(name) + 1);
 	if (rc != GIT_ITEROVER)
 		err = morph_git_error(rc, "cannot list git references");
-	if (err == NULL)
-		err = morph_buf_status(&gone);
-	for (p = gone.ptr; err == NULL && p != NULL &&
-	    p < gone.ptr + gone.len; p += strlen(p) + 1) {
-		if ((rc = git_reference_lookup(&ref, git, p)) == 0)
-			rc = git_reference_delete(ref);
-		git_reference_free(ref);
-		ref = NULL;
-		if (rc < 0 && rc != GIT_ENOTFOUND)
-			err = morph_git_error(rc, "cannot delete a git "
-			    "reference");
-	}
+	if (err == NULL && (err = morph_buf_status(&gone)) == NULL)
+		err = morph_remote_git_delete(git, &gone);
 	git_reference_iterator_free(it);
 	git_odb_free(odb);
 	morph_buf_release(&gone);
@@ -701,6 +690,29 @@ note_tracking(const char *name, const char *value, int symbolic, void *arg)
 }
 
 /*
+ * The reference prefix + name that a fetched branch or tag (kind) sets,
+ * in ref, checked, and its value here in *old; *have 0 when it has none.
+ */
+static const struct morph_error *
+local_ref(struct morph_buf *ref, struct morph_oid *old, int *have,
+    struct session *s, const char *prefix, const char *name,
+    const char *kind)
+{
+	const struct morph_error *err;
+
+	morph_buf_clear(ref);
+	morph_buf_printf(ref, "%s%s", prefix, name);
+	if ((err = morph_buf_status(ref)) != NULL)
+		return err;
+	if (!morph_ref_name_valid(ref->ptr))
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "the remote's %s "
+		    "name '%s' is not valid", kind, name);
+	err = morph_ref_resolve(old, s->repo, ref->ptr);
+	*have = err == NULL;
+	return err != NULL && err->code != MORPH_ERR_NOT_FOUND ? err : NULL;
+}
+
+/*
  * Moves the branches under refs/remotes/REMOTE/ to the fetched ones, deleting those the
  * remote no longer has, and adds the fetched tags this repository lacks.
  */
@@ -734,20 +746,9 @@ update_refs(struct session *s, const struct namelist *heads,
 		    &old, NULL, NULL);
 	}
 	for (i = 0; i < heads->n && err == NULL; i++) {
-		morph_buf_clear(&ref);
-		morph_buf_printf(&ref, "%s%s", prefix.ptr, heads->v[i].name);
-		if ((err = morph_buf_status(&ref)) != NULL)
+		if ((err = local_ref(&ref, &old, &have, s, prefix.ptr,
+		    heads->v[i].name, "branch")) != NULL)
 			break;
-		if (!morph_ref_name_valid(ref.ptr)) {
-			err = morph_error_fmt(MORPH_ERR_CORRUPT, "the remote's "
-			    "branch name '%s' is not valid", heads->v[i].name);
-			break;
-		}
-		err = morph_ref_resolve(&old, s->repo, ref.ptr);
-		have = err == NULL;
-		if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
-			break;
-		err = NULL;
 		if (have && morph_oid_cmp(&old, &heads->v[i].id) == 0)
 			continue;
 		if ((err = morph_ref_update(s->repo, ref.ptr, &heads->v[i].id,
@@ -758,21 +759,9 @@ update_refs(struct session *s, const struct namelist *heads,
 		    &heads->v[i].id, NULL);
 	}
 	for (i = 0; i < tags->n && err == NULL; i++) {
-		morph_buf_clear(&ref);
-		morph_buf_printf(&ref, "%s%s", MORPH_REFS_TAGS,
-		    tags->v[i].name);
-		if ((err = morph_buf_status(&ref)) != NULL)
+		if ((err = local_ref(&ref, &old, &have, s, MORPH_REFS_TAGS,
+		    tags->v[i].name, "tag")) != NULL)
 			break;
-		if (!morph_ref_name_valid(ref.ptr)) {
-			err = morph_error_fmt(MORPH_ERR_CORRUPT, "the remote's "
-			    "tag name '%s' is not valid", tags->v[i].name);
-			break;
-		}
-		err = morph_ref_resolve(&old, s->repo, ref.ptr);
-		have = err == NULL;
-		if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
-			break;
-		err = NULL;
 		if (have && morph_oid_cmp(&old, &tags->v[i].id) == 0)
 			continue;
 		if (have) {

@@ -34,6 +34,9 @@ void	morph_oid_fmt(char out[MORPH_OID_HEXSZ + 1], const struct morph_oid *);
  */
 const char *morph_oid_tostr(const struct morph_oid *);
 
+/* The value of hex digit c (either case), or -1. */
+int	morph_hex_digit(int c);
+
 /* Parses exactly 32 hex digits (either case).  Returns 0, or -1 if bad. */
 int	morph_oid_fromhex(struct morph_oid *, const char *hex);
 
