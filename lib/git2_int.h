@@ -31,6 +31,10 @@
 	X(git_commit_parentcount)		\
 	X(git_commit_tree)			\
 	X(git_commit_tree_id)			\
+	X(git_config_entry_free)		\
+	X(git_config_foreach)			\
+	X(git_config_free)			\
+	X(git_config_get_entry)			\
 	X(git_credential_ssh_key_from_agent)	\
 	X(git_credential_ssh_key_new)		\
 	X(git_credential_username_new)		\
@@ -89,19 +93,13 @@
 	X(git_refspec_src)			\
 	X(git_refspec_src_matches)		\
 	X(git_refspec_transform)		\
-	X(git_remote_connect)			\
-	X(git_remote_create_anonymous)		\
-	X(git_remote_default_branch)		\
-	X(git_remote_disconnect)		\
+	X(git_remote_create_options_init)	\
+	X(git_remote_create_with_opts)		\
 	X(git_remote_fetch)			\
 	X(git_remote_free)			\
-	X(git_remote_list)			\
-	X(git_remote_lookup)			\
-	X(git_remote_ls)			\
 	X(git_remote_push)			\
-	X(git_remote_pushurl)			\
-	X(git_remote_url)			\
 	X(git_repository_commondir)		\
+	X(git_repository_config_snapshot)	\
 	X(git_repository_free)			\
 	X(git_repository_init)			\
 	X(git_repository_is_bare)		\
@@ -119,7 +117,6 @@
 	X(git_status_list_free)			\
 	X(git_status_list_new)			\
 	X(git_status_options_init)		\
-	X(git_strarray_dispose)			\
 	X(git_tree_entry_byindex)		\
 	X(git_tree_entry_byname)		\
 	X(git_tree_entry_bypath)		\
@@ -167,6 +164,10 @@ const struct morph_error *morph_git2_load(void);
 #define git_commit_parentcount		(*morph_git2.git_commit_parentcount)
 #define git_commit_tree			(*morph_git2.git_commit_tree)
 #define git_commit_tree_id		(*morph_git2.git_commit_tree_id)
+#define git_config_entry_free		(*morph_git2.git_config_entry_free)
+#define git_config_foreach		(*morph_git2.git_config_foreach)
+#define git_config_free			(*morph_git2.git_config_free)
+#define git_config_get_entry		(*morph_git2.git_config_get_entry)
 #define git_credential_ssh_key_from_agent	(*morph_git2.git_credential_ssh_key_from_agent)
 #define git_credential_ssh_key_new	(*morph_git2.git_credential_ssh_key_new)
 #define git_credential_username_new	(*morph_git2.git_credential_username_new)
@@ -225,19 +226,13 @@ const struct morph_error *morph_git2_load(void);
 #define git_refspec_src			(*morph_git2.git_refspec_src)
 #define git_refspec_src_matches		(*morph_git2.git_refspec_src_matches)
 #define git_refspec_transform		(*morph_git2.git_refspec_transform)
-#define git_remote_connect		(*morph_git2.git_remote_connect)
-#define git_remote_create_anonymous	(*morph_git2.git_remote_create_anonymous)
-#define git_remote_default_branch	(*morph_git2.git_remote_default_branch)
-#define git_remote_disconnect		(*morph_git2.git_remote_disconnect)
+#define git_remote_create_options_init	(*morph_git2.git_remote_create_options_init)
+#define git_remote_create_with_opts	(*morph_git2.git_remote_create_with_opts)
 #define git_remote_fetch		(*morph_git2.git_remote_fetch)
 #define git_remote_free			(*morph_git2.git_remote_free)
-#define git_remote_list			(*morph_git2.git_remote_list)
-#define git_remote_lookup		(*morph_git2.git_remote_lookup)
-#define git_remote_ls			(*morph_git2.git_remote_ls)
 #define git_remote_push			(*morph_git2.git_remote_push)
-#define git_remote_pushurl		(*morph_git2.git_remote_pushurl)
-#define git_remote_url			(*morph_git2.git_remote_url)
 #define git_repository_commondir	(*morph_git2.git_repository_commondir)
+#define git_repository_config_snapshot	(*morph_git2.git_repository_config_snapshot)
 #define git_repository_free		(*morph_git2.git_repository_free)
 #define git_repository_init		(*morph_git2.git_repository_init)
 #define git_repository_is_bare		(*morph_git2.git_repository_is_bare)
@@ -255,7 +250,6 @@ const struct morph_error *morph_git2_load(void);
 #define git_status_list_free		(*morph_git2.git_status_list_free)
 #define git_status_list_new		(*morph_git2.git_status_list_new)
 #define git_status_options_init		(*morph_git2.git_status_options_init)
-#define git_strarray_dispose		(*morph_git2.git_strarray_dispose)
 #define git_tree_entry_byindex		(*morph_git2.git_tree_entry_byindex)
 #define git_tree_entry_byname		(*morph_git2.git_tree_entry_byname)
 #define git_tree_entry_bypath		(*morph_git2.git_tree_entry_bypath)

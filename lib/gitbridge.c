@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "morph/buf.h"
 #include "git2_int.h"
 #include "gitbridge_int.h"
 #include "path_int.h"
@@ -184,34 +185,94 @@ done:
  * The remotes of the enclosing git repository: a morph repository with
  * none of its own reaches the ones git has (morph-remote(1)).
  */
+/* The remotes of a git configuration, in the order they appear. */
+struct remotes {
+	struct morph_buf	 names;		/* "name\0" each */
+};
+
+/* Notes remote NAME of a key remote.NAME.url or remote.NAME.pushurl. */
+static int
+note_remote(const git_config_entry *e, void *arg)
+{
+	struct remotes *l = arg;
+	const char *name = e->name + 7, *dot = strrchr(e->name, '.'), *p;
+	size_t n;
+
+	if (strncmp(e->name, "remote.", 7) != 0 || dot == NULL ||
+	    dot < name || (strcmp(dot, ".url") != 0 &&
+	    strcmp(dot, ".pushurl") != 0))
+		return 0;
+	n = (size_t)(dot - name);
+	for (p = l->names.ptr; p != NULL && p < l->names.ptr + l->names.len;
+	    p += strlen(p) + 1)
+		if (strlen(p) == n && strncmp(p, name, n) == 0)
+			return 0;
+	morph_buf_put(&l->names, name, n);
+	morph_buf_putc(&l->names, '\0');
+	return morph_buf_status(&l->names) == NULL ? 0 : -1;
+}
+
+/*
+ * The value of key remote.NAME.WHAT in cfg, the last one set, in out;
+ * NULL when none.  Set through git_config_foreach, which unlike
+ * git_remote_list and git_remote_lookup reads the configuration without
+ * a regular expression: libgit2 1.5 leaks PCRE2's match data for every
+ * entry a regular expression does not match.
+ */
+static const char *
+remote_value(struct morph_buf *out, git_config *cfg, const char *name,
+    const char *what)
+{
+	struct morph_buf key = MORPH_BUF_INIT;
+	git_config_entry *e = NULL;
+	const char *v = NULL;
+
+	morph_buf_clear(out);
+	morph_buf_printf(&key, "remote.%s.%s", name, what);
+	if (morph_buf_status(&key) == NULL &&
+	    git_config_get_entry(&e, cfg, key.ptr) == 0 && e->value != NULL) {
+		morph_buf_puts(out, e->value);
+		if (morph_buf_status(out) == NULL)
+			v = out->ptr;
+	}
+	git_config_entry_free(e);
+	morph_buf_release(&key);
+	return v;
+}
+
 const struct morph_error *
 morph_git_remotes(const char *workdir, morph_git_remote_cb cb, void *arg)
 {
+	struct morph_buf url = MORPH_BUF_INIT, pushurl = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	git_repository *repo;
-	git_strarray names = { NULL, 0 };
-	git_remote *r;
-	const char *url;
-	size_t i;
+	git_config *cfg = NULL;
+	struct remotes l;
+	const char *p, *u, *pu;
 	int rc;
 
 	if ((err = open_enclosing(&repo, workdir)) != NULL || repo == NULL)
 		return err;
-	if ((rc = git_remote_list(&names, repo)) < 0) {
-		err = morph_git_error(rc, "cannot list the git remotes");
+	memset(&l, 0, sizeof(l));
+	if ((rc = git_repository_config_snapshot(&cfg, repo)) < 0 ||
+	    (rc = git_config_foreach(cfg, note_remote, &l)) < 0) {
+		err = morph_buf_status(&l.names) != NULL ?
+		    morph_error(MORPH_ERR_NOMEM) :
+		    morph_git_error(rc, "cannot list the git remotes");
 		goto done;
 	}
-	for (i = 0; i < names.count && err == NULL; i++) {
-		if (git_remote_lookup(&r, repo, names.strings[i]) < 0)
+	for (p = l.names.ptr; err == NULL && p != NULL &&
+	    p < l.names.ptr + l.names.len; p += strlen(p) + 1) {
+		if ((u = remote_value(&url, cfg, p, "url")) == NULL)
 			continue;
-		url = git_remote_url(r);
-		if (url != NULL)
-			err = cb(names.strings[i], url, git_remote_pushurl(r) ?
-			    git_remote_pushurl(r) : url, arg);
-		git_remote_free(r);
+		pu = remote_value(&pushurl, cfg, p, "pushurl");
+		err = cb(p, u, pu != NULL ? pu : u, arg);
 	}
 done:
-	git_strarray_dispose(&names);
+	morph_buf_release(&l.names);
+	morph_buf_release(&url);
+	morph_buf_release(&pushurl);
+	git_config_free(cfg);
 	git_repository_free(repo);
 	return err;
 }

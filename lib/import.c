@@ -570,8 +570,10 @@ need_output(struct run_import *r, const struct morph_oid *id,
 	if (morph_object_exists(r->imp->repo, id))
 		return morph_oidset_add(&r->imp->stored, id, NULL);
 	morph_oid_fmt(hex, id);
-	if ((e = bsearch(hex, r->outputs.v, r->outputs.n,
-	    sizeof(*r->outputs.v), cmp_id_key)) == NULL)
+	/* bsearch may not be given the NULL of an empty list. */
+	e = r->outputs.n == 0 ? NULL : bsearch(hex, r->outputs.v,
+	    r->outputs.n, sizeof(*r->outputs.v), cmp_id_key);
+	if (e == NULL)
 		return morph_error_fmt(MORPH_ERR_CORRUPT, "%s: %s names output "
 		    "%s, which the run's folder lacks", r->what, file, hex);
 	if ((err = import_blob(&got, r->imp, e->key, r->what)) != NULL)

@@ -358,16 +358,92 @@ done:
 
 /* Transport */
 
+/* The longest url.BASE.insteadOf (or pushInsteadOf) prefix of a URL. */
+struct insteadof {
+	const char		*url;
+	const char		*suffix;	/* ".insteadof", ".pushinsteadof" */
+	size_t			 best;		/* length of the prefix */
+	struct morph_buf	 base;
+};
+
+static int
+note_insteadof(const git_config_entry *e, void *arg)
+{
+	struct insteadof *in = arg;
+	size_t n = strlen(e->name), k = strlen(in->suffix), v;
+
+	if (strncmp(e->name, "url.", 4) != 0 || n <= 4 + k ||
+	    strcmp(e->name + n - k, in->suffix) != 0 || e->value == NULL)
+		return 0;
+	v = strlen(e->value);
+	if (v <= in->best || strncmp(in->url, e->value, v) != 0)
+		return 0;
+	in->best = v;
+	morph_buf_clear(&in->base);
+	morph_buf_put(&in->base, e->name + 4, n - 4 - k);
+	return morph_buf_status(&in->base) == NULL ? 0 : -1;
+}
+
+/*
+ * url as git rewrites it with url.BASE.insteadOf, or for a push first
+ * url.BASE.pushInsteadOf: the longest matching prefix gives way to BASE.
+ * Done here, not by libgit2, which matches every configuration entry with
+ * a regular expression and in version 1.5 leaks PCRE2's match data for
+ * each one that does not match.
+ */
+static const struct morph_error *
+rewrite_url(struct morph_buf *out, git_repository *git, const char *url,
+    int push)
+{
+	const struct morph_error *err = NULL;
+	struct insteadof in;
+	git_config *cfg = NULL;
+	int rc, pass;
+
+	memset(&in, 0, sizeof(in));
+	in.url = url;
+	if ((rc = git_repository_config_snapshot(&cfg, git)) < 0)
+		return morph_git_error(rc, "cannot read the git configuration");
+	for (pass = push ? 0 : 1; pass < 2 && in.best == 0 && err == NULL;
+	    pass++) {
+		in.suffix = pass == 0 ? ".pushinsteadof" : ".insteadof";
+		if ((rc = git_config_foreach(cfg, note_insteadof, &in)) < 0)
+			err = morph_buf_status(&in.base) != NULL ?
+			    morph_error(MORPH_ERR_NOMEM) : morph_git_error(rc,
+			    "cannot read the git configuration");
+	}
+	morph_buf_clear(out);
+	if (in.best > 0)
+		morph_buf_put(out, in.base.ptr, in.base.len);
+	morph_buf_puts(out, url + in.best);
+	if (err == NULL)
+		err = morph_buf_status(out);
+	morph_buf_release(&in.base);
+	git_config_free(cfg);
+	return err;
+}
+
 static const struct morph_error *
 connect_remote(git_remote **out, struct morph_cred *cred, git_repository *git,
-    const char *remote, const char *url)
+    const char *remote, const char *url, int push)
 {
+	git_remote_create_options o;
+	struct morph_buf real = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	int rc;
 
-	if ((err = morph_cred_init(cred, remote, url)) != NULL)
+	if ((err = morph_cred_init(cred, remote, url)) != NULL ||
+	    (err = rewrite_url(&real, git, url, push)) != NULL) {
+		morph_buf_release(&real);
 		return err;
-	if ((rc = git_remote_create_anonymous(out, git, url)) < 0)
+	}
+	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	o.repository = git;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+	    GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	rc = git_remote_create_with_opts(out, real.ptr, &o);
+	morph_buf_release(&real);
+	if (rc < 0)
 		return morph_cred_error(cred, rc, "cannot use remote");
 	return NULL;
 }
@@ -382,7 +458,7 @@ set_callbacks(git_remote_callbacks *cb, struct morph_cred *cred)
 
 const struct morph_error *
 morph_remote_git_fetch(git_repository *git, const char *remote,
-    const char *url, const char *const *refspecs, size_t n)
+    const char *url, int push, const char *const *refspecs, size_t n)
 {
 	git_fetch_options fo;
 	const struct morph_error *err;
@@ -401,7 +477,7 @@ morph_remote_git_fetch(git_repository *git, const char *remote,
 			return err;
 	}
 	morph_buf_release(&path);
-	if ((err = connect_remote(&r, &cred, git, remote, url)) != NULL)
+	if ((err = connect_remote(&r, &cred, git, remote, url, push)) != NULL)
 		goto done;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	set_callbacks(&fo.callbacks, &cred);
@@ -479,7 +555,7 @@ morph_remote_git_push(int *moved, git_repository *git, const char *remote,
 	memset(&st, 0, sizeof(st));
 	st.cb = cb;
 	st.arg = arg;
-	if ((err = connect_remote(&r, &st.cred, git, remote, url)) != NULL)
+	if ((err = connect_remote(&r, &st.cred, git, remote, url, 1)) != NULL)
 		goto done;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	po.pb_parallelism = 0;	/* as many threads as cores */

@@ -22,12 +22,14 @@ const struct morph_error *morph_remote_normalize(struct morph_buf *out,
 /*
  * Fetches refspecs from url (remote names it in messages) into git,
  * pruning the local references of a glob refspec that the remote no longer
- * has.  Errors: GIT naming the remote and saying why (authentication, an
- * unknown host key, the transport).
+ * has.  url is rewritten as git's url.BASE.insteadOf say, or with push
+ * set (a push reading where it goes) pushInsteadOf first.  Errors: GIT
+ * naming the remote and saying why (authentication, an unknown host key,
+ * the transport).
  */
 const struct morph_error *morph_remote_git_fetch(git_repository *git,
-    const char *remote, const char *url, const char *const *refspecs,
-    size_t n);
+    const char *remote, const char *url, int push,
+    const char *const *refspecs, size_t n);
 
 /*
  * Deletes the references of git named in names, each followed by a NUL

@@ -50,6 +50,7 @@ struct session {
 	const char			*remote;
 	char				*url;
 	git_repository			*git;
+	int				 push;		/* url is the push URL */
 	const struct morph_sync_opts	*opts;
 	struct morph_sync_result	*res;
 };
@@ -102,6 +103,7 @@ session_open(struct session *s, struct morph_repo *repo, const char *remote,
 	memset(res, 0, sizeof(*res));
 	s->repo = repo;
 	s->remote = remote;
+	s->push = push;
 	s->opts = opts != NULL ? opts : &default_opts;
 	s->res = res;
 	if (!morph_remote_name_valid(remote))
@@ -850,8 +852,8 @@ fetch_remote(struct session *s)
 	morph_buf_printf(&spec, "+refs/morph/*:refs/remotes/%s/*", s->remote);
 	if ((err = morph_buf_status(&spec)) == NULL) {
 		specs[0] = spec.ptr;
-		err = morph_remote_git_fetch(s->git, s->remote, s->url, specs,
-		    1);
+		err = morph_remote_git_fetch(s->git, s->remote, s->url, s->push,
+		    specs, 1);
 	}
 	morph_buf_release(&spec);
 	return err;

@@ -44,6 +44,17 @@ cd "$T_ROOT/a"
 ok morph pull
 expect_contains "$out" "Fetched 1 commit and 2 runs (6 results)"
 
+# git's url.BASE.insteadOf and pushInsteadOf rewrite a remote's URL.
+git config --global url."git://127.0.0.1:$port/".insteadOf "team:"
+git config --global url."git://127.0.0.1:$port/".pushInsteadOf "teampush:"
+ok morph remote add short team:hub.git
+ok morph fetch short
+expect_contains "$out" " * [new branch]      short/main"
+ok morph remote add shortpush teampush:hub.git
+ok morph push shortpush
+expect_contains "$out" "Everything up-to-date"
+git config --global --remove-section url."git://127.0.0.1:$port/"
+
 # What a server refuses, libgit2 says only through its
 # push_update_reference callback: the hub's hook refuses a branch.
 cat >"$T_ROOT/srv/hub.git/hooks/update" <<'EOS'
