@@ -702,6 +702,7 @@ local_ref(struct morph_buf *ref, struct morph_oid *old, int *have,
 {
 	const struct morph_error *err;
 
+	*have = 0;
 	morph_buf_clear(ref);
 	morph_buf_printf(ref, "%s%s", prefix, name);
 	if ((err = morph_buf_status(ref)) != NULL)
