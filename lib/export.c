@@ -87,8 +87,11 @@ morph_export_release(struct morph_export *x)
 	git_odb_free(x->odb);
 	x->odb = NULL;
 	free(x->folders.keys);
-	free(x->folders.trees);
+	free(x->folders.ids);
+	free(x->calls.keys);
+	free(x->calls.ids);
 	memset(&x->folders, 0, sizeof(x->folders));
+	memset(&x->calls, 0, sizeof(x->calls));
 }
 
 /* The slot of key in the map of folders: its own, or the empty one. */
@@ -105,36 +108,39 @@ folder_slot(const struct morph_export_folders *f, const struct morph_oid *key)
 	return i;
 }
 
-/* The git tree of the folder whose ids hash to key; 0 when not made. */
+/*
+ * The git object made of the ids that hash to key, if this session made
+ * it and it is still there; 0 when not.
+ */
 static int
 folder_find(git_oid *out, const struct morph_export *x,
-    const struct morph_oid *key)
+    const struct morph_export_folders *f, const struct morph_oid *key)
 {
 	size_t i;
 
-	if (x->folders.cap == 0)
+	if (f->cap == 0)
 		return 0;
-	i = folder_slot(&x->folders, key);
-	if (morph_oid_cmp(&x->folders.keys[i], key) != 0)
+	i = folder_slot(f, key);
+	if (morph_oid_cmp(&f->keys[i], key) != 0)
 		return 0;
-	*out = x->folders.trees[i];
-	return 1;
+	*out = f->ids[i];
+	return git_odb_exists(x->odb, out);
 }
 
 static const struct morph_error *
-folder_add(struct morph_export *x, const struct morph_oid *key,
+folder_add(struct morph_export_folders *f, const struct morph_oid *key,
     const git_oid *tree)
 {
-	struct morph_export_folders *f = &x->folders, old = *f;
+	struct morph_export_folders old = *f;
 	size_t i, j;
 
 	if (2 * (f->n + 1) > f->cap) {
 		f->cap = old.cap ? 2 * old.cap : 64;
 		f->keys = calloc(f->cap, sizeof(*f->keys));
-		f->trees = calloc(f->cap, sizeof(*f->trees));
-		if (f->keys == NULL || f->trees == NULL) {
+		f->ids = calloc(f->cap, sizeof(*f->ids));
+		if (f->keys == NULL || f->ids == NULL) {
 			free(f->keys);
-			free(f->trees);
+			free(f->ids);
 			*f = old;
 			return morph_error(MORPH_ERR_NOMEM);
 		}
@@ -144,17 +150,17 @@ folder_add(struct morph_export *x, const struct morph_oid *key,
 				continue;
 			j = folder_slot(f, &old.keys[i]);
 			f->keys[j] = old.keys[i];
-			f->trees[j] = old.trees[i];
+			f->ids[j] = old.ids[i];
 			f->n++;
 		}
 		free(old.keys);
-		free(old.trees);
+		free(old.ids);
 	}
 	i = folder_slot(f, key);
 	if (morph_oid_is_zero(&f->keys[i]))
 		f->n++;
 	f->keys[i] = *key;
-	f->trees[i] = *tree;
+	f->ids[i] = *tree;
 	return NULL;
 }
 
@@ -708,7 +714,7 @@ folder_tree(git_oid *out, struct morph_export *x, const struct morph_oid *v,
 	size_t i;
 
 	morph_hash_bytes(&key, v, n * sizeof(*v));
-	if (folder_find(out, x, &key) && git_odb_exists(x->odb, out))
+	if (folder_find(out, x, &x->folders, &key))
 		return NULL;
 	if ((err = new_builder(&b, x, NULL)) != NULL)
 		return err;
@@ -717,7 +723,7 @@ folder_tree(git_oid *out, struct morph_export *x, const struct morph_oid *v,
 			err = insert(b, morph_oid_tostr(&v[i]), &blob,
 			    GIT_FILEMODE_BLOB);
 	if (err == NULL && (err = write_builder(out, b)) == NULL)
-		err = folder_add(x, &key, out);
+		err = folder_add(&x->folders, &key, out);
 	git_treebuilder_free(b);
 	return err;
 }
@@ -796,20 +802,19 @@ outputs_tree(git_oid *out, int *any, struct run_export *r)
 	return err;
 }
 
-/* Adds a file holding buf to b, and empties buf. */
+/* Adds a file holding buf to b, its id in *blob, and empties buf. */
 static const struct morph_error *
-add_file(git_treebuilder *b, struct morph_export *x, const char *name,
-    struct morph_buf *buf)
+add_file(git_oid *blob, git_treebuilder *b, struct morph_export *x,
+    const char *name, struct morph_buf *buf)
 {
 	const struct morph_error *err;
-	git_oid blob;
 
 	if ((err = morph_buf_status(buf)) != NULL ||
-	    (err = write_git(&blob, x, buf->len ? buf->ptr : "", buf->len,
+	    (err = write_git(blob, x, buf->len ? buf->ptr : "", buf->len,
 	    GIT_OBJECT_BLOB)) != NULL)
 		return err;
 	morph_buf_clear(buf);
-	return insert(b, name, &blob, GIT_FILEMODE_BLOB);
+	return insert(b, name, blob, GIT_FILEMODE_BLOB);
 }
 
 /*
@@ -826,9 +831,15 @@ emit_calls(struct run_export *r, const char *name, const struct morph_oid *v,
 	const struct morph_error *err = NULL;
 	struct morph_buf buf = MORPH_BUF_INIT;
 	struct morph_object *o;
+	struct morph_oid key;
 	char file[80];
+	git_oid blob;
 	size_t i, more = 0;
 
+	/* A prompt no commit changed has the file of the run before. */
+	morph_hash_bytes(&key, v, n * sizeof(*v));
+	if (folder_find(&blob, r->x, &r->x->calls, &key))
+		return insert(arg, name, &blob, GIT_FILEMODE_BLOB);
 	for (i = 0; i < n && err == NULL; i++) {
 		err = morph_object_read(&o, r->x->repo, &v[i], MORPH_OBJ_CALL);
 		if (err != NULL && err->code == MORPH_ERR_NOT_FOUND) {
@@ -847,7 +858,7 @@ emit_calls(struct run_export *r, const char *name, const struct morph_oid *v,
 				snprintf(file, sizeof(file), "%s.%zu", name,
 				    more);
 			more++;
-			err = add_file(arg, r->x, file, &buf);
+			err = add_file(&blob, arg, r->x, file, &buf);
 		}
 	}
 	if (err == NULL && buf.len > 0) {
@@ -855,7 +866,10 @@ emit_calls(struct run_export *r, const char *name, const struct morph_oid *v,
 			snprintf(file, sizeof(file), "%s", name);
 		else
 			snprintf(file, sizeof(file), "%s.%zu", name, more);
-		err = add_file(arg, r->x, file, &buf);
+		err = add_file(&blob, arg, r->x, file, &buf);
+		/* Only a single file is remembered: its name is the part's. */
+		if (err == NULL && more == 0)
+			err = folder_add(&r->x->calls, &key, &blob);
 	}
 	morph_buf_release(&buf);
 	return err;

@@ -54,13 +54,13 @@ const struct morph_error *morph_gitdir_open(git_repository **out,
     struct morph_repo *);
 
 /*
- * The folders of outputs exported in a session, by the hash of the ids
- * they hold: runs of commits that differ in a few prompts share most of
- * them, and each is made once.
+ * The folders of outputs (and files of calls) exported in a session, by
+ * the hash of the ids they hold: runs of commits that differ in a few
+ * prompts share most of them, and each is made once.
  */
 struct morph_export_folders {
 	struct morph_oid	*keys;
-	git_oid			*trees;
+	git_oid			*ids;		/* the git tree or blob */
 	size_t			 cap;		/* a power of two, or 0 */
 	size_t			 n;
 };
@@ -74,7 +74,8 @@ struct morph_export {
 						   (gitstage_int.h) */
 	size_t			 commits;	/* exported by this session */
 	size_t			 runs;
-	struct morph_export_folders folders;
+	struct morph_export_folders folders;	/* git trees */
+	struct morph_export_folders calls;	/* git blobs */
 };
 
 const struct morph_error *morph_export_init(struct morph_export *,
