@@ -218,3 +218,25 @@ morph_cmd_exec_allowed(int *allowed, struct morph_repo *repo, int flag)
 	free(v);
 	return err;
 }
+
+const struct morph_error *
+morph_cmd_print_committed(struct morph_repo *repo, const struct morph_oid *id)
+{
+	struct morph_buf branch = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_commit *c;
+	const char *where;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return err;
+	if (morph_head_branch(&branch, repo) == NULL)
+		where = branch.ptr + strlen(MORPH_REFS_HEADS);
+	else
+		where = "detached HEAD";
+	printf("[%s%s %s] %s\n", where,
+	    morph_commit_parent_count(c) == 0 ? " (root-commit)" : "",
+	    morph_cmd_short(id), morph_cmd_summary(morph_commit_message(c)));
+	morph_commit_free(c);
+	morph_buf_release(&branch);
+	return NULL;
+}

@@ -20,6 +20,8 @@
 	X(git_diff_options_init)		\
 	X(git_error_last)			\
 	X(git_libgit2_init)			\
+	X(git_merge_file)			\
+	X(git_merge_file_result_free)		\
 	X(git_oid_tostr)			\
 	X(git_patch_free)			\
 	X(git_patch_from_buffers)		\
@@ -57,6 +59,8 @@ const struct morph_error *morph_git2_load(void);
 #define git_diff_options_init		(*morph_git2.git_diff_options_init)
 #define git_error_last			(*morph_git2.git_error_last)
 #define git_libgit2_init		(*morph_git2.git_libgit2_init)
+#define git_merge_file			(*morph_git2.git_merge_file)
+#define git_merge_file_result_free	(*morph_git2.git_merge_file_result_free)
 #define git_oid_tostr			(*morph_git2.git_oid_tostr)
 #define git_patch_free			(*morph_git2.git_patch_free)
 #define git_patch_from_buffers		(*morph_git2.git_patch_from_buffers)
