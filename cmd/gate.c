@@ -113,7 +113,8 @@ print_verdict(const struct morph_gate *g)
 	const struct morph_gate_case *c;
 	size_t i;
 
-	print_run("merged", "", morph_gate_run_info(g, MORPH_GATE_MERGED));
+	print_run("merged", "union", morph_gate_run_info(g,
+	    MORPH_GATE_MERGED));
 	for (i = 0; i < morph_gate_ndropped(g); i++) {
 		c = morph_gate_dropped(g, i);
 		printf("note: %s case %s model %s passes on a side but is not "
