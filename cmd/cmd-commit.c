@@ -173,8 +173,6 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_buf raw = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_merge_state *ms = NULL;
-	struct morph_index *idx = NULL;
-	struct morph_oid id;
 	const char *file = NULL;
 	int ch, have_m = 0, from_editor = 0, merging = 0;
 
@@ -211,7 +209,8 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	/* A merge in progress has its message; -a stages before a gate. */
 	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		goto done;
-	if (merging && opts.all && (err = stage_tracked(ctx->repo)) != NULL)
+	if (merging && opts.all && morph_merge_state_gate(ms, NULL, NULL) &&
+	    (err = stage_tracked(ctx->repo)) != NULL)
 		goto done;
 	if (merging && (err = morph_cmd_exec_allowed(&gate.allow_exec,
 	    ctx->repo, 0)) != NULL)
@@ -246,24 +245,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	opts.message = msg.ptr;
 commit:
-	/*
-	 * Take the lock before reading the index: a morph add finishing in
-	 * between would otherwise have its staging overwritten.
-	 */
-	if ((err = morph_repo_begin(ctx->repo)) != NULL)
-		goto done;
-	if ((err = morph_index_open(&idx, ctx->repo)) == NULL)
-		err = morph_commit_create(&id, ctx->repo, idx, &opts);
-	if (err != NULL) {
-		morph_repo_rollback(ctx->repo);
-		goto done;
-	}
-	if ((err = morph_repo_commit(ctx->repo)) != NULL)
-		goto done;
-	err = morph_cmd_print_committed(ctx->repo, &id);
+	err = morph_cmd_commit_index(ctx->repo, &opts);
 done:
 	morph_merge_state_free(ms);
-	morph_index_free(idx);
 	morph_buf_release(&raw);
 	morph_buf_release(&msg);
 	return err;

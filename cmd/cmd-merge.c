@@ -38,20 +38,13 @@ default_message(struct morph_buf *out, struct morph_repo *repo,
 	return morph_buf_status(out);
 }
 
-static const char *
-kind_word(const struct morph_merge_conflict *c)
-{
-	switch (c->kind) {
-	case MORPH_CONFLICT_ADD_ADD:
-		return "add/add";
-	case MORPH_CONFLICT_DELETED_BY_THEM:
-		return "modify/delete";
-	case MORPH_CONFLICT_DELETED_BY_US:
-		return "delete/modify";
-	default:
-		return "content";
-	}
-}
+/* git's words for each kind of conflict. */
+static const char *const kind_words[] = {
+	[MORPH_CONFLICT_CONTENT] = "content",
+	[MORPH_CONFLICT_ADD_ADD] = "add/add",
+	[MORPH_CONFLICT_DELETED_BY_THEM] = "modify/delete",
+	[MORPH_CONFLICT_DELETED_BY_US] = "delete/modify",
+};
 
 /* Each conflict as git says it, then what to do. */
 static void
@@ -63,7 +56,7 @@ print_conflicts(const struct morph_merge *m, const char *label)
 
 	for (i = 0; i < morph_merge_nconflicts(m); i++) {
 		c = morph_merge_conflict(m, i);
-		printf("CONFLICT (%s): ", kind_word(c));
+		printf("CONFLICT (%s): ", kind_words[c->kind]);
 		if (c->kind == MORPH_CONFLICT_DELETED_BY_THEM)
 			printf("%s deleted in %s and modified in HEAD; HEAD's "
 			    "version is left in the work tree\n", c->path,
@@ -92,8 +85,6 @@ merge_continue(struct morph_cmd_ctx *ctx, const struct morph_cmd_gate_opts *go,
 {
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
 	const struct morph_error *err;
-	struct morph_index *idx = NULL;
-	struct morph_oid id;
 	int merging;
 
 	if ((err = morph_cmd_gate_before_commit(ctx, go, &merging,
@@ -105,18 +96,7 @@ merge_continue(struct morph_cmd_ctx *ctx, const struct morph_cmd_gate_opts *go,
 	if (ctx->status != 0)
 		return NULL;	/* the gate refused it */
 	opts.message = message;
-	if ((err = morph_repo_begin(ctx->repo)) != NULL)
-		return err;
-	if ((err = morph_index_open(&idx, ctx->repo)) == NULL)
-		err = morph_commit_create(&id, ctx->repo, idx, &opts);
-	morph_index_free(idx);
-	if (err != NULL) {
-		morph_repo_rollback(ctx->repo);
-		return err;
-	}
-	if ((err = morph_repo_commit(ctx->repo)) != NULL)
-		return err;
-	return morph_cmd_print_committed(ctx->repo, &id);
+	return morph_cmd_commit_index(ctx->repo, &opts);
 }
 
 static const struct morph_error *

@@ -52,51 +52,16 @@ unmerged(const struct morph_merge_state *ms, const char *path)
 	return NULL;
 }
 
-static const char *
-conflict_word(const struct morph_merge_conflict *c)
-{
-	switch (c->kind) {
-	case MORPH_CONFLICT_ADD_ADD:
-		return "both added:   ";
-	case MORPH_CONFLICT_DELETED_BY_THEM:
-		return "deleted by them:";
-	case MORPH_CONFLICT_DELETED_BY_US:
-		return "deleted by us:";
-	default:
-		return "both modified:";
-	}
-}
-
-/* git's two letters for an unmerged path in --short. */
-static const char *
-conflict_letters(const struct morph_merge_conflict *c)
-{
-	switch (c->kind) {
-	case MORPH_CONFLICT_ADD_ADD:
-		return "AA";
-	case MORPH_CONFLICT_DELETED_BY_THEM:
-		return "UD";
-	case MORPH_CONFLICT_DELETED_BY_US:
-		return "DU";
-	default:
-		return "UU";
-	}
-}
-
-static const char *
-conflict_kind(const struct morph_merge_conflict *c)
-{
-	switch (c->kind) {
-	case MORPH_CONFLICT_ADD_ADD:
-		return "add-add";
-	case MORPH_CONFLICT_DELETED_BY_THEM:
-		return "deleted-by-them";
-	case MORPH_CONFLICT_DELETED_BY_US:
-		return "deleted-by-us";
-	default:
-		return "content";
-	}
-}
+/* How status names each kind of conflict, long and --short. */
+static const struct {
+	const char	*word;
+	const char	*letters;
+} conflict_names[] = {
+	[MORPH_CONFLICT_CONTENT] = { "both modified:", "UU" },
+	[MORPH_CONFLICT_ADD_ADD] = { "both added:", "AA" },
+	[MORPH_CONFLICT_DELETED_BY_THEM] = { "deleted by them:", "UD" },
+	[MORPH_CONFLICT_DELETED_BY_US] = { "deleted by us:", "DU" },
+};
 
 /* The merge in progress: where it stands, and its unmerged paths. */
 static void
@@ -134,7 +99,7 @@ print_merge(const struct morph_merge_state *ms, int color)
 		if (c->resolved)
 			continue;
 		printf("\t%s%-17s %s%s\n\t    (%s)\n",
-		    morph_cmd_sgr(color, SGR_RED), conflict_word(c), c->path,
+		    morph_cmd_sgr(color, SGR_RED), conflict_names[c->kind].word, c->path,
 		    morph_cmd_sgr(color, SGR_RESET), c->why);
 		for (p = c->fields; p != NULL && (nl = strchr(p, '\n')) != NULL;
 		    p = nl + 1)
@@ -165,7 +130,7 @@ json_merge(struct morph_jsonw *w, const struct morph_merge_state *ms)
 		c = morph_merge_state_conflict(ms, i);
 		morph_jsonw_object_begin(w);
 		morph_jsonw_kv_string(w, "path", c->path);
-		morph_jsonw_kv_string(w, "kind", conflict_kind(c));
+		morph_jsonw_kv_string(w, "kind", morph_merge_conflict_kind_name(c->kind));
 		morph_jsonw_kv_bool(w, "resolved", c->resolved);
 		morph_jsonw_kv_string(w, "why", c->resolved ? NULL : c->why);
 		morph_jsonw_kv_string(w, "fields", c->fields);
@@ -358,7 +323,7 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			e = morph_status_get(st, i);
 			if ((mc = unmerged(ms, e->path)) != NULL) {
 				printf("%s%s%s %s\n", morph_cmd_sgr(color,
-				    SGR_RED), conflict_letters(mc),
+				    SGR_RED), conflict_names[mc->kind].letters,
 				    morph_cmd_sgr(color, SGR_RESET), e->path);
 				continue;
 			}

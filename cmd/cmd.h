@@ -147,6 +147,14 @@ const struct morph_error *morph_cmd_exec_allowed(int *allowed,
 const struct morph_error *morph_cmd_print_committed(struct morph_repo *,
     const struct morph_oid *id);
 
+/*
+ * Commits what the index holds (morph_commit_create) in one transaction
+ * and prints what morph_cmd_print_committed prints.
+ */
+struct morph_commit_opts;
+const struct morph_error *morph_cmd_commit_index(struct morph_repo *,
+    const struct morph_commit_opts *);
+
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
 

@@ -240,3 +240,29 @@ morph_cmd_print_committed(struct morph_repo *repo, const struct morph_oid *id)
 	morph_buf_release(&branch);
 	return NULL;
 }
+
+const struct morph_error *
+morph_cmd_commit_index(struct morph_repo *repo,
+    const struct morph_commit_opts *opts)
+{
+	const struct morph_error *err;
+	struct morph_index *idx = NULL;
+	struct morph_oid id;
+
+	/*
+	 * Take the lock before reading the index: a morph add finishing in
+	 * between would otherwise have its staging overwritten.
+	 */
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_index_open(&idx, repo)) == NULL)
+		err = morph_commit_create(&id, repo, idx, opts);
+	morph_index_free(idx);
+	if (err != NULL) {
+		morph_repo_rollback(repo);
+		return err;
+	}
+	if ((err = morph_repo_commit(repo)) != NULL)
+		return err;
+	return morph_cmd_print_committed(repo, &id);
+}

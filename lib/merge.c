@@ -54,14 +54,6 @@ commit_tree(struct morph_oid *out, struct morph_repo *repo,
 	return NULL;
 }
 
-/* Whether two entries (either may be NULL) hold the same file. */
-static int
-same(const struct morph_entry *a, const struct morph_entry *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return a->mode == b->mode && morph_oid_cmp(&a->id, &b->id) == 0;
-}
 
 /* A side of a file for mergefile, read from the store into buf. */
 static const struct morph_error *
@@ -172,8 +164,9 @@ merge_path(struct morph_merge *m, struct result *r, const char *path,
 	const struct morph_error *err;
 	const struct morph_entry *keep;
 
-	if (same(o, t) || same(b, t) || same(b, o)) {
-		keep = same(b, o) ? t : o;
+	if (morph_entry_same(o, t) || morph_entry_same(b, t) ||
+	    morph_entry_same(b, o)) {
+		keep = morph_entry_same(b, o) ? t : o;
 		if ((err = put(&r->staged, path, keep)) == NULL)
 			err = put(&r->written, path, keep);
 		return err;
@@ -639,8 +632,9 @@ touched_paths(struct morph_entrylist *out, struct morph_entrylist *written,
 		goto done;
 	for (i = 0; i < h->n && err == NULL; i++) {
 		a = &h->v[i];
-		if (!same(a, morph_entrylist_find(&st, a->path)) ||
-		    !same(a, morph_entrylist_find(written, a->path)))
+		if (!morph_entry_same(a, morph_entrylist_find(&st,
+		    a->path)) || !morph_entry_same(a,
+		    morph_entrylist_find(written, a->path)))
 			err = morph_entrylist_add(out, a->path, &a->id,
 			    a->mode);
 	}
@@ -677,7 +671,7 @@ remove_added(struct morph_repo *repo, const char *path,
 	if (err != NULL)	/* gone already, or not a file: kept */
 		return err->code == MORPH_ERR_ERRNO ||
 		    err->code == MORPH_ERR_INVALID ? NULL : err;
-	if (!same(&f, w))
+	if (!morph_entry_same(&f, w))
 		return NULL;
 	return morph_repo_remove_file(repo, path);
 }

@@ -26,6 +26,12 @@ static const char *const kind_names[] = {
 };
 #define NKINDS	(sizeof(kind_names) / sizeof(kind_names[0]))
 
+const char *
+morph_merge_conflict_kind_name(enum morph_conflict_kind kind)
+{
+	return (size_t)kind < NKINDS ? kind_names[kind] : NULL;
+}
+
 const struct morph_error *
 morph_mergestate_new(struct morph_merge_state **out)
 {

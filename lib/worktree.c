@@ -140,13 +140,12 @@ plan_add(struct plan *p, const char *path, const struct morph_entry *t,
 	return NULL;
 }
 
+
 /* Whether two entries (either may be NULL) hold the same file. */
 static int
 same(const struct morph_entry *a, const struct morph_entry *b)
 {
-	if (a == NULL || b == NULL)
-		return a == b;
-	return a->mode == b->mode && morph_oid_cmp(&a->id, &b->id) == 0;
+	return morph_entry_same(a, b);
 }
 
 /*

@@ -73,6 +73,12 @@ enum morph_conflict_kind {
 	MORPH_CONFLICT_DELETED_BY_US,	/* deleted here, changed there */
 };
 
+/*
+ * The name of a kind as the record and morph status --json write it:
+ * "content", "add-add", "deleted-by-them", "deleted-by-us".
+ */
+const char *morph_merge_conflict_kind_name(enum morph_conflict_kind);
+
 /* One conflicted path. */
 struct morph_merge_conflict {
 	const char		 *path;

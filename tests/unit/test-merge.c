@@ -8,28 +8,6 @@
 #include "mergefile_int.h"
 #include "mergestate_int.h"
 
-/* Writes a commit by hand, with up to two parents. */
-static struct morph_oid
-commit(struct morph_repo *repo, const struct morph_oid *tree,
-    const struct morph_oid *p1, const struct morph_oid *p2, int64_t t,
-    const char *msg)
-{
-	struct morph_buf b = MORPH_BUF_INIT;
-	struct morph_oid id;
-
-	morph_buf_printf(&b, "{\"author\":{\"email\":\"e\",\"name\":\"n\","
-	    "\"time\":%lld,\"tz\":\"+0000\"},\"message\":\"%s\","
-	    "\"parents\":[", (long long)t, msg);
-	if (p1 != NULL)
-		morph_buf_printf(&b, "\"%s\"", morph_oid_tostr(p1));
-	if (p2 != NULL)
-		morph_buf_printf(&b, ",\"%s\"", morph_oid_tostr(p2));
-	morph_buf_printf(&b, "],\"tree\":\"%s\"}", morph_oid_tostr(tree));
-	T_OK(morph_object_write(&id, repo, MORPH_OBJ_COMMIT, b.ptr, b.len));
-	morph_buf_release(&b);
-	return id;
-}
-
 static void
 expect_base(struct morph_repo *repo, const struct morph_oid *a,
     const struct morph_oid *b, const struct morph_oid *want)
@@ -54,12 +32,12 @@ test_base(void)
 	/*  a - b - d - e
 	 *   \     /
 	 *    c ---          x (unrelated) */
-	a = commit(repo, &tree, NULL, NULL, 100, "a");
-	b = commit(repo, &tree, &a, NULL, 200, "b");
-	c = commit(repo, &tree, &a, NULL, 300, "c");
-	d = commit(repo, &tree, &b, &c, 400, "d");
-	e = commit(repo, &tree, &d, NULL, 500, "e");
-	x = commit(repo, &tree, NULL, NULL, 600, "x");
+	a = test_commit_raw(repo, &tree, NULL, NULL, 100, "a");
+	b = test_commit_raw(repo, &tree, &a, NULL, 200, "b");
+	c = test_commit_raw(repo, &tree, &a, NULL, 300, "c");
+	d = test_commit_raw(repo, &tree, &b, &c, 400, "d");
+	e = test_commit_raw(repo, &tree, &d, NULL, 500, "e");
+	x = test_commit_raw(repo, &tree, NULL, NULL, 600, "x");
 	expect_base(repo, &b, &c, &a);
 	expect_base(repo, &e, &c, &c);
 	expect_base(repo, &c, &e, &c);
@@ -74,9 +52,9 @@ test_base(void)
 	T_OK(morph_merge_is_ancestor(&yes, repo, &e, &e));
 	T_INTEQ(yes, 1);
 	/* Criss-cross: b and c both best; the newer, c, is taken. */
-	m1 = commit(repo, &tree, &b, &c, 700, "m1");
-	m2 = commit(repo, &tree, &c, &b, 800, "m2");
-	y = commit(repo, &tree, &m1, NULL, 900, "y");
+	m1 = test_commit_raw(repo, &tree, &b, &c, 700, "m1");
+	m2 = test_commit_raw(repo, &tree, &c, &b, 800, "m2");
+	y = test_commit_raw(repo, &tree, &m1, NULL, 900, "y");
 	expect_base(repo, &y, &m2, &c);
 	morph_repo_close(repo);
 }
@@ -147,16 +125,20 @@ side(const char *text)
 	return s;
 }
 
-/* mergejson on three texts: the merged document or the fields. */
+typedef const struct morph_error *(*merge3_fn)(struct morph_buf *,
+    struct morph_buf *, int *, int *, const struct morph_mergefile_side *,
+    const struct morph_mergefile_side *, const struct morph_mergefile_side *);
+
+/* fn on three texts: the merged file when clean, else the fields. */
 static void
-json3(const char *b, const char *o, const char *t, int want_parsed,
-    int want_clean, const char *want)
+merge3(merge3_fn fn, const char *b, const char *o, const char *t,
+    int want_parsed, int want_clean, const char *want)
 {
 	struct morph_buf out = MORPH_BUF_INIT, fields = MORPH_BUF_INIT;
 	struct morph_mergefile_side sb = side(b), so = side(o), st = side(t);
 	int parsed, clean;
 
-	T_OK(morph_mergejson(&out, &fields, &parsed, &clean, &sb, &so, &st));
+	T_OK(fn(&out, &fields, &parsed, &clean, &sb, &so, &st));
 	T_INTEQ(parsed, want_parsed);
 	T_INTEQ(clean, want_clean);
 	if (want != NULL && clean)
@@ -166,6 +148,9 @@ json3(const char *b, const char *o, const char *t, int want_parsed,
 	morph_buf_release(&out);
 	morph_buf_release(&fields);
 }
+
+#define json3(...)	merge3(morph_mergejson, __VA_ARGS__)
+#define cases3(...)	merge3(morph_mergecases, __VA_ARGS__)
 
 static void
 test_json(void)
@@ -202,26 +187,6 @@ test_json(void)
 	/* Not JSON objects: left to the lines. */
 	json3("{}", "{", "{}", 0, 0, NULL);
 	json3("{}", "[]", "{}", 0, 0, NULL);
-}
-
-static void
-cases3(const char *b, const char *o, const char *t, int want_parsed,
-    int want_clean, const char *want)
-{
-	struct morph_buf out = MORPH_BUF_INIT, fields = MORPH_BUF_INIT;
-	struct morph_mergefile_side sb = side(b), so = side(o), st = side(t);
-	int parsed, clean;
-
-	T_OK(morph_mergecases(&out, &fields, &parsed, &clean, &sb, &so,
-	    &st));
-	T_INTEQ(parsed, want_parsed);
-	T_INTEQ(clean, want_clean);
-	if (want != NULL && clean)
-		T_STREQ(morph_buf_cstr(&out), want);
-	else if (want != NULL)
-		T_STREQ(morph_buf_cstr(&fields), want);
-	morph_buf_release(&out);
-	morph_buf_release(&fields);
 }
 
 static void
@@ -323,7 +288,7 @@ snapshot(struct morph_repo *repo, const struct morph_oid *parent,
 	morph_entrylist_sort(&l);
 	T_OK(morph_tree_write(&tree, repo, l.v, l.n));
 	morph_entrylist_release(&l);
-	return commit(repo, &tree, parent, NULL, t, "s");
+	return test_commit_raw(repo, &tree, parent, NULL, t, "s");
 }
 
 static void
