@@ -34,7 +34,7 @@ default_message(struct morph_buf *out, struct morph_repo *repo,
 		}
 	}
 	morph_buf_release(&ref);
-	morph_buf_printf(out, "Merge %s '%s'", what, rev);
+	morph_buf_printf(out, "Merge %s '%s'\n", what, rev);
 	return morph_buf_status(out);
 }
 
@@ -207,7 +207,8 @@ done:
 }
 
 static const struct morph_error *
-cmd_merge(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+merge_main(struct morph_cmd_ctx *ctx, int argc, char *argv[],
+    struct morph_buf *msg)
 {
 	static const struct option longopts[] = {
 		{ "abort", no_argument, NULL, 'A' },
@@ -260,7 +261,14 @@ cmd_merge(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			go.jobs = (int)n;
 			break;
 		case 'm':
-			opts.message = optarg;
+			/* One line or more, ending as commit's do. */
+			morph_buf_clear(msg);
+			morph_buf_puts(msg, optarg);
+			if (msg->len == 0 || msg->ptr[msg->len - 1] != '\n')
+				morph_buf_putc(msg, '\n');
+			if ((err = morph_buf_status(msg)) != NULL)
+				return err;
+			opts.message = msg->ptr;
 			break;
 		case 'r':
 			if ((err = morph_cmd_parse_int(ctx, "--repeat", optarg,
@@ -314,6 +322,17 @@ cmd_merge(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	opts.repeat = go.repeat;
 	opts.significance = go.significance;
 	return merge_rev(ctx, argv[0], &opts, &go);
+}
+
+static const struct morph_error *
+cmd_merge(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	struct morph_buf msg = MORPH_BUF_INIT;
+	const struct morph_error *err;
+
+	err = merge_main(ctx, argc, argv, &msg);
+	morph_buf_release(&msg);
+	return err;
 }
 
 const struct morph_cmd morph_cmd_merge = {

@@ -52,7 +52,7 @@ ok morph merge --no-ff -m "Bring topic in" topic
 expect_contains "$out" "Merge made: [noff "
 ok morph show --json HEAD
 expect_eq "$(json "len(d['parents']), d['parents'][0] == '$base', d['parents'][1] == '$topic'")" "2 True True" "--no-ff: a merge commit with both parents"
-expect_eq "$(json "d['message']")" "Bring topic in" "-m names it"
+expect_eq "$(json "repr(d['message'])")" "'Bring topic in\\n'" "-m names it, a line"
 fails 2 morph merge --ff-only --no-ff topic
 expect_contains "$err" "exclude each other"
 
