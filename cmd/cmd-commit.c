@@ -138,6 +138,26 @@ done:
 	return err;
 }
 
+/* commit -a of a merge: staged before the gate judges the snapshot. */
+static const struct morph_error *
+stage_tracked(struct morph_repo *repo)
+{
+	const struct morph_error *err;
+	struct morph_index *idx = NULL;
+
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_index_open(&idx, repo)) == NULL &&
+	    (err = morph_index_add_tracked(idx, repo)) == NULL)
+		err = morph_index_write(idx, repo);
+	morph_index_free(idx);
+	if (err != NULL) {
+		morph_repo_rollback(repo);
+		return err;
+	}
+	return morph_repo_commit(repo);
+}
+
 static const struct morph_error *
 cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -149,14 +169,12 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
+	struct morph_cmd_gate_opts gate = { 1, 0, 0, 0 };
 	struct morph_buf raw = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
-	struct morph_buf branch = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
-	struct morph_index *idx = NULL;
-	struct morph_commit *c = NULL;
-	struct morph_oid id;
-	const char *file = NULL, *where;
-	int ch, have_m = 0, from_editor = 0;
+	struct morph_merge_state *ms = NULL;
+	const char *file = NULL;
+	int ch, have_m = 0, from_editor = 0, merging = 0;
 
 	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:", longopts,
 	    &err)) != -1) {
@@ -188,8 +206,24 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_cmd_bad_usage(ctx, "-m and -F cannot be combined");
 		goto done;
 	}
+	/* A merge in progress has its message; -a stages before a gate. */
+	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
+		goto done;
+	if (merging && opts.all && morph_merge_state_gate(ms, NULL, NULL) &&
+	    (err = stage_tracked(ctx->repo)) != NULL)
+		goto done;
+	if (merging && (err = morph_cmd_exec_allowed(&gate.allow_exec,
+	    ctx->repo, 0)) != NULL)
+		goto done;
+	if (merging && (err = morph_cmd_gate_before_commit(ctx, &gate,
+	    &merging, &opts.gate_passed)) != NULL)
+		goto done;
+	if (ctx->status != 0)
+		goto done;	/* the gate refused the merge */
 	if (file != NULL)
 		err = read_message_file(&raw, file);
+	else if (merging && !have_m)
+		goto commit;	/* the merge's own message */
 	else if (!have_m) {
 		err = edit_message(&raw, ctx->repo);
 		from_editor = 1;
@@ -210,36 +244,12 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	}
 	opts.message = msg.ptr;
-
-	/*
-	 * Take the lock before reading the index: a morph add finishing in
-	 * between would otherwise have its staging overwritten.
-	 */
-	if ((err = morph_repo_begin(ctx->repo)) != NULL)
-		goto done;
-	if ((err = morph_index_open(&idx, ctx->repo)) == NULL)
-		err = morph_commit_create(&id, ctx->repo, idx, &opts);
-	if (err != NULL) {
-		morph_repo_rollback(ctx->repo);
-		goto done;
-	}
-	if ((err = morph_repo_commit(ctx->repo)) != NULL)
-		goto done;
-	if ((err = morph_commit_read(&c, ctx->repo, &id)) != NULL)
-		goto done;
-	if (morph_head_branch(&branch, ctx->repo) == NULL)
-		where = branch.ptr + strlen(MORPH_REFS_HEADS);
-	else
-		where = "detached HEAD";
-	printf("[%s%s %s] %s\n", where,
-	    morph_commit_parent_count(c) == 0 ? " (root-commit)" : "",
-	    morph_cmd_short(&id), morph_cmd_summary(msg.ptr));
+commit:
+	err = morph_cmd_commit_index(ctx->repo, &opts);
 done:
-	morph_commit_free(c);
-	morph_index_free(idx);
+	morph_merge_state_free(ms);
 	morph_buf_release(&raw);
 	morph_buf_release(&msg);
-	morph_buf_release(&branch);
 	return err;
 }
 

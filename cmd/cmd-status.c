@@ -37,8 +37,112 @@ change_letter(enum morph_change c)
 	}
 }
 
+/* The unresolved conflict at path, or NULL. */
+static const struct morph_merge_conflict *
+unmerged(const struct morph_merge_state *ms, const char *path)
+{
+	const struct morph_merge_conflict *c;
+	size_t i;
+
+	for (i = 0; ms != NULL && i < morph_merge_state_nconflicts(ms); i++) {
+		c = morph_merge_state_conflict(ms, i);
+		if (!c->resolved && strcmp(c->path, path) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* How status names each kind of conflict, long and --short. */
+static const struct {
+	const char	*word;
+	const char	*letters;
+} conflict_names[] = {
+	[MORPH_CONFLICT_CONTENT] = { "both modified:", "UU" },
+	[MORPH_CONFLICT_ADD_ADD] = { "both added:", "AA" },
+	[MORPH_CONFLICT_DELETED_BY_THEM] = { "deleted by them:", "UD" },
+	[MORPH_CONFLICT_DELETED_BY_US] = { "deleted by us:", "DU" },
+};
+
+/* The merge in progress: where it stands, and its unmerged paths. */
 static void
-print_section(const struct morph_status *st, int which, const char *title,
+print_merge(const struct morph_merge_state *ms, int color)
+{
+	const struct morph_merge_conflict *c;
+	const char *p, *nl;
+	size_t i;
+
+	if (morph_merge_state_interrupted(ms)) {
+		printf("A merge of '%s' was interrupted while it wrote the "
+		    "work tree.\n  (use \"morph merge --abort\" to undo it)"
+		    "\n\n", morph_merge_state_label(ms));
+		return;
+	}
+	if (morph_merge_state_unresolved(ms) > 0)
+		printf("You have unmerged paths (merging '%s').\n  (fix the "
+		    "conflicts and run \"morph commit\")\n  (use \"morph "
+		    "merge --abort\" to abort the merge)\n",
+		    morph_merge_state_label(ms));
+	else
+		printf("All conflicts fixed but you are still merging '%s'.\n"
+		    "  (use \"morph commit\" to conclude the merge)\n",
+		    morph_merge_state_label(ms));
+	if (morph_merge_state_gate(ms, NULL, NULL))
+		printf("  (the merge is gated: the commit runs the gate "
+		    "first)\n");
+	putchar('\n');
+	if (morph_merge_state_unresolved(ms) == 0)
+		return;
+	printf("Unmerged paths:\n  (use \"morph add <path>...\" to mark "
+	    "resolution)\n");
+	for (i = 0; i < morph_merge_state_nconflicts(ms); i++) {
+		c = morph_merge_state_conflict(ms, i);
+		if (c->resolved)
+			continue;
+		printf("\t%s%-17s %s%s\n\t    (%s)\n",
+		    morph_cmd_sgr(color, SGR_RED), conflict_names[c->kind].word, c->path,
+		    morph_cmd_sgr(color, SGR_RESET), c->why);
+		for (p = c->fields; p != NULL && (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1)
+			printf("\t    %.*s\n", (int)(nl - p), p);
+	}
+	putchar('\n');
+}
+
+static void
+json_merge(struct morph_jsonw *w, const struct morph_merge_state *ms)
+{
+	const struct morph_merge_conflict *c;
+	size_t i;
+
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "label", morph_merge_state_label(ms));
+	morph_jsonw_kv_string(w, "theirs",
+	    morph_oid_tostr(morph_merge_state_theirs(ms)));
+	morph_jsonw_kv_bool(w, "interrupted",
+	    morph_merge_state_interrupted(ms));
+	morph_jsonw_kv_bool(w, "gated", morph_merge_state_gate(ms, NULL,
+	    NULL));
+	morph_jsonw_kv_int(w, "unresolved",
+	    (int64_t)morph_merge_state_unresolved(ms));
+	morph_jsonw_key(w, "conflicts");
+	morph_jsonw_array_begin(w);
+	for (i = 0; i < morph_merge_state_nconflicts(ms); i++) {
+		c = morph_merge_state_conflict(ms, i);
+		morph_jsonw_object_begin(w);
+		morph_jsonw_kv_string(w, "path", c->path);
+		morph_jsonw_kv_string(w, "kind", morph_merge_conflict_kind_name(c->kind));
+		morph_jsonw_kv_bool(w, "resolved", c->resolved);
+		morph_jsonw_kv_string(w, "why", c->resolved ? NULL : c->why);
+		morph_jsonw_kv_string(w, "fields", c->fields);
+		morph_jsonw_object_end(w);
+	}
+	morph_jsonw_array_end(w);
+	morph_jsonw_object_end(w);
+}
+
+static void
+print_section(const struct morph_status *st,
+    const struct morph_merge_state *ms, int which, const char *title,
     const char *hint, const char *sgr, int color)
 {
 	const struct morph_status_entry *e;
@@ -54,6 +158,8 @@ print_section(const struct morph_status *st, int which, const char *title,
 			continue;
 		if (which == 2 && !e->untracked)
 			continue;
+		if (unmerged(ms, e->path) != NULL)
+			continue;	/* listed as unmerged */
 		if (!any++)
 			printf("%s\n  (%s)\n", title, hint);
 		if (which == 0)
@@ -84,7 +190,9 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_buf branch = MORPH_BUF_INIT, *norm = NULL;
 	struct morph_buf target = MORPH_BUF_INIT, finish = MORPH_BUF_INIT;
 	struct morph_checkout_pending pending;
+	struct morph_merge_state *ms = NULL;
 	const struct morph_error *err = NULL;
+	const struct morph_merge_conflict *mc;
 	const struct morph_status_entry *e;
 	struct morph_status *st = NULL;
 	struct morph_index *idx = NULL;
@@ -94,7 +202,7 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	char **dd;
 	size_t i, npaths = 0, staged = 0, unstaged = 0, untracked = 0;
 	int c, nd, json = 0, shortfmt = 0, ignored = 0, have_head, detached;
-	int interrupted = 0;
+	int interrupted = 0, merging = 0;
 	int color;
 
 	memset(&pending, 0, sizeof(pending));
@@ -146,6 +254,8 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    (err = morph_buf_status(&finish)) != NULL)
 			goto done;
 	}
+	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
+		goto done;
 	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_status_new(&st, ctx->repo, idx, paths, npaths,
@@ -169,7 +279,8 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_string(&w, "head", have_head ?
 		    morph_oid_tostr(&head) : NULL);
 		morph_jsonw_kv_bool(&w, "detached", detached);
-		morph_jsonw_kv_bool(&w, "clean", staged + unstaged == 0);
+		morph_jsonw_kv_bool(&w, "clean", staged + unstaged == 0 &&
+		    (ms == NULL || morph_merge_state_unresolved(ms) == 0));
 		morph_jsonw_key(&w, "interrupted_checkout");
 		if (interrupted) {
 			morph_jsonw_object_begin(&w);
@@ -181,6 +292,11 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			morph_jsonw_kv_string(&w, "command", finish.ptr);
 			morph_jsonw_object_end(&w);
 		} else
+			morph_jsonw_null(&w);
+		morph_jsonw_key(&w, "merge");
+		if (merging)
+			json_merge(&w, ms);
+		else
 			morph_jsonw_null(&w);
 		morph_jsonw_key(&w, "entries");
 		morph_jsonw_array_begin(&w);
@@ -205,6 +321,12 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (shortfmt) {
 		for (i = 0; i < morph_status_count(st); i++) {
 			e = morph_status_get(st, i);
+			if ((mc = unmerged(ms, e->path)) != NULL) {
+				printf("%s%s%s %s\n", morph_cmd_sgr(color,
+				    SGR_RED), conflict_names[mc->kind].letters,
+				    morph_cmd_sgr(color, SGR_RESET), e->path);
+				continue;
+			}
 			/*
 			 * A path both staged for deletion and back in the
 			 * work tree untracked (rm --cached) gets both lines.
@@ -235,16 +357,22 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (!have_head)
 		printf("\nNo commits yet\n");
 	putchar('\n');
-	print_section(st, 0, "Changes to be committed:",
+	if (merging)
+		print_merge(ms, color);
+	print_section(st, ms, 0, "Changes to be committed:",
 	    "use \"morph restore --staged <path>...\" to unstage", SGR_GREEN,
 	    color);
-	print_section(st, 1, "Changes not staged for commit:",
+	print_section(st, ms, 1, "Changes not staged for commit:",
 	    "use \"morph add <path>...\" to stage, \"morph restore <path>...\" "
 	    "to discard", SGR_RED, color);
-	print_section(st, 2, ignored ? "Untracked and ignored files:" :
+	print_section(st, ms, 2, ignored ? "Untracked and ignored files:" :
 	    "Untracked files:", "use \"morph add <path>...\" to track",
 	    SGR_RED, color);
-	if (staged == 0 && unstaged == 0)
+	if (merging && morph_merge_state_unresolved(ms) > 0)
+		printf("the merge is not finished: %zu unmerged path%s\n",
+		    morph_merge_state_unresolved(ms),
+		    morph_merge_state_unresolved(ms) == 1 ? "" : "s");
+	else if (staged == 0 && unstaged == 0)
 		printf("nothing to commit%s\n", untracked ?
 		    " (untracked files present)" : ", working tree clean");
 	else if (staged == 0)
@@ -261,6 +389,7 @@ done:
 	morph_buf_release(&target);
 	morph_buf_release(&finish);
 	morph_worktree_pending_release(&pending);
+	morph_merge_state_free(ms);
 	return err;
 }
 

@@ -46,6 +46,7 @@ extern const struct morph_cmd morph_cmd_fsck;
 extern const struct morph_cmd morph_cmd_help;
 extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
+extern const struct morph_cmd morph_cmd_merge;
 extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_prices;
 extern const struct morph_cmd morph_cmd_pull;
@@ -144,8 +145,36 @@ const char *morph_cmd_short(const struct morph_oid *);
 const struct morph_error *morph_cmd_exec_allowed(int *allowed,
     struct morph_repo *, int flag);
 
+/*
+ * "[main 0123456789ab] summary": what commit and merge print about the
+ * commit id they made.
+ */
+const struct morph_error *morph_cmd_print_committed(struct morph_repo *,
+    const struct morph_oid *id);
+
+/*
+ * Commits what the index holds (morph_commit_create) in one transaction
+ * and prints what morph_cmd_print_committed prints.
+ */
+struct morph_commit_opts;
+const struct morph_error *morph_cmd_commit_index(struct morph_repo *,
+    const struct morph_commit_opts *);
+
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
+
+/*
+ * runfmt.c: the progress bar on stderr (done/total, errors, tokens, cost,
+ * ETA), a morph_run_opts progress callback whose arg is a bar.  It draws
+ * only when on; drawn says whether a line is to be cleared at the end.
+ */
+struct morph_run_progress;
+struct morph_cmd_bar {
+	int	 on;		/* stderr is a terminal */
+	int64_t	 last_ms;
+	int	 drawn;
+};
+void	morph_cmd_progress(const struct morph_run_progress *, void *arg);
 
 /* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
 void	morph_cmd_human(char *buf, size_t size, int64_t n);
@@ -252,6 +281,42 @@ const struct morph_error *morph_cmd_changes_print(
  */
 const struct morph_error *morph_cmd_changes_json(struct morph_jsonw *,
     const struct morph_cmd_changes *, int stats);
+
+/* gate.c: the behaviour gate of morph merge (morph/gate.h). */
+struct morph_cmd_gate_opts {
+	int	 repeat;	/* samples of each call */
+	double	 significance;	/* with repeat > 1 */
+	int	 allow_exec;
+	int	 jobs;		/* 0: morph run's default */
+};
+
+/*
+ * Runs the gate of merging theirs (called label) into ours as the
+ * snapshot tree, printing the bar before the merged suite runs and the
+ * verdict after; *passed says whether the merge may be committed.
+ */
+const struct morph_error *morph_cmd_gate(struct morph_cmd_ctx *,
+    const struct morph_oid *ours, const struct morph_oid *theirs,
+    const struct morph_oid *tree, const char *label,
+    const struct morph_cmd_gate_opts *, int *passed);
+
+/*
+ * The same for the merge in progress ms, of its staged snapshot, with the
+ * samples and significance the merge recorded (o gives the rest).
+ */
+struct morph_merge_state;
+const struct morph_error *morph_cmd_gate_in_progress(struct morph_cmd_ctx *,
+    const struct morph_merge_state *ms, const struct morph_cmd_gate_opts *o,
+    int *passed);
+
+/*
+ * Before the commit that ends a merge in progress (*merging): when the
+ * merge is gated and its conflicts resolved, runs the gate; *passed says
+ * whether it passed.  A refusal sets ctx->status to 1 and says so.
+ */
+const struct morph_error *morph_cmd_gate_before_commit(
+    struct morph_cmd_ctx *, const struct morph_cmd_gate_opts *o,
+    int *merging, int *passed);
 
 /* How cmd/evalfmt.c reports an evaluation. */
 enum morph_cmd_eval_format {

@@ -25,6 +25,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_help,
 	&morph_cmd_init,
 	&morph_cmd_log,
+	&morph_cmd_merge,
 	&morph_cmd_models,
 	&morph_cmd_prices,
 	&morph_cmd_pull,

@@ -122,6 +122,7 @@ morph_cmd_print_commit(const struct morph_commit *c,
 	const struct morph_signature *a = morph_commit_author(c);
 	const char *msg = morph_commit_message(c), *nl;
 	const char *head;
+	size_t i;
 
 	if (oneline) {
 		printf("%s%s%s", morph_cmd_sgr(color, SGR_YELLOW),
@@ -135,7 +136,16 @@ morph_cmd_print_commit(const struct morph_commit *c,
 	    morph_oid_tostr(morph_commit_id(c)),
 	    morph_cmd_sgr(color, SGR_RESET));
 	print_decos(d, morph_commit_id(c), color);
-	printf("\nAuthor: %s <%s>\nDate:   %s\n", a->name, a->email,
+	putchar('\n');
+	/* A merge commit names its parents, as git log does. */
+	if (morph_commit_parent_count(c) > 1) {
+		printf("Merge:");
+		for (i = 0; i < morph_commit_parent_count(c); i++)
+			printf(" %s", morph_cmd_short(morph_commit_parent(c,
+			    i)));
+		putchar('\n');
+	}
+	printf("Author: %s <%s>\nDate:   %s\n", a->name, a->email,
 	    morph_cmd_date(a->time, a->tz));
 	if (morph_commit_git_dirty(c) >= 0) {
 		head = morph_commit_git_head(c);

@@ -1,8 +1,10 @@
 /*
- * How commands print runs: the per-model summary table that morph run
- * and morph show print, in text or JSON.
+ * How commands print runs: the progress bar of morph run and morph merge
+ * --gate, and the per-model summary table that morph run and morph show
+ * print, in text or JSON.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "morph/run.h"
@@ -112,4 +114,49 @@ morph_cmd_print_models(struct morph_repo *repo, int64_t num,
 		    "results", "errors", "pass", "tok.in", "tok.out", "cost",
 		    "p50", "p95");
 	return morph_run_summary(repo, num, print_model, w);
+}
+
+/* The progress bar: done/total, errors, tokens, cost, ETA; stderr only. */
+void
+morph_cmd_progress(const struct morph_run_progress *p, void *arg)
+{
+	struct morph_cmd_bar *b = arg;
+	char in[16], out[16], usd[32], eta[32], lim[64] = "";
+	int width = 24, fill, i;
+	int64_t left;
+
+	if (!b->on)
+		return;
+	/* Drawn at once, then at most every 100 ms until the end. */
+	if (b->drawn && p->done < p->total &&
+	    p->elapsed_ms - b->last_ms < 100)
+		return;
+	b->last_ms = p->elapsed_ms;
+	fill = p->total ? (int)((double)p->done / (double)p->total * width) : 0;
+	morph_cmd_human(in, sizeof(in), p->tokens_in);
+	morph_cmd_human(out, sizeof(out), p->tokens_out);
+	morph_cmd_cost(usd, sizeof(usd), p->cost_nusd, (int64_t)p->unpriced);
+	if (p->done > p->cached && p->done < p->total) {
+		left = (int64_t)((double)p->elapsed_ms /
+		    (double)(p->done - p->cached) *
+		    (double)(p->total - p->done) / 1000);
+		snprintf(eta, sizeof(eta), "ETA %lld:%02lld",
+		    (long long)(left / 60), (long long)(left % 60));
+	} else
+		snprintf(eta, sizeof(eta), "%s", p->done < p->total ?
+		    "ETA -" : "done");
+	/* Rate limits: the pace held, and a wait a refusal imposes. */
+	if (p->stopped)
+		snprintf(lim, sizeof(lim), "  waiting for a rate limit");
+	else if (p->rate > 0)
+		snprintf(lim, sizeof(lim), "  rate %.3g/s", p->rate);
+	if (p->refused > 0)
+		snprintf(lim + strlen(lim), sizeof(lim) - strlen(lim),
+		    "  refused %zu", p->refused);
+	fputs("\r[", stderr);
+	for (i = 0; i < width; i++)
+		fputc(i < fill ? '#' : '-', stderr);
+	fprintf(stderr, "] %zu/%zu  errors %zu  tokens %s/%s  %s  %s%s\033[K",
+	    p->done, p->total, p->errors, in, out, usd, eta, lim);
+	b->drawn = 1;
 }

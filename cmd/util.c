@@ -218,3 +218,51 @@ morph_cmd_exec_allowed(int *allowed, struct morph_repo *repo, int flag)
 	free(v);
 	return err;
 }
+
+const struct morph_error *
+morph_cmd_print_committed(struct morph_repo *repo, const struct morph_oid *id)
+{
+	struct morph_buf branch = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_commit *c;
+	const char *where;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return err;
+	if (morph_head_branch(&branch, repo) == NULL)
+		where = branch.ptr + strlen(MORPH_REFS_HEADS);
+	else
+		where = "detached HEAD";
+	printf("[%s%s %s] %s\n", where,
+	    morph_commit_parent_count(c) == 0 ? " (root-commit)" : "",
+	    morph_cmd_short(id), morph_cmd_summary(morph_commit_message(c)));
+	morph_commit_free(c);
+	morph_buf_release(&branch);
+	return NULL;
+}
+
+const struct morph_error *
+morph_cmd_commit_index(struct morph_repo *repo,
+    const struct morph_commit_opts *opts)
+{
+	const struct morph_error *err;
+	struct morph_index *idx = NULL;
+	struct morph_oid id;
+
+	/*
+	 * Take the lock before reading the index: a morph add finishing in
+	 * between would otherwise have its staging overwritten.
+	 */
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_index_open(&idx, repo)) == NULL)
+		err = morph_commit_create(&id, repo, idx, opts);
+	morph_index_free(idx);
+	if (err != NULL) {
+		morph_repo_rollback(repo);
+		return err;
+	}
+	if ((err = morph_repo_commit(repo)) != NULL)
+		return err;
+	return morph_cmd_print_committed(repo, &id);
+}

@@ -19,6 +19,7 @@
 #include "morph/tree.h"
 #include "gitbridge_int.h"
 #include "json_int.h"
+#include "mergestate_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
 
@@ -333,12 +334,14 @@ morph_commit_git_dirty(const struct morph_commit *c)
 /* Builds the canonical payload of a new commit. */
 static const struct morph_error *
 serialize(struct morph_buf *b, const struct morph_oid *tree,
-    const struct morph_oid *parent, const struct morph_signature *sig,
-    const char *message, const struct morph_git_provenance *git)
+    const struct morph_oid *parents, size_t nparents,
+    const struct morph_signature *sig, const char *message,
+    const struct morph_git_provenance *git)
 {
 	const struct morph_error *err;
 	cJSON *doc, *a, *p, *g;
 	char tz[8];
+	size_t i;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -356,9 +359,13 @@ serialize(struct morph_buf *b, const struct morph_oid *tree,
 		err = morph_error(MORPH_ERR_NOMEM);
 		goto done;
 	}
-	if (parent != NULL)
+	for (i = 0; i < nparents; i++)
 		cJSON_AddItemToArray(p,
-		    cJSON_CreateString(morph_oid_tostr(parent)));
+		    cJSON_CreateString(morph_oid_tostr(&parents[i])));
+	if (cJSON_GetArraySize(p) != (int)nparents) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
 	if (git != NULL && git->found) {
 		if ((g = cJSON_AddObjectToObject(doc, "git")) == NULL ||
 		    cJSON_AddBoolToObject(g, "dirty", git->dirty) == NULL ||
@@ -374,6 +381,61 @@ done:
 	return err;
 }
 
+/* How many unresolved conflicts a refusal lists. */
+#define UNRESOLVED_SHOWN	16
+
+/*
+ * A merge in progress makes this commit the merge commit: CONFLICT while
+ * it cannot be one.  *parents gets HEAD and theirs.
+ */
+static const struct morph_error *
+merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
+    struct morph_index *idx, struct morph_merge_state *ms,
+    const struct morph_oid *head, const struct morph_commit_opts *opts)
+{
+	struct morph_buf list = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	size_t i, shown = 0;
+
+	if (ms->applying)
+		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit: the "
+		    "merge of '%s' was interrupted while it wrote the work "
+		    "tree; undo it (morph merge --abort) and merge again",
+		    ms->label);
+	if (head == NULL || morph_oid_cmp(head, &ms->ours) != 0)
+		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit the "
+		    "merge of '%s': HEAD moved since it began; undo it (morph "
+		    "merge --abort)", ms->label);
+	if ((err = morph_mergestate_judge(ms, repo, idx)) != NULL)
+		return err;
+	if (ms->unresolved > 0) {
+		for (i = 0; i < ms->n && shown < UNRESOLVED_SHOWN; i++) {
+			if (ms->v[i].pub.resolved)
+				continue;
+			morph_buf_printf(&list, "\n\t%s: %s", ms->v[i].path,
+			    ms->v[i].pub.why);
+			shown++;
+		}
+		if (ms->unresolved > shown)
+			morph_buf_printf(&list, "\n\t... and %zu more",
+			    ms->unresolved - shown);
+		if ((err = morph_buf_status(&list)) == NULL)
+			err = morph_error_fmt(MORPH_ERR_CONFLICT, "cannot "
+			    "commit the merge of '%s': %zu unmerged path%s:%s",
+			    ms->label, ms->unresolved, ms->unresolved == 1 ?
+			    "" : "s", list.ptr);
+		morph_buf_release(&list);
+		return err;
+	}
+	if (ms->gate && !opts->gate_passed)
+		return morph_error_fmt(MORPH_ERR_CONFLICT, "the merge of '%s' "
+		    "is gated: finish it with morph merge --continue, which "
+		    "runs the gate before it commits", ms->label);
+	parents[0] = *head;
+	parents[1] = ms->theirs;
+	return NULL;
+}
+
 const struct morph_error *
 morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
     struct morph_index *idx, const struct morph_commit_opts *opts)
@@ -384,14 +446,17 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	struct morph_git_provenance git;
 	struct morph_signature sig;
 	struct morph_commit *parent = NULL;
-	struct morph_oid head, tree, zero;
-	int have_head;
+	struct morph_merge_state *ms = NULL;
+	struct morph_oid head, tree, zero, parents[2];
+	const char *message = opts->message;
+	size_t nparents = 0;
+	int have_head, merging = 0;
 
 	memset(&zero, 0, sizeof(zero));
-	if (opts->message == NULL ||
-	    morph_utf8_check(opts->message, strlen(opts->message)) != 0)
+	if (message != NULL &&
+	    morph_utf8_check(message, strlen(message)) != 0)
 		return morph_error_fmt(MORPH_ERR_INVALID,
-		    "the commit message is missing or not valid UTF-8");
+		    "the commit message is not valid UTF-8");
 	if ((err = morph_signature_default(&sig, &name, &email, repo)) != NULL)
 		goto out;
 	/* Ask git before taking the lock: it may take a while. */
@@ -400,8 +465,16 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 
 	if ((err = morph_store_begin(&repo->store)) != NULL)
 		goto out;
-	if ((err = morph_pending_refuse(repo, "cannot commit")) != NULL)
+	if ((err = morph_pending_refuse(repo, "cannot commit")) != NULL ||
+	    (err = morph_mergestate_read(&ms, &merging, repo)) != NULL)
 		goto fail;
+	if (message == NULL && merging)
+		message = ms->message;
+	if (message == NULL) {
+		err = morph_error_fmt(MORPH_ERR_INVALID,
+		    "the commit message is missing");
+		goto fail;
+	}
 	err = morph_ref_resolve(&head, repo, MORPH_HEAD);
 	have_head = err == NULL;
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
@@ -411,9 +484,19 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		goto fail;
 	if (opts->all && (err = morph_index_add_tracked(idx, repo)) != NULL)
 		goto fail;
+	if (merging) {
+		if ((err = merge_parents(parents, repo, idx, ms,
+		    have_head ? &head : NULL, opts)) != NULL)
+			goto fail;
+		nparents = 2;
+	} else if (have_head) {
+		parents[0] = head;
+		nparents = 1;
+	}
 	if ((err = morph_index_write_tree(&tree, idx, repo)) != NULL)
 		goto fail;
-	if (!opts->allow_empty && (have_head ?
+	/* A merge commit records the join even when the tree is HEAD's. */
+	if (!opts->allow_empty && !merging && (have_head ?
 	    morph_oid_cmp(&tree, morph_commit_tree(parent)) == 0 :
 	    morph_index_count(idx) == 0)) {
 		err = morph_error_fmt(MORPH_ERR_EMPTY, "nothing to commit%s",
@@ -421,8 +504,8 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		    "; add files with morph add");
 		goto fail;
 	}
-	if ((err = serialize(&payload, &tree, have_head ? &head : NULL, &sig,
-	    opts->message, &git)) != NULL)
+	if ((err = serialize(&payload, &tree, parents, nparents, &sig,
+	    message, &git)) != NULL)
 		goto fail;
 	if ((err = morph_object_write(out, repo, MORPH_OBJ_COMMIT, payload.ptr,
 	    payload.len)) != NULL)
@@ -431,12 +514,15 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		goto fail;
 	if ((err = morph_index_write(idx, repo)) != NULL)
 		goto fail;
+	if (merging && (err = morph_mergestate_clear(repo)) != NULL)
+		goto fail;
 	err = morph_store_commit(&repo->store);
 	goto out;
 fail:
 	morph_store_rollback(&repo->store);
 out:
 	morph_commit_free(parent);
+	morph_merge_state_free(ms);
 	morph_buf_release(&name);
 	morph_buf_release(&email);
 	morph_buf_release(&payload);

@@ -13,6 +13,7 @@
 #include "morph/worktree.h"
 #include "fsck_int.h"
 #include "json_int.h"
+#include "mergestate_int.h"
 #include "path_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
@@ -374,6 +375,54 @@ check_pending(struct fsck *f)
 	return err;
 }
 
+/*
+ * The merge in progress (merge.h): every object its record names, and a
+ * merge interrupted while it wrote the work tree.
+ */
+static const struct morph_error *
+check_merge(struct fsck *f)
+{
+	static const char what[] = "the merge in progress";
+	const struct morph_error *err;
+	struct morph_merge_state *s = NULL;
+	const struct morph_mergestate_conflict *c;
+	size_t i;
+	int found;
+
+	err = morph_mergestate_read(&s, &found, f->repo);
+	if (err != NULL && !morph_fsck_fatal(err)) {
+		morph_fsck_problem(f, "%s", err->msg);
+		return NULL;
+	}
+	if (err != NULL || !found)
+		return err;
+	if (s->applying)
+		morph_fsck_problem(f, "a merge of '%s' was interrupted while it "
+		    "wrote the work tree; run 'morph merge --abort' to undo it",
+		    s->label);
+	if ((err = morph_fsck_expect(f, &s->ours, MORPH_OBJ_COMMIT, what,
+	    NULL)) == NULL &&
+	    (err = morph_fsck_expect(f, &s->theirs, MORPH_OBJ_COMMIT, what,
+	    NULL)) == NULL &&
+	    (!s->has_base || (err = morph_fsck_expect(f, &s->base,
+	    MORPH_OBJ_COMMIT, what, NULL)) == NULL) &&
+	    (err = morph_fsck_expect(f, &s->tree, MORPH_OBJ_TREE, what,
+	    NULL)) == NULL)
+		err = morph_fsck_expect(f, &s->worktree, MORPH_OBJ_TREE, what,
+		    NULL);
+	for (i = 0; i < s->n && err == NULL; i++) {
+		c = &s->v[i];
+		if (c->has_staged)
+			err = morph_fsck_expect(f, &c->staged.id,
+			    MORPH_OBJ_BLOB, what, NULL);
+		if (err == NULL && c->has_written)
+			err = morph_fsck_expect(f, &c->written.id,
+			    MORPH_OBJ_BLOB, what, NULL);
+	}
+	morph_merge_state_free(s);
+	return err;
+}
+
 const struct morph_error *
 morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
     morph_fsck_cb cb, void *arg)
@@ -395,7 +444,8 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 		return err;
 	if ((err = check_price_tables(&f)) != NULL ||
 	    (err = check_index(&f)) != NULL ||
-	    (err = check_pending(&f)) != NULL)
+	    (err = check_pending(&f)) != NULL ||
+	    (err = check_merge(&f)) != NULL)
 		return err;
 	return morph_fsck_runs(&f);
 }

@@ -49,6 +49,8 @@
 	X(git_libgit2_opts)			\
 	X(git_mempack_new)			\
 	X(git_mempack_reset)			\
+	X(git_merge_file)			\
+	X(git_merge_file_result_free)		\
 	X(git_odb_add_backend)			\
 	X(git_odb_backend_loose)		\
 	X(git_odb_exists)			\
@@ -182,6 +184,8 @@ const struct morph_error *morph_git2_load(void);
 #define git_libgit2_opts		(*morph_git2.git_libgit2_opts)
 #define git_mempack_new			(*morph_git2.git_mempack_new)
 #define git_mempack_reset		(*morph_git2.git_mempack_reset)
+#define git_merge_file			(*morph_git2.git_merge_file)
+#define git_merge_file_result_free	(*morph_git2.git_merge_file_result_free)
 #define git_odb_add_backend		(*morph_git2.git_odb_add_backend)
 #define git_odb_backend_loose		(*morph_git2.git_odb_backend_loose)
 #define git_odb_exists			(*morph_git2.git_odb_exists)

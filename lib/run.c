@@ -44,6 +44,7 @@
 #include "judge_int.h"
 #include "oidset_int.h"
 #include "pacer_int.h"
+#include "plan_int.h"
 #include "prices_int.h"
 #include "provider_int.h"
 #include "redact_int.h"
@@ -511,11 +512,15 @@ sends(const struct morph_plan *plan)
 	return 0;
 }
 
-/* The plan of commit, or with tree of that tree on top of commit. */
+/*
+ * The plan of commit, or with tree of that tree on top of commit; suite,
+ * when not NULL, is that tree's suite already loaded, which the plan
+ * takes over.
+ */
 static const struct morph_error *
 plan_new(struct morph_plan **out, struct morph_repo *repo,
     const struct morph_oid *commit, const struct morph_oid *tree,
-    const struct morph_run_opts *opts)
+    struct morph_suite *suite, const struct morph_run_opts *opts)
 {
 	const struct morph_error *err;
 	struct morph_cache_entry ce;
@@ -528,9 +533,12 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 	int s, found;
 
 	*out = NULL;
-	if ((plan = calloc(1, sizeof(*plan))) == NULL)
+	if ((plan = calloc(1, sizeof(*plan))) == NULL) {
+		morph_suite_free(suite);
 		return morph_error(MORPH_ERR_NOMEM);
+	}
 	plan->repo = repo;
+	plan->suite = suite;
 	plan->commit = *commit;
 	if (tree != NULL) {
 		plan->worktree = 1;
@@ -544,12 +552,12 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 	 * price table is stored when the run starts).
 	 */
 	if ((err = morph_repo_read_begin(repo)) != NULL) {
-		free(plan);
+		morph_plan_free(plan);
 		return err;
 	}
 	if ((err = morph_commit_read(&c, repo, commit)) != NULL ||
-	    (err = morph_suite_load(&plan->suite, repo, tree != NULL ? tree :
-	    morph_commit_tree(c))) != NULL ||
+	    (plan->suite == NULL && (err = morph_suite_load(&plan->suite, repo,
+	    tree != NULL ? tree : morph_commit_tree(c))) != NULL) ||
 	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
 	    (err = pick_models(plan, opts)) != NULL)
 		goto done;
@@ -647,7 +655,15 @@ const struct morph_error *
 morph_plan_new(struct morph_plan **out, struct morph_repo *repo,
     const struct morph_oid *commit, const struct morph_run_opts *opts)
 {
-	return plan_new(out, repo, commit, NULL, opts);
+	return plan_new(out, repo, commit, NULL, NULL, opts);
+}
+
+const struct morph_error *
+morph_plan_new_suite(struct morph_plan **out, struct morph_repo *repo,
+    const struct morph_oid *commit, const struct morph_oid *tree,
+    struct morph_suite *suite, const struct morph_run_opts *opts)
+{
+	return plan_new(out, repo, commit, tree, suite, opts);
 }
 
 /* HEAD's commit; NOT_FOUND, saying what to do, on an unborn branch. */
@@ -685,7 +701,7 @@ morph_plan_new_worktree(struct morph_plan **out, struct morph_oid *tree,
 		return err;
 	if (tree != NULL)
 		*tree = t;
-	return plan_new(out, repo, &commit, &t, opts);
+	return plan_new(out, repo, &commit, &t, NULL, opts);
 }
 
 /* The suite files of two trees, for morph_run_worktree_changes. */

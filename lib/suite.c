@@ -1650,3 +1650,90 @@ morph_suite_example_write(const char *workdir)
 	morph_buf_release(&path);
 	return err;
 }
+
+/* Union (the merge gate) */
+
+static char *
+dup_or_null(const char *s, int *nomem)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*nomem = 1;
+	return d;
+}
+
+static const struct morph_error *
+copy_case(struct suite_priv *sp, const struct morph_suite_case *from)
+{
+	const struct morph_error *err;
+	struct morph_suite_case *c;
+	size_t i;
+	int nomem = 0;
+
+	if ((err = new_case(sp, &c)) != NULL)
+		return err;
+	c->id = dup_or_null(from->id, &nomem);
+	c->file = dup_or_null(from->file, &nomem);
+	c->line = from->line;
+	c->vars = cJSON_Duplicate(from->vars, 1);
+	c->asserts = cJSON_Duplicate(from->asserts, 1);
+	if (from->nprompts > 0 &&
+	    (c->prompts = calloc(from->nprompts, sizeof(*c->prompts))) == NULL)
+		nomem = 1;
+	for (i = 0; !nomem && i < from->nprompts; i++, c->nprompts++)
+		c->prompts[i] = dup_or_null(from->prompts[i], &nomem);
+	if (nomem || c->vars == NULL || c->asserts == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	return NULL;
+}
+
+static const struct morph_error *
+copy_model(struct morph_suite *s, const struct morph_suite_model *from)
+{
+	struct morph_suite_model *nv, *m;
+	int nomem = 0;
+
+	if ((nv = realloc(s->models, (s->nmodels + 1) * sizeof(*nv))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	s->models = nv;
+	m = &nv[s->nmodels++];
+	memset(m, 0, sizeof(*m));
+	m->id = dup_or_null(from->id, &nomem);
+	m->spec = dup_or_null(from->spec, &nomem);
+	m->provider = dup_or_null(from->provider, &nomem);
+	m->model = dup_or_null(from->model, &nomem);
+	m->params = cJSON_Duplicate(from->params, 1);
+	if (nomem || m->params == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	return NULL;
+}
+
+const struct morph_error *
+morph_suite_union(struct morph_suite *into, const struct morph_suite *from)
+{
+	struct suite_priv *sp = (struct suite_priv *)into;
+	const struct morph_error *err = NULL;
+	size_t i, j, n = into->ncases;
+
+	for (i = 0; i < from->ncases && err == NULL; i++) {
+		if (from->cases[i].line == 0)
+			continue;	/* the implicit "default" case */
+		for (j = 0; j < n; j++)
+			if (strcmp(into->cases[j].id, from->cases[i].id) == 0)
+				break;
+		if (j == n)
+			err = copy_case(sp, &from->cases[i]);
+	}
+	n = into->nmodels;
+	for (i = 0; i < from->nmodels && err == NULL; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(into->models[j].id, from->models[i].id) == 0)
+				break;
+		if (j == n)
+			err = copy_model(into, &from->models[i]);
+	}
+	return err;
+}

@@ -74,6 +74,15 @@ const struct morph_error *morph_suite_load(struct morph_suite **out,
 void	morph_suite_free(struct morph_suite *);
 
 /*
+ * Adds to into the cases (by id) and the models (by id) of from that it
+ * lacks, as from has them, after its own: the suite the merge gate runs
+ * (lib/gate.c).  The implicit "default" case is not added.  A case keeps
+ * its file and line, which name the file of from.
+ */
+const struct morph_error *morph_suite_union(struct morph_suite *into,
+    const struct morph_suite *from);
+
+/*
  * Calls cb with the path of every file the suite reads: morph.json, its
  * prompt files and its case files, each once.  Stops at cb's first error.
  */

@@ -106,6 +106,14 @@ morph_entrylist_sort(struct morph_entrylist *l)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
 }
 
+int
+morph_entry_same(const struct morph_entry *a, const struct morph_entry *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->mode == b->mode && morph_oid_cmp(&a->id, &b->id) == 0;
+}
+
 const struct morph_entry *
 morph_entrylist_find(const struct morph_entrylist *l, const char *path)
 {

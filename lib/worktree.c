@@ -37,9 +37,11 @@
 #include "morph/tree.h"
 #include "morph/worktree.h"
 #include "index_int.h"
+#include "mergestate_int.h"
 #include "path_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
+#include "worktree_int.h"
 
 /* What stands at a path in the work tree. */
 enum wkind {
@@ -76,7 +78,8 @@ struct wt {
 	struct morph_buf	 abs;
 	struct morph_buf	 okdir;	/* last parent found to be all dirs */
 	int			 force;
-	int			 pausable; /* a checkout: see test_pause */
+	int			 pausable; /* a checkout or merge: see
+					    test_pause */
 };
 
 /* Conflicts, listed in the error message as far as it has room. */
@@ -137,13 +140,12 @@ plan_add(struct plan *p, const char *path, const struct morph_entry *t,
 	return NULL;
 }
 
+
 /* Whether two entries (either may be NULL) hold the same file. */
 static int
 same(const struct morph_entry *a, const struct morph_entry *b)
 {
-	if (a == NULL || b == NULL)
-		return a == b;
-	return a->mode == b->mode && morph_oid_cmp(&a->id, &b->id) == 0;
+	return morph_entry_same(a, b);
 }
 
 /*
@@ -566,10 +568,11 @@ sweep_temps(struct wt *w, const struct plan *p,
 }
 
 /*
- * For the tests of a checkout killed midway (t-checkout.sh), which must
- * not depend on timing: with MORPH_TEST_CHECKOUT_PAUSE naming a FIFO, a
- * checkout that has written its first file says so on the FIFO (the open
- * waits for the test to read it) and then waits to be killed.
+ * For the tests of a checkout or a merge killed midway (t-checkout.sh,
+ * t-merge.sh), which must not depend on timing: with
+ * MORPH_TEST_CHECKOUT_PAUSE naming a FIFO, a checkout or merge that has
+ * written its first file says so on the FIFO (the open waits for the test
+ * to read it) and then waits to be killed.
  */
 static void
 test_pause(void)
@@ -890,12 +893,42 @@ plan_checkout(struct checkout *co)
 }
 
 /*
- * Phase 3 for the index: the target's snapshot, with the stat fields of
- * every file known to match (invariant 3) and, without force, the staged
- * changes carried over.
+ * A merge stages, at its conflicts, something else than the files it
+ * writes: the index gets ilist's entries where the target's differ.
  */
 static const struct morph_error *
-update_index(struct checkout *co, const struct morph_oid *tree)
+index_fixup(struct checkout *co, const struct morph_entrylist *ilist)
+{
+	const struct morph_error *err = NULL;
+	const struct morph_entry *t, *e;
+	size_t a = 0, b = 0;
+	int c;
+
+	while (err == NULL && (a < co->target.n || b < ilist->n)) {
+		c = a == co->target.n ? 1 : b == ilist->n ? -1 :
+		    strcmp(co->target.v[a].path, ilist->v[b].path);
+		t = c <= 0 ? &co->target.v[a++] : NULL;
+		e = c >= 0 ? &ilist->v[b++] : NULL;
+		if (same(t, e))
+			continue;
+		if (e != NULL)
+			err = morph_index_set_unknown(co->nidx, e->path, &e->id,
+			    e->mode);
+		else if (morph_index_find(co->nidx, t->path) != NULL)
+			err = morph_index_remove(co->nidx, t->path, 0, NULL);
+	}
+	return err;
+}
+
+/*
+ * Phase 3 for the index: the target's snapshot, with the stat fields of
+ * every file known to match (invariant 3) and, without force, the staged
+ * changes carried over.  For a merge, tree is what it stages, ilist its
+ * files, and co->target what it wrote.
+ */
+static const struct morph_error *
+update_index(struct checkout *co, const struct morph_oid *tree,
+    const struct morph_entrylist *ilist)
 {
 	struct morph_repo *repo = co->w.repo;
 	const struct morph_error *err;
@@ -950,6 +983,8 @@ update_index(struct checkout *co, const struct morph_oid *tree)
 			    NULL)) != NULL)
 				return err;
 	}
+	if (ilist != NULL && (err = index_fixup(co, ilist)) != NULL)
+		return err;
 	if (!morph_index_tree(co->nidx, &itree) &&
 	    (err = morph_index_write_tree(&itree, co->nidx, repo)) != NULL)
 		return err;
@@ -1094,8 +1129,9 @@ record_checkout(struct intent *in, struct morph_repo *repo,
 		err = NULL;
 		found = 0;
 	}
-	if (err != NULL || (err = check_branch(repo, commit, bid,
-	    opts)) != NULL)
+	if (err != NULL || (err = morph_mergestate_refuse(repo,
+	    "cannot check out")) != NULL || (err = check_branch(repo, commit,
+	    bid, opts)) != NULL)
 		goto done;
 	if (found && (*commit == NULL || (!opts->force &&
 	    !same_target(&p, *commit, opts)))) {
@@ -1254,7 +1290,7 @@ morph_worktree_checkout(struct morph_repo *repo,
 	if ((err = apply_files(&co.w, &co.plan, co.w.force ? &co.target :
 	    NULL, checkout_tracked, &co)) != NULL ||
 	    (in.ours && (err = morph_pending_clear(repo)) != NULL) ||
-	    (err = update_index(&co, morph_commit_tree(c))) != NULL)
+	    (err = update_index(&co, morph_commit_tree(c), NULL)) != NULL)
 		goto done;
 	err = move_head(repo, commit, opts);
 done:
@@ -1272,6 +1308,85 @@ out:
 	morph_entrylist_release(&co.head);
 	morph_entrylist_release(&co.target);
 	morph_entrylist_release(&co.staged);
+	free(co.plan.v);
+	morph_buf_release(&co.conf.list);
+	morph_buf_release(&co.w.abs);
+	morph_buf_release(&co.w.okdir);
+	return err;
+}
+
+/* merge */
+
+/* CONFLICT for every path where the index differs from HEAD's files. */
+static const struct morph_error *
+staged_changes(struct checkout *co)
+{
+	const struct morph_error *err = NULL;
+	const struct morph_entry *h, *i;
+	size_t a = 0, b = 0;
+	int c;
+
+	while (err == NULL && (a < co->head.n || b < co->staged.n)) {
+		c = a == co->head.n ? 1 : b == co->staged.n ? -1 :
+		    strcmp(co->head.v[a].path, co->staged.v[b].path);
+		h = c <= 0 ? &co->head.v[a++] : NULL;
+		i = c >= 0 ? &co->staged.v[b++] : NULL;
+		if (!same(h, i))
+			err = conflict(&co->conf, h ? h->path : i->path,
+			    "staged");
+	}
+	return err;
+}
+
+const struct morph_error *
+morph_worktree_merge(struct morph_repo *repo, const struct morph_oid *from,
+    const struct morph_oid *wt, const struct morph_oid *it, int check_only)
+{
+	const struct morph_error *err;
+	struct morph_entrylist ilist;
+	struct checkout co;
+
+	memset(&co, 0, sizeof(co));
+	co.w.repo = repo;
+	co.w.pausable = 1;
+	morph_entrylist_init(&co.head);
+	morph_entrylist_init(&co.target);
+	morph_entrylist_init(&co.staged);
+	morph_entrylist_init(&ilist);
+	if ((err = morph_tree_flatten(&co.head, repo, from, NULL)) != NULL ||
+	    (err = morph_tree_flatten(&co.target, repo, wt, NULL)) != NULL ||
+	    (err = morph_tree_flatten(&ilist, repo, it, NULL)) != NULL ||
+	    (err = morph_index_open(&co.idx, repo)) != NULL ||
+	    (err = morph_index_open(&co.nidx, repo)) != NULL ||
+	    (err = morph_index_entries(&co.staged, co.idx, NULL, 0)) != NULL)
+		goto done;
+	if ((err = staged_changes(&co)) != NULL)
+		goto done;
+	if (co.conf.n > 0) {
+		err = conflicts_error(&co.conf, "cannot merge with staged "
+		    "changes", "commit them, or unstage them (morph restore "
+		    "--staged), first");
+		goto done;
+	}
+	if ((err = plan_checkout(&co)) != NULL)
+		goto done;
+	if (co.conf.n > 0) {
+		err = conflicts_error(&co.conf, "the merge would overwrite "
+		    "local changes", "commit or restore them first");
+		goto done;
+	}
+	if (check_only)
+		goto done;
+	if ((err = apply_files(&co.w, &co.plan, NULL, checkout_tracked,
+	    &co)) == NULL)
+		err = update_index(&co, it, &ilist);
+done:
+	morph_index_free(co.idx);
+	morph_index_free(co.nidx);
+	morph_entrylist_release(&co.head);
+	morph_entrylist_release(&co.target);
+	morph_entrylist_release(&co.staged);
+	morph_entrylist_release(&ilist);
 	free(co.plan.v);
 	morph_buf_release(&co.conf.list);
 	morph_buf_release(&co.w.abs);

@@ -3,7 +3,8 @@
  * re-hashed and parsed, every reference from commits, trees, refs and the
  * index resolved to an object of the right type, every index entry's path
  * and mode, every run and result (each against its sealed run object),
- * the call cache, and a checkout left unfinished.
+ * the call cache, a checkout left unfinished, and the merge in progress
+ * (the objects its record names; interrupted, it is a problem).
  */
 #ifndef MORPH_FSCK_H
 #define MORPH_FSCK_H

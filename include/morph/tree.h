@@ -44,6 +44,9 @@ void	morph_entrylist_release(struct morph_entrylist *);
 const struct morph_error *morph_entrylist_add(struct morph_entrylist *,
     const char *path, const struct morph_oid *, unsigned int mode);
 void	morph_entrylist_sort(struct morph_entrylist *);
+/* Whether two entries (either may be NULL: no file) hold the same file. */
+int	morph_entry_same(const struct morph_entry *, const struct morph_entry *);
+
 /* Binary search in a sorted list; NULL when absent.  Borrowed. */
 const struct morph_entry *morph_entrylist_find(const struct morph_entrylist *,
     const char *path);

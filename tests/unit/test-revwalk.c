@@ -6,28 +6,6 @@
 #include "morph/morph.h"
 #include "json_int.h"
 
-/* Writes a commit by hand: the API makes no merges yet. */
-static struct morph_oid
-commit(struct morph_repo *repo, const struct morph_oid *tree,
-    const struct morph_oid *p1, const struct morph_oid *p2, int64_t t,
-    const char *msg)
-{
-	struct morph_buf b = MORPH_BUF_INIT;
-	struct morph_oid id;
-
-	morph_buf_printf(&b, "{\"author\":{\"email\":\"e\",\"name\":\"n\","
-	    "\"time\":%lld,\"tz\":\"+0000\"},\"message\":\"%s\","
-	    "\"parents\":[", (long long)t, msg);
-	if (p1 != NULL)
-		morph_buf_printf(&b, "\"%s\"", morph_oid_tostr(p1));
-	if (p2 != NULL)
-		morph_buf_printf(&b, ",\"%s\"", morph_oid_tostr(p2));
-	morph_buf_printf(&b, "],\"tree\":\"%s\"}", morph_oid_tostr(tree));
-	T_OK(morph_object_write(&id, repo, MORPH_OBJ_COMMIT, b.ptr, b.len));
-	morph_buf_release(&b);
-	return id;
-}
-
 static void
 walk(struct morph_repo *repo, const struct morph_oid *start, int first,
     const char *want)
@@ -63,10 +41,10 @@ test_merge_order(void)
 	/*  a - b - d (merge)
 	 *   \     /
 	 *    c ---          */
-	a = commit(repo, &tree, NULL, NULL, 100, "a");
-	b = commit(repo, &tree, &a, NULL, 200, "b");
-	c = commit(repo, &tree, &a, NULL, 300, "c");
-	d = commit(repo, &tree, &b, &c, 400, "d");
+	a = test_commit_raw(repo, &tree, NULL, NULL, 100, "a");
+	b = test_commit_raw(repo, &tree, &a, NULL, 200, "b");
+	c = test_commit_raw(repo, &tree, &a, NULL, 300, "c");
+	d = test_commit_raw(repo, &tree, &b, &c, 400, "d");
 	walk(repo, &d, 0, "d c b a ");
 	walk(repo, &d, 1, "d b a ");
 	walk(repo, &b, 0, "b a ");
@@ -83,7 +61,7 @@ test_missing_parent(void)
 
 	T_OK(morph_tree_write(&tree, repo, NULL, 0));
 	morph_hash_object(&ghost, "commit", "ghost", 5);
-	x = commit(repo, &tree, &ghost, NULL, 1, "x");
+	x = test_commit_raw(repo, &tree, &ghost, NULL, 1, "x");
 	T_OK(morph_revwalk_new(&w, repo));
 	T_OK(morph_revwalk_push(w, &x));
 	T_ERR(morph_revwalk_next(&c, w), MORPH_ERR_NOT_FOUND);
