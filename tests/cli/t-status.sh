@@ -21,6 +21,7 @@ expect_eq "$out" '{
   "detached": false,
   "clean": true,
   "interrupted_checkout": null,
+  "bisect": null,
   "entries": []
 }' "unborn, JSON"
 
