@@ -130,12 +130,32 @@ expect_contains "$out" "(run #" "each tested commit names its run"
 expect_contains "$out" "1 call, 1 from the cache)"
 ok morph bisect reset
 
+# The EXAMPLES of morph-bisect(1).  Both models: two calls a commit, the
+# m1 ones from the cache.
+ok morph tag v1 "$first"
+ok morph bisect start main v1
+ok morph bisect run --case fr
+expect_contains "$out" "$broke is the first bad commit"
+expect_contains "$out" "(run #"
+expect_contains "$out" "2 calls, 1 from the cache)"
+expect_eq "$(fake_requests)" 12 "m2's calls sent, m1's from the cache"
+ok morph bisect reset
+ok morph bisect start main v1
+expect_contains "$out" "Bisecting: 31 commits left to test after this (roughly 5 steps)"
+ok morph run
+ok morph show HEAD
+here=$(morph rev-parse HEAD)
+ok morph bisect good
+ok morph bisect log
+expect_contains "$out" "morph bisect good $here"
+ok morph bisect reset
+
 # 2. --assert decides instead of the case, here on a change no case
-# checks; both models run (2 calls a commit).
-ok morph bisect start "$tip" "$first"
-ok morph bisect run --case de --assert '{"type": "not-icontains", "value": "briefly"}' --json
-expect_eq "$(json "d['state'], d['first_bad'] == '$(morph rev-parse main~44)'")" "found True" "--assert finds version 20"
-expect_eq "$(json "set(t['calls'] for t in d['tested'])")" "{2}" "two models, two calls a commit"
+# checks (an EXAMPLE of morph-bisect(1)).
+ok morph bisect start HEAD HEAD~63
+ok morph bisect run --case de -m m1 --assert '{"type": "not-icontains", "value": "briefly"}'
+expect_contains "$out" "$(morph rev-parse main~44) is the first bad commit"
+expect_contains "$out" "+v20: Paris, Berlin. Answer briefly. Capital of {{country}}?"
 ok morph bisect reset
 # run trusts the bad commit it is given, as git does: case de never
 # fails, every commit tested is good, and the tip is the first bad one.
@@ -179,6 +199,10 @@ expect_contains "$out" "HEAD detached at"
 ok morph checkout main
 
 # 4. What is refused.
+ok morph bisect start
+fails 2 morph bisect run --case fr
+expect_contains "$err" "bisect run needs a bad and a good commit"
+ok morph bisect reset
 fails 2 morph bisect good
 expect_contains "$err" "no bisect is in progress"
 fails 2 morph bisect log
@@ -218,11 +242,25 @@ expect_eq "$(fake_requests)" "$before" "skipped commits send nothing"
 # --offline with calls the cache lacks: an error, nothing marked.
 ok morph bisect reset
 ok morph bisect start main "$first"
-fails 2 morph bisect run --case fr -m m2 --offline
+fails 2 morph bisect run --case fr -m fake:m3 --offline
 expect_contains "$err" "offline, and call"
 ok morph bisect log
 expect_not_contains "$out" "#   case" "a failed test marks nothing"
 ok morph bisect reset
+# A damaged record: status says so and how to mend it; reset removes it.
+ok morph bisect start main "$first"
+python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE meta SET value = ? WHERE key = ?", (b"{\"start\": 1}", "bisect"))
+c.commit()' .morph/morph.db
+fails 2 morph status
+expect_contains "$err" "the record of the bisect in progress (meta 'bisect') is damaged"
+expect_contains "$err" "morph bisect reset removes it"
+ok morph bisect reset
+expect_contains "$out" "Removed the damaged bisect record; HEAD stays where it is."
+ok morph status
+expect_contains "$out" "HEAD detached at"
+ok morph checkout main
 
 # 5. Commits whose suite lacks the case are skipped: fr is missing from
 # versions 7 to 10 and fails from 11 on, so the first bad commit is one
