@@ -36,10 +36,17 @@ suite() {
  "models": [{"id": "m1", "model": "fake:m1"}, {"id": "m2", "model": "fake:m2"}],
  "defaults": {"max_tokens": 20}}
 EOF
-	cat >cases/c.jsonl <<'EOF'
-{"id": "fr", "vars": {"country": "France"}, "assert": [{"type": "icontains", "value": "paris"}]}
-{"id": "de", "vars": {"country": "Germany"}, "assert": [{"type": "icontains", "value": "berlin"}]}
-EOF
+	cases fr de
+}
+# cases ID...: the case file with those of fr and de.
+cases() {
+	local id
+	for id in "$@"; do
+		case $id in
+		fr) echo '{"id": "fr", "vars": {"country": "France"}, "assert": [{"type": "icontains", "value": "paris"}]}' ;;
+		de) echo '{"id": "de", "vars": {"country": "Germany"}, "assert": [{"type": "icontains", "value": "berlin"}]}' ;;
+		esac
+	done >cases/c.jsonl
 }
 # commit_version N HINT [EXTRA]: the prompt of version N, committed.
 commit_version() {
@@ -48,6 +55,22 @@ commit_version() {
 	"$MORPH" add . && "$MORPH" commit -m "rev $1" >/dev/null ||
 	    { echo "commit $1 failed"; exit 2; }
 }
+# versions N BROKEN BRIEF: commits versions 1 to N; from BROKEN on the hint
+# lacks Paris, from BRIEF on the prompt asks to answer briefly.  A function
+# before_version, if defined, runs before each commit with its N.
+versions() {
+	local n hint extra
+	for n in $(seq 1 "$1"); do
+		hint="Paris, Berlin"
+		[ "$n" -ge "$2" ] && hint="Lyon, Berlin"
+		extra=
+		[ "$n" -ge "$3" ] && extra=" Answer briefly."
+		if declare -F before_version >/dev/null; then
+			before_version "$n"
+		fi
+		commit_version "$n" "$hint" "$extra"
+	done
+}
 
 fake_start
 
@@ -55,13 +78,7 @@ fake_start
 # fr (France's capital is no longer in the answer); version 20 adds
 # "Answer briefly", which no case checks.
 suite line
-for n in $(seq 1 64); do
-	hint="Paris, Berlin"
-	[ "$n" -ge 42 ] && hint="Lyon, Berlin"
-	extra=
-	[ "$n" -ge 20 ] && extra=" Answer briefly."
-	commit_version "$n" "$hint" "$extra"
-done
+versions 64 42 20
 tip=$(morph rev-parse main)
 first=$(morph rev-parse main~63)
 broke=$(morph rev-parse main~22)
@@ -268,22 +285,15 @@ ok morph checkout main
 # stepped around.
 cd "$T_ROOT"
 suite skips
-for n in $(seq 1 16); do
-	hint="Paris, Berlin"
-	[ "$n" -ge 11 ] && hint="Lyon, Berlin"
-	extra=
-	[ "$n" -ge 14 ] && extra=" Answer briefly."
-	if [ "$n" -ge 7 ] && [ "$n" -le 10 ]; then
-		grep -v '"fr"' cases/c.jsonl >cases/c.tmp
+before_version() {
+	if [ "$1" -ge 7 ] && [ "$1" -le 10 ]; then
+		cases de
 	else
-		cat >cases/c.tmp <<'EOF'
-{"id": "fr", "vars": {"country": "France"}, "assert": [{"type": "icontains", "value": "paris"}]}
-{"id": "de", "vars": {"country": "Germany"}, "assert": [{"type": "icontains", "value": "berlin"}]}
-EOF
+		cases fr de
 	fi
-	mv cases/c.tmp cases/c.jsonl
-	commit_version "$n" "$hint" "$extra"
-done
+}
+versions 16 11 14
+unset -f before_version
 ok morph bisect start main main~15
 fails 1 morph bisect run --case fr -m m1 --json
 expect_eq "$(json "d['state']")" skipped "only skipped commits left"

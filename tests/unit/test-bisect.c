@@ -44,6 +44,20 @@ write_hist(struct morph_repo *repo, struct hist *h)
 	morph_buf_release(&b);
 }
 
+/* n commits in a line: each has the one before as its parent. */
+static void
+init_line(struct hist *h, size_t n)
+{
+	size_t i;
+
+	memset(h, 0, sizeof(*h));
+	h->n = n;
+	for (i = 1; i < n; i++) {
+		h->p[i][0] = (int)i - 1;
+		h->np[i] = 1;
+	}
+}
+
 /* Whether commit c reaches commit x. */
 static int
 reaches(const struct hist *h, int c, int x)
@@ -116,6 +130,21 @@ play(struct morph_repo *repo, const struct hist *h, int bad, int good, int x,
 	return tests;
 }
 
+/*
+ * Picks from bad and one good commit, no skips, into *next (released by
+ * the caller), which must say state and name commit.
+ */
+static void
+expect_pick(struct morph_bisect_next *next, struct morph_repo *repo,
+    const struct hist *h, int bad, int good, enum morph_bisect_state state,
+    int commit)
+{
+	T_OK(morph_bisect_pick(next, repo, &h->id[bad], &h->id[good], 1, NULL,
+	    0));
+	T_INTEQ(next->state, state);
+	T_INTEQ(index_of(h, &next->commit), commit);
+}
+
 /* 64 commits in a line: any breaking commit is found in 6 tests. */
 static void
 test_line(void)
@@ -125,12 +154,7 @@ test_line(void)
 	struct hist h;
 	int x, found, tests, most = 0;
 
-	memset(&h, 0, sizeof(h));
-	h.n = 64;
-	for (x = 1; x < 64; x++) {
-		h.p[x][0] = x - 1;
-		h.np[x] = 1;
-	}
+	init_line(&h, 64);
 	write_hist(repo, &h);
 	for (x = 1; x < 64; x++) {
 		tests = play(repo, &h, 63, 0, x, NULL, &found, &st);
@@ -158,14 +182,9 @@ test_merges(void)
 	struct morph_repo *repo = test_repo();
 	enum morph_bisect_state st;
 	struct hist h;
-	int i, x, found, tests;
+	int x, found, tests;
 
-	memset(&h, 0, sizeof(h));
-	h.n = 20;
-	for (i = 1; i < 20; i++) {
-		h.p[i][0] = i - 1;
-		h.np[i] = 1;
-	}
+	init_line(&h, 20);
 	h.p[10][0] = 3;
 	h.p[15][0] = 9;
 	h.p[15][1] = 14;
@@ -188,7 +207,6 @@ test_weights(void)
 	struct morph_repo *repo = test_repo();
 	struct morph_bisect_next next;
 	struct hist h;
-	int i;
 
 	/*
 	 * 0 good; 1..6 on one side, 7..12 on the other, 13 merges them,
@@ -196,23 +214,14 @@ test_weights(void)
 	 * them, the best split (13 reaches 13); 6 comes first walking
 	 * from 14 by first parents.
 	 */
-	memset(&h, 0, sizeof(h));
-	h.n = 15;
-	for (i = 1; i < 13; i++) {
-		h.p[i][0] = i - 1;
-		h.np[i] = 1;
-	}
+	init_line(&h, 15);
 	h.p[7][0] = 0;
 	h.p[13][0] = 6;
 	h.p[13][1] = 12;
 	h.np[13] = 2;
-	h.p[14][0] = 13;
-	h.np[14] = 1;
 	write_hist(repo, &h);
-	T_OK(morph_bisect_pick(&next, repo, &h.id[14], &h.id[0], 1, NULL, 0));
-	T_INTEQ(next.state, MORPH_BISECT_TEST);
+	expect_pick(&next, repo, &h, 14, 0, MORPH_BISECT_TEST, 6);
 	T_INTEQ(next.left, 14);
-	T_INTEQ(index_of(&h, &next.commit), 6);
 	/* If 6 is bad, 6 are left (5 to test); if good, 8 (7 to test). */
 	T_INTEQ(next.after, 7);
 	T_INTEQ(next.steps, 3);
@@ -224,24 +233,14 @@ test_weights(void)
 	 * reaching 7 or 8 of 15, is 7 or 8 (8 comes first from 15): only
 	 * if a merge counts what both its sides reach.
 	 */
-	memset(&h, 0, sizeof(h));
-	h.n = 16;
-	h.p[1][0] = 0;
-	h.np[1] = 1;
+	init_line(&h, 16);
 	h.p[2][0] = 0;
-	h.np[2] = 1;
 	h.p[3][0] = 1;
 	h.p[3][1] = 2;
 	h.np[3] = 2;
-	for (i = 4; i < 16; i++) {
-		h.p[i][0] = i - 1;
-		h.np[i] = 1;
-	}
 	write_hist(repo, &h);
-	T_OK(morph_bisect_pick(&next, repo, &h.id[15], &h.id[0], 1, NULL, 0));
-	T_INTEQ(next.state, MORPH_BISECT_TEST);
+	expect_pick(&next, repo, &h, 15, 0, MORPH_BISECT_TEST, 8);
 	T_INTEQ(next.left, 15);
-	T_INTEQ(index_of(&h, &next.commit), 8);
 	morph_bisect_next_release(&next);
 	morph_repo_close(repo);
 }
@@ -256,14 +255,9 @@ test_skips(void)
 	struct morph_bisect_next next;
 	enum morph_bisect_state st;
 	struct hist h;
-	int i, found, tests;
+	int found, tests;
 
-	memset(&h, 0, sizeof(h));
-	h.n = 12;
-	for (i = 1; i < 12; i++) {
-		h.p[i][0] = i - 1;
-		h.np[i] = 1;
-	}
+	init_line(&h, 12);
 	write_hist(repo, &h);
 	/* Skips that do not hide the answer: still found. */
 	tests = play(repo, &h, 11, 0, 8, skip_mid, &found, &st);
@@ -300,19 +294,12 @@ test_merge_base(void)
 	struct morph_bisect_next next;
 	enum morph_bisect_state st;
 	struct hist h;
-	int i, found, tests;
+	int found, tests;
 
-	memset(&h, 0, sizeof(h));
-	h.n = 7;
-	for (i = 1; i < 7; i++) {
-		h.p[i][0] = i - 1;
-		h.np[i] = 1;
-	}
+	init_line(&h, 7);
 	h.p[5][0] = 1;
 	write_hist(repo, &h);
-	T_OK(morph_bisect_pick(&next, repo, &h.id[4], &h.id[6], 1, NULL, 0));
-	T_INTEQ(next.state, MORPH_BISECT_TEST_BASE);
-	T_INTEQ(index_of(&h, &next.commit), 1);
+	expect_pick(&next, repo, &h, 4, 6, MORPH_BISECT_TEST_BASE, 1);
 	morph_bisect_next_release(&next);
 	/* The base is good: the search goes on between it and 4. */
 	tests = play(repo, &h, 4, 6, 3, NULL, &found, &st);
@@ -324,9 +311,7 @@ test_merge_base(void)
 	T_INTEQ(st, MORPH_BISECT_BASE_BAD);
 	T_INTEQ(tests, 1);
 	/* A bad commit that a good one reaches is a bad merge base. */
-	T_OK(morph_bisect_pick(&next, repo, &h.id[2], &h.id[4], 1, NULL, 0));
-	T_INTEQ(next.state, MORPH_BISECT_BASE_BAD);
-	T_INTEQ(index_of(&h, &next.commit), 2);
+	expect_pick(&next, repo, &h, 2, 4, MORPH_BISECT_BASE_BAD, 2);
 	morph_bisect_next_release(&next);
 	morph_repo_close(repo);
 }
@@ -340,8 +325,7 @@ test_waiting(void)
 	struct morph_oid none;
 	struct hist h;
 
-	memset(&h, 0, sizeof(h));
-	h.n = 1;
+	init_line(&h, 1);
 	write_hist(repo, &h);
 	T_OK(morph_bisect_pick(&next, repo, NULL, NULL, 0, NULL, 0));
 	T_INTEQ(next.state, MORPH_BISECT_NEED_BAD);
