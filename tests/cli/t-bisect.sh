@@ -279,6 +279,20 @@ ok morph status
 expect_contains "$out" "HEAD detached at"
 ok morph checkout main
 
+# A call that fails says nothing of the prompt: run stops, marks nothing.
+cd "$T_ROOT"
+suite faults
+for n in 1 2 3 4; do
+	commit_version "$n" "fault:400 Paris"
+done
+ok morph bisect start main main~3
+fails 2 morph bisect run --case fr -m m1
+expect_contains "$err" "1 of 1 calls of case 'fr' failed after their retries (prompts/q.txt on m1: error: "
+expect_contains "$err" "the commit is not marked"
+ok morph bisect log
+expect_not_contains "$out" "#   case" "a failed call marks nothing"
+ok morph bisect reset
+
 # 5. Commits whose suite lacks the case are skipped: fr is missing from
 # versions 7 to 10 and fails from 11 on, so the first bad commit is one
 # of 7..11.  With --assert on a change at version 14 the skips are
