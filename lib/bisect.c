@@ -241,8 +241,11 @@ oids_json(const struct oids *s)
 	if ((a = cJSON_CreateArray()) == NULL)
 		return NULL;
 	for (i = 0; i < s->n; i++)
-		cJSON_AddItemToArray(a,
-		    cJSON_CreateString(morph_oid_tostr(&s->v[i])));
+		if (!cJSON_AddItemToArray(a,
+		    cJSON_CreateString(morph_oid_tostr(&s->v[i])))) {
+			cJSON_Delete(a);
+			return NULL;
+		}
 	return a;
 }
 
@@ -251,27 +254,38 @@ save(struct morph_repo *repo, const struct morph_bisect *b)
 {
 	const struct morph_error *err;
 	struct morph_buf out = MORPH_BUF_INIT;
-	cJSON *doc, *start, *log;
+	cJSON *doc, *start, *log, *good, *skip;
 	size_t i;
+	int ok;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	start = cJSON_AddObjectToObject(doc, "start");
-	if (b->branch != NULL)
-		cJSON_AddStringToObject(start, "branch", b->branch);
-	else
-		cJSON_AddNullToObject(start, "branch");
-	cJSON_AddStringToObject(start, "commit", morph_oid_tostr(&b->start));
-	if (b->has_bad)
-		cJSON_AddStringToObject(doc, "bad", morph_oid_tostr(&b->bad));
-	else
-		cJSON_AddNullToObject(doc, "bad");
-	cJSON_AddItemToObject(doc, "good", oids_json(&b->good));
-	cJSON_AddItemToObject(doc, "skip", oids_json(&b->skip));
+	good = oids_json(&b->good);
+	skip = oids_json(&b->skip);
+	ok = start != NULL && good != NULL && skip != NULL &&
+	    (b->branch != NULL ? cJSON_AddStringToObject(start, "branch",
+	    b->branch) : cJSON_AddNullToObject(start, "branch")) != NULL &&
+	    cJSON_AddStringToObject(start, "commit",
+	    morph_oid_tostr(&b->start)) != NULL &&
+	    (b->has_bad ? cJSON_AddStringToObject(doc, "bad",
+	    morph_oid_tostr(&b->bad)) : cJSON_AddNullToObject(doc,
+	    "bad")) != NULL;
+	/* Once added, good and skip are doc's to free. */
+	if (good != NULL && !cJSON_AddItemToObject(doc, "good", good)) {
+		cJSON_Delete(good);
+		ok = 0;
+	}
+	if (skip != NULL && !cJSON_AddItemToObject(doc, "skip", skip)) {
+		cJSON_Delete(skip);
+		ok = 0;
+	}
 	log = cJSON_AddArrayToObject(doc, "log");
-	for (i = 0; log != NULL && i < b->nlog; i++)
-		cJSON_AddItemToArray(log, cJSON_CreateString(b->log[i]));
-	if ((err = morph_json_canonical(&out, doc)) == NULL)
+	for (i = 0, ok = ok && log != NULL; ok && i < b->nlog; i++)
+		ok = cJSON_AddItemToArray(log, cJSON_CreateString(b->log[i]));
+	if (!ok)
+		err = morph_error(MORPH_ERR_NOMEM);
+	else if ((err = morph_json_canonical(&out, doc)) == NULL)
 		err = morph_store_meta_set_blob(&repo->store, META_BISECT,
 		    out.ptr, out.len);
 	cJSON_Delete(doc);
