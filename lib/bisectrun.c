@@ -54,12 +54,14 @@ parse_assert(cJSON **out, const char *spec)
 	}
 	cJSON_ArrayForEach(e, doc) {
 		if (!cJSON_IsObject(e))
-			err = morph_error_fmt(MORPH_ERR_INVALID, "--assert[%d]: "
-			    "expected an object with a string \"type\"", i);
+			err = morph_error_fmt(MORPH_ERR_INVALID,
+			    "--assert[%d]: expected an object with a string "
+			    "\"type\"", i);
 		else if (morph_assert_is(e, "llm-rubric"))
-			err = morph_error_fmt(MORPH_ERR_INVALID, "--assert[%d]: "
-			    "llm-rubric needs a judge, which bisect does not "
-			    "call: put it in the case's assertions instead", i);
+			err = morph_error_fmt(MORPH_ERR_INVALID,
+			    "--assert[%d]: llm-rubric needs a judge, which "
+			    "bisect does not call: put it in the case's "
+			    "assertions instead", i);
 		else if ((err = morph_assert_check(e)) != NULL)
 			err = morph_error_fmt(err->code == MORPH_ERR_NOMEM ?
 			    MORPH_ERR_NOMEM : MORPH_ERR_SUITE,

@@ -94,7 +94,7 @@ struct morph_plan {
 	struct morph_oid	 tree;		/* the work tree's snapshot */
 	struct morph_suite	*suite;
 	unsigned char		*chosen;	/* [case]: it is planned */
-	int			 some_cases;	/* only some are (opts->cases) */
+	int			 some_cases;	/* only some are: opts->cases */
 	struct plan_model	*models;
 	size_t			 nmodels;
 	struct plan_model	*judges;	/* llm-rubric's models */

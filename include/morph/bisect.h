@@ -158,7 +158,8 @@ struct morph_bisect_tested {
 struct morph_bisect_run_opts {
 	unsigned int	 version;
 	const char	*case_id;	/* the case to run */
-	const char	*model;		/* only this model (NULL: the suite's) */
+	const char	*model;		/* only this model (NULL: all of the
+					   suite's) */
 	/*
 	 * An assertion, or an array of them, as JSON in the suite's syntax
 	 * (morph-suite(5)), to decide with instead of the case's verdict;
