@@ -2,7 +2,6 @@
  * morph run: replay a commit's suite against models and record every
  * output with its tokens, latency and cost.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +10,6 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-static volatile sig_atomic_t drain_requested, stop_requested, sending;
-
-/*
- * Before anything is sent, Ctrl-C or SIGTERM ends morph at once with
- * status 2: there is nothing to record.  Then the first Ctrl-C lets the
- * calls in flight end and be recorded (they are paid for already) and
- * starts nothing new; a second Ctrl-C, or SIGTERM, abandons them.  Once
- * sending, a signal only sets a flag, to the end: morph exits with status
- * 2 and its last words said, however many Ctrl-C follow.
- */
-static void
-on_signal(int sig)
-{
-	static const char early[] = "\nmorph: interrupted before anything "
-	    "was sent\n";
-	static const char msg[] = "\nmorph: stopping once the calls in "
-	    "flight have ended; Ctrl-C again to abandon them\n";
-
-	if (!sending) {
-		(void)!write(STDERR_FILENO, early, sizeof(early) - 1);
-		_exit(2);
-	}
-	if (sig == SIGINT && !drain_requested) {
-		drain_requested = 1;
-		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	} else
-		stop_requested = 1;
 }
 
 static void
@@ -299,16 +271,8 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_cmd_exec_allowed(&opts.allow_exec, ctx->repo,
 	    opts.allow_exec)) != NULL)
 		goto done;
-	/*
-	 * Ctrl-C and SIGTERM go to on_signal from here until morph exits,
-	 * and a write they interrupt goes on (SA_RESTART).
-	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Ctrl-C and SIGTERM are ours until morph exits (cmd/runsig.c). */
+	morph_cmd_signals_begin();
 	opts.plan_only = dry;
 	if (worktree) {
 		if ((err = morph_plan_new_worktree(&plan, &tree, ctx->repo,
@@ -343,18 +307,13 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	}
 
-	/* Ctrl-C stops sending; what was answered is kept (on_signal). */
-	sending = 1;
-	/* A server closing a socket must not kill the run (libcurl). */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
-	opts.stop = &stop_requested;
-	opts.drain = &drain_requested;
+	/* Ctrl-C stops sending; what was answered is kept. */
+	morph_cmd_signals_sending(&opts);
 	bar.on = !json && isatty(STDERR_FILENO);
 	opts.progress = morph_cmd_progress;
 	opts.progress_arg = &bar;
 	err = morph_run_execute(&outcome, plan, ctx->repo, &opts);
-	sigaction(SIGPIPE, &old_pipe, NULL);
+	morph_cmd_signals_end();
 	if (bar.drawn)
 		fputs("\r\033[K", stderr);
 	if (err != NULL)

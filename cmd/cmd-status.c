@@ -178,6 +178,39 @@ print_section(const struct morph_status *st,
 		putchar('\n');
 }
 
+/* The bisect in progress, or null. */
+static void
+json_bisect(struct morph_jsonw *w, const struct morph_bisect *b)
+{
+	const char *branch;
+	size_t i;
+
+	morph_jsonw_key(w, "bisect");
+	if (b == NULL) {
+		morph_jsonw_null(w);
+		return;
+	}
+	branch = morph_bisect_start_branch(b);
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "branch", branch != NULL ? branch +
+	    strlen(MORPH_REFS_HEADS) : NULL);
+	morph_jsonw_kv_string(w, "commit",
+	    morph_oid_tostr(morph_bisect_start_commit(b)));
+	morph_jsonw_kv_string(w, "bad", morph_bisect_bad(b) != NULL ?
+	    morph_oid_tostr(morph_bisect_bad(b)) : NULL);
+	morph_jsonw_key(w, "good");
+	morph_jsonw_array_begin(w);
+	for (i = 0; i < morph_bisect_ngood(b); i++)
+		morph_jsonw_string(w, morph_oid_tostr(morph_bisect_good(b, i)));
+	morph_jsonw_array_end(w);
+	morph_jsonw_key(w, "skip");
+	morph_jsonw_array_begin(w);
+	for (i = 0; i < morph_bisect_nskip(b); i++)
+		morph_jsonw_string(w, morph_oid_tostr(morph_bisect_skip(b, i)));
+	morph_jsonw_array_end(w);
+	morph_jsonw_object_end(w);
+}
+
 static const struct morph_error *
 cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -191,6 +224,7 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_buf target = MORPH_BUF_INIT, finish = MORPH_BUF_INIT;
 	struct morph_checkout_pending pending;
 	struct morph_merge_state *ms = NULL;
+	struct morph_bisect *bisect = NULL;
 	const struct morph_error *err = NULL;
 	const struct morph_merge_conflict *mc;
 	const struct morph_status_entry *e;
@@ -256,6 +290,8 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		goto done;
+	if ((err = morph_bisect_open(&bisect, ctx->repo)) != NULL)
+		goto done;
 	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_status_new(&st, ctx->repo, idx, paths, npaths,
@@ -298,6 +334,7 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			json_merge(&w, ms);
 		else
 			morph_jsonw_null(&w);
+		json_bisect(&w, bisect);
 		morph_jsonw_key(&w, "entries");
 		morph_jsonw_array_begin(&w);
 		for (i = 0; i < morph_status_count(st); i++) {
@@ -354,6 +391,16 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    morph_cmd_short(&head) : "?");
 	else
 		printf("On branch %s\n", branch.ptr + strlen(MORPH_REFS_HEADS));
+	if (bisect != NULL && morph_bisect_start_branch(bisect) != NULL)
+		printf("You are currently bisecting, started from branch "
+		    "'%s'.\n", morph_bisect_start_branch(bisect) +
+		    strlen(MORPH_REFS_HEADS));
+	else if (bisect != NULL)
+		printf("You are currently bisecting, started from %s.\n",
+		    morph_cmd_short(morph_bisect_start_commit(bisect)));
+	if (bisect != NULL)
+		printf("  (use \"morph bisect reset\" to get back to where "
+		    "it started)\n");
 	if (!have_head)
 		printf("\nNo commits yet\n");
 	putchar('\n');
@@ -390,6 +437,7 @@ done:
 	morph_buf_release(&finish);
 	morph_worktree_pending_release(&pending);
 	morph_merge_state_free(ms);
+	morph_bisect_free(bisect);
 	return err;
 }
 

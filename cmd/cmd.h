@@ -33,6 +33,7 @@ struct morph_cmd {
 };
 
 extern const struct morph_cmd morph_cmd_add;
+extern const struct morph_cmd morph_cmd_bisect;
 extern const struct morph_cmd morph_cmd_branch;
 extern const struct morph_cmd morph_cmd_cat_object;
 extern const struct morph_cmd morph_cmd_checkout;
@@ -131,6 +132,18 @@ const char *morph_cmd_sgr(int color, const char *sgr);
  */
 void	morph_cmd_pager_begin(void);
 void	morph_cmd_pager_end(void);
+
+/*
+ * runsig.c: Ctrl-C and SIGTERM for a command that sends calls.  From
+ * begin, a signal ends morph at once (nothing is sent yet); from sending,
+ * which sets opts->stop and opts->drain, the first Ctrl-C drains the
+ * calls in flight and a second one, or SIGTERM, stops; SIGPIPE is ignored
+ * until end.
+ */
+struct morph_run_opts;
+void	morph_cmd_signals_begin(void);
+void	morph_cmd_signals_sending(struct morph_run_opts *);
+void	morph_cmd_signals_end(void);
 
 /* The abbreviated form of an id that commands print (12 digits). */
 #define MORPH_SHORT_ID	12

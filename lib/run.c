@@ -94,6 +94,8 @@ struct morph_plan {
 	int			 worktree;	/* runs tree, not commit's */
 	struct morph_oid	 tree;		/* the work tree's snapshot */
 	struct morph_suite	*suite;
+	unsigned char		*chosen;	/* [case]: it is planned */
+	int			 some_cases;	/* only some are: opts->cases */
 	struct plan_model	*models;
 	size_t			 nmodels;
 	struct plan_model	*judges;	/* llm-rubric's models */
@@ -250,6 +252,35 @@ pick_models(struct morph_plan *plan, const struct morph_run_opts *opts)
 		prov = model = NULL;
 	}
 	return err;
+}
+
+/*
+ * The cases to run: all, or with opts->cases the ones named, each of which
+ * must be in the suite.
+ */
+static const struct morph_error *
+pick_cases(struct morph_plan *plan, const struct morph_run_opts *opts)
+{
+	size_t i, k;
+
+	plan->chosen = calloc(plan->suite->ncases, 1);
+	if (plan->chosen == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	plan->some_cases = opts->ncases > 0;
+	for (i = 0; i < plan->suite->ncases; i++)
+		plan->chosen[i] = !plan->some_cases;
+	for (k = 0; k < opts->ncases; k++) {
+		for (i = 0; i < plan->suite->ncases; i++)
+			if (strcmp(plan->suite->cases[i].id,
+			    opts->cases[k]) == 0)
+				break;
+		if (i == plan->suite->ncases)
+			return morph_error_fmt(MORPH_ERR_NOT_FOUND, "case '%s' "
+			    "is not in the suite of commit %s", opts->cases[k],
+			    morph_oid_tostr(&plan->commit));
+		plan->chosen[i] = 1;
+	}
+	return NULL;
 }
 
 static const struct morph_error *
@@ -442,8 +473,8 @@ make_matrix(struct morph_plan *plan)
 {
 	const struct morph_error *err;
 	struct morph_buf b = MORPH_BUF_INIT;
-	cJSON *doc, *models, *prompts, *mo;
-	size_t i;
+	cJSON *doc, *models, *prompts, *mo, *ids;
+	size_t i, n = 0;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -461,7 +492,18 @@ make_matrix(struct morph_plan *plan)
 	for (i = 0; prompts != NULL && i < plan->suite->nprompts; i++)
 		cJSON_AddItemToArray(prompts,
 		    cJSON_CreateString(plan->suite->prompts[i].path));
-	morph_json_add_int(doc, "cases", (int64_t)plan->suite->ncases);
+	if (plan->some_cases) {
+		/* A run of some cases says which: it is not the suite's. */
+		ids = cJSON_AddArrayToObject(doc, "case_ids");
+		for (i = 0; ids != NULL && i < plan->suite->ncases; i++)
+			if (plan->chosen[i])
+				cJSON_AddItemToArray(ids, cJSON_CreateString(
+				    plan->suite->cases[i].id));
+		for (i = 0; i < plan->suite->ncases; i++)
+			n += plan->chosen[i];
+	} else
+		n = plan->suite->ncases;
+	morph_json_add_int(doc, "cases", (int64_t)n);
 	morph_json_add_int(doc, "calls", (int64_t)plan->n);
 	morph_json_add_int(doc, "repeat", plan->repeat);
 	err = morph_json_canonical(&b, doc);
@@ -559,13 +601,15 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 	    (plan->suite == NULL && (err = morph_suite_load(&plan->suite, repo,
 	    tree != NULL ? tree : morph_commit_tree(c))) != NULL) ||
 	    (err = morph_prices_load(&plan->prices, repo)) != NULL ||
-	    (err = pick_models(plan, opts)) != NULL)
+	    (err = pick_models(plan, opts)) != NULL ||
+	    (err = pick_cases(plan, opts)) != NULL)
 		goto done;
 	/* libcurl loads in a thread while the plan is made. */
 	if (!opts->plan_only && !opts->offline && sends(plan))
 		morph_curl_preload();
 	for (ic = 0; ic < plan->suite->ncases; ic++)
-		if ((err = check_asserts(plan, &plan->suite->cases[ic])))
+		if (plan->chosen[ic] &&
+		    (err = check_asserts(plan, &plan->suite->cases[ic])))
 			goto done;
 
 	for (ip = 0; ip < plan->suite->nprompts; ip++) {
@@ -575,7 +619,8 @@ plan_new(struct morph_plan **out, struct morph_repo *repo,
 			const struct morph_suite_case *sc =
 			    &plan->suite->cases[ic];
 
-			if (!morph_suite_case_applies(sc, p))
+			if (!plan->chosen[ic] ||
+			    !morph_suite_case_applies(sc, p))
 				continue;
 			if ((err = morph_suite_render(&messages, p, sc)))
 				goto done;
@@ -811,6 +856,7 @@ morph_plan_free(struct morph_plan *plan)
 	if (plan == NULL)
 		return;
 	free(plan->v);
+	free(plan->chosen);
 	for (i = 0; i < plan->nmodels; i++) {
 		free(plan->models[i].id);
 		free(plan->models[i].spec);
@@ -2435,7 +2481,7 @@ preflight(struct morph_plan *plan, const struct morph_run_opts *opts)
 	for (i = 0; !opts->allow_exec && i < plan->suite->ncases; i++) {
 		const struct morph_suite_case *c = &plan->suite->cases[i];
 
-		if (morph_assert_needs_exec(c->asserts))
+		if (plan->chosen[i] && morph_assert_needs_exec(c->asserts))
 			return morph_error_fmt(MORPH_ERR_SUITE, "%s:%d: case "
 			    "'%s': an exec assertion runs a command, and "
 			    "this repository does not allow it: run with "

@@ -27,6 +27,7 @@
 #include "morph/worktree.h"
 #include "morph/merge.h"
 #include "morph/suite.h"
+#include "morph/bisect.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);

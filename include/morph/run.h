@@ -69,11 +69,14 @@ struct morph_run_opts {
 	long		 rate_wait_ms;	/* how long a call may wait, in
 					   all, once refused for rate;
 					   0: 600 s */
+	const char *const *cases;	/* only these case ids (NULL: all);
+					   each must be in the suite */
+	size_t		 ncases;
 };
-#define MORPH_RUN_OPTS_VERSION	2
+#define MORPH_RUN_OPTS_VERSION	3
 #define MORPH_RUN_OPTS_INIT { MORPH_RUN_OPTS_VERSION, 8, 0, 1, 2, 0, 0, 0, -1, \
 	10000, 600000, (size_t)32 << 20, NULL, 0, NULL, NULL, NULL, 0, NULL, \
-	600000 }
+	600000, NULL, 0 }
 
 /* One call of a plan. */
 struct morph_plan_item {
@@ -91,10 +94,14 @@ struct morph_plan_item {
 };
 
 /*
- * Loads the suite of commit, checks it (the suite, every assertion, every
- * provider) and expands the matrix.  Sends nothing and writes nothing.
- * Errors: SUITE naming file, line and field; NOT_FOUND for an unknown
- * provider or a --model that names no model.  Free with morph_plan_free.
+ * Loads the suite of commit, checks it (the suite, the assertions of the
+ * cases it runs, every provider) and expands the matrix.  With
+ * opts->cases, only those cases are planned, and only their assertions
+ * need to hold: the run's matrix lists them ("case_ids"), and a later run
+ * of the whole suite gets what they answered from the cache.  Sends
+ * nothing and writes nothing.  Errors: SUITE naming file, line and field;
+ * NOT_FOUND for an unknown provider, a --model that names no model, or a
+ * case id that is not in the suite.  Free with morph_plan_free.
  */
 const struct morph_error *morph_plan_new(struct morph_plan **out,
     struct morph_repo *, const struct morph_oid *commit,

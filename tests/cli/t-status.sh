@@ -22,6 +22,7 @@ expect_eq "$out" '{
   "clean": true,
   "interrupted_checkout": null,
   "merge": null,
+  "bisect": null,
   "entries": []
 }' "unborn, JSON"
 
