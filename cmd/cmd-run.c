@@ -10,8 +10,6 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-}
-
 static void
 print_plan(struct morph_plan *plan, int json)
 {
@@ -162,7 +160,6 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_plan *plan = NULL;
 	struct morph_oid commit, tree;
 	struct morph_jsonw w;
-	struct sigaction sa, old_pipe;
 	struct morph_cmd_bar bar = { 0, 0, 0 };
 	const char **models = NULL;
 	const char *rev = MORPH_HEAD;
