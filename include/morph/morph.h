@@ -15,6 +15,7 @@
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "morph/commit.h"
+#include "morph/date.h"
 #include "morph/index.h"
 #include "morph/revparse.h"
 #include "morph/revwalk.h"
