@@ -97,6 +97,22 @@ void	morph_cmd_split_paths(int *argc, char *argv[], char ***paths,
 	    int *npaths);
 
 /*
+ * A revision range as git writes it: "A..B" (what B reaches and A does
+ * not) or "A...B" (diff: from their merge base to B; log: what one of
+ * them reaches and not both), an empty side meaning HEAD.  morph_cmd_range
+ * returns 0 when arg is no range (a REV:PATH never is, whatever its path
+ * holds), else the number of dots, with r->a and r->b set until
+ * morph_cmd_range_release.  Errors: NOMEM (returned as -1).
+ */
+struct morph_cmd_range {
+	char		*buf;
+	const char	*a;
+	const char	*b;
+};
+int	morph_cmd_range(struct morph_cmd_range *r, const char *arg);
+void	morph_cmd_range_release(struct morph_cmd_range *r);
+
+/*
  * An option's value as a whole number from lo to hi, or as a number
  * (morph/num.h: decimal only, no nan, nothing after it); anything else is
  * a usage error naming opt and quoting s.
@@ -223,10 +239,19 @@ const struct morph_error *morph_cmd_snapshot(struct morph_entrylist *out,
     struct morph_repo *, const struct morph_oid *id,
     const char *const *paths, size_t npaths);
 
+/*
+ * What commit c changed against its first parent (a root commit adds every
+ * file), at or under paths (npaths 0: all), into changes.
+ */
+const struct morph_error *morph_cmd_commit_changes(
+    struct morph_cmd_changes *, const struct morph_commit *c,
+    const char *const *paths, size_t npaths);
+
 enum morph_cmd_diff_format {
 	MORPH_CMD_DIFF_PATCH,
 	MORPH_CMD_DIFF_STAT,
 	MORPH_CMD_DIFF_NAME_ONLY,
+	MORPH_CMD_DIFF_NAME_STATUS,	/* "M\tpath" */
 	MORPH_CMD_DIFF_NONE,		/* --quiet */
 };
 

@@ -75,6 +75,33 @@ morph_cmd_split_paths(int *argc, char *argv[], char ***paths, int *npaths)
 	}
 }
 
+int
+morph_cmd_range(struct morph_cmd_range *r, const char *arg)
+{
+	const char *dots;
+	size_t at;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (strchr(arg, ':') != NULL || (dots = strstr(arg, "..")) == NULL)
+		return 0;
+	n = dots[2] == '.' ? 3 : 2;
+	if ((r->buf = strdup(arg)) == NULL)
+		return -1;
+	at = (size_t)(dots - arg);
+	r->buf[at] = '\0';
+	r->a = at > 0 ? r->buf : MORPH_HEAD;
+	r->b = dots[n] != '\0' ? r->buf + at + n : MORPH_HEAD;
+	return n;
+}
+
+void
+morph_cmd_range_release(struct morph_cmd_range *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
 const struct morph_error *
 morph_cmd_parse_int(struct morph_cmd_ctx *ctx, const char *opt,
     const char *s, int64_t lo, int64_t hi, int64_t *out)

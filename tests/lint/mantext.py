@@ -105,14 +105,22 @@ def flags_of(lines):
             continue
         if not line.startswith("."):
             continue
-        in_fl = False
+        # bare: an Fl with no word after it yet.  "Fl Ns Ar count" is
+        # the dash alone before an argument, the "-count" of "head
+        # -count": a flag of its own.
+        in_fl = bare = False
         for word, _ in macro_args(line[1:]):
             if word == "Fl":
-                in_fl = True
+                in_fl = bare = True
             elif MACRO.match(word):
-                in_fl = False
+                if bare:
+                    flags.add("-")
+                in_fl = bare = False
             elif in_fl and not DELIMITER.match(word):
                 flags.add("-" + word.replace("\\-", "-"))
+                bare = False
+        if bare:
+            flags.add("-")
     return flags
 
 
