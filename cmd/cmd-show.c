@@ -1,6 +1,7 @@
 /*
  * morph show: one object.  A commit as morph log prints it followed by its
- * patch against its first parent; a blob (REV:PATH) as its raw bytes; a
+ * patch (or diffstat, or the names of its files) against its first parent;
+ * a blob (REV:PATH) as its raw bytes; a
  * tree as a listing, one "mode type id<TAB>name" line an entry.
  */
 #include <stdio.h>
@@ -11,30 +12,20 @@
 #include "morph/run.h"
 
 static const struct morph_error *
-show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
+show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
+    enum morph_cmd_diff_format format)
 {
 	struct morph_cmd_diff_opts opts = { MORPH_CMD_DIFF_PATCH, 3, 0, 0 };
 	const struct morph_error *err;
 	struct morph_cmd_decos *d = NULL;
 	struct morph_commit *c = NULL;
-	struct morph_entrylist old, new;
 	struct morph_cmd_changes changes;
 	struct morph_jsonw w;
 
-	morph_entrylist_init(&old);
-	morph_entrylist_init(&new);
 	morph_cmd_changes_init(&changes, ctx->repo, 0);
 	if ((err = morph_commit_read(&c, ctx->repo, id)) != NULL ||
-	    (err = morph_cmd_decos_load(&d, ctx->repo)) != NULL)
-		goto done;
-	/* Against the first parent; a root commit adds everything. */
-	if (morph_commit_parent_count(c) > 0 &&
-	    (err = morph_cmd_snapshot(&old, ctx->repo,
-	    morph_commit_parent(c, 0), NULL, 0)) != NULL)
-		goto done;
-	if ((err = morph_cmd_snapshot(&new, ctx->repo, morph_commit_tree(c),
-	    NULL, 0)) != NULL ||
-	    (err = morph_cmd_changes_collect(&changes, &old, &new)) != NULL)
+	    (err = morph_cmd_decos_load(&d, ctx->repo)) != NULL ||
+	    (err = morph_cmd_commit_changes(&changes, c, NULL, 0)) != NULL)
 		goto done;
 
 	if (json) {
@@ -48,6 +39,7 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
 		morph_jsonw_finish(&w);
 		goto done;
 	}
+	opts.format = format;
 	opts.color = morph_cmd_color();
 	morph_cmd_pager_begin();
 	morph_cmd_print_commit(c, d, 0, opts.color);
@@ -57,8 +49,6 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
 	}
 done:
 	morph_cmd_changes_release(&changes);
-	morph_entrylist_release(&old);
-	morph_entrylist_release(&new);
 	morph_cmd_decos_free(d);
 	morph_commit_free(c);
 	return err;
@@ -352,25 +342,45 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "name-only", no_argument, NULL, 'N' },
+		{ "name-status", no_argument, NULL, 'M' },
+		{ "stat", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
+	enum morph_cmd_diff_format format = MORPH_CMD_DIFF_PATCH;
 	const struct morph_error *err = NULL;
 	enum morph_object_type type;
 	struct morph_oid id;
 	const char *rev = MORPH_HEAD;
 	size_t size;
-	int c, json = 0;
+	int c, json = 0, formats = 0;
 
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "", longopts,
 	    &err)) != -1) {
 		switch (c) {
 		case 'J':
 			json = 1;
+			formats++;
+			break;
+		case 'M':
+			format = MORPH_CMD_DIFF_NAME_STATUS;
+			formats++;
+			break;
+		case 'N':
+			format = MORPH_CMD_DIFF_NAME_ONLY;
+			formats++;
+			break;
+		case 'S':
+			format = MORPH_CMD_DIFF_STAT;
+			formats++;
 			break;
 		default:
 			return err;
 		}
 	}
+	if (formats > 1)
+		return morph_cmd_bad_usage(ctx, "--json, --name-only, "
+		    "--name-status and --stat exclude each other");
 	if (argc - optind > 1)
 		return morph_cmd_bad_usage(ctx, "too many revisions");
 	if (argc - optind == 1)
@@ -382,7 +392,7 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return err;
 	switch (type) {
 	case MORPH_OBJ_COMMIT:
-		return show_commit(ctx, &id, json);
+		return show_commit(ctx, &id, json, format);
 	case MORPH_OBJ_TREE:
 		return show_tree(ctx, &id, json);
 	case MORPH_OBJ_RUN:
@@ -394,7 +404,7 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 
 const struct morph_cmd morph_cmd_show = {
 	"show",
-	"show [--json] [revision]",
+	"show [--json | --name-only | --name-status | --stat] [revision]",
 	"show a commit with its patch, a file or a directory",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_show,
