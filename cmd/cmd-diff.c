@@ -6,6 +6,7 @@
  *   diff --cached [REV]  the index against HEAD or REV (staged)
  *   diff REV             the work tree against REV
  *   diff A B, diff A..B  commit (or tree) A against B
+ *   diff A...B           B against its merge base with A (what B did)
  *
  * Each comparison becomes two sorted file lists, old and new; what differs
  * between them is printed by cmd/changes.c.
@@ -200,6 +201,35 @@ settings_table(struct morph_repo *repo, const char *revs[2], size_t *rows)
 	return NULL;
 }
 
+/*
+ * A...B: the merge base of A and B into base, as a full id; of several,
+ * the newest, with a note, as git diff takes the first.
+ */
+static const struct morph_error *
+merge_base(char base[MORPH_OID_HEXSZ + 1], struct morph_repo *repo,
+    const char *a, const char *b, const char *arg)
+{
+	const struct morph_error *err;
+	struct morph_oid ia, ib, *v = NULL;
+	size_t n;
+
+	if ((err = morph_revparse_type(&ia, repo, a, MORPH_OBJ_COMMIT)) ||
+	    (err = morph_revparse_type(&ib, repo, b, MORPH_OBJ_COMMIT)) ||
+	    (err = morph_revwalk_merge_bases(&v, &n, repo, &ia, &ib)))
+		return err;
+	if (n == 0)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s': no merge "
+		    "base: the two share no history", arg);
+	else {
+		snprintf(base, MORPH_OID_HEXSZ + 1, "%s", morph_oid_tostr(&v[0]));
+		if (n > 1)
+			fprintf(stderr, "morph: note: '%s' has %zu merge bases; "
+			    "using %s\n", arg, n, morph_cmd_short(&v[0]));
+	}
+	free(v);
+	return err;
+}
+
 /* --outputs: how the outputs of the newest runs of the two differ. */
 static const struct morph_error *
 output_diffs(struct morph_repo *repo, const char *revs[2])
@@ -224,6 +254,7 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "exit-code", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "name-only", no_argument, NULL, 'N' },
+		{ "name-status", no_argument, NULL, 'M' },
 		{ "outputs", no_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "staged", no_argument, NULL, 'c' },
@@ -238,15 +269,17 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_cmd_changes changes;
 	struct morph_index *idx = NULL;
 	struct morph_jsonw w;
+	struct morph_cmd_range range;
 	struct pathspec ps;
-	char **rest, *range = NULL, *dots;
+	char **rest, base[MORPH_OID_HEXSZ + 1];
 	const char *revs[2] = { NULL, NULL };
 	size_t changed = 0;
-	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0;
+	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0, dots = 0;
 	int formats = 0, worktree, outputs = 0;
 	int64_t context;
 
 	memset(&ps, 0, sizeof(ps));
+	memset(&range, 0, sizeof(range));
 	morph_entrylist_init(&old);
 	morph_entrylist_init(&new);
 	morph_cmd_changes_init(&changes, ctx->repo, 0);
@@ -265,6 +298,10 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			break;
 		case 'J':
 			json = 1;
+			formats++;
+			break;
+		case 'M':
+			opts.format = MORPH_CMD_DIFF_NAME_STATUS;
 			formats++;
 			break;
 		case 'N':
@@ -295,8 +332,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		}
 	}
 	if (formats > 1)
-		return morph_cmd_bad_usage(ctx, "--json, --name-only, --quiet "
-		    "and --stat exclude each other");
+		return morph_cmd_bad_usage(ctx, "--json, --name-only, "
+		    "--name-status, --quiet and --stat exclude each other");
 	nrevs = argc - optind;
 	if (nrevs > 2)
 		return morph_cmd_bad_usage(ctx, "too many revisions");
@@ -304,17 +341,22 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		revs[0] = argv[optind];
 	if (nrevs == 2)
 		revs[1] = argv[optind + 1];
-	/* A..B is A B; an empty side is HEAD.  (REV:PATH is no range.) */
-	if (nrevs == 1 && strchr(argv[optind], ':') == NULL &&
-	    (dots = strstr(argv[optind], "..")) != NULL) {
-		if ((range = strdup(argv[optind])) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		dots = range + (dots - argv[optind]);
-		*dots = '\0';
-		revs[0] = range[0] != '\0' ? range : MORPH_HEAD;
-		revs[1] = dots[2] != '\0' ? dots + 2 : MORPH_HEAD;
+	/*
+	 * A..B is A B, A...B the merge base of A and B against B; an empty
+	 * side is HEAD.  (REV:PATH is no range.)
+	 */
+	if (nrevs == 1 && (dots = morph_cmd_range(&range, argv[optind])) < 0)
+		return morph_error(MORPH_ERR_NOMEM);
+	if (dots > 0) {
+		revs[0] = range.a;
+		revs[1] = range.b;
 		nrevs = 2;
 	}
+	if (dots == 3 && (err = merge_base(base, ctx->repo, range.a,
+	    range.b, argv[optind])) != NULL)
+		goto done;
+	if (dots == 3)
+		revs[0] = base;
 	if (outputs && (nrevs != 2 || json || cached)) {
 		err = morph_cmd_bad_usage(ctx, "--outputs compares the runs of "
 		    "two revisions, as text");
@@ -384,15 +426,15 @@ done:
 	morph_entrylist_release(&new);
 	morph_index_free(idx);
 	pathspec_release(&ps);
-	free(range);
+	morph_cmd_range_release(&range);
 	return err;
 }
 
 const struct morph_cmd morph_cmd_diff = {
 	"diff",
-	"diff [--cached] [--exit-code] [--json] [--name-only] [--outputs] "
-	"[--quiet] [--stat] [--word-diff] [-U lines] [revision [revision]] "
-	"[-- path ...]",
+	"diff [--cached] [--exit-code] [--json] [--name-only] [--name-status] "
+	"[--outputs] [--quiet] [--stat] [--word-diff] [-U lines] "
+	"[revision [revision]] [-- path ...]",
 	"show changes between the work tree, the index and commits",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_diff,
