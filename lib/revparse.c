@@ -13,6 +13,10 @@
 #include "path_int.h"
 #include "repo_int.h"
 
+/* Where a NAME is looked for, in this order (see revparse.h). */
+static const char *const ref_dirs[] = { "", "refs/tags/", "refs/heads/" };
+#define NREF_DIRS	(sizeof(ref_dirs) / sizeof(ref_dirs[0]))
+
 static const struct morph_error *
 unknown(const char *rev)
 {
@@ -25,7 +29,6 @@ static const struct morph_error *
 resolve_base(struct morph_oid *out, struct morph_repo *repo,
     const char *name, const char *rev)
 {
-	static const char *const dirs[] = { "", "refs/tags/", "refs/heads/" };
 	struct morph_buf ref = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	size_t i;
@@ -42,9 +45,9 @@ resolve_base(struct morph_oid *out, struct morph_repo *repo,
 	}
 	if (strcmp(name, "@") == 0)
 		name = MORPH_HEAD;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < NREF_DIRS; i++) {
 		morph_buf_clear(&ref);
-		morph_buf_printf(&ref, "%s%s", dirs[i], name);
+		morph_buf_printf(&ref, "%s%s", ref_dirs[i], name);
 		if ((err = morph_buf_status(&ref)) != NULL)
 			break;
 		if (!morph_ref_name_valid(ref.ptr))
@@ -55,7 +58,7 @@ resolve_base(struct morph_oid *out, struct morph_repo *repo,
 			break;
 	}
 	morph_buf_release(&ref);
-	if (i < sizeof(dirs) / sizeof(dirs[0]))
+	if (i < NREF_DIRS)
 		return err;
 	if (morph_oid_is_hexprefix(name)) {
 		err = morph_object_find_prefix(out, repo, name);
@@ -185,6 +188,38 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 		    (int)blen, rev);
 	morph_buf_release(&norm);
 	return err;
+}
+
+const struct morph_error *
+morph_revparse_refname(struct morph_buf *out, struct morph_repo *repo,
+    const char *rev)
+{
+	const struct morph_error *err;
+	struct morph_oid id;
+	size_t i;
+
+	morph_buf_clear(out);
+	if ((err = morph_revparse(&id, repo, rev)) != NULL)
+		return err;
+	if (strcmp(rev, "@") == 0 || strcmp(rev, MORPH_HEAD) == 0) {
+		if (morph_head_branch(out, repo) != NULL) {
+			morph_buf_clear(out);
+			morph_buf_puts(out, MORPH_HEAD);	/* detached */
+		}
+		return morph_buf_status(out);
+	}
+	/* As resolve_base looks: the first reference that exists. */
+	for (i = 0; i < NREF_DIRS; i++) {
+		morph_buf_clear(out);
+		morph_buf_printf(out, "%s%s", ref_dirs[i], rev);
+		if ((err = morph_buf_status(out)) != NULL)
+			return err;
+		if (morph_ref_name_valid(out->ptr) &&
+		    morph_ref_resolve(&id, repo, out->ptr) == NULL)
+			return NULL;
+	}
+	morph_buf_clear(out);	/* an id, X~N, X:PATH: no reference */
+	return NULL;
 }
 
 const struct morph_error *

@@ -13,6 +13,7 @@
 #ifndef MORPH_REVPARSE_H
 #define MORPH_REVPARSE_H
 
+#include "morph/buf.h"
 #include "morph/error.h"
 #include "morph/hash.h"
 #include "morph/object.h"
@@ -33,5 +34,16 @@ const struct morph_error *morph_revparse(struct morph_oid *out,
  */
 const struct morph_error *morph_revparse_type(struct morph_oid *out,
     struct morph_repo *, const char *rev, enum morph_object_type want);
+
+/*
+ * The reference that rev names, as a full name, into out: "main" gives
+ * "refs/heads/main" (or "refs/tags/main": the reference morph_revparse
+ * resolves), "HEAD" and "@" the branch HEAD is on, or "HEAD" itself when
+ * HEAD is detached.  out is left empty when rev names an object but no
+ * reference (an id, X~N, X:PATH).  Errors: those of morph_revparse, for a
+ * revision that names nothing (an unborn HEAD included).
+ */
+const struct morph_error *morph_revparse_refname(struct morph_buf *out,
+    struct morph_repo *, const char *rev);
 
 #endif
