@@ -27,6 +27,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
@@ -36,9 +37,9 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_oid *target = NULL;
 	struct morph_oid id;
 	const char *newbranch = NULL, *rev;
-	int ch, attached, symbolic;
+	int ch, attached, symbolic, quiet = 0;
 
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:f", longopts,
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:fq", longopts,
 	    &err)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -46,6 +47,9 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			break;
 		case 'f':
 			opts.force = 1;
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		default:
 			return err;
@@ -88,7 +92,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		opts.branch = ref.ptr;
 		opts.create = 1;
 		if ((err = morph_worktree_checkout(ctx->repo, target,
-		    &opts)) != NULL)
+		    &opts)) != NULL || quiet)
 			goto done;
 		printf("Switched to a new branch '%s'\n", newbranch);
 		goto done;
@@ -108,7 +112,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (ref.len > 0 && morph_ref_resolve(&id, ctx->repo, ref.ptr) == NULL) {
 		opts.branch = ref.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, &id,
-		    &opts)) != NULL)
+		    &opts)) != NULL || quiet)
 			goto done;
 		if (attached && strcmp(cur.ptr, ref.ptr) == 0)
 			printf("Already on '%s'\n", rev);
@@ -121,7 +125,8 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_revparse_type(&id, ctx->repo, rev,
 	    MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
-	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL)
+	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL ||
+	    quiet)
 		goto done;
 	if (attached)
 		printf("Note: switching to '%s'.\n\n"
@@ -139,8 +144,8 @@ done:
 
 const struct morph_cmd morph_cmd_checkout = {
 	"checkout",
-	"checkout [-f] revision\n"
-	"       morph checkout [-f] -b name [start]",
+	"checkout [-fq] revision\n"
+	"       morph checkout [-fq] -b name [start]",
 	"switch to a branch or commit",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_checkout,

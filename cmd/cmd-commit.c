@@ -146,6 +146,7 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "allow-empty", no_argument, NULL, 'E' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "message", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
@@ -156,9 +157,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_commit *c = NULL;
 	struct morph_oid id;
 	const char *file = NULL, *where;
-	int ch, have_m = 0, from_editor = 0;
+	int ch, have_m = 0, from_editor = 0, quiet = 0;
 
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:", longopts,
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:q", longopts,
 	    &err)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -174,6 +175,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			if (have_m++)
 				morph_buf_puts(&raw, "\n\n");
 			morph_buf_puts(&raw, optarg);
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		default:
 			goto done;
@@ -223,7 +227,7 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_repo_rollback(ctx->repo);
 		goto done;
 	}
-	if ((err = morph_repo_commit(ctx->repo)) != NULL)
+	if ((err = morph_repo_commit(ctx->repo)) != NULL || quiet)
 		goto done;
 	if ((err = morph_commit_read(&c, ctx->repo, &id)) != NULL)
 		goto done;
@@ -245,7 +249,7 @@ done:
 
 const struct morph_cmd morph_cmd_commit = {
 	"commit",
-	"commit [-a] [--allow-empty] [-F file | -m message ...]",
+	"commit [-aq] [--allow-empty] [-F file | -m message ...]",
 	"record the staged snapshot",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_commit,

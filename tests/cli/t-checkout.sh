@@ -43,6 +43,22 @@ expect_eq "$(cat prompts/greeting.txt)" "Say hello, briefly." "forced"
 ok morph status --short
 expect_eq "$out" "" "clean after -f"
 
+# -q and --quiet print nothing but errors.
+ok morph checkout -q v1
+expect_eq "$out$err" "" "checkout -q to a detached HEAD: no note"
+expect_eq "$(morph rev-parse HEAD)" "$(morph rev-parse v1)" "checkout -q moved HEAD"
+ok morph checkout --quiet experiment
+expect_eq "$out$err" "" "checkout --quiet to a branch"
+expect_eq "$(morph rev-parse --abbrev-ref HEAD)" "experiment" "on experiment"
+ok morph checkout -q experiment
+expect_eq "$out$err" "" "checkout -q to the current branch"
+ok morph checkout -q -b quiet-branch
+expect_eq "$out$err" "" "checkout -q -b"
+ok morph checkout -q experiment
+ok morph branch -d quiet-branch
+fails 2 morph checkout -q nope
+expect_eq "$err" "morph: unknown revision 'nope'" "checkout -q still prints errors"
+
 # Switching from a detached HEAD prints where HEAD is now, no note.
 ok morph checkout v1
 ok morph checkout experiment~1
@@ -110,7 +126,7 @@ expect_contains "$err" "not a valid branch name"
 fails 2 morph checkout -b new nope
 expect_eq "$err" "morph: unknown revision 'nope'"
 fails 2 morph checkout
-expect_contains "$err" "usage: morph checkout [-f] revision"
+expect_contains "$err" "usage: morph checkout [-fq] revision"
 fails 2 morph checkout main experiment
 expect_contains "$err" "unexpected argument 'experiment'"
 ok morph checkout -b from-v1 v1
