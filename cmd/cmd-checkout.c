@@ -1,11 +1,93 @@
 /*
  * morph checkout: switch to a branch or a commit, updating the work tree
- * and the index; with -b, create the branch first.
+ * and the index; with -b, create the branch first.  With paths after
+ * "--", as git checkout does, restore those files from the index, or from
+ * a revision into the index and the work tree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+
+/*
+ * checkout [REV] -- PATH...: from the index, the work-tree files of paths,
+ * as morph restore does; from REV, every file of REV at or under paths,
+ * into the index and the work tree.  Files under a path that REV lacks are
+ * left alone (git's overlay: unlike restore --source, nothing is removed),
+ * and a path that matches no file of REV is an error before anything
+ * changes.
+ */
+static const struct morph_error *
+checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
+    int nargs)
+{
+	const struct morph_error *err = NULL;
+	struct morph_buf *norm = NULL;
+	struct morph_entrylist files;
+	enum morph_object_type type;
+	struct morph_oid id;
+	const char **paths = NULL, **v = NULL;
+	size_t i, j, n = (size_t)nargs, size;
+
+	morph_entrylist_init(&files);
+	norm = calloc(n, sizeof(*norm));
+	paths = calloc(n, sizeof(*paths));
+	if (norm == NULL || paths == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < n && err == NULL; i++) {
+		err = morph_repo_path(&norm[i], ctx->repo, args[i]);
+		paths[i] = morph_buf_cstr(&norm[i]);
+	}
+	if (err != NULL)
+		goto done;
+	if (rev == NULL) {
+		err = morph_worktree_restore(ctx->repo, NULL, paths, n,
+		    MORPH_RESTORE_WORKTREE);
+		goto done;
+	}
+	if ((err = morph_revparse(&id, ctx->repo, rev)) != NULL ||
+	    (err = morph_object_info(&type, &size, ctx->repo, &id)) != NULL)
+		goto done;
+	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "
+		    "not a commit or tree", rev, morph_object_type_name(type));
+		goto done;
+	}
+	if ((err = morph_cmd_snapshot(&files, ctx->repo, &id, paths,
+	    n)) != NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < files.n; j++)
+			if (morph_pathspec_match(files.v[j].path, &paths[i],
+			    1))
+				break;
+		if (j == files.n) {
+			err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "pathspec "
+			    "'%s' did not match any file in '%s'",
+			    paths[i][0] != '\0' ? paths[i] : ".", rev);
+			goto done;
+		}
+	}
+	if ((v = calloc(files.n, sizeof(*v))) == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	for (j = 0; j < files.n; j++)
+		v[j] = files.v[j].path;
+	err = morph_worktree_restore(ctx->repo, &id, v, files.n,
+	    MORPH_RESTORE_STAGED | MORPH_RESTORE_WORKTREE);
+done:
+	for (i = 0; norm != NULL && i < n; i++)
+		morph_buf_release(&norm[i]);
+	free(norm);
+	free(paths);
+	free(v);
+	morph_entrylist_release(&files);
+	return err;
+}
 
 /* "HEAD is now at 0123456789ab summary" */
 static const struct morph_error *
@@ -37,8 +119,10 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_oid *target = NULL;
 	struct morph_oid id;
 	const char *newbranch = NULL, *rev;
-	int ch, attached, symbolic, quiet = 0;
+	char **paths;
+	int ch, attached, symbolic, quiet = 0, npaths;
 
+	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
 	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:fq", longopts,
 	    &err)) != -1) {
 		switch (ch) {
@@ -57,6 +141,19 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (npaths >= 0) {
+		/* checkout [REV] -- PATH...: files, HEAD stays. */
+		if (newbranch != NULL || opts.force)
+			return morph_cmd_bad_usage(ctx, "-b and -f take no "
+			    "paths");
+		if (npaths == 0)
+			return morph_cmd_bad_usage(ctx, "no path after '--'");
+		if (argc > 1)
+			return morph_cmd_bad_usage(ctx, "unexpected argument "
+			    "'%s'", argv[1]);
+		return checkout_paths(ctx, argc == 1 ? argv[0] : NULL, paths,
+		    npaths);
+	}
 	if (newbranch == NULL && argc != 1)
 		return morph_cmd_bad_usage(ctx, argc == 0 ? "no revision given"
 		    : "unexpected argument '%s'", argv[argc > 1]);
@@ -145,7 +242,8 @@ done:
 const struct morph_cmd morph_cmd_checkout = {
 	"checkout",
 	"checkout [-fq] revision\n"
-	"       morph checkout [-fq] -b name [start]",
+	"       morph checkout [-fq] -b name [start]\n"
+	"       morph checkout [-q] [revision] -- path ...",
 	"switch to a branch or commit",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_checkout,
