@@ -28,7 +28,7 @@ checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
 	enum morph_object_type type;
 	struct morph_oid id;
 	const char **paths = NULL, **v = NULL;
-	size_t i, j, n = (size_t)nargs, size;
+	size_t i, j, n = (size_t)nargs;
 
 	morph_entrylist_init(&files);
 	norm = calloc(n, sizeof(*norm));
@@ -48,8 +48,8 @@ checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
 		    MORPH_RESTORE_WORKTREE);
 		goto done;
 	}
-	if ((err = morph_revparse(&id, ctx->repo, rev)) != NULL ||
-	    (err = morph_object_info(&type, &size, ctx->repo, &id)) != NULL)
+	if ((err = morph_revparse_peeled(&id, &type, ctx->repo,
+	    rev)) != NULL)
 		goto done;
 	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE) {
 		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "

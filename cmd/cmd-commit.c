@@ -11,45 +11,6 @@
 
 #include "cmd.h"
 
-/*
- * Cleans a message as git's default "strip" mode does: trailing white
- * space and (from the editor) '#' lines go, runs of blank lines become
- * one, blank lines at either end are dropped; the result ends in "\n".
- */
-static const struct morph_error *
-clean_message(struct morph_buf *out, const char *in, int strip_comments)
-{
-	const char *p = in, *nl;
-	size_t n;
-	int blank = 0;
-
-	morph_buf_clear(out);
-	while (*p != '\0') {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (!(strip_comments && p[0] == '#')) {
-			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-			    p[n - 1] == '\r'))
-				n--;
-			if (n == 0)
-				blank = out->len > 0;
-			else {
-				if (blank)
-					morph_buf_putc(out, '\n');
-				blank = 0;
-				morph_buf_put(out, p, n);
-				morph_buf_putc(out, '\n');
-			}
-		}
-		p += n;
-		while (*p != '\0' && *p != '\n')
-			p++;
-		if (*p == '\n')
-			p++;
-	}
-	return morph_buf_status(out);
-}
-
 static const struct morph_error *
 read_stream(struct morph_buf *out, FILE *fp, const char *name)
 {
@@ -205,7 +166,8 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_error_fmt(MORPH_ERR_INVALID,
 		    "the commit message contains a NUL byte");
 	if (err == NULL)
-		err = clean_message(&msg, morph_buf_cstr(&raw), from_editor);
+		err = morph_cmd_clean_message(&msg, morph_buf_cstr(&raw),
+		    from_editor);
 	if (err != NULL)
 		goto done;
 	if (msg.len == 0) {

@@ -61,24 +61,21 @@ pathspec_parse(struct pathspec *ps, struct morph_repo *repo, char **args,
 }
 
 /*
- * Resolves a revision to a commit or tree.  A name that is no revision
- * but a file gets a hint, since paths go after "--".
+ * Resolves a revision to a commit or tree, a tag to its commit.  A name
+ * that is no revision but a file gets a hint, since paths go after "--".
  */
 static const struct morph_error *
 resolve(struct morph_oid *out, struct morph_repo *repo, const char *rev)
 {
 	const struct morph_error *err;
 	enum morph_object_type type;
-	size_t size;
 
-	if ((err = morph_revparse(out, repo, rev)) != NULL) {
+	if ((err = morph_revparse_peeled(out, &type, repo, rev)) != NULL) {
 		if (err->code == MORPH_ERR_NOT_FOUND && access(rev, F_OK) == 0)
 			return morph_error_fmt(err->code, "%s (to diff a path, "
 			    "put it after '--')", err->msg);
 		return err;
 	}
-	if ((err = morph_object_info(&type, &size, repo, out)) != NULL)
-		return err;
 	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE)
 		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "
 		    "not a commit or tree", rev, morph_object_type_name(type));

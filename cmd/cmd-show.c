@@ -1,6 +1,7 @@
 /*
  * morph show: one object.  A commit as morph log prints it followed by its
  * patch (or diffstat, or the names of its files) against its first parent;
+ * an annotated tag as its header and message, then the commit it names;
  * a blob (REV:PATH) as its raw bytes; a
  * tree as a listing, one "mode type id<TAB>name" line an entry.
  */
@@ -11,9 +12,10 @@
 #include "cmd.h"
 #include "morph/run.h"
 
+/* A commit, after the annotated tag that names it when tag is not NULL. */
 static const struct morph_error *
 show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
-    enum morph_cmd_diff_format format)
+    enum morph_cmd_diff_format format, const struct morph_tag *tag)
 {
 	struct morph_cmd_diff_opts opts = { MORPH_CMD_DIFF_PATCH, 3, 0, 0 };
 	const struct morph_error *err;
@@ -35,6 +37,12 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
 		morph_jsonw_key(&w, "files");
 		if ((err = morph_cmd_changes_json(&w, &changes, 0)) != NULL)
 			goto done;
+		if (tag != NULL) {
+			morph_jsonw_key(&w, "tag");
+			morph_jsonw_object_begin(&w);
+			morph_cmd_json_tag(&w, tag);
+			morph_jsonw_object_end(&w);
+		}
 		morph_jsonw_object_end(&w);
 		morph_jsonw_finish(&w);
 		goto done;
@@ -42,6 +50,8 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
 	opts.format = format;
 	opts.color = morph_cmd_color();
 	morph_cmd_pager_begin();
+	if (tag != NULL)
+		morph_cmd_print_tag(tag, opts.color);
 	morph_cmd_print_commit(c, d, 0, opts.color);
 	if (changes.n > 0) {
 		putchar('\n');
@@ -51,6 +61,20 @@ done:
 	morph_cmd_changes_release(&changes);
 	morph_cmd_decos_free(d);
 	morph_commit_free(c);
+	return err;
+}
+
+static const struct morph_error *
+show_tag(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
+    enum morph_cmd_diff_format format)
+{
+	const struct morph_error *err;
+	struct morph_tag *t;
+
+	if ((err = morph_tag_read(&t, ctx->repo, id)) != NULL)
+		return err;
+	err = show_commit(ctx, morph_tag_target(t), json, format, t);
+	morph_tag_free(t);
 	return err;
 }
 
@@ -392,7 +416,9 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return err;
 	switch (type) {
 	case MORPH_OBJ_COMMIT:
-		return show_commit(ctx, &id, json, format);
+		return show_commit(ctx, &id, json, format, NULL);
+	case MORPH_OBJ_TAG:
+		return show_tag(ctx, &id, json, format);
 	case MORPH_OBJ_TREE:
 		return show_tree(ctx, &id, json);
 	case MORPH_OBJ_RUN:

@@ -155,6 +155,16 @@ const char *morph_cmd_short(const struct morph_oid *);
 const struct morph_error *morph_cmd_exec_allowed(int *allowed,
     struct morph_repo *, int flag);
 
+/*
+ * message.c: a commit or tag message cleaned as git's default "strip"
+ * mode does: trailing white space and (with strip_comments, for a message
+ * from the editor) '#' lines go, runs of blank lines become one, blank
+ * lines at either end are dropped; the result, in out, ends in "\n" or
+ * is empty.
+ */
+const struct morph_error *morph_cmd_clean_message(struct morph_buf *out,
+    const char *in, int strip_comments);
+
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
 
@@ -200,6 +210,14 @@ void	morph_cmd_print_commit(const struct morph_commit *,
 /* The members of a commit's --json object, inside an open object. */
 void	morph_cmd_json_commit(struct morph_jsonw *,
 	    const struct morph_commit *, const struct morph_cmd_decos *);
+/*
+ * An annotated tag as git show prints it: "tag NAME", the tagger, the date,
+ * a blank line and the message (which ends with a newline), then a blank
+ * line; and the members of its --json object (id, name, object, tagger,
+ * message), inside an open object.
+ */
+void	morph_cmd_print_tag(const struct morph_tag *, int color);
+void	morph_cmd_json_tag(struct morph_jsonw *, const struct morph_tag *);
 
 /*
  * The files that differ between two snapshots, and how diff and show print

@@ -9,6 +9,7 @@
 #include "morph/index.h"
 #include "morph/refs.h"
 #include "morph/revparse.h"
+#include "morph/tag.h"
 #include "morph/tree.h"
 #include "path_int.h"
 #include "repo_int.h"
@@ -75,7 +76,9 @@ parent_of(struct morph_oid *id, struct morph_repo *repo, unsigned long n,
 	const struct morph_error *err;
 	struct morph_commit *c;
 
-	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+	/* A tag stands for the commit it names. */
+	if ((err = morph_tag_peel(id, NULL, repo, id)) != NULL ||
+	    (err = morph_commit_read(&c, repo, id)) != NULL)
 		return morph_error_wrap(err, "invalid revision '%s'", rev);
 	if (n == 0) {
 		morph_commit_free(c);
@@ -91,6 +94,36 @@ parent_of(struct morph_oid *id, struct morph_repo *repo, unsigned long n,
 	}
 	*id = *morph_commit_parent(c, n - 1);
 	morph_commit_free(c);
+	return NULL;
+}
+
+/*
+ * The "{}" or "{commit}" after a '^' at *p (before end): peels *id, and
+ * with "commit" requires a commit.  *p moves past the '}'.
+ */
+static const struct morph_error *
+peel_suffix(struct morph_oid *id, struct morph_repo *repo, const char **p,
+    const char *end, const char *rev)
+{
+	const struct morph_error *err;
+	enum morph_object_type type;
+	const char *close;
+	size_t n;
+
+	for (close = *p; close < end && *close != '}'; close++)
+		;
+	n = (size_t)(close - *p - 1);
+	if (close == end || (n != 0 && !(n == 6 &&
+	    strncmp(*p + 1, "commit", 6) == 0)))
+		return morph_error_fmt(MORPH_ERR_INVALID, "invalid revision "
+		    "'%s': ^{} and ^{commit} are the suffixes in braces", rev);
+	if ((err = morph_tag_peel(id, &type, repo, id)) != NULL)
+		return morph_error_wrap(err, "invalid revision '%s'", rev);
+	if (n == 6 && type != MORPH_OBJ_COMMIT)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s': %s is a %s, "
+		    "not a commit", rev, morph_oid_tostr(id),
+		    morph_object_type_name(type));
+	*p = close + 1;
 	return NULL;
 }
 
@@ -147,6 +180,13 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 	while (p < rev + blen) {
 		char op = *p++;
 
+		/* X^{} and X^{commit}: the commit a tag names. */
+		if (op == '^' && *p == '{') {
+			if ((err = peel_suffix(out, repo, &p, rev + blen,
+			    rev)) != NULL)
+				return err;
+			continue;
+		}
 		if (isdigit((unsigned char)*p)) {
 			char *end;
 
@@ -176,7 +216,8 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 		return NULL;
 
 	/* X:path: peel X to its tree and walk to path. */
-	if ((err = morph_commit_read(&c, repo, out)) != NULL)
+	if ((err = morph_tag_peel(out, NULL, repo, out)) != NULL ||
+	    (err = morph_commit_read(&c, repo, out)) != NULL)
 		return morph_error_wrap(err, "invalid revision '%s'", rev);
 	*out = *morph_commit_tree(c);
 	morph_commit_free(c);
@@ -235,9 +276,24 @@ morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
 		return NULL;
 	if ((err = morph_object_info(&type, NULL, repo, out)) != NULL)
 		return err;
+	/* A tag stands for its commit wherever a tag is not wanted. */
+	if (type == MORPH_OBJ_TAG && want != MORPH_OBJ_TAG &&
+	    (err = morph_tag_peel(out, &type, repo, out)) != NULL)
+		return err;
 	if (type != want)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s' is a %s, "
 		    "not a %s", rev, morph_object_type_name(type),
 		    morph_object_type_name(want));
 	return NULL;
+}
+
+const struct morph_error *
+morph_revparse_peeled(struct morph_oid *out, enum morph_object_type *type,
+    struct morph_repo *repo, const char *rev)
+{
+	const struct morph_error *err;
+
+	if ((err = morph_revparse(out, repo, rev)) != NULL)
+		return err;
+	return morph_tag_peel(out, type, repo, out);
 }

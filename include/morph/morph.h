@@ -26,6 +26,7 @@
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/suite.h"
+#include "morph/tag.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);

@@ -9,6 +9,11 @@
  *   X~N       the Nth first-parent ancestor of commit X
  *   X:PATH    the blob or tree at PATH in commit X's snapshot
  *   :PATH     the blob staged in the index at PATH
+ *   X^{}      the commit that tag X names (X itself if X is no tag);
+ *   X^{commit} the same, which must be a commit
+ *
+ * Wherever a commit is needed (X^, X~N, X:PATH, morph_revparse_type) an
+ * annotated tag (tag.h) stands for the commit it names.
  */
 #ifndef MORPH_REVPARSE_H
 #define MORPH_REVPARSE_H
@@ -29,11 +34,21 @@ const struct morph_error *morph_revparse(struct morph_oid *out,
 
 /*
  * Resolves rev and checks that it names an object of type want (with
- * MORPH_OBJ_ANY, anything).  Errors as above, and NOT_FOUND when the type
- * differs.
+ * MORPH_OBJ_ANY, anything); a tag is peeled to its commit unless want is
+ * MORPH_OBJ_TAG or MORPH_OBJ_ANY.  Errors as above, and NOT_FOUND when the
+ * type differs.
  */
 const struct morph_error *morph_revparse_type(struct morph_oid *out,
     struct morph_repo *, const char *rev, enum morph_object_type want);
+
+/*
+ * Resolves rev as morph_revparse does, then peels an annotated tag to the
+ * commit it names (morph_tag_peel): for what takes any object but takes a
+ * tag as its commit.  *type (may be NULL) is the type of *out.  Errors:
+ * those of morph_revparse and morph_tag_peel.
+ */
+const struct morph_error *morph_revparse_peeled(struct morph_oid *out,
+    enum morph_object_type *type, struct morph_repo *, const char *rev);
 
 /*
  * The reference that rev names, as a full name, into out: "main" gives
