@@ -72,21 +72,6 @@ print_padded(const char *name, size_t width, int color, int is_cur)
 		putchar(' ');
 }
 
-/* -v: the abbreviated id and summary of each branch's commit. */
-static const struct morph_error *
-print_commit_of(struct morph_repo *repo, const struct morph_oid *id)
-{
-	const struct morph_error *err;
-	struct morph_commit *c;
-
-	if ((err = morph_commit_read(&c, repo, id)) != NULL)
-		return err;
-	printf(" %s %s\n", morph_cmd_short(id),
-	    morph_cmd_summary(morph_commit_message(c)));
-	morph_commit_free(c);
-	return NULL;
-}
-
 static const struct morph_error *
 list(struct morph_cmd_ctx *ctx, int json, int verbose)
 {
@@ -145,7 +130,8 @@ list(struct morph_cmd_ctx *ctx, int json, int verbose)
 		print_padded(label, width, color, 1);
 		if (!verbose)
 			putchar('\n');
-		else if ((err = print_commit_of(ctx->repo, &head)) != NULL)
+		else if ((err = morph_cmd_print_summary(ctx->repo, &head,
+		    " ")) != NULL)
 			goto done;
 	}
 	for (i = 0; i < l.n; i++) {
@@ -154,8 +140,8 @@ list(struct morph_cmd_ctx *ctx, int json, int verbose)
 		print_padded(l.v[i].name, width, color, is_cur);
 		if (!verbose)
 			putchar('\n');
-		else if ((err = print_commit_of(ctx->repo,
-		    &l.v[i].id)) != NULL)
+		else if ((err = morph_cmd_print_summary(ctx->repo,
+		    &l.v[i].id, " ")) != NULL)
 			goto done;
 	}
 done:

@@ -23,26 +23,19 @@ checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
     int nargs)
 {
 	const struct morph_error *err = NULL;
-	struct morph_buf *norm = NULL;
+	struct morph_cmd_pathspec ps;
 	struct morph_entrylist files;
 	enum morph_object_type type;
 	struct morph_oid id;
-	const char **paths = NULL, **v = NULL;
-	size_t i, j, n = (size_t)nargs;
+	const char **v = NULL, *const *paths;
+	size_t i, j, n;
 
 	morph_entrylist_init(&files);
-	norm = calloc(n, sizeof(*norm));
-	paths = calloc(n, sizeof(*paths));
-	if (norm == NULL || paths == NULL) {
-		err = morph_error(MORPH_ERR_NOMEM);
+	if ((err = morph_cmd_pathspec_parse(&ps, ctx->repo, args,
+	    nargs)) != NULL)
 		goto done;
-	}
-	for (i = 0; i < n && err == NULL; i++) {
-		err = morph_repo_path(&norm[i], ctx->repo, args[i]);
-		paths[i] = morph_buf_cstr(&norm[i]);
-	}
-	if (err != NULL)
-		goto done;
+	paths = ps.v;
+	n = ps.n;
 	if (rev == NULL) {
 		err = morph_worktree_restore(ctx->repo, NULL, paths, n,
 		    MORPH_RESTORE_WORKTREE);
@@ -80,28 +73,10 @@ checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
 	err = morph_worktree_restore(ctx->repo, &id, v, files.n,
 	    MORPH_RESTORE_STAGED | MORPH_RESTORE_WORKTREE);
 done:
-	for (i = 0; norm != NULL && i < n; i++)
-		morph_buf_release(&norm[i]);
-	free(norm);
-	free(paths);
+	morph_cmd_pathspec_release(&ps);
 	free(v);
 	morph_entrylist_release(&files);
 	return err;
-}
-
-/* "HEAD is now at 0123456789ab summary" */
-static const struct morph_error *
-print_head_at(struct morph_repo *repo, const struct morph_oid *id)
-{
-	const struct morph_error *err;
-	struct morph_commit *c;
-
-	if ((err = morph_commit_read(&c, repo, id)) != NULL)
-		return err;
-	printf("HEAD is now at %s %s\n", morph_cmd_short(id),
-	    morph_cmd_summary(morph_commit_message(c)));
-	morph_commit_free(c);
-	return NULL;
 }
 
 static const struct morph_error *
@@ -231,7 +206,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "no branch, and are\nleft behind when you switch away "
 		    "unless you give them one with\n\n"
 		    "\tmorph checkout -b <new-branch-name>\n\n", rev);
-	err = print_head_at(ctx->repo, &id);
+	err = morph_cmd_print_summary(ctx->repo, &id, "HEAD is now at ");
 done:
 	morph_buf_release(&cur);
 	morph_buf_release(&ref);

@@ -20,46 +20,6 @@
 #include "morph/eval.h"
 #include "morph/suite.h"
 
-/* The repository paths given after "--". */
-struct pathspec {
-	struct morph_buf	*norm;
-	const char		**v;
-	size_t			 n;
-};
-
-static void
-pathspec_release(struct pathspec *ps)
-{
-	size_t i;
-
-	for (i = 0; ps->norm != NULL && i < ps->n; i++)
-		morph_buf_release(&ps->norm[i]);
-	free(ps->norm);
-	free(ps->v);
-}
-
-static const struct morph_error *
-pathspec_parse(struct pathspec *ps, struct morph_repo *repo, char **args,
-    int nargs)
-{
-	const struct morph_error *err = NULL;
-	size_t i;
-
-	memset(ps, 0, sizeof(*ps));
-	if (nargs <= 0)
-		return NULL;
-	ps->n = (size_t)nargs;
-	ps->norm = calloc(ps->n, sizeof(*ps->norm));
-	ps->v = calloc(ps->n, sizeof(*ps->v));
-	if (ps->norm == NULL || ps->v == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	for (i = 0; i < ps->n && err == NULL; i++) {
-		err = morph_repo_path(&ps->norm[i], repo, args[i]);
-		ps->v[i] = ps->norm[i].ptr;
-	}
-	return err;
-}
-
 /*
  * Resolves a revision to a commit or tree, a tag to its commit.  A name
  * that is no revision but a file gets a hint, since paths go after "--".
@@ -85,7 +45,7 @@ resolve(struct morph_oid *out, struct morph_repo *repo, const char *rev)
 /* The snapshot of rev, or of HEAD when rev is NULL (empty if unborn). */
 static const struct morph_error *
 rev_files(struct morph_entrylist *out, struct morph_repo *repo,
-    const char *rev, const struct pathspec *ps)
+    const char *rev, const struct morph_cmd_pathspec *ps)
 {
 	const struct morph_error *err;
 	struct morph_oid id;
@@ -108,7 +68,7 @@ rev_files(struct morph_entrylist *out, struct morph_repo *repo,
  */
 static const struct morph_error *
 worktree_files(struct morph_entrylist *out, struct morph_repo *repo,
-    struct morph_index *idx, const struct pathspec *ps)
+    struct morph_index *idx, const struct morph_cmd_pathspec *ps)
 {
 	const struct morph_status_entry *se;
 	const struct morph_error *err;
@@ -267,7 +227,7 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_index *idx = NULL;
 	struct morph_jsonw w;
 	struct morph_cmd_range range;
-	struct pathspec ps;
+	struct morph_cmd_pathspec ps;
 	char **rest, base[MORPH_OID_HEXSZ + 1];
 	const char *revs[2] = { NULL, NULL };
 	size_t changed = 0;
@@ -364,7 +324,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "revision");
 		goto done;
 	}
-	if ((err = pathspec_parse(&ps, ctx->repo, rest, nrest)) != NULL)
+	if ((err = morph_cmd_pathspec_parse(&ps, ctx->repo, rest,
+	    nrest)) != NULL)
 		goto done;
 
 	/* The two sides. */
@@ -422,7 +383,7 @@ done:
 	morph_entrylist_release(&old);
 	morph_entrylist_release(&new);
 	morph_index_free(idx);
-	pathspec_release(&ps);
+	morph_cmd_pathspec_release(&ps);
 	morph_cmd_range_release(&range);
 	return err;
 }

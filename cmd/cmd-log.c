@@ -16,13 +16,14 @@
 /* Whether any of paths differs between commit c and its first parent. */
 static const struct morph_error *
 touches(int *hit, struct morph_repo *repo, struct morph_commit *c,
-    char **paths, int npaths)
+    const char *const *paths, size_t npaths)
 {
 	const struct morph_error *err = NULL;
 	struct morph_commit *parent = NULL;
 	struct morph_oid a, b;
 	unsigned int ma, mb;
-	int i, ha, hb;
+	size_t i;
+	int ha, hb;
 
 	*hit = 0;
 	if (morph_commit_parent_count(c) > 0 &&
@@ -161,8 +162,7 @@ case_history(struct morph_repo *repo, struct morph_commit *c,
 
 /* What selects the commits shown, besides the walk. */
 struct filter {
-	char		**paths;	/* repository paths */
-	int		  npaths;
+	struct morph_cmd_pathspec paths;	/* after "--" */
 	regex_t		 *authors;	/* --author, any of them */
 	size_t		  nauthors;
 	int64_t		  since;	/* --since, or INT64_MIN */
@@ -176,6 +176,7 @@ filter_release(struct filter *f)
 	for (i = 0; i < f->nauthors; i++)
 		regfree(&f->authors[i]);
 	free(f->authors);
+	morph_cmd_pathspec_release(&f->paths);
 }
 
 /* --author PATTERN: a basic regular expression, as git's. */
@@ -222,8 +223,8 @@ selected(int *hit, struct morph_repo *repo, struct morph_commit *c,
 			    0) == 0;
 		morph_buf_release(&who);
 	}
-	if (*hit && f->npaths > 0)
-		return touches(hit, repo, c, f->paths, f->npaths);
+	if (*hit && f->paths.n > 0)
+		return touches(hit, repo, c, f->paths.v, f->paths.n);
 	return NULL;
 }
 
@@ -343,9 +344,8 @@ print_changes(struct morph_repo *repo, const struct morph_commit *c,
 		return NULL;
 	morph_cmd_changes_init(&changes, repo, 0);
 	opts.color = color;
-	if ((err = morph_cmd_commit_changes(&changes, c,
-	    (const char *const *)f->paths, (size_t)f->npaths)) != NULL ||
-	    changes.n == 0)
+	if ((err = morph_cmd_commit_changes(&changes, c, f->paths.v,
+	    f->paths.n)) != NULL || changes.n == 0)
 		goto done;
 	if (!oneline)
 		printf(patch && stat ? "---\n" : "\n");
@@ -374,8 +374,8 @@ json_changes(struct morph_jsonw *w, struct morph_repo *repo,
 	struct morph_cmd_changes changes;
 
 	morph_cmd_changes_init(&changes, repo, 0);
-	if ((err = morph_cmd_commit_changes(&changes, c,
-	    (const char *const *)f->paths, (size_t)f->npaths)) == NULL) {
+	if ((err = morph_cmd_commit_changes(&changes, c, f->paths.v,
+	    f->paths.n)) == NULL) {
 		morph_jsonw_key(w, "files");
 		err = morph_cmd_changes_json(w, &changes, 1);
 	}
@@ -397,7 +397,6 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "stat", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct morph_buf *norm = NULL;
 	const struct morph_error *err = NULL;
 	struct morph_revwalk *walk = NULL;
 	struct morph_commit *c = NULL;
@@ -461,21 +460,9 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "--json --stat lists each commit's files");
 		goto done;
 	}
-	if (npaths > 0) {
-		norm = calloc((size_t)npaths, sizeof(*norm));
-		f.paths = calloc((size_t)npaths, sizeof(*f.paths));
-		if (norm == NULL || f.paths == NULL) {
-			err = morph_error(MORPH_ERR_NOMEM);
-			goto done;
-		}
-		for (i = 0; i < npaths && err == NULL; i++) {
-			err = morph_repo_path(&norm[i], ctx->repo, paths[i]);
-			f.paths[i] = norm[i].ptr;
-		}
-		if (err != NULL)
-			goto done;
-		f.npaths = npaths;
-	}
+	if ((err = morph_cmd_pathspec_parse(&f.paths, ctx->repo, paths,
+	    npaths)) != NULL)
+		goto done;
 
 	if ((err = morph_revwalk_new(&walk, ctx->repo)) != NULL)
 		goto done;
@@ -539,10 +526,6 @@ done:
 	morph_commit_free(c);
 	morph_revwalk_free(walk);
 	morph_cmd_decos_free(d);
-	for (i = 0; norm != NULL && i < npaths; i++)
-		morph_buf_release(&norm[i]);
-	free(norm);
-	free(f.paths);
 	filter_release(&f);
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);

@@ -97,6 +97,22 @@ void	morph_cmd_split_paths(int *argc, char *argv[], char ***paths,
 	    int *npaths);
 
 /*
+ * The paths given on the command line as repository paths (morph_repo_path:
+ * relative to the current directory, normalised, refused outside the work
+ * tree): v[i] for i < n, until morph_cmd_pathspec_release.  nargs may be
+ * -1 (no "--": no paths).
+ */
+struct morph_cmd_pathspec {
+	struct morph_buf	*norm;
+	const char		**v;
+	size_t			 n;
+};
+const struct morph_error *morph_cmd_pathspec_parse(
+    struct morph_cmd_pathspec *, struct morph_repo *, char **args,
+    int nargs);
+void	morph_cmd_pathspec_release(struct morph_cmd_pathspec *);
+
+/*
  * A revision range as git writes it: "A..B" (what B reaches and A does
  * not) or "A...B" (diff: from their merge base to B; log: what one of
  * them reaches and not both), an empty side meaning HEAD.  morph_cmd_range
@@ -207,6 +223,9 @@ void	morph_cmd_decos_free(struct morph_cmd_decos *);
 /* The header and indented message, or with oneline "id (refs) summary". */
 void	morph_cmd_print_commit(const struct morph_commit *,
 	    const struct morph_cmd_decos *, int oneline, int color);
+/* "BEFORE0123456789ab summary" and a newline, for commit id. */
+const struct morph_error *morph_cmd_print_summary(struct morph_repo *,
+    const struct morph_oid *id, const char *before);
 /* The members of a commit's --json object, inside an open object. */
 void	morph_cmd_json_commit(struct morph_jsonw *,
 	    const struct morph_commit *, const struct morph_cmd_decos *);

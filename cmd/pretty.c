@@ -212,6 +212,21 @@ morph_cmd_json_commit(struct morph_jsonw *w, const struct morph_commit *c,
 	morph_jsonw_array_end(w);
 }
 
+const struct morph_error *
+morph_cmd_print_summary(struct morph_repo *repo, const struct morph_oid *id,
+    const char *before)
+{
+	const struct morph_error *err;
+	struct morph_commit *c;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return err;
+	printf("%s%s %s\n", before, morph_cmd_short(id),
+	    morph_cmd_summary(morph_commit_message(c)));
+	morph_commit_free(c);
+	return NULL;
+}
+
 void
 morph_cmd_print_tag(const struct morph_tag *t, int color)
 {

@@ -75,6 +75,40 @@ morph_cmd_split_paths(int *argc, char *argv[], char ***paths, int *npaths)
 	}
 }
 
+void
+morph_cmd_pathspec_release(struct morph_cmd_pathspec *ps)
+{
+	size_t i;
+
+	for (i = 0; ps->norm != NULL && i < ps->n; i++)
+		morph_buf_release(&ps->norm[i]);
+	free(ps->norm);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
+const struct morph_error *
+morph_cmd_pathspec_parse(struct morph_cmd_pathspec *ps,
+    struct morph_repo *repo, char **args, int nargs)
+{
+	const struct morph_error *err = NULL;
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	if (nargs <= 0)
+		return NULL;
+	ps->n = (size_t)nargs;
+	ps->norm = calloc(ps->n, sizeof(*ps->norm));
+	ps->v = calloc(ps->n, sizeof(*ps->v));
+	if (ps->norm == NULL || ps->v == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < ps->n && err == NULL; i++) {
+		err = morph_repo_path(&ps->norm[i], repo, args[i]);
+		ps->v[i] = morph_buf_cstr(&ps->norm[i]);
+	}
+	return err;
+}
+
 int
 morph_cmd_range(struct morph_cmd_range *r, const char *arg)
 {

@@ -11,6 +11,7 @@
 
 #include "morph/date.h"
 #include "path_int.h"
+#include "prices_int.h"	/* morph_days_from_civil */
 
 #define SECONDS_DAY	86400
 
@@ -43,20 +44,6 @@ digits(const char **p, int n)
 	}
 	*p += n;
 	return v;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 static int
@@ -129,7 +116,7 @@ absolute(int64_t *out, const char *p)
 	} else if (*p != '\0')
 		return -1;
 	if (has_zone) {
-		*out = days_from_civil(y, mo, d) * SECONDS_DAY +
+		*out = morph_days_from_civil(y, mo, d) * SECONDS_DAY +
 		    h * 3600 + mi * 60 + se - (int64_t)east * 60;
 		return 0;
 	}
