@@ -178,10 +178,12 @@ merge_base(char base[MORPH_OID_HEXSZ + 1], struct morph_repo *repo,
 		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s': no merge "
 		    "base: the two share no history", arg);
 	else {
-		snprintf(base, MORPH_OID_HEXSZ + 1, "%s", morph_oid_tostr(&v[0]));
+		snprintf(base, MORPH_OID_HEXSZ + 1, "%s",
+		    morph_oid_tostr(&v[0]));
 		if (n > 1)
-			fprintf(stderr, "morph: note: '%s' has %zu merge bases; "
-			    "using %s\n", arg, n, morph_cmd_short(&v[0]));
+			fprintf(stderr, "morph: note: '%s' has %zu merge "
+			    "bases; using %s\n", arg, n,
+			    morph_cmd_short(&v[0]));
 	}
 	free(v);
 	return err;

@@ -28,8 +28,8 @@ OTHER_FLAGS = {
 
 # The mdoc macros that may be called on a line, after the first: a word
 # spelled like a macro but not one of these ("Fl Afu") is text.
-CALLABLE = set("""Ac Ad An Ao Ap Aq Ar At Bc Bo Bq Brc Bro Brq Bsx Bx Cd Cm Dc Do
-    Dq Dv Dx Ec Em En Eo Er Es Ev Fa Fc Fl Fn Fo Fr Fx Ic In Li Lk Ms Mt Nm
+CALLABLE = set("""Ac Ad An Ao Ap Aq Ar At Bc Bo Bq Brc Bro Brq Bsx Bx Cd Cm Dc
+    Do Dq Dv Dx Ec Em En Eo Er Es Ev Fa Fc Fl Fn Fo Fr Fx Ic In Li Lk Ms Mt Nm
     No Ns Nx Oc Oo Op Ot Ox Pa Pc Pf Po Pq Qc Ql Qo Qq Sc So Sq St Sx Sy Ta
     Tn Ux Va Vt Xc Xo Xr""".split())
 DELIMITER = re.compile(r"^[.,:;()\[\]?!|]$")

@@ -189,10 +189,10 @@ test_merge_bases(void)
 	d = commit(repo, &tree, NULL, NULL, 50, "d");
 	bases(repo, &b, &c, "a ");
 	bases(repo, &c, &b, "a ");
-	bases(repo, &b, &s, "b ");		/* an ancestor is its own base */
+	bases(repo, &b, &s, "b ");		/* an ancestor: itself */
 	bases(repo, &s, &b, "b ");
 	bases(repo, &s, &s, "s ");
-	bases(repo, &s, &r, "c b ");		/* criss-cross: newest first */
+	bases(repo, &s, &r, "c b ");		/* criss-cross */
 	bases(repo, &m1, &m2, "c b ");
 	bases(repo, &s, &d, "");		/* nothing in common */
 	morph_hash_object(&ghost, "commit", "ghost", 5);

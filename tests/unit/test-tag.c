@@ -63,9 +63,11 @@ test_parse_refused(void)
 	    "\"type\":\"commit\",\"tag\":\"\"}", "missing tag name");
 	bad("{\"object\":\"00112233445566778899aabbccddeeff\","
 	    "\"type\":\"commit\",\"tag\":\"v1\"}", "missing message");
-	bad("{\"message\":\"m\",\"object\":\"00112233445566778899aabbccddeeff\","
+	bad("{\"message\":\"m\","
+	    "\"object\":\"00112233445566778899aabbccddeeff\","
 	    "\"tag\":\"v1\",\"type\":\"commit\"}", "missing or bad tagger");
-	bad("{\"message\":\"m\",\"object\":\"00112233445566778899aabbccddeeff\","
+	bad("{\"message\":\"m\","
+	    "\"object\":\"00112233445566778899aabbccddeeff\","
 	    "\"tag\":\"v1\",\"tagger\":{\"email\":\"e\",\"name\":\"n\","
 	    "\"time\":1,\"tz\":\"UTC\"},\"type\":\"commit\"}",
 	    "missing or bad tagger");
@@ -89,8 +91,8 @@ test_create_and_peel(void)
 	T_OK(morph_object_read(&o, repo, &tag, MORPH_OBJ_TAG));
 	if (o != NULL) {
 		/* Canonical JSON, keys in order, the tagger as an author. */
-		T_CONTAINS(morph_object_data(o), "{\"message\":\"Release one\\n\","
-		    "\"object\":\"");
+		T_CONTAINS(morph_object_data(o),
+		    "{\"message\":\"Release one\\n\",\"object\":\"");
 		T_CONTAINS(morph_object_data(o), "\"tag\":\"v1\",\"tagger\":{");
 		T_CONTAINS(morph_object_data(o), "\"time\":1700000000,"
 		    "\"tz\":\"+0200\"},\"type\":\"commit\"}");
