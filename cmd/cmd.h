@@ -171,6 +171,9 @@ const char *morph_cmd_short(const struct morph_oid *);
 const struct morph_error *morph_cmd_exec_allowed(int *allowed,
     struct morph_repo *, int flag);
 
+/* The first line of a message, without its newline, in a static buffer. */
+const char *morph_cmd_summary(const char *message);
+
 /*
  * message.c: a commit or tag message cleaned as git's default "strip"
  * mode does: trailing white space and (with strip_comments, for a message
@@ -180,9 +183,6 @@ const struct morph_error *morph_cmd_exec_allowed(int *allowed,
  */
 const struct morph_error *morph_cmd_clean_message(struct morph_buf *out,
     const char *in, int strip_comments);
-
-/* The first line of a message, without its newline, in a static buffer. */
-const char *morph_cmd_summary(const char *message);
 
 /* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
 void	morph_cmd_human(char *buf, size_t size, int64_t n);

@@ -16,6 +16,7 @@
 #include "morph/tree.h"
 #include "morph/commit.h"
 #include "morph/date.h"
+#include "morph/tag.h"
 #include "morph/index.h"
 #include "morph/revparse.h"
 #include "morph/revwalk.h"
@@ -26,7 +27,6 @@
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/suite.h"
-#include "morph/tag.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
 const char *morph_version(void);
