@@ -129,6 +129,16 @@ int	morph_cmd_range(struct morph_cmd_range *r, const char *arg);
 void	morph_cmd_range_release(struct morph_cmd_range *r);
 
 /*
+ * message.c: a commit or tag message cleaned as git's default "strip"
+ * mode does: trailing white space and (with strip_comments, for a message
+ * from the editor) '#' lines go, runs of blank lines become one, blank
+ * lines at either end are dropped; the result, in out, ends in "\n" or
+ * is empty.
+ */
+const struct morph_error *morph_cmd_clean_message(struct morph_buf *out,
+    const char *in, int strip_comments);
+
+/*
  * An option's value as a whole number from lo to hi, or as a number
  * (morph/num.h: decimal only, no nan, nothing after it); anything else is
  * a usage error naming opt and quoting s.
@@ -173,16 +183,6 @@ const struct morph_error *morph_cmd_exec_allowed(int *allowed,
 
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
-
-/*
- * message.c: a commit or tag message cleaned as git's default "strip"
- * mode does: trailing white space and (with strip_comments, for a message
- * from the editor) '#' lines go, runs of blank lines become one, blank
- * lines at either end are dropped; the result, in out, ends in "\n" or
- * is empty.
- */
-const struct morph_error *morph_cmd_clean_message(struct morph_buf *out,
-    const char *in, int strip_comments);
 
 /* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
 void	morph_cmd_human(char *buf, size_t size, int64_t n);
