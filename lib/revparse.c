@@ -232,6 +232,17 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 }
 
 const struct morph_error *
+morph_revparse_peeled(struct morph_oid *out, enum morph_object_type *type,
+    struct morph_repo *repo, const char *rev)
+{
+	const struct morph_error *err;
+
+	if ((err = morph_revparse(out, repo, rev)) != NULL)
+		return err;
+	return morph_tag_peel(out, type, repo, out);
+}
+
+const struct morph_error *
 morph_revparse_refname(struct morph_buf *out, struct morph_repo *repo,
     const char *rev)
 {
@@ -285,15 +296,4 @@ morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
 		    "not a %s", rev, morph_object_type_name(type),
 		    morph_object_type_name(want));
 	return NULL;
-}
-
-const struct morph_error *
-morph_revparse_peeled(struct morph_oid *out, enum morph_object_type *type,
-    struct morph_repo *repo, const char *rev)
-{
-	const struct morph_error *err;
-
-	if ((err = morph_revparse(out, repo, rev)) != NULL)
-		return err;
-	return morph_tag_peel(out, type, repo, out);
 }

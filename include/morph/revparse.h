@@ -7,10 +7,10 @@
  *             full reference name; references win over id prefixes
  *   X^ X^N    the first (Nth) parent of commit X
  *   X~N       the Nth first-parent ancestor of commit X
- *   X:PATH    the blob or tree at PATH in commit X's snapshot
- *   :PATH     the blob staged in the index at PATH
  *   X^{}      the commit that tag X names (X itself if X is no tag);
  *   X^{commit} the same, which must be a commit
+ *   X:PATH    the blob or tree at PATH in commit X's snapshot
+ *   :PATH     the blob staged in the index at PATH
  *
  * Wherever a commit is needed (X^, X~N, X:PATH, morph_revparse_type) an
  * annotated tag (tag.h) stands for the commit it names.
