@@ -11,9 +11,6 @@
  *   X^{commit} the same, which must be a commit
  *   X:PATH    the blob or tree at PATH in commit X's snapshot
  *   :PATH     the blob staged in the index at PATH
- *
- * Wherever a commit is needed (X^, X~N, X:PATH, morph_revparse_type) an
- * annotated tag (tag.h) stands for the commit it names.
  */
 #ifndef MORPH_REVPARSE_H
 #define MORPH_REVPARSE_H
@@ -26,8 +23,10 @@
 struct morph_repo;
 
 /*
- * Resolves rev to an object id.  Errors: NOT_FOUND ("unknown revision"),
- * AMBIGUOUS (listing the candidates), INVALID (bad syntax).
+ * Resolves rev to an object id.  Wherever a commit is needed (X^, X~N,
+ * X:PATH) an annotated tag (tag.h) stands for the commit it names.
+ * Errors: NOT_FOUND ("unknown revision"), AMBIGUOUS (listing the
+ * candidates), INVALID (bad syntax).
  */
 const struct morph_error *morph_revparse(struct morph_oid *out,
     struct morph_repo *, const char *rev);
