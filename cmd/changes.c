@@ -115,6 +115,26 @@ done:
 	return err;
 }
 
+const struct morph_error *
+morph_cmd_commit_changes(struct morph_cmd_changes *changes,
+    const struct morph_commit *c, const char *const *paths, size_t npaths)
+{
+	const struct morph_error *err = NULL;
+	struct morph_entrylist old, new;
+
+	morph_entrylist_init(&old);
+	morph_entrylist_init(&new);
+	if ((morph_commit_parent_count(c) == 0 ||
+	    (err = morph_cmd_snapshot(&old, changes->repo,
+	    morph_commit_parent(c, 0), paths, npaths)) == NULL) &&
+	    (err = morph_cmd_snapshot(&new, changes->repo,
+	    morph_commit_tree(c), paths, npaths)) == NULL)
+		err = morph_cmd_changes_collect(changes, &old, &new);
+	morph_entrylist_release(&old);
+	morph_entrylist_release(&new);
+	return err;
+}
+
 /* The contents of one side of a change. */
 struct side {
 	struct morph_object	*obj;		/* from the store */
@@ -301,6 +321,12 @@ morph_cmd_changes_print(const struct morph_cmd_changes *c,
 	case MORPH_CMD_DIFF_NAME_ONLY:
 		for (i = 0; i < c->n; i++)
 			printf("%s\n", c->v[i].path);
+		return NULL;
+	case MORPH_CMD_DIFF_NAME_STATUS:
+		/* As git: Added, Deleted, Modified (content or mode). */
+		for (i = 0; i < c->n; i++)
+			printf("%c\t%s\n", c->v[i].old_mode == 0 ? 'A' :
+			    c->v[i].new_mode == 0 ? 'D' : 'M', c->v[i].path);
 		return NULL;
 	case MORPH_CMD_DIFF_NONE:
 		break;

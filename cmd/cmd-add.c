@@ -1,5 +1,6 @@
 /*
- * morph add: stage files for the next commit.
+ * morph add: stage files for the next commit; with -A, the whole work tree
+ * (new, modified and deleted files) wherever it runs, as git add -A.
  */
 #include <stdio.h>
 
@@ -9,6 +10,7 @@ static const struct morph_error *
 cmd_add(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'A' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "update", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
@@ -16,11 +18,14 @@ cmd_add(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_buf path = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_index *idx = NULL;
-	int c, i, flags = 0, update = 0;
+	int c, i, flags = 0, update = 0, all = 0;
 
-	while ((c = morph_cmd_getopt(ctx, argc, argv, "fu", longopts,
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "Afu", longopts,
 	    &err)) != -1) {
 		switch (c) {
+		case 'A':
+			all = 1;
+			break;
 		case 'f':
 			flags |= MORPH_ADD_FORCE;
 			break;
@@ -33,9 +38,11 @@ cmd_add(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 && !update)
+	if (all && update)
+		return morph_cmd_bad_usage(ctx, "-A and -u cannot be combined");
+	if (argc == 0 && !update && !all)
 		return morph_cmd_bad_usage(ctx, "nothing specified, nothing "
-		    "added; did you mean 'morph add .'?");
+		    "added; did you mean 'morph add -A' or 'morph add .'?");
 	if (argc > 0 && update)
 		return morph_cmd_bad_usage(ctx, "-u takes no paths");
 
@@ -45,6 +52,12 @@ cmd_add(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	if (update)
 		err = morph_index_add_tracked(idx, ctx->repo);
+	/*
+	 * -A alone is the whole tree from its root, not from the current
+	 * directory; with paths, add already stages deletions under them.
+	 */
+	if (all && argc == 0)
+		err = morph_index_add(idx, ctx->repo, "", flags);
 	for (i = 0; i < argc && err == NULL; i++) {
 		err = morph_repo_path(&path, ctx->repo, argv[i]);
 		if (err == NULL)
@@ -68,7 +81,7 @@ done:
 
 const struct morph_cmd morph_cmd_add = {
 	"add",
-	"add [-fu] [path ...]",
+	"add [-Afu] [path ...]",
 	"stage files for the next commit",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_add,

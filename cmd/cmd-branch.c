@@ -1,5 +1,6 @@
 /*
- * morph branch: list, create, delete and rename branches.
+ * morph branch: list (with -v, each with its commit, as git branch -v),
+ * create, delete and rename branches.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,35 @@ collect(const char *name, const char *value, int symbolic, void *arg)
 	return NULL;
 }
 
+/*
+ * How wide a name shows: its characters, not its bytes (UTF-8 continuation
+ * bytes take no column), so that -v lines up "café" as git does.
+ */
+static size_t
+columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A name, then blanks up to width columns. */
+static void
+print_padded(const char *name, size_t width, int color, int is_cur)
+{
+	size_t n = columns(name);
+
+	printf("%s%s%s", morph_cmd_sgr(color && is_cur, SGR_GREEN), name,
+	    morph_cmd_sgr(color && is_cur, SGR_RESET));
+	for (; n < width; n++)
+		putchar(' ');
+}
+
 static const struct morph_error *
-list(struct morph_cmd_ctx *ctx, int json)
+list(struct morph_cmd_ctx *ctx, int json, int verbose)
 {
 	struct morph_buf cur = MORPH_BUF_INIT;
 	const struct morph_error *err;
@@ -53,7 +81,8 @@ list(struct morph_cmd_ctx *ctx, int json)
 	struct morph_jsonw w;
 	struct morph_oid head;
 	const char *curname = NULL;
-	size_t i;
+	char label[64];
+	size_t i, width = 0;
 	int detached, color, is_cur;
 
 	err = morph_head_branch(&cur, ctx->repo);
@@ -88,15 +117,32 @@ list(struct morph_cmd_ctx *ctx, int json)
 		goto done;
 	}
 	color = morph_cmd_color();
-	if (detached)
-		printf("* %s(HEAD detached at %s)%s\n",
-		    morph_cmd_sgr(color, SGR_GREEN), morph_cmd_short(&head),
-		    morph_cmd_sgr(color, SGR_RESET));
+	/* With -v the names are padded to the longest, as git pads them. */
+	snprintf(label, sizeof(label), "(HEAD detached at %s)",
+	    detached ? morph_cmd_short(&head) : "");
+	if (verbose && detached)
+		width = strlen(label);
+	for (i = 0; verbose && i < l.n; i++)
+		if (columns(l.v[i].name) > width)
+			width = columns(l.v[i].name);
+	if (detached) {
+		printf("* ");
+		print_padded(label, width, color, 1);
+		if (!verbose)
+			putchar('\n');
+		else if ((err = morph_cmd_print_summary(ctx->repo, &head,
+		    " ")) != NULL)
+			goto done;
+	}
 	for (i = 0; i < l.n; i++) {
 		is_cur = curname != NULL && strcmp(curname, l.v[i].name) == 0;
-		printf("%c %s%s%s\n", is_cur ? '*' : ' ',
-		    morph_cmd_sgr(color && is_cur, SGR_GREEN), l.v[i].name,
-		    morph_cmd_sgr(color && is_cur, SGR_RESET));
+		printf("%c ", is_cur ? '*' : ' ');
+		print_padded(l.v[i].name, width, color, is_cur);
+		if (!verbose)
+			putchar('\n');
+		else if ((err = morph_cmd_print_summary(ctx->repo,
+		    &l.v[i].id, " ")) != NULL)
+			goto done;
 	}
 done:
 	for (i = 0; i < l.n; i++)
@@ -271,14 +317,18 @@ cmd_branch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "delete", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "move", no_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct morph_error *err = NULL;
-	int c, json = 0, del = 0, force = 0, move = 0;
+	int c, json = 0, del = 0, force = 0, move = 0, verbose = 0;
 
-	while ((c = morph_cmd_getopt(ctx, argc, argv, "dDm", longopts,
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "dDmv", longopts,
 	    &err)) != -1) {
 		switch (c) {
+		case 'v':
+			verbose = 1;
+			break;
 		case 'd':
 			del = 1;
 			break;
@@ -297,9 +347,9 @@ cmd_branch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (del + move + json > 1)
-		return morph_cmd_bad_usage(ctx, "-d, -m and --json cannot be "
-		    "combined");
+	if (del + move + json + verbose > 1)
+		return morph_cmd_bad_usage(ctx, "-d, -m, -v and --json cannot "
+		    "be combined");
 	if (del) {
 		if (argc != 1)
 			return morph_cmd_bad_usage(ctx, "-d needs one branch "
@@ -313,10 +363,10 @@ cmd_branch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return rename_branch(ctx, argv[0], argv[1]);
 	}
 	if (argc == 0)
-		return list(ctx, json);
-	if (json)
-		return morph_cmd_bad_usage(ctx, "--json lists; it takes no "
-		    "name");
+		return list(ctx, json, verbose);
+	if (json || verbose)
+		return morph_cmd_bad_usage(ctx, "%s lists; it takes no name",
+		    json ? "--json" : "-v");
 	if (argc > 2)
 		return morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
 		    argv[2]);
@@ -325,7 +375,7 @@ cmd_branch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 
 const struct morph_cmd morph_cmd_branch = {
 	"branch",
-	"branch [--json]\n"
+	"branch [--json | -v]\n"
 	"       morph branch name [start]\n"
 	"       morph branch -d | -D name\n"
 	"       morph branch -m old new",

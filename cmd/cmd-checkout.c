@@ -1,25 +1,82 @@
 /*
  * morph checkout: switch to a branch or a commit, updating the work tree
- * and the index; with -b, create the branch first.
+ * and the index; with -b, create the branch first.  With paths after
+ * "--", as git checkout does, restore those files from the index, or from
+ * a revision into the index and the work tree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-/* "HEAD is now at 0123456789ab summary" */
+/*
+ * checkout [REV] -- PATH...: from the index, the work-tree files of paths,
+ * as morph restore does; from REV, every file of REV at or under paths,
+ * into the index and the work tree.  Files under a path that REV lacks are
+ * left alone (git's overlay: unlike restore --source, nothing is removed),
+ * and a path that matches no file of REV is an error before anything
+ * changes.
+ */
 static const struct morph_error *
-print_head_at(struct morph_repo *repo, const struct morph_oid *id)
+checkout_paths(struct morph_cmd_ctx *ctx, const char *rev, char **args,
+    int nargs)
 {
-	const struct morph_error *err;
-	struct morph_commit *c;
+	const struct morph_error *err = NULL;
+	struct morph_cmd_pathspec ps;
+	struct morph_entrylist files;
+	enum morph_object_type type;
+	struct morph_oid id;
+	const char **v = NULL, *const *paths;
+	size_t i, j, n;
 
-	if ((err = morph_commit_read(&c, repo, id)) != NULL)
-		return err;
-	printf("HEAD is now at %s %s\n", morph_cmd_short(id),
-	    morph_cmd_summary(morph_commit_message(c)));
-	morph_commit_free(c);
-	return NULL;
+	morph_entrylist_init(&files);
+	if ((err = morph_cmd_pathspec_parse(&ps, ctx->repo, args,
+	    nargs)) != NULL)
+		goto done;
+	paths = ps.v;
+	n = ps.n;
+	if (rev == NULL) {
+		err = morph_worktree_restore(ctx->repo, NULL, paths, n,
+		    MORPH_RESTORE_WORKTREE);
+		goto done;
+	}
+	if ((err = morph_revparse_peeled(&id, &type, ctx->repo,
+	    rev)) != NULL)
+		goto done;
+	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "
+		    "not a commit or tree", rev, morph_object_type_name(type));
+		goto done;
+	}
+	if ((err = morph_cmd_snapshot(&files, ctx->repo, &id, paths,
+	    n)) != NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < files.n; j++)
+			if (morph_pathspec_match(files.v[j].path, &paths[i],
+			    1))
+				break;
+		if (j == files.n) {
+			err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "pathspec "
+			    "'%s' did not match any file in '%s'",
+			    paths[i][0] != '\0' ? paths[i] : ".", rev);
+			goto done;
+		}
+	}
+	if ((v = calloc(files.n, sizeof(*v))) == NULL) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
+	for (j = 0; j < files.n; j++)
+		v[j] = files.v[j].path;
+	err = morph_worktree_restore(ctx->repo, &id, v, files.n,
+	    MORPH_RESTORE_STAGED | MORPH_RESTORE_WORKTREE);
+done:
+	morph_cmd_pathspec_release(&ps);
+	free(v);
+	morph_entrylist_release(&files);
+	return err;
 }
 
 static const struct morph_error *
@@ -27,6 +84,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
@@ -36,9 +94,11 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_oid *target = NULL;
 	struct morph_oid id;
 	const char *newbranch = NULL, *rev;
-	int ch, attached, symbolic;
+	char **paths;
+	int ch, attached, symbolic, quiet = 0, npaths;
 
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:f", longopts,
+	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:fq", longopts,
 	    &err)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -47,12 +107,28 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'f':
 			opts.force = 1;
 			break;
+		case 'q':
+			quiet = 1;
+			break;
 		default:
 			return err;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (npaths >= 0) {
+		/* checkout [REV] -- PATH...: files, HEAD stays. */
+		if (newbranch != NULL || opts.force)
+			return morph_cmd_bad_usage(ctx, "-b and -f take no "
+			    "paths");
+		if (npaths == 0)
+			return morph_cmd_bad_usage(ctx, "no path after '--'");
+		if (argc > 1)
+			return morph_cmd_bad_usage(ctx, "unexpected argument "
+			    "'%s'", argv[1]);
+		return checkout_paths(ctx, argc == 1 ? argv[0] : NULL, paths,
+		    npaths);
+	}
 	if (newbranch == NULL && argc != 1)
 		return morph_cmd_bad_usage(ctx, argc == 0 ? "no revision given"
 		    : "unexpected argument '%s'", argv[argc > 1]);
@@ -88,7 +164,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		opts.branch = ref.ptr;
 		opts.create = 1;
 		if ((err = morph_worktree_checkout(ctx->repo, target,
-		    &opts)) != NULL)
+		    &opts)) != NULL || quiet)
 			goto done;
 		printf("Switched to a new branch '%s'\n", newbranch);
 		goto done;
@@ -108,7 +184,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (ref.len > 0 && morph_ref_resolve(&id, ctx->repo, ref.ptr) == NULL) {
 		opts.branch = ref.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, &id,
-		    &opts)) != NULL)
+		    &opts)) != NULL || quiet)
 			goto done;
 		if (attached && strcmp(cur.ptr, ref.ptr) == 0)
 			printf("Already on '%s'\n", rev);
@@ -121,7 +197,8 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_revparse_type(&id, ctx->repo, rev,
 	    MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
-	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL)
+	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL ||
+	    quiet)
 		goto done;
 	if (attached)
 		printf("Note: switching to '%s'.\n\n"
@@ -129,7 +206,7 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "no branch, and are\nleft behind when you switch away "
 		    "unless you give them one with\n\n"
 		    "\tmorph checkout -b <new-branch-name>\n\n", rev);
-	err = print_head_at(ctx->repo, &id);
+	err = morph_cmd_print_summary(ctx->repo, &id, "HEAD is now at ");
 done:
 	morph_buf_release(&cur);
 	morph_buf_release(&ref);
@@ -139,8 +216,9 @@ done:
 
 const struct morph_cmd morph_cmd_checkout = {
 	"checkout",
-	"checkout [-f] revision\n"
-	"       morph checkout [-f] -b name [start]",
+	"checkout [-fq] revision\n"
+	"       morph checkout [-fq] -b name [start]\n"
+	"       morph checkout [-q] [revision] -- path ...",
 	"switch to a branch or commit",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_checkout,

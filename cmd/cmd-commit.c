@@ -11,45 +11,6 @@
 
 #include "cmd.h"
 
-/*
- * Cleans a message as git's default "strip" mode does: trailing white
- * space and (from the editor) '#' lines go, runs of blank lines become
- * one, blank lines at either end are dropped; the result ends in "\n".
- */
-static const struct morph_error *
-clean_message(struct morph_buf *out, const char *in, int strip_comments)
-{
-	const char *p = in, *nl;
-	size_t n;
-	int blank = 0;
-
-	morph_buf_clear(out);
-	while (*p != '\0') {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (!(strip_comments && p[0] == '#')) {
-			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-			    p[n - 1] == '\r'))
-				n--;
-			if (n == 0)
-				blank = out->len > 0;
-			else {
-				if (blank)
-					morph_buf_putc(out, '\n');
-				blank = 0;
-				morph_buf_put(out, p, n);
-				morph_buf_putc(out, '\n');
-			}
-		}
-		p += n;
-		while (*p != '\0' && *p != '\n')
-			p++;
-		if (*p == '\n')
-			p++;
-	}
-	return morph_buf_status(out);
-}
-
 static const struct morph_error *
 read_stream(struct morph_buf *out, FILE *fp, const char *name)
 {
@@ -166,6 +127,7 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "allow-empty", no_argument, NULL, 'E' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "message", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
@@ -174,9 +136,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	const struct morph_error *err = NULL;
 	struct morph_merge_state *ms = NULL;
 	const char *file = NULL;
-	int ch, have_m = 0, from_editor = 0, merging = 0;
+	int ch, have_m = 0, from_editor = 0, merging = 0, quiet = 0;
 
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:", longopts,
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:q", longopts,
 	    &err)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -192,6 +154,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			if (have_m++)
 				morph_buf_puts(&raw, "\n\n");
 			morph_buf_puts(&raw, optarg);
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		default:
 			goto done;
@@ -235,7 +200,8 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_error_fmt(MORPH_ERR_INVALID,
 		    "the commit message contains a NUL byte");
 	if (err == NULL)
-		err = clean_message(&msg, morph_buf_cstr(&raw), from_editor);
+		err = morph_cmd_clean_message(&msg, morph_buf_cstr(&raw),
+		    from_editor);
 	if (err != NULL)
 		goto done;
 	if (msg.len == 0) {
@@ -245,7 +211,7 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	opts.message = msg.ptr;
 commit:
-	err = morph_cmd_commit_index(ctx->repo, &opts);
+	err = morph_cmd_commit_index(ctx->repo, &opts, quiet);
 done:
 	morph_merge_state_free(ms);
 	morph_buf_release(&raw);
@@ -255,7 +221,7 @@ done:
 
 const struct morph_cmd morph_cmd_commit = {
 	"commit",
-	"commit [-a] [--allow-empty] [-F file | -m message ...]",
+	"commit [-aq] [--allow-empty] [-F file | -m message ...]",
 	"record the staged snapshot",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_commit,

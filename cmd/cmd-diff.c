@@ -6,6 +6,7 @@
  *   diff --cached [REV]  the index against HEAD or REV (staged)
  *   diff REV             the work tree against REV
  *   diff A B, diff A..B  commit (or tree) A against B
+ *   diff A...B           B against its merge base with A (what B did)
  *
  * Each comparison becomes two sorted file lists, old and new; what differs
  * between them is printed by cmd/changes.c.
@@ -19,65 +20,22 @@
 #include "morph/eval.h"
 #include "morph/suite.h"
 
-/* The repository paths given after "--". */
-struct pathspec {
-	struct morph_buf	*norm;
-	const char		**v;
-	size_t			 n;
-};
-
-static void
-pathspec_release(struct pathspec *ps)
-{
-	size_t i;
-
-	for (i = 0; ps->norm != NULL && i < ps->n; i++)
-		morph_buf_release(&ps->norm[i]);
-	free(ps->norm);
-	free(ps->v);
-}
-
-static const struct morph_error *
-pathspec_parse(struct pathspec *ps, struct morph_repo *repo, char **args,
-    int nargs)
-{
-	const struct morph_error *err = NULL;
-	size_t i;
-
-	memset(ps, 0, sizeof(*ps));
-	if (nargs <= 0)
-		return NULL;
-	ps->n = (size_t)nargs;
-	ps->norm = calloc(ps->n, sizeof(*ps->norm));
-	ps->v = calloc(ps->n, sizeof(*ps->v));
-	if (ps->norm == NULL || ps->v == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	for (i = 0; i < ps->n && err == NULL; i++) {
-		err = morph_repo_path(&ps->norm[i], repo, args[i]);
-		ps->v[i] = ps->norm[i].ptr;
-	}
-	return err;
-}
-
 /*
- * Resolves a revision to a commit or tree.  A name that is no revision
- * but a file gets a hint, since paths go after "--".
+ * Resolves a revision to a commit or tree, a tag to its commit.  A name
+ * that is no revision but a file gets a hint, since paths go after "--".
  */
 static const struct morph_error *
 resolve(struct morph_oid *out, struct morph_repo *repo, const char *rev)
 {
 	const struct morph_error *err;
 	enum morph_object_type type;
-	size_t size;
 
-	if ((err = morph_revparse(out, repo, rev)) != NULL) {
+	if ((err = morph_revparse_peeled(out, &type, repo, rev)) != NULL) {
 		if (err->code == MORPH_ERR_NOT_FOUND && access(rev, F_OK) == 0)
 			return morph_error_fmt(err->code, "%s (to diff a path, "
 			    "put it after '--')", err->msg);
 		return err;
 	}
-	if ((err = morph_object_info(&type, &size, repo, out)) != NULL)
-		return err;
 	if (type != MORPH_OBJ_COMMIT && type != MORPH_OBJ_TREE)
 		return morph_error_fmt(MORPH_ERR_INVALID, "'%s' names a %s, "
 		    "not a commit or tree", rev, morph_object_type_name(type));
@@ -87,7 +45,7 @@ resolve(struct morph_oid *out, struct morph_repo *repo, const char *rev)
 /* The snapshot of rev, or of HEAD when rev is NULL (empty if unborn). */
 static const struct morph_error *
 rev_files(struct morph_entrylist *out, struct morph_repo *repo,
-    const char *rev, const struct pathspec *ps)
+    const char *rev, const struct morph_cmd_pathspec *ps)
 {
 	const struct morph_error *err;
 	struct morph_oid id;
@@ -110,7 +68,7 @@ rev_files(struct morph_entrylist *out, struct morph_repo *repo,
  */
 static const struct morph_error *
 worktree_files(struct morph_entrylist *out, struct morph_repo *repo,
-    struct morph_index *idx, const struct pathspec *ps)
+    struct morph_index *idx, const struct morph_cmd_pathspec *ps)
 {
 	const struct morph_status_entry *se;
 	const struct morph_error *err;
@@ -200,6 +158,37 @@ settings_table(struct morph_repo *repo, const char *revs[2], size_t *rows)
 	return NULL;
 }
 
+/*
+ * A...B: the merge base of A and B into base, as a full id; of several,
+ * the newest, with a note, as git diff takes the first.
+ */
+static const struct morph_error *
+merge_base(char base[MORPH_OID_HEXSZ + 1], struct morph_repo *repo,
+    const char *a, const char *b, const char *arg)
+{
+	const struct morph_error *err;
+	struct morph_oid ia, ib, *v = NULL;
+	size_t n;
+
+	if ((err = morph_revparse_type(&ia, repo, a, MORPH_OBJ_COMMIT)) ||
+	    (err = morph_revparse_type(&ib, repo, b, MORPH_OBJ_COMMIT)) ||
+	    (err = morph_revwalk_merge_bases(&v, &n, repo, &ia, &ib)))
+		return err;
+	if (n == 0)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s': no merge "
+		    "base: the two share no history", arg);
+	else {
+		snprintf(base, MORPH_OID_HEXSZ + 1, "%s",
+		    morph_oid_tostr(&v[0]));
+		if (n > 1)
+			fprintf(stderr, "morph: note: '%s' has %zu merge "
+			    "bases; using %s\n", arg, n,
+			    morph_cmd_short(&v[0]));
+	}
+	free(v);
+	return err;
+}
+
 /* --outputs: how the outputs of the newest runs of the two differ. */
 static const struct morph_error *
 output_diffs(struct morph_repo *repo, const char *revs[2])
@@ -224,6 +213,7 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ "exit-code", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "name-only", no_argument, NULL, 'N' },
+		{ "name-status", no_argument, NULL, 'M' },
 		{ "outputs", no_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "staged", no_argument, NULL, 'c' },
@@ -238,15 +228,17 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_cmd_changes changes;
 	struct morph_index *idx = NULL;
 	struct morph_jsonw w;
-	struct pathspec ps;
-	char **rest, *range = NULL, *dots;
+	struct morph_cmd_range range;
+	struct morph_cmd_pathspec ps;
+	char **rest, base[MORPH_OID_HEXSZ + 1];
 	const char *revs[2] = { NULL, NULL };
 	size_t changed = 0;
-	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0;
+	int ch, nrest, nrevs, cached = 0, exit_code = 0, json = 0, dots = 0;
 	int formats = 0, worktree, outputs = 0;
 	int64_t context;
 
 	memset(&ps, 0, sizeof(ps));
+	memset(&range, 0, sizeof(range));
 	morph_entrylist_init(&old);
 	morph_entrylist_init(&new);
 	morph_cmd_changes_init(&changes, ctx->repo, 0);
@@ -265,6 +257,10 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			break;
 		case 'J':
 			json = 1;
+			formats++;
+			break;
+		case 'M':
+			opts.format = MORPH_CMD_DIFF_NAME_STATUS;
 			formats++;
 			break;
 		case 'N':
@@ -295,8 +291,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		}
 	}
 	if (formats > 1)
-		return morph_cmd_bad_usage(ctx, "--json, --name-only, --quiet "
-		    "and --stat exclude each other");
+		return morph_cmd_bad_usage(ctx, "--json, --name-only, "
+		    "--name-status, --quiet and --stat exclude each other");
 	nrevs = argc - optind;
 	if (nrevs > 2)
 		return morph_cmd_bad_usage(ctx, "too many revisions");
@@ -304,17 +300,22 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		revs[0] = argv[optind];
 	if (nrevs == 2)
 		revs[1] = argv[optind + 1];
-	/* A..B is A B; an empty side is HEAD.  (REV:PATH is no range.) */
-	if (nrevs == 1 && strchr(argv[optind], ':') == NULL &&
-	    (dots = strstr(argv[optind], "..")) != NULL) {
-		if ((range = strdup(argv[optind])) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		dots = range + (dots - argv[optind]);
-		*dots = '\0';
-		revs[0] = range[0] != '\0' ? range : MORPH_HEAD;
-		revs[1] = dots[2] != '\0' ? dots + 2 : MORPH_HEAD;
+	/*
+	 * A..B is A B, A...B the merge base of A and B against B; an empty
+	 * side is HEAD.  (REV:PATH is no range.)
+	 */
+	if (nrevs == 1 && (dots = morph_cmd_range(&range, argv[optind])) < 0)
+		return morph_error(MORPH_ERR_NOMEM);
+	if (dots > 0) {
+		revs[0] = range.a;
+		revs[1] = range.b;
 		nrevs = 2;
 	}
+	if (dots == 3 && (err = merge_base(base, ctx->repo, range.a,
+	    range.b, argv[optind])) != NULL)
+		goto done;
+	if (dots == 3)
+		revs[0] = base;
 	if (outputs && (nrevs != 2 || json || cached)) {
 		err = morph_cmd_bad_usage(ctx, "--outputs compares the runs of "
 		    "two revisions, as text");
@@ -325,7 +326,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "revision");
 		goto done;
 	}
-	if ((err = pathspec_parse(&ps, ctx->repo, rest, nrest)) != NULL)
+	if ((err = morph_cmd_pathspec_parse(&ps, ctx->repo, rest,
+	    nrest)) != NULL)
 		goto done;
 
 	/* The two sides. */
@@ -383,16 +385,16 @@ done:
 	morph_entrylist_release(&old);
 	morph_entrylist_release(&new);
 	morph_index_free(idx);
-	pathspec_release(&ps);
-	free(range);
+	morph_cmd_pathspec_release(&ps);
+	morph_cmd_range_release(&range);
 	return err;
 }
 
 const struct morph_cmd morph_cmd_diff = {
 	"diff",
-	"diff [--cached] [--exit-code] [--json] [--name-only] [--outputs] "
-	"[--quiet] [--stat] [--word-diff] [-U lines] [revision [revision]] "
-	"[-- path ...]",
+	"diff [--cached] [--exit-code] [--json] [--name-only] [--name-status] "
+	"[--outputs] [--quiet] [--stat] [--word-diff] [-U lines] "
+	"[revision [revision]] [-- path ...]",
 	"show changes between the work tree, the index and commits",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_diff,

@@ -10,13 +10,13 @@
 
 /* The starter suite, and what to do with it. */
 static const struct morph_error *
-write_example(struct morph_repo *repo)
+write_example(struct morph_repo *repo, int quiet)
 {
 	const struct morph_example_file *f;
 	const struct morph_error *err;
 
 	if ((err = morph_suite_example_write(morph_repo_workdir(repo))) !=
-	    NULL)
+	    NULL || quiet)
 		return err;
 	printf("Wrote an example suite (see morph-suite(5)):\n");
 	for (f = morph_suite_example(); f->path != NULL; f++)
@@ -32,15 +32,16 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "example", no_argument, NULL, 'E' },
 		{ "initial-branch", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_init_opts opts = MORPH_INIT_OPTS_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_repo *repo = NULL;
 	const char *dir = ".";
-	int c, example = 0;
+	int c, example = 0, quiet = 0;
 
-	while ((c = morph_cmd_getopt(ctx, argc, argv, "b:", longopts,
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "b:q", longopts,
 	    &err)) != -1) {
 		switch (c) {
 		case 'b':
@@ -48,6 +49,9 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			break;
 		case 'E':
 			example = 1;
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		default:
 			return err;
@@ -67,22 +71,23 @@ cmd_init(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		/* As git does: running init again is harmless. */
 		if ((err = morph_repo_open(&repo, dir)) != NULL)
 			return err;
-		printf("Reinitialized existing morph repository in %s/\n",
-		    morph_repo_morphdir(repo));
+		if (!quiet)
+			printf("Reinitialized existing morph repository in "
+			    "%s/\n", morph_repo_morphdir(repo));
 	} else if (err != NULL)
 		return err;
-	else
+	else if (!quiet)
 		printf("Initialized empty morph repository in %s/\n",
 		    morph_repo_morphdir(repo));
 	if (example)
-		err = write_example(repo);
+		err = write_example(repo, quiet);
 	morph_repo_close(repo);
 	return err;
 }
 
 const struct morph_cmd morph_cmd_init = {
 	"init",
-	"init [-b branch] [--example] [directory]",
+	"init [-q] [-b branch] [--example] [directory]",
 	"create a repository",
 	0,
 	cmd_init,

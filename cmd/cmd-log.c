@@ -1,9 +1,13 @@
 /*
- * morph log: show commit history.
+ * morph log: show commit history, as git log does: from revisions and
+ * ranges (A..B, A...B, ^A), limited by count, path, author and date, each
+ * commit with its patch or diffstat on request.
  */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "morph/run.h"
@@ -12,13 +16,14 @@
 /* Whether any of paths differs between commit c and its first parent. */
 static const struct morph_error *
 touches(int *hit, struct morph_repo *repo, struct morph_commit *c,
-    char **paths, int npaths)
+    const char *const *paths, size_t npaths)
 {
 	const struct morph_error *err = NULL;
 	struct morph_commit *parent = NULL;
 	struct morph_oid a, b;
 	unsigned int ma, mb;
-	int i, ha, hb;
+	size_t i;
+	int ha, hb;
 
 	*hit = 0;
 	if (morph_commit_parent_count(c) > 0 &&
@@ -155,39 +160,276 @@ case_history(struct morph_repo *repo, struct morph_commit *c,
 	return err;
 }
 
+/* What selects the commits shown, besides the walk. */
+struct filter {
+	struct morph_cmd_pathspec paths;	/* after "--" */
+	regex_t		 *authors;	/* --author, any of them */
+	size_t		  nauthors;
+	int64_t		  since;	/* --since, or INT64_MIN */
+};
+
+static void
+filter_release(struct filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nauthors; i++)
+		regfree(&f->authors[i]);
+	free(f->authors);
+	morph_cmd_pathspec_release(&f->paths);
+}
+
+/* --author PATTERN: a basic regular expression, as git's. */
+static const struct morph_error *
+add_author(struct morph_cmd_ctx *ctx, struct filter *f, const char *pattern)
+{
+	regex_t *nv;
+	char why[256];
+	int rc;
+
+	if ((nv = realloc(f->authors, (f->nauthors + 1) *
+	    sizeof(*nv))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	f->authors = nv;
+	if ((rc = regcomp(&f->authors[f->nauthors], pattern,
+	    REG_NOSUB)) != 0) {
+		regerror(rc, &f->authors[f->nauthors], why, sizeof(why));
+		return morph_cmd_bad_usage(ctx, "--author '%s': %s", pattern,
+		    why);
+	}
+	f->nauthors++;
+	return NULL;
+}
+
+/* Whether commit c passes the author, date and path filters. */
+static const struct morph_error *
+selected(int *hit, struct morph_repo *repo, struct morph_commit *c,
+    const struct filter *f)
+{
+	const struct morph_signature *a = morph_commit_author(c);
+	struct morph_buf who = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	size_t i;
+
+	*hit = a->time >= f->since;
+	if (*hit && f->nauthors > 0) {
+		/* git matches the "Name <email>" of the author line. */
+		morph_buf_printf(&who, "%s <%s>", a->name, a->email);
+		if ((err = morph_buf_status(&who)) != NULL)
+			return err;
+		*hit = 0;
+		for (i = 0; i < f->nauthors && !*hit; i++)
+			*hit = regexec(&f->authors[i], who.ptr, 0, NULL,
+			    0) == 0;
+		morph_buf_release(&who);
+	}
+	if (*hit && f->paths.n > 0)
+		return touches(hit, repo, c, f->paths.v, f->paths.n);
+	return NULL;
+}
+
+/*
+ * -N, git's short form of -n N, becomes "-nN" so that getopt reads it in
+ * its place (the last count given wins, as in git).  The values of
+ * options that take one are passed over: "-n -1" is an error, not a count.
+ * The new strings go in *owned, freed by the caller.
+ */
+static const struct morph_error *
+rewrite_counts(int argc, char *argv[], const char *takes_value,
+    char ***owned, int *nowned)
+{
+	const char *a;
+	size_t n;
+	int i;
+
+	*owned = NULL;
+	*nowned = 0;
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			/* --name VALUE: the value is the next argument. */
+			n = strcspn(a + 2, "=");
+			if (a[2 + n] == '\0' && strstr(takes_value, a) != NULL)
+				i++;
+			continue;
+		}
+		n = strspn(a + 1, "0123456789");
+		if (n > 0 && a[1 + n] == '\0') {
+			if (*owned == NULL && (*owned = calloc((size_t)argc,
+			    sizeof(**owned))) == NULL)
+				return morph_error(MORPH_ERR_NOMEM);
+			if (((*owned)[*nowned] = malloc(n + 3)) == NULL)
+				return morph_error(MORPH_ERR_NOMEM);
+			snprintf((*owned)[*nowned], n + 3, "-n%s", a + 1);
+			argv[i] = (*owned)[(*nowned)++];
+			continue;
+		}
+		/* A cluster of short options: one may take the rest or the
+		 * next argument as its value. */
+		for (a++; *a != '\0'; a++) {
+			if (strchr("n", *a) == NULL)
+				continue;
+			if (a[1] == '\0')
+				i++;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* The walk's start and hidden commits, from revisions and ranges. */
+static const struct morph_error *
+add_revision(struct morph_cmd_ctx *ctx, struct morph_revwalk *walk,
+    const char *arg)
+{
+	struct morph_cmd_range r;
+	const struct morph_error *err = NULL;
+	struct morph_oid a, b, *bases = NULL;
+	size_t n = 0, i;
+	int dots;
+
+	if ((dots = morph_cmd_range(&r, arg)) < 0)
+		return morph_error(MORPH_ERR_NOMEM);
+	if (dots == 0 && arg[0] == '^') {
+		if ((err = morph_revparse_type(&a, ctx->repo, arg + 1,
+		    MORPH_OBJ_COMMIT)) == NULL)
+			err = morph_revwalk_hide(walk, &a);
+		return err;
+	}
+	if (dots == 0) {
+		if ((err = morph_revparse_type(&a, ctx->repo, arg,
+		    MORPH_OBJ_COMMIT)) == NULL)
+			err = morph_revwalk_push(walk, &a);
+		return err;
+	}
+	if ((err = morph_revparse_type(&a, ctx->repo, r.a,
+	    MORPH_OBJ_COMMIT)) != NULL || (err = morph_revparse_type(&b,
+	    ctx->repo, r.b, MORPH_OBJ_COMMIT)) != NULL)
+		goto done;
+	if (dots == 2) {
+		if ((err = morph_revwalk_hide(walk, &a)) == NULL)
+			err = morph_revwalk_push(walk, &b);
+		goto done;
+	}
+	/* A...B: both sides, less what they share. */
+	if ((err = morph_revwalk_merge_bases(&bases, &n, ctx->repo, &a,
+	    &b)) != NULL)
+		goto done;
+	for (i = 0; i < n && err == NULL; i++)
+		err = morph_revwalk_hide(walk, &bases[i]);
+	if (err == NULL && (err = morph_revwalk_push(walk, &a)) == NULL)
+		err = morph_revwalk_push(walk, &b);
+done:
+	free(bases);
+	morph_cmd_range_release(&r);
+	return err;
+}
+
+/*
+ * -p and --stat: what the commit changed against its first parent, after
+ * its message, as git log prints it (a merge shows none, as in git log
+ * without -m).  With both, "---", the stat, a blank line and the patch.
+ */
+static const struct morph_error *
+print_changes(struct morph_repo *repo, const struct morph_commit *c,
+    const struct filter *f, int patch, int stat, int oneline, int color)
+{
+	struct morph_cmd_diff_opts opts = { MORPH_CMD_DIFF_PATCH, 3, 0, 0 };
+	const struct morph_error *err;
+	struct morph_cmd_changes changes;
+
+	if (morph_commit_parent_count(c) > 1)
+		return NULL;
+	morph_cmd_changes_init(&changes, repo, 0);
+	opts.color = color;
+	if ((err = morph_cmd_commit_changes(&changes, c, f->paths.v,
+	    f->paths.n)) != NULL || changes.n == 0)
+		goto done;
+	if (!oneline)
+		printf(patch && stat ? "---\n" : "\n");
+	if (stat) {
+		opts.format = MORPH_CMD_DIFF_STAT;
+		if ((err = morph_cmd_changes_print(&changes, &opts)) != NULL)
+			goto done;
+		if (patch)
+			putchar('\n');
+	}
+	if (patch) {
+		opts.format = MORPH_CMD_DIFF_PATCH;
+		err = morph_cmd_changes_print(&changes, &opts);
+	}
+done:
+	morph_cmd_changes_release(&changes);
+	return err;
+}
+
+/* --json --stat: the commit's files, with their line counts. */
+static const struct morph_error *
+json_changes(struct morph_jsonw *w, struct morph_repo *repo,
+    const struct morph_commit *c, const struct filter *f)
+{
+	const struct morph_error *err;
+	struct morph_cmd_changes changes;
+
+	morph_cmd_changes_init(&changes, repo, 0);
+	if ((err = morph_cmd_commit_changes(&changes, c, f->paths.v,
+	    f->paths.n)) == NULL) {
+		morph_jsonw_key(w, "files");
+		err = morph_cmd_changes_json(w, &changes, 1);
+	}
+	morph_cmd_changes_release(&changes);
+	return err;
+}
+
 static const struct morph_error *
 cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "author", required_argument, NULL, 'a' },
 		{ "case", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "max-count", required_argument, NULL, 'n' },
 		{ "oneline", no_argument, NULL, 'O' },
+		{ "patch", no_argument, NULL, 'p' },
+		{ "since", required_argument, NULL, 's' },
+		{ "stat", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct morph_buf *norm = NULL;
 	const struct morph_error *err = NULL;
 	struct morph_revwalk *walk = NULL;
 	struct morph_commit *c = NULL;
 	struct morph_jsonw w;
 	struct morph_oid start;
 	struct morph_cmd_decos *d = NULL;
-	char **paths, **rel = NULL;
-	const char *rev = MORPH_HEAD, *case_id = NULL;
+	struct filter f;
+	char **paths, **owned = NULL;
+	const char *case_id = NULL;
 	int64_t max = -1, shown = 0;
-	int ch, npaths, i, json = 0, oneline = 0, hit, color;
+	int ch, npaths, i, nowned = 0, json = 0, oneline = 0, hit, color;
+	int patch = 0, stat = 0;
 
+	memset(&f, 0, sizeof(f));
+	f.since = INT64_MIN;
 	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "n:", longopts,
+	if ((err = rewrite_counts(argc, argv, "--author --case --max-count "
+	    "--since", &owned, &nowned)) != NULL)
+		goto done;
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, "n:p", longopts,
 	    &err)) != -1) {
 		switch (ch) {
+		case 'a':
+			if ((err = add_author(ctx, &f, optarg)) != NULL)
+				goto done;
+			break;
 		case 'J':
 			json = 1;
 			break;
 		case 'n':
 			if ((err = morph_cmd_parse_int(ctx, "-n", optarg, 0,
 			    INT64_MAX, &max)) != NULL)
-				return err;
+				goto done;
 			break;
 		case 'c':
 			case_id = optarg;
@@ -195,38 +437,47 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'O':
 			oneline = 1;
 			break;
+		case 'p':
+			patch = 1;
+			break;
+		case 's':
+			if ((err = morph_date_parse(&f.since, optarg,
+			    (int64_t)time(NULL))) != NULL) {
+				err = morph_cmd_bad_usage(ctx, "--since: %s",
+				    err->msg);
+				goto done;
+			}
+			break;
+		case 'S':
+			stat = 1;
+			break;
 		default:
-			return err;
-		}
-	}
-	if (argc - optind > 1)
-		return morph_cmd_bad_usage(ctx, "too many revisions");
-	if (argc - optind == 1)
-		rev = argv[optind];
-	if (npaths < 0)
-		npaths = 0;
-	if (npaths > 0) {
-		norm = calloc((size_t)npaths, sizeof(*norm));
-		rel = calloc((size_t)npaths, sizeof(*rel));
-		if (norm == NULL || rel == NULL) {
-			err = morph_error(MORPH_ERR_NOMEM);
 			goto done;
 		}
-		for (i = 0; i < npaths && err == NULL; i++) {
-			err = morph_repo_path(&norm[i], ctx->repo, paths[i]);
-			rel[i] = norm[i].ptr;
-		}
-		if (err != NULL)
-			goto done;
 	}
+	if (json && patch) {
+		err = morph_cmd_bad_usage(ctx, "--json has no patches: "
+		    "--json --stat lists each commit's files");
+		goto done;
+	}
+	if ((err = morph_cmd_pathspec_parse(&f.paths, ctx->repo, paths,
+	    npaths)) != NULL)
+		goto done;
 
-	if ((err = morph_revparse_type(&start, ctx->repo, rev,
-	    MORPH_OBJ_COMMIT)) != NULL)
+	if ((err = morph_revwalk_new(&walk, ctx->repo)) != NULL)
 		goto done;
+	for (i = optind; i < argc && err == NULL; i++)
+		err = add_revision(ctx, walk, argv[i]);
+	if (err != NULL)
+		goto done;
+	/* No revision: HEAD; only hidden ones (^A): nothing, as in git. */
+	if (optind == argc) {
+		if ((err = morph_revparse_type(&start, ctx->repo, MORPH_HEAD,
+		    MORPH_OBJ_COMMIT)) != NULL ||
+		    (err = morph_revwalk_push(walk, &start)) != NULL)
+			goto done;
+	}
 	if ((err = morph_cmd_decos_load(&d, ctx->repo)) != NULL)
-		goto done;
-	if ((err = morph_revwalk_new(&walk, ctx->repo)) != NULL ||
-	    (err = morph_revwalk_push(walk, &start)) != NULL)
 		goto done;
 	color = !json && morph_cmd_color();
 	if (json) {
@@ -237,14 +488,15 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	while (max < 0 || shown < max) {
 		if ((err = morph_revwalk_next(&c, walk)) != NULL || c == NULL)
 			break;
-		hit = 1;
-		if (npaths > 0 && (err = touches(&hit, ctx->repo, c, rel,
-		    npaths)) != NULL)
+		if ((err = selected(&hit, ctx->repo, c, &f)) != NULL)
 			break;
 		if (hit) {
 			if (json) {
 				morph_jsonw_object_begin(&w);
 				morph_cmd_json_commit(&w, c, d);
+				if (stat && (err = json_changes(&w, ctx->repo,
+				    c, &f)) != NULL)
+					break;
 				if (case_id != NULL && (err = case_history(
 				    ctx->repo, c, case_id, &w, 0)) != NULL)
 					break;
@@ -253,6 +505,10 @@ cmd_log(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 				if (shown > 0 && !oneline)
 					putchar('\n');
 				morph_cmd_print_commit(c, d, oneline, color);
+				if ((patch || stat) && (err = print_changes(
+				    ctx->repo, c, &f, patch, stat, oneline,
+				    color)) != NULL)
+					break;
 				if (case_id != NULL && (err = case_history(
 				    ctx->repo, c, case_id, NULL, color)) != NULL)
 					break;
@@ -270,16 +526,17 @@ done:
 	morph_commit_free(c);
 	morph_revwalk_free(walk);
 	morph_cmd_decos_free(d);
-	for (i = 0; norm != NULL && i < npaths; i++)
-		morph_buf_release(&norm[i]);
-	free(norm);
-	free(rel);
+	filter_release(&f);
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
 	return err;
 }
 
 const struct morph_cmd morph_cmd_log = {
 	"log",
-	"log [--case id] [--json] [--oneline] [-n count] [revision] "
+	"log [-p] [--author pattern] [--case id] [--json] [--oneline] "
+	    "[--since date] [--stat] [-n count | -count] [revision ...] "
 	    "[-- path ...]",
 	"show commit history",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,

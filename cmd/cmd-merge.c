@@ -96,7 +96,7 @@ merge_continue(struct morph_cmd_ctx *ctx, const struct morph_cmd_gate_opts *go,
 	if (ctx->status != 0)
 		return NULL;	/* the gate refused it */
 	opts.message = message;
-	return morph_cmd_commit_index(ctx->repo, &opts);
+	return morph_cmd_commit_index(ctx->repo, &opts, 0);
 }
 
 static const struct morph_error *

@@ -42,8 +42,8 @@ cmd_restore(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	npaths = nopt + (size_t)(nd > 0 ? nd : 0);
 	if (npaths == 0)
 		return morph_cmd_bad_usage(ctx, "no path given");
-	if (source != NULL && (err = morph_revparse(&id, ctx->repo,
-	    source)) != NULL)
+	if (source != NULL && (err = morph_revparse_peeled(&id, NULL,
+	    ctx->repo, source)) != NULL)
 		return err;
 
 	norm = calloc(npaths, sizeof(*norm));

@@ -1,6 +1,8 @@
 /*
  * morph show: one object.  A commit as morph log prints it followed by its
- * patch against its first parent; a blob (REV:PATH) as its raw bytes; a
+ * patch (or diffstat, or the names of its files) against its first parent;
+ * an annotated tag as its header and message, then the commit it names;
+ * a blob (REV:PATH) as its raw bytes; a
  * tree as a listing, one "mode type id<TAB>name" line an entry.
  */
 #include <stdio.h>
@@ -10,31 +12,22 @@
 #include "cmd.h"
 #include "morph/run.h"
 
+/* A commit, after the annotated tag that names it when tag is not NULL. */
 static const struct morph_error *
-show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
+show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
+    enum morph_cmd_diff_format format, const struct morph_tag *tag)
 {
 	struct morph_cmd_diff_opts opts = { MORPH_CMD_DIFF_PATCH, 3, 0, 0 };
 	const struct morph_error *err;
 	struct morph_cmd_decos *d = NULL;
 	struct morph_commit *c = NULL;
-	struct morph_entrylist old, new;
 	struct morph_cmd_changes changes;
 	struct morph_jsonw w;
 
-	morph_entrylist_init(&old);
-	morph_entrylist_init(&new);
 	morph_cmd_changes_init(&changes, ctx->repo, 0);
 	if ((err = morph_commit_read(&c, ctx->repo, id)) != NULL ||
-	    (err = morph_cmd_decos_load(&d, ctx->repo)) != NULL)
-		goto done;
-	/* Against the first parent; a root commit adds everything. */
-	if (morph_commit_parent_count(c) > 0 &&
-	    (err = morph_cmd_snapshot(&old, ctx->repo,
-	    morph_commit_parent(c, 0), NULL, 0)) != NULL)
-		goto done;
-	if ((err = morph_cmd_snapshot(&new, ctx->repo, morph_commit_tree(c),
-	    NULL, 0)) != NULL ||
-	    (err = morph_cmd_changes_collect(&changes, &old, &new)) != NULL)
+	    (err = morph_cmd_decos_load(&d, ctx->repo)) != NULL ||
+	    (err = morph_cmd_commit_changes(&changes, c, NULL, 0)) != NULL)
 		goto done;
 
 	if (json) {
@@ -44,12 +37,21 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
 		morph_jsonw_key(&w, "files");
 		if ((err = morph_cmd_changes_json(&w, &changes, 0)) != NULL)
 			goto done;
+		if (tag != NULL) {
+			morph_jsonw_key(&w, "tag");
+			morph_jsonw_object_begin(&w);
+			morph_cmd_json_tag(&w, tag);
+			morph_jsonw_object_end(&w);
+		}
 		morph_jsonw_object_end(&w);
 		morph_jsonw_finish(&w);
 		goto done;
 	}
+	opts.format = format;
 	opts.color = morph_cmd_color();
 	morph_cmd_pager_begin();
+	if (tag != NULL)
+		morph_cmd_print_tag(tag, opts.color);
 	morph_cmd_print_commit(c, d, 0, opts.color);
 	if (changes.n > 0) {
 		putchar('\n');
@@ -57,10 +59,22 @@ show_commit(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json)
 	}
 done:
 	morph_cmd_changes_release(&changes);
-	morph_entrylist_release(&old);
-	morph_entrylist_release(&new);
 	morph_cmd_decos_free(d);
 	morph_commit_free(c);
+	return err;
+}
+
+static const struct morph_error *
+show_tag(struct morph_cmd_ctx *ctx, const struct morph_oid *id, int json,
+    enum morph_cmd_diff_format format)
+{
+	const struct morph_error *err;
+	struct morph_tag *t;
+
+	if ((err = morph_tag_read(&t, ctx->repo, id)) != NULL)
+		return err;
+	err = show_commit(ctx, morph_tag_target(t), json, format, t);
+	morph_tag_free(t);
 	return err;
 }
 
@@ -352,25 +366,45 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "name-only", no_argument, NULL, 'N' },
+		{ "name-status", no_argument, NULL, 'M' },
+		{ "stat", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
+	enum morph_cmd_diff_format format = MORPH_CMD_DIFF_PATCH;
 	const struct morph_error *err = NULL;
 	enum morph_object_type type;
 	struct morph_oid id;
 	const char *rev = MORPH_HEAD;
 	size_t size;
-	int c, json = 0;
+	int c, json = 0, formats = 0;
 
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "", longopts,
 	    &err)) != -1) {
 		switch (c) {
 		case 'J':
 			json = 1;
+			formats++;
+			break;
+		case 'M':
+			format = MORPH_CMD_DIFF_NAME_STATUS;
+			formats++;
+			break;
+		case 'N':
+			format = MORPH_CMD_DIFF_NAME_ONLY;
+			formats++;
+			break;
+		case 'S':
+			format = MORPH_CMD_DIFF_STAT;
+			formats++;
 			break;
 		default:
 			return err;
 		}
 	}
+	if (formats > 1)
+		return morph_cmd_bad_usage(ctx, "--json, --name-only, "
+		    "--name-status and --stat exclude each other");
 	if (argc - optind > 1)
 		return morph_cmd_bad_usage(ctx, "too many revisions");
 	if (argc - optind == 1)
@@ -382,7 +416,9 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return err;
 	switch (type) {
 	case MORPH_OBJ_COMMIT:
-		return show_commit(ctx, &id, json);
+		return show_commit(ctx, &id, json, format, NULL);
+	case MORPH_OBJ_TAG:
+		return show_tag(ctx, &id, json, format);
 	case MORPH_OBJ_TREE:
 		return show_tree(ctx, &id, json);
 	case MORPH_OBJ_RUN:
@@ -394,7 +430,7 @@ cmd_show(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 
 const struct morph_cmd morph_cmd_show = {
 	"show",
-	"show [--json] [revision]",
+	"show [--json | --name-only | --name-status | --stat] [revision]",
 	"show a commit with its patch, a file or a directory",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_show,

@@ -1,6 +1,7 @@
 /*
- * morph tag: list, create, move and delete lightweight tags
- * (refs/tags/NAME holding a commit's id).
+ * morph tag: list, create, move and delete tags: lightweight ones
+ * (refs/tags/NAME holding a commit's id) and, with -a or -m, annotated
+ * ones (refs/tags/NAME holding the id of a tag object, tag.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cmd.h"
 
 struct listing {
+	struct morph_repo	*repo;
 	struct morph_jsonw	*w;	/* NULL: plain names */
 };
 
@@ -15,6 +17,9 @@ static const struct morph_error *
 print_tag(const char *name, const char *value, int symbolic, void *arg)
 {
 	struct listing *l = arg;
+	const struct morph_error *err;
+	enum morph_object_type type;
+	struct morph_oid id, commit;
 
 	if (symbolic)
 		return NULL;
@@ -23,9 +28,17 @@ print_tag(const char *name, const char *value, int symbolic, void *arg)
 		printf("%s\n", name);
 		return NULL;
 	}
+	if (morph_oid_fromhex(&id, value) != 0)
+		return morph_error_fmt(MORPH_ERR_CORRUPT, "tag '%s' holds a "
+		    "bad id '%s'", name, value);
+	if ((err = morph_object_info(&type, NULL, l->repo, &id)) != NULL ||
+	    (err = morph_tag_peel(&commit, NULL, l->repo, &id)) != NULL)
+		return morph_error_wrap(err, "tag '%s'", name);
 	morph_jsonw_object_begin(l->w);
 	morph_jsonw_kv_string(l->w, "name", name);
 	morph_jsonw_kv_string(l->w, "id", value);
+	morph_jsonw_kv_string(l->w, "commit", morph_oid_tostr(&commit));
+	morph_jsonw_kv_bool(l->w, "annotated", type == MORPH_OBJ_TAG);
 	morph_jsonw_object_end(l->w);
 	return NULL;
 }
@@ -37,6 +50,7 @@ list(struct morph_cmd_ctx *ctx, int json)
 	struct morph_jsonw w;
 	struct listing l;
 
+	l.repo = ctx->repo;
 	l.w = json ? &w : NULL;
 	if (json) {
 		morph_jsonw_init(&w, stdout);
@@ -60,9 +74,13 @@ tag_ref(struct morph_buf *ref, const char *name)
 	return morph_buf_status(ref);
 }
 
+/*
+ * Points refs/tags/NAME at the commit rev names or, with message, at a
+ * new tag object for it (written in the same transaction).
+ */
 static const struct morph_error *
 create(struct morph_cmd_ctx *ctx, const char *name, const char *rev,
-    int force)
+    int force, const char *message)
 {
 	struct morph_buf ref = MORPH_BUF_INIT;
 	const struct morph_error *err;
@@ -87,6 +105,9 @@ create(struct morph_cmd_ctx *ctx, const char *name, const char *rev,
 		    "exists; -f moves it", name);
 		goto done;
 	}
+	if (message != NULL && (err = morph_tag_create(&id, ctx->repo, name,
+	    &id, message)) != NULL)
+		goto done;
 	if ((err = morph_ref_update(ctx->repo, ref.ptr, &id, exists ? &old :
 	    &zero)) != NULL)
 		goto done;
@@ -134,17 +155,30 @@ static const struct morph_error *
 cmd_tag(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "annotate", no_argument, NULL, 'a' },
 		{ "delete", no_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "message", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct morph_buf raw = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
-	int c, json = 0, del = 0, force = 0;
+	int c, json = 0, del = 0, force = 0, annotate = 0, have_m = 0;
 
-	while ((c = morph_cmd_getopt(ctx, argc, argv, "df", longopts,
+	while ((c = morph_cmd_getopt(ctx, argc, argv, "adfm:", longopts,
 	    &err)) != -1) {
 		switch (c) {
+		case 'a':
+			annotate = 1;
+			break;
+		case 'm':
+			/* Several -m are paragraphs, as for a commit. */
+			if (have_m++)
+				morph_buf_puts(&raw, "\n\n");
+			morph_buf_puts(&raw, optarg);
+			annotate = 1;
+			break;
 		case 'd':
 			del = 1;
 			break;
@@ -155,38 +189,69 @@ cmd_tag(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			json = 1;
 			break;
 		default:
-			return err;
+			goto done;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (del + force + json > 1)
-		return morph_cmd_bad_usage(ctx, "-d, -f and --json cannot be "
-		    "combined");
+	if (del + (force || annotate) + json > 1) {
+		err = morph_cmd_bad_usage(ctx, "-d, --json and the options "
+		    "that make a tag cannot be combined");
+		goto done;
+	}
 	if (del) {
-		if (argc != 1)
-			return morph_cmd_bad_usage(ctx, "-d needs one tag "
-			    "name");
-		return delete(ctx, argv[0]);
+		err = argc != 1 ? morph_cmd_bad_usage(ctx, "-d needs one tag "
+		    "name") : delete(ctx, argv[0]);
+		goto done;
+	}
+	if (argc == 0 && (force || annotate)) {
+		err = morph_cmd_bad_usage(ctx, "%s needs a tag name", force ?
+		    "-f" : annotate && have_m ? "-m" : "-a");
+		goto done;
 	}
 	if (argc == 0) {
-		if (force)
-			return morph_cmd_bad_usage(ctx, "-f needs a tag name");
-		return list(ctx, json);
+		err = list(ctx, json);
+		goto done;
 	}
-	if (json)
-		return morph_cmd_bad_usage(ctx, "--json lists; it takes no "
+	if (json) {
+		err = morph_cmd_bad_usage(ctx, "--json lists; it takes no "
 		    "name");
-	if (argc > 2)
-		return morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
+		goto done;
+	}
+	if (argc > 2) {
+		err = morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
 		    argv[2]);
-	return create(ctx, argv[0], argc == 2 ? argv[1] : NULL, force);
+		goto done;
+	}
+	if (annotate) {
+		/* morph opens no editor for a tag: the message is given. */
+		if (!have_m) {
+			err = morph_cmd_bad_usage(ctx, "an annotated tag needs "
+			    "a message: give it with -m");
+			goto done;
+		}
+		if ((err = morph_buf_status(&raw)) != NULL ||
+		    (err = morph_cmd_clean_message(&msg, raw.ptr, 0)) != NULL)
+			goto done;
+		if (msg.len == 0) {
+			err = morph_error_fmt(MORPH_ERR_INVALID, "the tag "
+			    "message is empty");
+			goto done;
+		}
+	}
+	err = create(ctx, argv[0], argc == 2 ? argv[1] : NULL, force,
+	    annotate ? msg.ptr : NULL);
+done:
+	morph_buf_release(&raw);
+	morph_buf_release(&msg);
+	return err;
 }
 
 const struct morph_cmd morph_cmd_tag = {
 	"tag",
 	"tag [--json]\n"
 	"       morph tag [-f] name [revision]\n"
+	"       morph tag [-af] -m message ... name [revision]\n"
 	"       morph tag -d name",
 	"list, create, move or delete tags",
 	MORPH_CMD_NEEDS_REPO,

@@ -104,6 +104,48 @@ void	morph_cmd_split_paths(int *argc, char *argv[], char ***paths,
 	    int *npaths);
 
 /*
+ * The paths given on the command line as repository paths (morph_repo_path:
+ * relative to the current directory, normalised, refused outside the work
+ * tree): v[i] for i < n, until morph_cmd_pathspec_release.  nargs may be
+ * -1 (no "--": no paths).
+ */
+struct morph_cmd_pathspec {
+	struct morph_buf	*norm;
+	const char		**v;
+	size_t			 n;
+};
+const struct morph_error *morph_cmd_pathspec_parse(
+    struct morph_cmd_pathspec *, struct morph_repo *, char **args,
+    int nargs);
+void	morph_cmd_pathspec_release(struct morph_cmd_pathspec *);
+
+/*
+ * A revision range as git writes it: "A..B" (what B reaches and A does
+ * not) or "A...B" (diff: from their merge base to B; log: what one of
+ * them reaches and not both), an empty side meaning HEAD.  morph_cmd_range
+ * returns 0 when arg is no range (a REV:PATH never is, whatever its path
+ * holds), else the number of dots, with r->a and r->b set until
+ * morph_cmd_range_release.  Errors: NOMEM (returned as -1).
+ */
+struct morph_cmd_range {
+	char		*buf;
+	const char	*a;
+	const char	*b;
+};
+int	morph_cmd_range(struct morph_cmd_range *r, const char *arg);
+void	morph_cmd_range_release(struct morph_cmd_range *r);
+
+/*
+ * message.c: a commit or tag message cleaned as git's default "strip"
+ * mode does: trailing white space and (with strip_comments, for a message
+ * from the editor) '#' lines go, runs of blank lines become one, blank
+ * lines at either end are dropped; the result, in out, ends in "\n" or
+ * is empty.
+ */
+const struct morph_error *morph_cmd_clean_message(struct morph_buf *out,
+    const char *in, int strip_comments);
+
+/*
  * An option's value as a whole number from lo to hi, or as a number
  * (morph/num.h: decimal only, no nan, nothing after it); anything else is
  * a usage error naming opt and quoting s.
@@ -167,11 +209,11 @@ const struct morph_error *morph_cmd_print_committed(struct morph_repo *,
 
 /*
  * Commits what the index holds (morph_commit_create) in one transaction
- * and prints what morph_cmd_print_committed prints.
+ * and, unless quiet, prints what morph_cmd_print_committed prints.
  */
 struct morph_commit_opts;
 const struct morph_error *morph_cmd_commit_index(struct morph_repo *,
-    const struct morph_commit_opts *);
+    const struct morph_commit_opts *, int quiet);
 
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);
@@ -228,9 +270,20 @@ void	morph_cmd_decos_free(struct morph_cmd_decos *);
 /* The header and indented message, or with oneline "id (refs) summary". */
 void	morph_cmd_print_commit(const struct morph_commit *,
 	    const struct morph_cmd_decos *, int oneline, int color);
+/* "BEFORE0123456789ab summary" and a newline, for commit id. */
+const struct morph_error *morph_cmd_print_summary(struct morph_repo *,
+    const struct morph_oid *id, const char *before);
 /* The members of a commit's --json object, inside an open object. */
 void	morph_cmd_json_commit(struct morph_jsonw *,
 	    const struct morph_commit *, const struct morph_cmd_decos *);
+/*
+ * An annotated tag as git show prints it: "tag NAME", the tagger, the date,
+ * a blank line and the message (which ends with a newline), then a blank
+ * line; and the members of its --json object (id, name, object, tagger,
+ * message), inside an open object.
+ */
+void	morph_cmd_print_tag(const struct morph_tag *, int color);
+void	morph_cmd_json_tag(struct morph_jsonw *, const struct morph_tag *);
 
 /*
  * The files that differ between two snapshots, and how diff and show print
@@ -270,10 +323,19 @@ const struct morph_error *morph_cmd_snapshot(struct morph_entrylist *out,
     struct morph_repo *, const struct morph_oid *id,
     const char *const *paths, size_t npaths);
 
+/*
+ * What commit c changed against its first parent (a root commit adds every
+ * file), at or under paths (npaths 0: all), into changes.
+ */
+const struct morph_error *morph_cmd_commit_changes(
+    struct morph_cmd_changes *, const struct morph_commit *c,
+    const char *const *paths, size_t npaths);
+
 enum morph_cmd_diff_format {
 	MORPH_CMD_DIFF_PATCH,
 	MORPH_CMD_DIFF_STAT,
 	MORPH_CMD_DIFF_NAME_ONLY,
+	MORPH_CMD_DIFF_NAME_STATUS,	/* "M\tpath" */
 	MORPH_CMD_DIFF_NONE,		/* --quiet */
 };
 

@@ -1,7 +1,7 @@
 /*
- * How commands print commits: the header and message that morph log and
- * morph show print, the references that decorate a commit, and the
- * members of a commit in --json output.
+ * How commands print commits and annotated tags: the header and message
+ * that morph log and morph show print, the references that decorate a
+ * commit, and the members of a commit or tag in --json output.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@ struct deco {
 };
 
 struct morph_cmd_decos {
+	struct morph_repo *repo;
 	struct deco	*v;
 	size_t		 n;
 	char		*head_branch;	/* "refs/heads/main" or NULL */
@@ -50,6 +51,14 @@ collect_ref(const char *name, const char *value, int symbolic, void *arg)
 	d->v = nv;
 	if (morph_oid_fromhex(&d->v[d->n].id, value) != 0)
 		return NULL;
+	/*
+	 * An annotated tag decorates the commit it names; one that cannot be
+	 * read decorates nothing (morph fsck reports it).
+	 */
+	if (strncmp(name, MORPH_REFS_TAGS, strlen(MORPH_REFS_TAGS)) == 0 &&
+	    morph_tag_peel(&d->v[d->n].id, NULL, d->repo,
+	    &d->v[d->n].id) != NULL)
+		return NULL;
 	if ((d->v[d->n].label = strdup(label)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	d->n++;
@@ -66,6 +75,7 @@ morph_cmd_decos_load(struct morph_cmd_decos **out, struct morph_repo *repo)
 	*out = NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	d->repo = repo;
 	if (morph_head_branch(&b, repo) == NULL)
 		d->head_branch = strdup(b.ptr);
 	else if (morph_ref_resolve(&d->head, repo, MORPH_HEAD) == NULL)
@@ -161,12 +171,27 @@ morph_cmd_print_commit(const struct morph_commit *c,
 	}
 }
 
+/* A signature as a member object: name, email, time and tz. */
+static void
+json_signature(struct morph_jsonw *w, const char *key,
+    const struct morph_signature *a)
+{
+	char tz[8];
+
+	morph_jsonw_key(w, key);
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "name", a->name);
+	morph_jsonw_kv_string(w, "email", a->email);
+	morph_jsonw_kv_int(w, "time", a->time);
+	morph_tz_fmt(tz, a->tz);
+	morph_jsonw_kv_string(w, "tz", tz);
+	morph_jsonw_object_end(w);
+}
+
 void
 morph_cmd_json_commit(struct morph_jsonw *w, const struct morph_commit *c,
     const struct morph_cmd_decos *d)
 {
-	const struct morph_signature *a = morph_commit_author(c);
-	char tz[8];
 	size_t i;
 
 	morph_jsonw_kv_string(w, "id", morph_oid_tostr(morph_commit_id(c)));
@@ -178,14 +203,7 @@ morph_cmd_json_commit(struct morph_jsonw *w, const struct morph_commit *c,
 		morph_jsonw_string(w,
 		    morph_oid_tostr(morph_commit_parent(c, i)));
 	morph_jsonw_array_end(w);
-	morph_jsonw_key(w, "author");
-	morph_jsonw_object_begin(w);
-	morph_jsonw_kv_string(w, "name", a->name);
-	morph_jsonw_kv_string(w, "email", a->email);
-	morph_jsonw_kv_int(w, "time", a->time);
-	morph_tz_fmt(tz, a->tz);
-	morph_jsonw_kv_string(w, "tz", tz);
-	morph_jsonw_object_end(w);
+	json_signature(w, "author", morph_commit_author(c));
 	morph_jsonw_kv_string(w, "message", morph_commit_message(c));
 	morph_jsonw_key(w, "git");
 	if (morph_commit_git_dirty(c) < 0)
@@ -202,4 +220,41 @@ morph_cmd_json_commit(struct morph_jsonw *w, const struct morph_commit *c,
 		if (morph_oid_cmp(&d->v[i].id, morph_commit_id(c)) == 0)
 			morph_jsonw_string(w, d->v[i].label);
 	morph_jsonw_array_end(w);
+}
+
+const struct morph_error *
+morph_cmd_print_summary(struct morph_repo *repo, const struct morph_oid *id,
+    const char *before)
+{
+	const struct morph_error *err;
+	struct morph_commit *c;
+
+	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+		return err;
+	printf("%s%s %s\n", before, morph_cmd_short(id),
+	    morph_cmd_summary(morph_commit_message(c)));
+	morph_commit_free(c);
+	return NULL;
+}
+
+void
+morph_cmd_print_tag(const struct morph_tag *t, int color)
+{
+	const struct morph_signature *a = morph_tag_tagger(t);
+
+	printf("%stag %s%s\nTagger: %s <%s>\nDate:   %s\n\n%s\n",
+	    morph_cmd_sgr(color, SGR_YELLOW), morph_tag_name(t),
+	    morph_cmd_sgr(color, SGR_RESET), a->name, a->email,
+	    morph_cmd_date(a->time, a->tz), morph_tag_message(t));
+}
+
+void
+morph_cmd_json_tag(struct morph_jsonw *w, const struct morph_tag *t)
+{
+	morph_jsonw_kv_string(w, "id", morph_oid_tostr(morph_tag_id(t)));
+	morph_jsonw_kv_string(w, "name", morph_tag_name(t));
+	morph_jsonw_kv_string(w, "object",
+	    morph_oid_tostr(morph_tag_target(t)));
+	json_signature(w, "tagger", morph_tag_tagger(t));
+	morph_jsonw_kv_string(w, "message", morph_tag_message(t));
 }

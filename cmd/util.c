@@ -75,6 +75,67 @@ morph_cmd_split_paths(int *argc, char *argv[], char ***paths, int *npaths)
 	}
 }
 
+void
+morph_cmd_pathspec_release(struct morph_cmd_pathspec *ps)
+{
+	size_t i;
+
+	for (i = 0; ps->norm != NULL && i < ps->n; i++)
+		morph_buf_release(&ps->norm[i]);
+	free(ps->norm);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
+const struct morph_error *
+morph_cmd_pathspec_parse(struct morph_cmd_pathspec *ps,
+    struct morph_repo *repo, char **args, int nargs)
+{
+	const struct morph_error *err = NULL;
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	if (nargs <= 0)
+		return NULL;
+	ps->n = (size_t)nargs;
+	ps->norm = calloc(ps->n, sizeof(*ps->norm));
+	ps->v = calloc(ps->n, sizeof(*ps->v));
+	if (ps->norm == NULL || ps->v == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < ps->n && err == NULL; i++) {
+		err = morph_repo_path(&ps->norm[i], repo, args[i]);
+		ps->v[i] = morph_buf_cstr(&ps->norm[i]);
+	}
+	return err;
+}
+
+int
+morph_cmd_range(struct morph_cmd_range *r, const char *arg)
+{
+	const char *dots;
+	size_t at;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (strchr(arg, ':') != NULL || (dots = strstr(arg, "..")) == NULL)
+		return 0;
+	n = dots[2] == '.' ? 3 : 2;
+	if ((r->buf = strdup(arg)) == NULL)
+		return -1;
+	at = (size_t)(dots - arg);
+	r->buf[at] = '\0';
+	r->a = at > 0 ? r->buf : MORPH_HEAD;
+	r->b = dots[n] != '\0' ? r->buf + at + n : MORPH_HEAD;
+	return n;
+}
+
+void
+morph_cmd_range_release(struct morph_cmd_range *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
 const struct morph_error *
 morph_cmd_parse_int(struct morph_cmd_ctx *ctx, const char *opt,
     const char *s, int64_t lo, int64_t hi, int64_t *out)
@@ -243,7 +304,7 @@ morph_cmd_print_committed(struct morph_repo *repo, const struct morph_oid *id)
 
 const struct morph_error *
 morph_cmd_commit_index(struct morph_repo *repo,
-    const struct morph_commit_opts *opts)
+    const struct morph_commit_opts *opts, int quiet)
 {
 	const struct morph_error *err;
 	struct morph_index *idx = NULL;
@@ -262,7 +323,7 @@ morph_cmd_commit_index(struct morph_repo *repo,
 		morph_repo_rollback(repo);
 		return err;
 	}
-	if ((err = morph_repo_commit(repo)) != NULL)
+	if ((err = morph_repo_commit(repo)) != NULL || quiet)
 		return err;
 	return morph_cmd_print_committed(repo, &id);
 }

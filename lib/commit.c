@@ -4,7 +4,6 @@
  */
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "mergestate_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
+#include "signature_int.h"
 
 struct morph_commit {
 	struct morph_oid	 id;
@@ -43,23 +43,6 @@ morph_tz_fmt(char out[8], int tz)
 
 	snprintf(out, 8, "%c%02d%02d", tz < 0 ? '-' : '+', (a / 60) % 100,
 	    a % 60);
-}
-
-static int
-tz_parse(const char *s, int *tz)
-{
-	int sign;
-
-	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 5)
-		return -1;
-	for (sign = 1; sign < 5; sign++)
-		if (!isdigit((unsigned char)s[sign]))
-			return -1;
-	*tz = ((s[1] - '0') * 10 + (s[2] - '0')) * 60 +
-	    (s[3] - '0') * 10 + (s[4] - '0');
-	if (s[0] == '-')
-		*tz = -*tz;
-	return 0;
 }
 
 static const struct morph_error *
@@ -89,7 +72,7 @@ author_date(int64_t *when, int *tz)
 		if (n == 0 || n >= sizeof(secs) ||
 		    morph_num_int(&t, "MORPH_AUTHOR_DATE", secs, 0,
 		    INT64_MAX) != NULL || (*rest != '\0' &&
-		    tz_parse(rest, tz) != 0))
+		    morph_tz_parse(rest, tz) != 0))
 			return morph_error_fmt(MORPH_ERR_INVALID,
 			    "MORPH_AUTHOR_DATE '%s': expected SECONDS "
 			    "[+-hhmm]", env);
@@ -181,8 +164,7 @@ morph_commit_parse(struct morph_commit **out, const struct morph_oid *id,
 	const struct morph_error *err = NULL;
 	struct morph_commit *c;
 	cJSON *doc = NULL, *a, *p, *g;
-	const char *s, *tz;
-	int64_t t;
+	const char *s;
 	size_t i = 0;
 
 	*out = NULL;
@@ -224,24 +206,12 @@ morph_commit_parse(struct morph_commit **out, const struct morph_oid *id,
 			goto done;
 		}
 	}
-	a = cJSON_GetObjectItemCaseSensitive(doc, "author");
-	if (!cJSON_IsObject(a) || (s = morph_json_str(a, "name")) == NULL ||
-	    morph_json_str(a, "email") == NULL ||
-	    (tz = morph_json_str(a, "tz")) == NULL ||
-	    tz_parse(tz, &c->author.tz) != 0 ||
-	    morph_json_int64(a, "time", &t) != 0) {
-		err = corrupt(id, "missing or bad author");
+	if ((err = morph_signature_from_json(&c->author, &c->name, &c->email,
+	    doc, "author")) != NULL) {
+		if (err->code != MORPH_ERR_NOMEM)
+			err = corrupt(id, err->msg);
 		goto done;
 	}
-	c->name = strdup(s);
-	c->email = strdup(morph_json_str(a, "email"));
-	if (c->name == NULL || c->email == NULL) {
-		err = morph_error(MORPH_ERR_NOMEM);
-		goto done;
-	}
-	c->author.name = c->name;
-	c->author.email = c->email;
-	c->author.time = t;
 	g = cJSON_GetObjectItemCaseSensitive(doc, "git");
 	if (g != NULL) {
 		cJSON *d = cJSON_GetObjectItemCaseSensitive(g, "dirty");

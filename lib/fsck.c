@@ -9,6 +9,7 @@
 #include "morph/fsck.h"
 #include "morph/index.h"
 #include "morph/refs.h"
+#include "morph/tag.h"
 #include "morph/tree.h"
 #include "morph/worktree.h"
 #include "fsck_int.h"
@@ -122,6 +123,28 @@ check_commit(struct fsck *f, const struct morph_oid *id, const char *data,
 	return err;
 }
 
+/* An annotated tag: well formed, and the commit it names exists. */
+static const struct morph_error *
+check_tag(struct fsck *f, const struct morph_oid *id, const char *data,
+    size_t len)
+{
+	const struct morph_error *err;
+	struct morph_tag *t;
+	char what[128];
+
+	if ((err = morph_tag_parse(&t, id, data, len)) != NULL) {
+		if (err->code == MORPH_ERR_NOMEM)
+			return err;
+		morph_fsck_problem(f, "%s", err->msg);
+		return NULL;
+	}
+	snprintf(what, sizeof(what), "tag %s", morph_oid_tostr(id));
+	err = morph_fsck_expect(f, morph_tag_target(t),
+	    morph_tag_target_type(t), what, NULL);
+	morph_tag_free(t);
+	return err;
+}
+
 static const struct morph_error *
 check_object(const struct morph_oid *id, enum morph_object_type type,
     const void *data, size_t len, const char *damage, void *arg)
@@ -157,6 +180,9 @@ check_object(const struct morph_oid *id, enum morph_object_type type,
 	case MORPH_OBJ_COMMIT:
 		f->stats->commits++;
 		return check_commit(f, id, data, len);
+	case MORPH_OBJ_TAG:
+		f->stats->others++;
+		return check_tag(f, id, data, len);
 	default:
 		f->stats->others++;
 		if (morph_json_parse(&doc, data, len, tname) != NULL)
@@ -171,6 +197,8 @@ check_object(const struct morph_oid *id, enum morph_object_type type,
 static const struct morph_error *
 check_ref(const char *name, const char *value, int symbolic, void *arg)
 {
+	const struct morph_error *err;
+	enum morph_object_type type;
 	struct fsck *f = arg;
 	struct morph_oid id;
 	char what[1100];
@@ -192,6 +220,14 @@ check_ref(const char *name, const char *value, int symbolic, void *arg)
 		return NULL;
 	}
 	snprintf(what, sizeof(what), "reference '%s'", name);
+	/* A tag may be annotated: its reference names a tag object. */
+	if (strncmp(name, MORPH_REFS_TAGS, strlen(MORPH_REFS_TAGS)) == 0) {
+		err = morph_object_info(&type, NULL, f->repo, &id);
+		if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
+			return err;
+		if (err == NULL && type == MORPH_OBJ_TAG)
+			return NULL;	/* checked as an object */
+	}
 	return morph_fsck_expect(f, &id, MORPH_OBJ_COMMIT, what, NULL);
 }
 

@@ -19,6 +19,7 @@ static const char *const type_names[] = {
 	[MORPH_OBJ_COMMIT] = "commit",
 	[MORPH_OBJ_CALL] = "call",
 	[MORPH_OBJ_RUN] = "run",
+	[MORPH_OBJ_TAG] = "tag",
 };
 
 const char *

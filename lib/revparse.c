@@ -10,6 +10,7 @@
 #include "morph/index.h"
 #include "morph/refs.h"
 #include "morph/revparse.h"
+#include "morph/tag.h"
 #include "morph/tree.h"
 #include "path_int.h"
 #include "repo_int.h"
@@ -17,6 +18,11 @@
 static int is_git_rev(const char *);
 static const struct morph_error *at_git_commit(struct morph_oid *,
     struct morph_repo *, const char *, const char *);
+
+/* Where a NAME is looked for, in this order (see revparse.h). */
+static const char *const ref_dirs[] = { "", "refs/tags/", "refs/heads/",
+    "refs/remotes/" };
+#define NREF_DIRS	(sizeof(ref_dirs) / sizeof(ref_dirs[0]))
 
 static const struct morph_error *
 unknown(const char *rev)
@@ -30,8 +36,6 @@ static const struct morph_error *
 resolve_base(struct morph_oid *out, struct morph_repo *repo,
     const char *name, const char *rev)
 {
-	static const char *const dirs[] = { "", "refs/tags/", "refs/heads/",
-	    "refs/remotes/" };
 	struct morph_buf ref = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	size_t i;
@@ -48,9 +52,9 @@ resolve_base(struct morph_oid *out, struct morph_repo *repo,
 	}
 	if (strcmp(name, "@") == 0)
 		name = MORPH_HEAD;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < NREF_DIRS; i++) {
 		morph_buf_clear(&ref);
-		morph_buf_printf(&ref, "%s%s", dirs[i], name);
+		morph_buf_printf(&ref, "%s%s", ref_dirs[i], name);
 		if ((err = morph_buf_status(&ref)) != NULL)
 			break;
 		if (!morph_ref_name_valid(ref.ptr))
@@ -61,7 +65,7 @@ resolve_base(struct morph_oid *out, struct morph_repo *repo,
 			break;
 	}
 	morph_buf_release(&ref);
-	if (i < sizeof(dirs) / sizeof(dirs[0]))
+	if (i < NREF_DIRS)
 		return err;
 	if (morph_oid_is_hexprefix(name)) {
 		err = morph_object_find_prefix(out, repo, name);
@@ -78,7 +82,9 @@ parent_of(struct morph_oid *id, struct morph_repo *repo, unsigned long n,
 	const struct morph_error *err;
 	struct morph_commit *c;
 
-	if ((err = morph_commit_read(&c, repo, id)) != NULL)
+	/* A tag stands for the commit it names. */
+	if ((err = morph_tag_peel(id, NULL, repo, id)) != NULL ||
+	    (err = morph_commit_read(&c, repo, id)) != NULL)
 		return morph_error_wrap(err, "invalid revision '%s'", rev);
 	if (n == 0) {
 		morph_commit_free(c);
@@ -94,6 +100,36 @@ parent_of(struct morph_oid *id, struct morph_repo *repo, unsigned long n,
 	}
 	*id = *morph_commit_parent(c, n - 1);
 	morph_commit_free(c);
+	return NULL;
+}
+
+/*
+ * The "{}" or "{commit}" after a '^' at *p (before end): peels *id, and
+ * with "commit" requires a commit.  *p moves past the '}'.
+ */
+static const struct morph_error *
+peel_suffix(struct morph_oid *id, struct morph_repo *repo, const char **p,
+    const char *end, const char *rev)
+{
+	const struct morph_error *err;
+	enum morph_object_type type;
+	const char *close;
+	size_t n;
+
+	for (close = *p; close < end && *close != '}'; close++)
+		;
+	n = (size_t)(close - *p - 1);
+	if (close == end || (n != 0 && !(n == 6 &&
+	    strncmp(*p + 1, "commit", 6) == 0)))
+		return morph_error_fmt(MORPH_ERR_INVALID, "invalid revision "
+		    "'%s': ^{} and ^{commit} are the suffixes in braces", rev);
+	if ((err = morph_tag_peel(id, &type, repo, id)) != NULL)
+		return morph_error_wrap(err, "invalid revision '%s'", rev);
+	if (n == 6 && type != MORPH_OBJ_COMMIT)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s': %s is a %s, "
+		    "not a commit", rev, morph_oid_tostr(id),
+		    morph_object_type_name(type));
+	*p = close + 1;
 	return NULL;
 }
 
@@ -152,6 +188,13 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 	while (p < rev + blen) {
 		char op = *p++;
 
+		/* X^{} and X^{commit}: the commit a tag names. */
+		if (op == '^' && *p == '{') {
+			if ((err = peel_suffix(out, repo, &p, rev + blen,
+			    rev)) != NULL)
+				return err;
+			continue;
+		}
 		if (isdigit((unsigned char)*p)) {
 			char *end;
 
@@ -181,7 +224,8 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 		return NULL;
 
 	/* X:path: peel X to its tree and walk to path. */
-	if ((err = morph_commit_read(&c, repo, out)) != NULL)
+	if ((err = morph_tag_peel(out, NULL, repo, out)) != NULL ||
+	    (err = morph_commit_read(&c, repo, out)) != NULL)
 		return morph_error_wrap(err, "invalid revision '%s'", rev);
 	*out = *morph_commit_tree(c);
 	morph_commit_free(c);
@@ -196,6 +240,49 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 }
 
 const struct morph_error *
+morph_revparse_peeled(struct morph_oid *out, enum morph_object_type *type,
+    struct morph_repo *repo, const char *rev)
+{
+	const struct morph_error *err;
+
+	if ((err = morph_revparse(out, repo, rev)) != NULL)
+		return err;
+	return morph_tag_peel(out, type, repo, out);
+}
+
+const struct morph_error *
+morph_revparse_refname(struct morph_buf *out, struct morph_repo *repo,
+    const char *rev)
+{
+	const struct morph_error *err;
+	struct morph_oid id;
+	size_t i;
+
+	morph_buf_clear(out);
+	if ((err = morph_revparse(&id, repo, rev)) != NULL)
+		return err;
+	if (strcmp(rev, "@") == 0 || strcmp(rev, MORPH_HEAD) == 0) {
+		if (morph_head_branch(out, repo) != NULL) {
+			morph_buf_clear(out);
+			morph_buf_puts(out, MORPH_HEAD);	/* detached */
+		}
+		return morph_buf_status(out);
+	}
+	/* As resolve_base looks: the first reference that exists. */
+	for (i = 0; i < NREF_DIRS; i++) {
+		morph_buf_clear(out);
+		morph_buf_printf(out, "%s%s", ref_dirs[i], rev);
+		if ((err = morph_buf_status(out)) != NULL)
+			return err;
+		if (morph_ref_name_valid(out->ptr) &&
+		    morph_ref_resolve(&id, repo, out->ptr) == NULL)
+			return NULL;
+	}
+	morph_buf_clear(out);	/* an id, X~N, X:PATH: no reference */
+	return NULL;
+}
+
+const struct morph_error *
 morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
     const char *rev, enum morph_object_type want)
 {
@@ -207,6 +294,10 @@ morph_revparse_type(struct morph_oid *out, struct morph_repo *repo,
 	if (want == MORPH_OBJ_ANY)
 		return NULL;
 	if ((err = morph_object_info(&type, NULL, repo, out)) != NULL)
+		return err;
+	/* A tag stands for its commit wherever a tag is not wanted. */
+	if (type == MORPH_OBJ_TAG && want != MORPH_OBJ_TAG &&
+	    (err = morph_tag_peel(out, &type, repo, out)) != NULL)
 		return err;
 	if (type != want)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "'%s' is a %s, "

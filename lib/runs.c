@@ -819,9 +819,7 @@ morph_run_find(struct morph_run_info *out, struct morph_repo *repo,
 		return found ? NULL : morph_error_fmt(MORPH_ERR_NOT_FOUND,
 		    "run %s not found", name);
 	}
-	if ((err = morph_revparse(&id, repo, name)) != NULL)
-		return err;
-	if ((err = morph_object_info(&type, NULL, repo, &id)) != NULL)
+	if ((err = morph_revparse_peeled(&id, &type, repo, name)) != NULL)
 		return err;
 	if (type == MORPH_OBJ_RUN) {
 		if ((err = find_where(out, &found, repo, sql_sealed, &id,

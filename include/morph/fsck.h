@@ -20,7 +20,7 @@ struct morph_fsck_stats {
 	size_t	blobs;
 	size_t	trees;
 	size_t	commits;
-	size_t	others;		/* calls and runs */
+	size_t	others;		/* calls, runs and tags */
 	size_t	refs;
 	size_t	index_entries;
 	size_t	problems;

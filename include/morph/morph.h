@@ -15,6 +15,8 @@
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "morph/commit.h"
+#include "morph/date.h"
+#include "morph/tag.h"
 #include "morph/index.h"
 #include "morph/revparse.h"
 #include "morph/revwalk.h"

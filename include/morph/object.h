@@ -1,5 +1,6 @@
 /*
- * Immutable objects in the repository: blobs, trees, commits, calls, runs.
+ * Immutable objects in the repository: blobs, trees, commits, calls, runs,
+ * tags.
  *
  * An object is named by the XXH3-128 of "<type> <size>\0<payload>" (see
  * hash.h).  Blobs hold raw bytes; the other types hold canonical JSON
@@ -23,6 +24,7 @@ enum morph_object_type {
 	MORPH_OBJ_COMMIT = 3,
 	MORPH_OBJ_CALL = 4,
 	MORPH_OBJ_RUN = 5,
+	MORPH_OBJ_TAG = 6,	/* an annotated tag (tag.h) */
 };
 
 /* "blob", "tree", ...; NULL for MORPH_OBJ_ANY or an unknown value. */

@@ -1,6 +1,7 @@
 /*
- * Walking history: every commit reachable from the starting points, each
- * once, newest author time first (ties in the order they were found).
+ * Walking history: every commit reachable from the starting points and
+ * not from a hidden one, each once, newest author time first (ties in the
+ * order they were found); and the merge bases of two commits.
  */
 #ifndef MORPH_REVWALK_H
 #define MORPH_REVWALK_H
@@ -20,6 +21,16 @@ void	morph_revwalk_free(struct morph_revwalk *);
 const struct morph_error *morph_revwalk_push(struct morph_revwalk *,
     const struct morph_oid *);
 
+/*
+ * Hides commit id and all its ancestors from the walk, as git log A..B
+ * hides A: the walk lists only what the pushed commits reach and id does
+ * not.  The ancestors are read when this is called; histories of prompts
+ * are small enough that holding the set is cheap.  Errors: NOT_FOUND,
+ * CORRUPT.
+ */
+const struct morph_error *morph_revwalk_hide(struct morph_revwalk *,
+    const struct morph_oid *id);
+
 /* Follow only first parents (as git log --first-parent). */
 void	morph_revwalk_first_parent(struct morph_revwalk *, int on);
 
@@ -29,5 +40,16 @@ void	morph_revwalk_first_parent(struct morph_revwalk *, int on);
  */
 const struct morph_error *morph_revwalk_next(struct morph_commit **out,
     struct morph_revwalk *);
+
+/*
+ * The merge bases of commits a and b, as git merge-base --all finds them:
+ * the common ancestors that are not ancestors of another common ancestor,
+ * newest author time first (then by id).  *out is an array of *n ids
+ * (none when a and b share no history) that the caller frees with
+ * free(3).  Errors: NOT_FOUND, CORRUPT (a commit cannot be read).
+ */
+const struct morph_error *morph_revwalk_merge_bases(struct morph_oid **out,
+    size_t *n, struct morph_repo *, const struct morph_oid *a,
+    const struct morph_oid *b);
 
 #endif

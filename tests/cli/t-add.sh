@@ -7,8 +7,10 @@ new_repo r
 
 # Usage errors.
 fails 2 morph add
-expect_contains "$err" "morph: add: nothing specified, nothing added; did you mean 'morph add .'?"
-expect_contains "$err" "usage: morph add [-fu] [path ...]"
+expect_contains "$err" "morph: add: nothing specified, nothing added; did you mean 'morph add -A' or 'morph add .'?"
+expect_contains "$err" "usage: morph add [-Afu] [path ...]"
+fails 2 morph add -A -u
+expect_contains "$err" "morph: add: -A and -u cannot be combined"
 fails 2 morph add -z
 expect_contains "$err" "morph: add: unknown option '-z'"
 fails 2 morph add -u a.txt
@@ -114,7 +116,38 @@ expect_eq "$out" "?? later.txt
 M  prompts/classify.txt
 D  prompts/summarize.txt" "-u stages tracked files only"
 ok morph commit -m update
-rm later.txt
+
+# -A: new, modified and deleted files of the whole tree, from anywhere.
+printf 'changed again\n' >>prompts/classify.txt
+printf 'gone\n' >doomed.txt
+ok morph add doomed.txt
+ok morph commit -m doomed
+rm doomed.txt
+mkdir -p deep/er
+printf 'new\n' >deep/er/new.txt
+printf 'ignored\n' >skip.log
+printf '*.log\n' >.morphignore
+cd deep
+ok morph add -A
+cd ..
+ok morph status --short
+expect_eq "$out" "A  .morphignore
+A  deep/er/new.txt
+D  doomed.txt
+A  later.txt
+M  prompts/classify.txt" "-A from a subdirectory: the whole tree, not what is ignored"
+ok morph commit -m "add -A"
+# With paths, -A stages them, deletions included, and nothing else.
+rm deep/er/new.txt
+printf 'more\n' >>later.txt
+ok morph add --all deep
+expect_eq "$(morph status --short)" "D  deep/er/new.txt
+ M later.txt" "-A with a path"
+ok morph add -A
+ok morph commit -m "more"
+rm later.txt .morphignore skip.log
+ok morph add -A
+ok morph commit -m "tidy"
 
 # Names with spaces and UTF-8.
 mkdir "système de prompts"

@@ -15,6 +15,8 @@ expect_eq "$out" "* main
   shorter-prompts"
 ok morph branch -d shorter-prompts
 expect_eq "$out" "Deleted branch shorter-prompts (was ${c1:0:12})."
+ok morph branch -v
+expect_eq "$out" "* main ${c1:0:12} first greeting" "man page example: -v"
 ok morph branch --json
 expect_eq "$out" "[
   {
@@ -56,13 +58,32 @@ expect_eq "$err" "morph: unknown revision 'nope'"
 fails 2 morph branch topic HEAD:prompts
 expect_contains "$err" "is a tree, not a commit"
 fails 2 morph branch a b c
-expect_contains "$err" "usage: morph branch [--json]"
+expect_contains "$err" "usage: morph branch [--json | -v]"
 fails 2 morph branch --json topic
 expect_contains "$err" "--json lists"
+fails 2 morph branch -v topic
+expect_contains "$err" "morph: branch: -v lists; it takes no name"
+fails 2 morph branch -v --json
+expect_contains "$err" "morph: branch: -d, -m, -v and --json cannot be combined"
 ok morph branch
 expect_eq "$out" "  café
 * main
   old-greeting"
+
+# -v: each branch's commit and summary, names padded as git pads them.
+ok morph branch -v
+expect_eq "$out" "  café         ${c2:0:12} second greeting
+* main         ${c2:0:12} second greeting
+  old-greeting ${c1:0:12} first greeting" "-v"
+ok morph branch --verbose
+expect_eq "$out" "$(morph branch -v)" "--verbose is -v"
+ok morph checkout -q "$c1"
+ok morph branch -v
+expect_eq "$out" "* (HEAD detached at ${c1:0:12}) ${c1:0:12} first greeting
+  café                            ${c2:0:12} second greeting
+  main                            ${c2:0:12} second greeting
+  old-greeting                    ${c1:0:12} first greeting" "-v, detached"
+ok morph checkout -q main
 
 # Deleting: the current branch and unmerged branches are refused.
 fails 2 morph branch -d main

@@ -43,6 +43,22 @@ expect_eq "$(cat prompts/greeting.txt)" "Say hello, briefly." "forced"
 ok morph status --short
 expect_eq "$out" "" "clean after -f"
 
+# -q and --quiet print nothing but errors.
+ok morph checkout -q v1
+expect_eq "$out$err" "" "checkout -q to a detached HEAD: no note"
+expect_eq "$(morph rev-parse HEAD)" "$(morph rev-parse v1)" "checkout -q moved HEAD"
+ok morph checkout --quiet experiment
+expect_eq "$out$err" "" "checkout --quiet to a branch"
+expect_eq "$(morph rev-parse --abbrev-ref HEAD)" "experiment" "on experiment"
+ok morph checkout -q experiment
+expect_eq "$out$err" "" "checkout -q to the current branch"
+ok morph checkout -q -b quiet-branch
+expect_eq "$out$err" "" "checkout -q -b"
+ok morph checkout -q experiment
+ok morph branch -d quiet-branch
+fails 2 morph checkout -q nope
+expect_eq "$err" "morph: unknown revision 'nope'" "checkout -q still prints errors"
+
 # Switching from a detached HEAD prints where HEAD is now, no note.
 ok morph checkout v1
 ok morph checkout experiment~1
@@ -110,7 +126,9 @@ expect_contains "$err" "not a valid branch name"
 fails 2 morph checkout -b new nope
 expect_eq "$err" "morph: unknown revision 'nope'"
 fails 2 morph checkout
-expect_contains "$err" "usage: morph checkout [-f] revision"
+expect_contains "$err" "usage: morph checkout [-fq] revision
+       morph checkout [-fq] -b name [start]
+       morph checkout [-q] [revision] -- path ..."
 fails 2 morph checkout main experiment
 expect_contains "$err" "unexpected argument 'experiment'"
 ok morph checkout -b from-v1 v1
@@ -304,5 +322,84 @@ expect_eq "$([ -e 0-first.txt ] && echo kept || echo gone)" gone \
     "what it wrote is discarded"
 ok morph status --short
 expect_eq "$out" "" "clean after -f elsewhere"
+
+# checkout -- PATH: the work-tree files from the index; checkout REV --
+# PATH: the files of REV into the index and the work tree.  HEAD stays.
+new_repo paths
+mkdir -p prompts/sub
+printf 'one\n' >prompts/a.txt
+printf 'one\n' >prompts/sub/b.txt
+printf 'sys\n' >system.txt
+ok morph add .
+ok morph commit -m one
+ok morph tag v1
+printf 'two\n' >prompts/a.txt
+printf 'two\n' >prompts/sub/b.txt
+ok morph commit -a -m two
+head=$(morph rev-parse HEAD)
+printf 'local\n' >prompts/a.txt
+printf 'staged\n' >system.txt
+ok morph add system.txt
+printf 'unstaged\n' >system.txt
+ok morph checkout -- prompts/a.txt system.txt
+expect_eq "$out$err" "" "checkout -- PATH prints nothing"
+expect_eq "$(cat prompts/a.txt)" "two" "an unstaged edit discarded"
+expect_eq "$(cat system.txt)" "staged" "the work tree takes the index's version"
+ok morph status --short
+expect_eq "$out" "M  system.txt" "the staged change stays staged"
+expect_eq "$(morph rev-parse HEAD)" "$head" "HEAD stays"
+expect_eq "$(morph rev-parse --abbrev-ref HEAD)" "main" "on the branch"
+printf 'local\n' >prompts/a.txt
+printf 'local\n' >prompts/sub/b.txt
+cd prompts
+ok morph checkout -q -- .
+cd ..
+expect_eq "$(cat prompts/a.txt prompts/sub/b.txt)" "two
+two" "a directory, relative to the current directory"
+fails 2 morph checkout -- nope.txt
+expect_eq "$err" "morph: pathspec 'nope.txt' did not match any file known to morph"
+
+ok morph checkout v1 -- prompts
+expect_eq "$out$err" "" "checkout REV -- PATH prints nothing"
+expect_eq "$(cat prompts/a.txt prompts/sub/b.txt)" "one
+one" "the files of v1"
+ok morph status --short
+expect_eq "$out" "M  prompts/a.txt
+M  prompts/sub/b.txt
+M  system.txt" "staged, as git"
+expect_eq "$(morph rev-parse HEAD)" "$head" "HEAD stays"
+ok morph checkout HEAD -- prompts/sub/b.txt
+expect_eq "$(cat prompts/sub/b.txt)" "two" "one file from HEAD"
+# Overlay: a file under the path that the revision lacks is kept.
+printf 'new\n' >prompts/new.txt
+ok morph add prompts/new.txt
+ok morph checkout v1 -- prompts
+expect_eq "$(cat prompts/new.txt)" "new" "a file v1 lacks is left as it is"
+ok morph status --short
+expect_contains "$out" "A  prompts/new.txt" "and stays staged"
+# A path the revision lacks changes nothing.
+printf 'keep\n' >prompts/a.txt
+fails 2 morph checkout v1 -- prompts/a.txt prompts/new.txt
+expect_eq "$err" "morph: pathspec 'prompts/new.txt' did not match any file in 'v1'"
+expect_eq "$(cat prompts/a.txt)" "keep" "nothing changed"
+fails 2 morph checkout HEAD:prompts/a.txt -- prompts
+expect_eq "$err" "morph: 'HEAD:prompts/a.txt' names a blob, not a commit or tree"
+fails 2 morph checkout nope -- prompts
+expect_eq "$err" "morph: unknown revision 'nope'"
+fails 2 morph checkout --
+expect_contains "$err" "morph: checkout: no path after '--'"
+fails 2 morph checkout -b topic -- prompts
+expect_contains "$err" "morph: checkout: -b and -f take no paths"
+fails 2 morph checkout -f -- prompts
+expect_contains "$err" "morph: checkout: -b and -f take no paths"
+fails 2 morph checkout v1 main -- prompts
+expect_contains "$err" "morph: checkout: unexpected argument 'main'"
+fails 2 morph checkout -- ../x
+expect_contains "$err" "contains '..'"
+# EXAMPLES in morph-checkout.1.
+ok morph checkout -- prompts/a.txt
+ok morph checkout v1 -- system.txt
+expect_eq "$(cat system.txt)" "sys" "the example's file from v1"
+cd "$T_ROOT"
 
 done_testing

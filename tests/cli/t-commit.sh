@@ -19,11 +19,11 @@ expect_contains "$err" "morph: nothing to commit; add files with morph add"
 # Usage errors.
 fails 2 morph commit -m a -F msg.txt
 expect_contains "$err" "morph: commit: -m and -F cannot be combined"
-expect_contains "$err" "usage: morph commit [-a] [--allow-empty] [-F file | -m message ...]"
+expect_contains "$err" "usage: morph commit [-aq] [--allow-empty] [-F file | -m message ...]"
 fails 2 morph commit -m a extra
 expect_contains "$err" "morph: commit: unexpected argument 'extra'"
-fails 2 morph commit -q
-expect_contains "$err" "morph: commit: unknown option '-q'"
+fails 2 morph commit -x
+expect_contains "$err" "morph: commit: unknown option '-x'"
 fails 2 morph commit -m
 expect_contains "$err" "morph: commit: option '-m' needs a value"
 
@@ -43,6 +43,17 @@ expect_contains "$err" "morph: nothing to commit (use --allow-empty to commit an
 ok morph commit --allow-empty -m "empty on purpose"
 expect_eq "$(morph rev-parse HEAD:)" "$(morph rev-parse HEAD~1:)" "same tree"
 expect_eq "$(morph rev-parse HEAD^)" "$id" "parent"
+
+# -q and --quiet commit without the summary line; errors are printed.
+ok morph commit -q --allow-empty -m "quietly"
+expect_eq "$out$err" "" "commit -q prints nothing"
+expect_eq "$(morph log --oneline -n 1 | cut -c14-)" "(HEAD -> main) quietly" \
+    "commit -q committed"
+ok morph commit --quiet --allow-empty -m "quietly again"
+expect_eq "$out$err" "" "commit --quiet prints nothing"
+fails 2 morph commit -q -m "nothing changed"
+expect_contains "$err" "morph: nothing to commit" "commit -q still prints errors"
+id=$(morph rev-parse HEAD)
 
 # Several -m are paragraphs; white space is cleaned, '#' lines kept.
 ok morph commit --allow-empty -m "Subject  " -m "" -m "Body line 1	" -m "# not a comment"

@@ -163,6 +163,52 @@ expect_contains "$out" "new.txt" "--cached against a revision"
 ok morph diff HEAD:prompts HEAD:prompts
 expect_eq "$out" "" "trees as revisions"
 
+# --name-status: a letter and a tab before each path, as git.
+ok morph diff --name-status HEAD~1 HEAD
+expect_eq "$out" "M	a.txt
+D	gone.txt
+M	img.bin
+A	loose.txt
+A	new.txt
+M	prompts/café.txt
+M	prompts/sub dir/my prompt.txt" "--name-status"
+fails 2 morph diff --name-status --stat
+expect_contains "$err" "morph: diff: --json, --name-only, --name-status, --quiet and --stat exclude each other"
+
+# A...B: B against the merge base of A and B.
+#   HEAD~1 - HEAD (two)                    main
+#         \- s1 - s2                       side
+ok morph checkout -b side HEAD~1
+printf 'side\n' >side.txt
+ok morph add side.txt
+ok morph commit -m s1
+printf 'side, again\n' >side.txt
+printf 'changed on side\n' >a.txt
+ok morph commit -a -m s2
+ok morph diff --name-status main...side
+expect_eq "$out" "M	a.txt
+A	side.txt" "main...side: what side did since the base"
+ok morph diff --name-status side...main
+expect_eq "$out" "$(morph diff --name-status HEAD~2 main)" "side...main: what main did"
+ok morph diff --name-status ...main
+expect_eq "$out" "$(morph diff --name-status side...main)" "...main: HEAD is side"
+ok morph checkout main
+ok morph diff --name-status side...
+expect_eq "$out" "$(morph diff --name-status HEAD~1 HEAD)" "side...: up to HEAD"
+ok morph diff --stat main...side -- side.txt
+expect_eq "$(printf '%s\n' "$out" | head -2)" " side.txt | 1 +
+ 1 file changed, 1 insertion(+)" "A...B with a path"
+ok morph diff --exit-code side...side
+expect_eq "$out" "" "side...side: nothing"
+ok morph diff --json main...side
+expect_contains "$out" '"path": "side.txt"'
+fails 2 morph diff main...nosuchrev
+expect_contains "$err" "morph: unknown revision 'nosuchrev'"
+fails 2 morph diff main...HEAD:prompts
+expect_contains "$err" "morph: unknown revision 'main...HEAD:prompts'" \
+    "REV:PATH is no range"
+ok morph branch -D side
+
 # From a subdirectory, paths are relative to it.
 cd prompts
 ok morph diff HEAD~1 HEAD --name-only -- café.txt

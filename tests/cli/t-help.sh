@@ -44,6 +44,7 @@ for c in $commands; do
 		case $opt in
 		--) continue ;;		# the end of options, not one
 		--*) list=$opt ;;
+		-count) list=$opt ;;	# a number as an option, "log -3
 		*) list=$(printf '%s\n' "${opt#-}" | sed 's/./-& /g') ;;
 		esac
 		for o in $list; do
@@ -76,7 +77,7 @@ man morph-help tells the rest." "help help"
 
 # EXAMPLES in morph-help.1.
 ok morph rev-parse -h
-expect_eq "$out" "usage: morph rev-parse [--short] revision ..." "COMMAND -h"
+expect_eq "$out" "usage: morph rev-parse [--abbrev-ref | --short] revision ..." "COMMAND -h"
 
 # Errors.
 fails 2 morph help frobnicate

@@ -28,6 +28,22 @@ cd "$T_ROOT"
 ok morph init plain
 expect_contains "$out" "Reinitialized existing morph repository"
 
+# -q and --quiet print nothing, the example's files included.
+ok morph init -q quiet
+expect_eq "$out$err" "" "init -q prints nothing"
+T_REPOS+=("$T_ROOT/quiet")
+[ -f quiet/.morph/morph.db ]
+expect_eq "$?" 0 "init -q made the repository"
+ok morph init --quiet quiet
+expect_eq "$out$err" "" "init --quiet again prints nothing"
+ok morph init -q --example quiet-example
+expect_eq "$out$err" "" "init -q --example prints nothing"
+T_REPOS+=("$T_ROOT/quiet-example")
+[ -f quiet-example/morph.json ]
+expect_eq "$?" 0 "init -q --example wrote the suite"
+fails 2 morph init -q -b 'bad..name' quiet-bad
+expect_contains "$err" "not a valid branch name" "init -q still prints errors"
+
 # Bad branch names and extra arguments are usage errors.
 fails 2 morph init -b 'bad..name' other
 expect_contains "$err" "not a valid branch name"

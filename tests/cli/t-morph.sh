@@ -18,10 +18,10 @@ ok morph help
 expect_contains "$out" "usage: morph [-C directory] command [argument ...]"
 ok morph help commit
 expect_contains "$out" "SYNOPSIS
-     morph commit [-a] [--allow-empty] [-F file | -m message ...]" \
+     morph commit [-aq] [--allow-empty] [-F file | -m message ...]" \
     "help COMMAND (t-help.sh checks the rest)"
 ok morph log -h
-expect_eq "$out" "usage: morph log [--case id] [--json] [--oneline] [-n count] [revision] [-- path ...]" \
+expect_eq "$out" "usage: morph log [-p] [--author pattern] [--case id] [--json] [--oneline] [--since date] [--stat] [-n count | -count] [revision ...] [-- path ...]" \
     "COMMAND -h"
 ok morph status --help
 expect_contains "$out" "usage: morph status"

@@ -9,7 +9,10 @@ fails 2 morph rev-parse HEAD
 expect_contains "$err" "morph: branch 'main' has no commits yet"
 fails 2 morph rev-parse
 expect_contains "$err" "morph: rev-parse: no revision given"
-expect_contains "$err" "usage: morph rev-parse [--short] revision ..."
+expect_contains "$err" "usage: morph rev-parse [--abbrev-ref | --short] revision ..."
+fails 2 morph rev-parse --abbrev-ref HEAD
+expect_contains "$err" "morph: branch 'main' has no commits yet" \
+    "--abbrev-ref HEAD on an unborn branch: an error, as in git"
 fails 2 morph rev-parse --long HEAD
 expect_contains "$err" "morph: rev-parse: unknown option '--long'"
 
@@ -71,6 +74,41 @@ pre=${blob:0:4}
 ok morph branch "$pre" "$c1"
 expect_eq "$(morph rev-parse "$pre")" "$c1" "reference before id prefix"
 expect_eq "$(morph rev-parse "${blob:0:5}")" "$blob" "the longer prefix is an id"
+
+# --abbrev-ref: the short name of the reference a revision names.
+ok morph rev-parse --abbrev-ref HEAD
+expect_eq "$out" "main" "--abbrev-ref HEAD is the branch"
+ok morph rev-parse --abbrev-ref @ main refs/heads/main feature/x
+expect_eq "$out" "main
+main
+main
+feature/x" "--abbrev-ref of branch names"
+ok morph rev-parse --abbrev-ref v1 refs/tags/v1
+expect_eq "$out" "v1
+v1" "--abbrev-ref of a tag"
+ok morph rev-parse --abbrev-ref refs/heads/v1
+expect_eq "$out" "refs/heads/v1" "a branch that a tag shadows keeps its full name"
+expect_eq "$(morph rev-parse "$(morph rev-parse --abbrev-ref refs/heads/v1)")" \
+    "$c2" "which names the branch again"
+ok morph rev-parse --abbrev-ref "$pre"
+expect_eq "$out" "$pre" "a reference named like an id prefix"
+ok morph rev-parse --abbrev-ref HEAD~1 "$c2" "${c2:0:8}" HEAD:prompts main
+expect_eq "$out" "
+
+
+
+main" "no reference: an empty line each, as git"
+fails 2 morph rev-parse --abbrev-ref nosuch
+expect_contains "$err" "morph: unknown revision 'nosuch'"
+fails 2 morph rev-parse --abbrev-ref --short HEAD
+expect_contains "$err" "morph: rev-parse: --abbrev-ref and --short cannot be combined"
+ok morph checkout "$c2"
+ok morph rev-parse --abbrev-ref HEAD
+expect_eq "$out" "HEAD" "--abbrev-ref of a detached HEAD"
+ok morph checkout feature/x
+ok morph rev-parse --abbrev-ref HEAD
+expect_eq "$out" "feature/x" "--abbrev-ref HEAD on another branch"
+ok morph checkout main
 ok morph tag -d v1
 ok morph branch -d v1
 ok morph branch -d feature/x

@@ -36,6 +36,25 @@ ok morph show HEAD:prompts
 expect_eq "$out" $'100644 blob 0422ac1834ceac5889db175c261553c0\tgreet.txt' \
     "man page example: a directory"
 
+# --stat, --name-only and --name-status after the message, as git show.
+ok morph show --stat
+expect_eq "$out" "commit da2e4b94885586545a639a040567a4f3 (HEAD -> main)
+Author: Ada <ada@example.com>
+Date:   Wed Nov 25 10:00:00 2026 +0000
+
+    Shorter greeting
+
+ prompts/greet.txt | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)" "man page example: show --stat"
+ok morph show --name-status HEAD~1
+expect_eq "$(printf '%s\n' "$out" | tail -2)" "
+A	prompts/greet.txt" "man page example: show --name-status"
+ok morph show --name-only
+expect_eq "$(printf '%s\n' "$out" | tail -2)" "
+prompts/greet.txt" "show --name-only"
+ok morph show --stat HEAD:prompts/greet.txt
+expect_eq "$out" "Say hello to {{name}}, briefly." "--stat: a file is shown as it is"
+
 # The header is the one morph log prints.
 ok morph log -n 1
 log=$out
@@ -128,6 +147,26 @@ expect_contains "$out" '"name": "café.txt",
       "type": "blob",
       "mode": "100644",' "JSON: tree entries"
 
+# The formats: every kind of change, with a letter each.
+ok morph show --name-status
+expect_eq "$(printf '%s\n' "$out" | sed -n '/^$/,$p' | sed 1,2d)" "
+M	logo.png
+M	my dir/café.txt
+D	old.txt" "--name-status: modified and deleted"
+ok morph show --name-only
+expect_eq "$(printf '%s\n' "$out" | tail -3)" "logo.png
+my dir/café.txt
+old.txt" "--name-only"
+ok morph show --stat
+expect_contains "$out" " logo.png        | Bin 18 -> 18 bytes
+ my dir/café.txt |   2 +-
+ old.txt         |   1 -
+ 3 files changed, 1 insertion(+), 2 deletions(-)" "--stat: binary, text, deleted"
+fails 2 morph show --stat --name-only
+expect_contains "$err" "morph: show: --json, --name-only, --name-status and --stat exclude each other"
+fails 2 morph show --json --stat
+expect_contains "$err" "exclude each other"
+
 # A commit that changes nothing shows no patch.
 ok morph commit -m "no newline"
 ok morph commit --allow-empty -m empty
@@ -136,6 +175,8 @@ expect_not_contains "$out" "diff --git" "empty commit: no patch"
 expect_eq "$(printf '%s\n' "$out" | tail -1)" "    empty" "ends with the message"
 ok morph show --json
 expect_contains "$out" '"files": []'
+ok morph show --stat
+expect_eq "$(printf '%s\n' "$out" | tail -1)" "    empty" "empty commit: no stat"
 
 # Errors.
 fails 2 morph show nosuchrev

@@ -26,7 +26,12 @@ OTHER_FLAGS = {
     "-c",  # /bin/sh -c, in morph-suite(5)
 }
 
-MACRO = re.compile(r"^[A-Z][a-z]{1,2}$")
+# The mdoc macros that may be called on a line, after the first: a word
+# spelled like a macro but not one of these ("Fl Afu") is text.
+CALLABLE = set("""Ac Ad An Ao Ap Aq Ar At Bc Bo Bq Brc Bro Brq Bsx Bx Cd Cm Dc
+    Do Dq Dv Dx Ec Em En Eo Er Es Ev Fa Fc Fl Fn Fo Fr Fx Ic In Li Lk Ms Mt Nm
+    No Ns Nx Oc Oo Op Ot Ox Pa Pc Pf Po Pq Qc Ql Qo Qq Sc So Sq St Sx Sy Ta
+    Tn Ux Va Vt Xc Xo Xr""".split())
 DELIMITER = re.compile(r"^[.,:;()\[\]?!|]$")
 
 
@@ -105,14 +110,22 @@ def flags_of(lines):
             continue
         if not line.startswith("."):
             continue
-        in_fl = False
+        # bare: an Fl with no word after it yet.  "Fl Ns Ar count" is
+        # the dash alone before an argument, the "-count" of "head
+        # -count": a flag of its own.
+        in_fl = bare = False
         for word, _ in macro_args(line[1:]):
             if word == "Fl":
-                in_fl = True
-            elif MACRO.match(word):
-                in_fl = False
+                in_fl = bare = True
+            elif word in CALLABLE:
+                if bare:
+                    flags.add("-")
+                in_fl = bare = False
             elif in_fl and not DELIMITER.match(word):
                 flags.add("-" + word.replace("\\-", "-"))
+                bare = False
+        if bare:
+            flags.add("-")
     return flags
 
 

@@ -175,8 +175,77 @@ test_run_pages(void)
 	morph_repo_close(repo);
 }
 
+/* Writes a tag object by hand, as a damaged or foreign one could be. */
+static struct morph_oid
+raw_tag(struct morph_repo *repo, const char *object, const char *type)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	struct morph_oid id;
+
+	morph_buf_printf(&b, "{\"message\":\"m\\n\",\"object\":\"%s\","
+	    "\"tag\":\"t\",\"tagger\":{\"email\":\"e\",\"name\":\"n\","
+	    "\"time\":1,\"tz\":\"+0000\"},\"type\":\"%s\"}", object, type);
+	T_OK(morph_object_write(&id, repo, MORPH_OBJ_TAG, b.ptr, b.len));
+	morph_buf_release(&b);
+	return id;
+}
+
+/*
+ * Annotated tags: a tag and its reference pass; a branch that names a tag,
+ * a tag of a missing commit, one that names a tree and an empty one are
+ * each found.
+ */
+static void
+test_tags(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_fsck_stats st;
+	struct morph_oid c, tag, ghost, zero;
+	char sql[512];
+
+	memset(&zero, 0, sizeof(zero));
+	test_write_file(test_repo_dir(), "a.txt", "a\n");
+	test_commit_all(repo, "one\n", &c);
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_tag_create(&tag, repo, "v1", &c, "Release\n"));
+	T_OK(morph_ref_update(repo, "refs/tags/v1", &tag, &zero));
+	T_OK(morph_repo_commit(repo));
+	T_OK(morph_fsck(&st, repo, NULL, NULL));
+	T_INTEQ(st.problems, 0);
+	T_INTEQ(st.others, 1);
+
+	/* A branch names commits, not tags. */
+	T_OK(morph_repo_begin(repo));
+	snprintf(sql, sizeof(sql), "INSERT INTO refs VALUES ('refs/heads/x', "
+	    "'%s')", morph_oid_tostr(&tag));
+	exec_sql(repo, sql);
+	check(repo, 1, "reference 'refs/heads/x': ");
+	check(repo, 1, "is a tag, not a commit");
+	morph_repo_rollback(repo);
+
+	/* A tag of a commit that is not there. */
+	morph_hash_object(&ghost, "commit", "ghost", 5);
+	T_OK(morph_repo_begin(repo));
+	(void)raw_tag(repo, morph_oid_tostr(&ghost), "commit");
+	check(repo, 1, "missing commit");
+	morph_repo_rollback(repo);
+
+	/* A tag of a tree, and an empty one. */
+	T_OK(morph_repo_begin(repo));
+	(void)raw_tag(repo, morph_oid_tostr(&c), "tree");
+	check(repo, 1, "a type other than commit");
+	morph_repo_rollback(repo);
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_object_write(&ghost, repo, MORPH_OBJ_TAG, "{}", 2));
+	check(repo, 1, "missing or bad object");
+	morph_repo_rollback(repo);
+	check(repo, 0, NULL);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_healthy_then_damaged),
+	TEST(test_tags),
 	TEST(test_run_pages),
 };
 
