@@ -91,12 +91,12 @@ test_hide(void)
 	 *   \           /
 	 *    c1 - c2 ---
 	 * c2 is older than b: hiding must not depend on the order of time. */
-	a = commit(repo, &tree, NULL, NULL, 100, "a");
-	c1 = commit(repo, &tree, &a, NULL, 110, "c1");
-	c2 = commit(repo, &tree, &c1, NULL, 120, "c2");
-	b = commit(repo, &tree, &a, NULL, 200, "b");
-	d = commit(repo, &tree, &b, &c2, 400, "d");
-	e = commit(repo, &tree, &d, NULL, 500, "e");
+	a = test_commit_raw(repo, &tree, NULL, NULL, 100, "a");
+	c1 = test_commit_raw(repo, &tree, &a, NULL, 110, "c1");
+	c2 = test_commit_raw(repo, &tree, &c1, NULL, 120, "c2");
+	b = test_commit_raw(repo, &tree, &a, NULL, 200, "b");
+	d = test_commit_raw(repo, &tree, &b, &c2, 400, "d");
+	e = test_commit_raw(repo, &tree, &d, NULL, 500, "e");
 	walk_hiding(repo, &e, &b, 0, "e d c2 c1 ");	/* b..e */
 	walk_hiding(repo, &e, &c2, 0, "e d b ");	/* c2..e */
 	walk_hiding(repo, &e, &c2, 1, "e d b ");
@@ -157,14 +157,14 @@ test_merge_bases(void)
 	 *   \    X             so both are merge bases of s and r.
 	 *    c - m2 - r
 	 *  d: a root of its own. */
-	a = commit(repo, &tree, NULL, NULL, 100, "a");
-	b = commit(repo, &tree, &a, NULL, 200, "b");
-	c = commit(repo, &tree, &a, NULL, 300, "c");
-	m1 = commit(repo, &tree, &b, &c, 400, "m1");
-	m2 = commit(repo, &tree, &c, &b, 410, "m2");
-	s = commit(repo, &tree, &m1, NULL, 500, "s");
-	r = commit(repo, &tree, &m2, NULL, 510, "r");
-	d = commit(repo, &tree, NULL, NULL, 50, "d");
+	a = test_commit_raw(repo, &tree, NULL, NULL, 100, "a");
+	b = test_commit_raw(repo, &tree, &a, NULL, 200, "b");
+	c = test_commit_raw(repo, &tree, &a, NULL, 300, "c");
+	m1 = test_commit_raw(repo, &tree, &b, &c, 400, "m1");
+	m2 = test_commit_raw(repo, &tree, &c, &b, 410, "m2");
+	s = test_commit_raw(repo, &tree, &m1, NULL, 500, "s");
+	r = test_commit_raw(repo, &tree, &m2, NULL, 510, "r");
+	d = test_commit_raw(repo, &tree, NULL, NULL, 50, "d");
 	bases(repo, &b, &c, "a ");
 	bases(repo, &c, &b, "a ");
 	bases(repo, &b, &s, "b ");		/* an ancestor: itself */
