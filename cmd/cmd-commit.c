@@ -39,8 +39,10 @@ read_message_file(struct morph_buf *out, const char *path)
 	return err;
 }
 
+/* The editor on initial (the message being amended) or on nothing. */
 static const struct morph_error *
-edit_message(struct morph_buf *out, struct morph_repo *repo)
+edit_message(struct morph_buf *out, struct morph_repo *repo,
+    const char *initial)
 {
 	struct morph_buf path = MORPH_BUF_INIT, cmd = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
@@ -69,6 +71,7 @@ edit_message(struct morph_buf *out, struct morph_repo *repo)
 		err = morph_error_errno("cannot write '%s'", path.ptr);
 		goto done;
 	}
+	fputs(initial != NULL ? initial : "", fp);
 	fputs("\n# Write the commit message above.  Lines starting with '#' "
 	    "are dropped;\n# an empty message aborts the commit.\n", fp);
 	if (fclose(fp) != 0) {
@@ -105,9 +108,12 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "amend", no_argument, NULL, 'A' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "message", required_argument, NULL, 'm' },
+		{ "no-edit", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "reset-author", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
@@ -117,8 +123,9 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_index *idx = NULL;
 	struct morph_commit *c = NULL;
 	struct morph_oid id;
-	const char *file = NULL, *where;
-	int ch, have_m = 0, from_editor = 0, quiet = 0;
+	struct morph_commit *old = NULL;
+	const char *file = NULL, *where, *initial = NULL;
+	int ch, have_m = 0, from_editor = 0, quiet = 0, no_edit = 0;
 
 	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:q", longopts,
 	    &err)) != -1) {
@@ -126,8 +133,17 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'a':
 			opts.all = 1;
 			break;
+		case 'A':
+			opts.amend = 1;
+			break;
 		case 'E':
 			opts.allow_empty = 1;
+			break;
+		case 'N':
+			no_edit = 1;
+			break;
+		case 'R':
+			opts.reset_author = 1;
 			break;
 		case 'F':
 			file = optarg;
@@ -153,10 +169,35 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_cmd_bad_usage(ctx, "-m and -F cannot be combined");
 		goto done;
 	}
+	if ((no_edit || opts.reset_author) && !opts.amend) {
+		err = morph_cmd_bad_usage(ctx, "--no-edit and --reset-author "
+		    "go with --amend");
+		goto done;
+	}
+	if (no_edit && (have_m || file != NULL)) {
+		err = morph_cmd_bad_usage(ctx, "--no-edit takes no -m or -F");
+		goto done;
+	}
+	/* --amend: the message being amended, kept or edited. */
+	if (opts.amend && !have_m && file == NULL) {
+		if ((err = morph_revparse_type(&id, ctx->repo, MORPH_HEAD,
+		    MORPH_OBJ_COMMIT)) != NULL) {
+			if (err->code == MORPH_ERR_NOT_FOUND)
+				err = morph_error_fmt(MORPH_ERR_INVALID,
+				    "cannot amend: %s; there is no commit "
+				    "to amend", err->msg);
+			goto done;
+		}
+		if ((err = morph_commit_read(&old, ctx->repo, &id)) != NULL)
+			goto done;
+		initial = morph_commit_message(old);
+	}
 	if (file != NULL)
 		err = read_message_file(&raw, file);
+	else if (no_edit)
+		morph_buf_puts(&raw, initial);
 	else if (!have_m) {
-		err = edit_message(&raw, ctx->repo);
+		err = edit_message(&raw, ctx->repo, initial);
 		from_editor = 1;
 	}
 	if (err == NULL)
@@ -201,6 +242,7 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	    morph_commit_parent_count(c) == 0 ? " (root-commit)" : "",
 	    morph_cmd_short(&id), morph_cmd_summary(msg.ptr));
 done:
+	morph_commit_free(old);
 	morph_commit_free(c);
 	morph_index_free(idx);
 	morph_buf_release(&raw);
@@ -211,7 +253,9 @@ done:
 
 const struct morph_cmd morph_cmd_commit = {
 	"commit",
-	"commit [-aq] [--allow-empty] [-F file | -m message ...]",
+	"commit [-aq] [--allow-empty] [-F file | -m message ...]\n"
+	"       morph commit --amend [-aq] [--allow-empty] [--reset-author]\n"
+	"           [--no-edit | -F file | -m message ...]",
 	"record the staged snapshot",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_commit,

@@ -46,6 +46,8 @@ extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_prices;
+extern const struct morph_cmd morph_cmd_reflog;
+extern const struct morph_cmd morph_cmd_reset;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;
@@ -53,7 +55,24 @@ extern const struct morph_cmd morph_cmd_run;
 extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_show;
 extern const struct morph_cmd morph_cmd_status;
+extern const struct morph_cmd morph_cmd_switch;
 extern const struct morph_cmd morph_cmd_tag;
+
+/*
+ * cmd-checkout.c: moving HEAD as checkout and switch do: to a new branch
+ * made at rev (or HEAD), to a branch, or detached at a commit; rev "-" is
+ * the previous branch (@{-1}).  The move is logged (reflog.h).
+ */
+struct morph_cmd_move {
+	const char	*newbranch;	/* -b, -c: create it at rev */
+	const char	*rev;		/* NULL: HEAD */
+	int		 detach;	/* never onto a branch */
+	int		 branch_only;	/* refuse to detach unless detach */
+	int		 force;
+	int		 quiet;
+};
+const struct morph_error *morph_cmd_move_head(struct morph_cmd_ctx *,
+    const struct morph_cmd_move *);
 
 /* morph.c: the command called name, or NULL. */
 const struct morph_cmd *morph_cmd_find(const char *name);

@@ -25,6 +25,8 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_log,
 	&morph_cmd_models,
 	&morph_cmd_prices,
+	&morph_cmd_reflog,
+	&morph_cmd_reset,
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
@@ -32,6 +34,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_runs,
 	&morph_cmd_show,
 	&morph_cmd_status,
+	&morph_cmd_switch,
 	&morph_cmd_tag,
 };
 

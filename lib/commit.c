@@ -303,12 +303,14 @@ morph_commit_git_dirty(const struct morph_commit *c)
 /* Builds the canonical payload of a new commit. */
 static const struct morph_error *
 serialize(struct morph_buf *b, const struct morph_oid *tree,
-    const struct morph_oid *parent, const struct morph_signature *sig,
-    const char *message, const struct morph_git_provenance *git)
+    const struct morph_oid *parents, size_t nparents,
+    const struct morph_signature *sig, const char *message,
+    const struct morph_git_provenance *git)
 {
 	const struct morph_error *err;
 	cJSON *doc, *a, *p, *g;
 	char tz[8];
+	size_t i;
 
 	if ((doc = cJSON_CreateObject()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
@@ -326,9 +328,13 @@ serialize(struct morph_buf *b, const struct morph_oid *tree,
 		err = morph_error(MORPH_ERR_NOMEM);
 		goto done;
 	}
-	if (parent != NULL)
+	for (i = 0; i < nparents; i++)
 		cJSON_AddItemToArray(p,
-		    cJSON_CreateString(morph_oid_tostr(parent)));
+		    cJSON_CreateString(morph_oid_tostr(&parents[i])));
+	if (cJSON_GetArraySize(p) != (int)nparents) {
+		err = morph_error(MORPH_ERR_NOMEM);
+		goto done;
+	}
 	if (git != NULL && git->found) {
 		if ((g = cJSON_AddObjectToObject(doc, "git")) == NULL ||
 		    cJSON_AddBoolToObject(g, "dirty", git->dirty) == NULL ||
@@ -344,18 +350,57 @@ done:
 	return err;
 }
 
+/*
+ * The reflog message of a commit, as git writes it: "commit: SUBJECT",
+ * "commit (initial): ..." for a root commit, "commit (amend): ...".
+ */
+static void
+reflog_message(struct morph_buf *out, const char *kind, const char *message)
+{
+	morph_buf_printf(out, "commit%s: %.*s", kind,
+	    (int)strcspn(message, "\n"), message);
+}
+
+/*
+ * Whether an amended commit with tree and parents would change nothing:
+ * its tree is its first parent's (a root's is empty).  A merge is never
+ * empty, as git has it.
+ */
+static const struct morph_error *
+amend_empty(int *empty, struct morph_repo *repo, struct morph_index *idx,
+    const struct morph_oid *tree, const struct morph_commit *amended)
+{
+	const struct morph_error *err;
+	struct morph_commit *base = NULL;
+
+	*empty = 0;
+	if (amended->nparents > 1)
+		return NULL;
+	if (amended->nparents == 0) {
+		*empty = morph_index_count(idx) == 0;
+		return NULL;
+	}
+	if ((err = morph_commit_read(&base, repo, &amended->parents[0])))
+		return err;
+	*empty = morph_oid_cmp(tree, morph_commit_tree(base)) == 0;
+	morph_commit_free(base);
+	return NULL;
+}
+
 const struct morph_error *
 morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
     struct morph_index *idx, const struct morph_commit_opts *opts)
 {
 	struct morph_buf name = MORPH_BUF_INIT, email = MORPH_BUF_INIT;
-	struct morph_buf payload = MORPH_BUF_INIT;
+	struct morph_buf payload = MORPH_BUF_INIT, logmsg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_git_provenance git;
 	struct morph_signature sig;
 	struct morph_commit *parent = NULL;
+	const struct morph_oid *parents = NULL;
 	struct morph_oid head, tree, zero;
-	int have_head;
+	size_t nparents = 0;
+	int have_head, empty;
 
 	memset(&zero, 0, sizeof(zero));
 	if (opts->message == NULL ||
@@ -376,6 +421,11 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	have_head = err == NULL;
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
 		goto fail;
+	if (opts->amend && !have_head) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend: %s; "
+		    "there is no commit to amend", err->msg);
+		goto fail;
+	}
 	if (have_head && (err = morph_commit_read(&parent, repo,
 	    &head)) != NULL)
 		goto fail;
@@ -383,7 +433,27 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		goto fail;
 	if ((err = morph_index_write_tree(&tree, idx, repo)) != NULL)
 		goto fail;
-	if (!opts->allow_empty && (have_head ?
+	/* An amended commit takes the place of HEAD: its parents, its author. */
+	if (opts->amend) {
+		parents = parent->parents;
+		nparents = parent->nparents;
+		if (!opts->reset_author)
+			sig = *morph_commit_author(parent);
+		if ((err = amend_empty(&empty, repo, idx, &tree,
+		    parent)) != NULL)
+			goto fail;
+		if (empty && !opts->allow_empty) {
+			err = morph_error_fmt(MORPH_ERR_EMPTY, "amending the "
+			    "last commit would leave it empty: use "
+			    "--allow-empty to amend anyway, or remove the "
+			    "commit with morph reset HEAD~1");
+			goto fail;
+		}
+	} else if (have_head) {
+		parents = &head;
+		nparents = 1;
+	}
+	if (!opts->amend && !opts->allow_empty && (have_head ?
 	    morph_oid_cmp(&tree, morph_commit_tree(parent)) == 0 :
 	    morph_index_count(idx) == 0)) {
 		err = morph_error_fmt(MORPH_ERR_EMPTY, "nothing to commit%s",
@@ -391,13 +461,17 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		    "; add files with morph add");
 		goto fail;
 	}
-	if ((err = serialize(&payload, &tree, have_head ? &head : NULL, &sig,
+	if ((err = serialize(&payload, &tree, parents, nparents, &sig,
 	    opts->message, &git)) != NULL)
 		goto fail;
 	if ((err = morph_object_write(out, repo, MORPH_OBJ_COMMIT, payload.ptr,
 	    payload.len)) != NULL)
 		goto fail;
-	if ((err = morph_head_update(repo, out, have_head ? &head : &zero)))
+	reflog_message(&logmsg, opts->amend ? " (amend)" : nparents == 0 ?
+	    " (initial)" : "", opts->message);
+	if ((err = morph_buf_status(&logmsg)) != NULL ||
+	    (err = morph_head_update_log(repo, out, have_head ? &head : &zero,
+	    logmsg.ptr)) != NULL)
 		goto fail;
 	if ((err = morph_index_write(idx, repo)) != NULL)
 		goto fail;
@@ -410,5 +484,6 @@ out:
 	morph_buf_release(&name);
 	morph_buf_release(&email);
 	morph_buf_release(&payload);
+	morph_buf_release(&logmsg);
 	return err;
 }

@@ -68,15 +68,24 @@ struct morph_commit_opts {
 	const char	*message;
 	int		 allow_empty;	/* commit even if the tree is unchanged */
 	int		 all;		/* stage modified tracked files first */
+	/*
+	 * Replace HEAD's commit instead of adding one on top: the new one
+	 * has its parents and (unless reset_author) its author.
+	 */
+	int		 amend;
+	int		 reset_author;
 };
 #define MORPH_COMMIT_OPTS_VERSION	1
-#define MORPH_COMMIT_OPTS_INIT		{ MORPH_COMMIT_OPTS_VERSION, NULL, 0, 0 }
+#define MORPH_COMMIT_OPTS_INIT	{ MORPH_COMMIT_OPTS_VERSION, NULL, 0, 0, 0, 0 }
 
 /*
  * Commits what the index holds on top of HEAD, in one transaction: writes
  * the trees and the commit, moves the current branch and saves the index.
- * Errors: EMPTY when the tree equals the parent's and allow_empty is not
- * set; CONFLICT when HEAD moved meanwhile; LOCKED.
+ * The move is logged (reflog.h) as "commit: SUBJECT", "commit (initial):
+ * ..." or "commit (amend): ...".  Errors: EMPTY when the tree equals the
+ * parent's (with amend: the first parent's, unless HEAD is a merge) and
+ * allow_empty is not set; INVALID for amend with no commit; CONFLICT when
+ * HEAD moved meanwhile; LOCKED.
  */
 const struct morph_error *morph_commit_create(struct morph_oid *out,
     struct morph_repo *, struct morph_index *,

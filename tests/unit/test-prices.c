@@ -625,6 +625,7 @@ test_migration(void)
 	    "ALTER TABLE cache DROP COLUMN tokens_cache_write;"
 	    "DROP TABLE price_updates;"
 	    "ALTER TABLE runs DROP COLUMN tree;"
+	    "DROP TABLE reflog;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO runs (num, commit_id, plan, matrix, started, state, "
 	    " total) VALUES (1, zeroblob(16), zeroblob(16), "
