@@ -66,8 +66,8 @@ const struct morph_error *morph_reflog_previous(struct morph_buf *out,
     struct morph_repo *, unsigned long n);
 
 /*
- * Gives from's log to to (a branch renamed), inside the caller's
- * transaction; to's own entries, if any, stay after them.
+ * Gives from's log to to (a branch renamed, to having no log of its own),
+ * inside the caller's transaction.
  */
 const struct morph_error *morph_reflog_rename(struct morph_repo *,
     const char *from, const char *to);
