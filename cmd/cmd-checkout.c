@@ -217,6 +217,36 @@ done:
 	return err;
 }
 
+int
+morph_cmd_move_options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
+    const char *shortopts, const struct option *longopts,
+    struct morph_cmd_move *sw, const struct morph_error **err)
+{
+	int ch;
+
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, shortopts, longopts,
+	    err)) != -1) {
+		switch (ch) {
+		case 'b':
+		case 'c':
+			sw->newbranch = optarg;
+			break;
+		case 'd':
+			sw->detach = 1;
+			break;
+		case 'f':
+			sw->force = 1;
+			break;
+		case 'q':
+			sw->quiet = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const struct morph_error *
 cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
@@ -228,26 +258,13 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_cmd_move sw;
 	const struct morph_error *err = NULL;
 	char **paths;
-	int ch, npaths;
+	int npaths;
 
 	memset(&sw, 0, sizeof(sw));
 	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:fq", longopts,
-	    &err)) != -1) {
-		switch (ch) {
-		case 'b':
-			sw.newbranch = optarg;
-			break;
-		case 'f':
-			sw.force = 1;
-			break;
-		case 'q':
-			sw.quiet = 1;
-			break;
-		default:
-			return err;
-		}
-	}
+	if (morph_cmd_move_options(ctx, argc, argv, "b:fq", longopts, &sw,
+	    &err) != 0)
+		return err;
 	argc -= optind;
 	argv += optind;
 	if (npaths >= 0) {

@@ -20,29 +20,12 @@ cmd_switch(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	};
 	struct morph_cmd_move sw;
 	const struct morph_error *err = NULL;
-	int ch;
 
 	memset(&sw, 0, sizeof(sw));
 	sw.branch_only = 1;
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "c:fq", longopts,
-	    &err)) != -1) {
-		switch (ch) {
-		case 'c':
-			sw.newbranch = optarg;
-			break;
-		case 'd':
-			sw.detach = 1;
-			break;
-		case 'f':
-			sw.force = 1;
-			break;
-		case 'q':
-			sw.quiet = 1;
-			break;
-		default:
-			return err;
-		}
-	}
+	if (morph_cmd_move_options(ctx, argc, argv, "c:fq", longopts, &sw,
+	    &err) != 0)
+		return err;
 	argc -= optind;
 	argv += optind;
 	if (sw.newbranch != NULL && sw.detach)

@@ -73,6 +73,13 @@ struct morph_cmd_move {
 };
 const struct morph_error *morph_cmd_move_head(struct morph_cmd_ctx *,
     const struct morph_cmd_move *);
+/*
+ * Their options into sw, with morph_cmd_getopt: 'b' or 'c' (a new branch),
+ * 'd' (--detach), 'f' and 'q'.  -1 after setting *err to a usage error.
+ */
+int	morph_cmd_move_options(struct morph_cmd_ctx *, int argc, char *argv[],
+	    const char *shortopts, const struct option *longopts,
+	    struct morph_cmd_move *sw, const struct morph_error **err);
 
 /* morph.c: the command called name, or NULL. */
 const struct morph_cmd *morph_cmd_find(const char *name);

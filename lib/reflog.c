@@ -19,7 +19,8 @@ static const char sql_drop[] = "DELETE FROM reflog WHERE ref = ?";
 static const char sql_rename[] = "UPDATE reflog SET ref = ? WHERE ref = ?";
 static const char sql_list[] = "SELECT old, new, name, email, time, tz, "
     "message FROM reflog WHERE ref = ? ORDER BY num DESC";
-static const char sql_count[] = "SELECT count(*) FROM reflog WHERE ref = ?";
+static const char sql_count[] = "SELECT '', count(*) FROM reflog "
+    "WHERE ref = ?";
 static const char sql_nth[] = "SELECT new FROM reflog WHERE ref = ? "
     "ORDER BY num DESC LIMIT 1 OFFSET ?";
 static const char sql_at[] = "SELECT new FROM reflog WHERE ref = ? AND "
@@ -35,23 +36,44 @@ morph_reflog_kept(const char *ref)
 	    strlen(MORPH_REFS_HEADS)) == 0;
 }
 
-/* Runs a cached statement that binds ref (and a second text) and ends. */
+/*
+ * Runs a cached statement that binds ref and then, when given, the text
+ * text2 or the integer int2 (-1: none).  Of its first row, if it has one
+ * (*found, when found is not NULL), column 0 goes as text into hex and
+ * column 1 into *second, where they are not NULL.  what says what failed.
+ */
 static const struct morph_error *
-run_simple(struct morph_repo *repo, const char *sql, const char *a,
-    const char *b, const char *what)
+step_one(struct morph_repo *repo, const char *sql, const char *ref,
+    const char *text2, int64_t int2, char hex[MORPH_OID_HEXSZ + 1],
+    int64_t *second, int *found, const char *what)
 {
 	const struct morph_error *err;
+	const unsigned char *v;
 	sqlite3_stmt *st;
 	int rc;
 
+	if (found != NULL)
+		*found = 0;
 	if ((err = morph_store_prepare(&repo->store, sql, &st)) != NULL)
 		return err;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b != NULL)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if (text2 != NULL)
+		sqlite3_bind_text(st, 2, text2, -1, SQLITE_STATIC);
+	else if (int2 != -1)
+		sqlite3_bind_int64(st, 2, int2);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (found != NULL)
+			*found = 1;
+		v = sqlite3_column_text(st, 0);
+		if (hex != NULL)
+			snprintf(hex, MORPH_OID_HEXSZ + 1, "%s",
+			    v != NULL ? (const char *)v : "");
+		if (second != NULL)
+			*second = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return morph_store_error(&repo->store, rc, what);
 	return NULL;
 }
@@ -107,15 +129,27 @@ done:
 const struct morph_error *
 morph_reflog_drop(struct morph_repo *repo, const char *ref)
 {
-	return run_simple(repo, sql_drop, ref, NULL,
+	return step_one(repo, sql_drop, ref, NULL, -1, NULL, NULL, NULL,
 	    "cannot delete a reflog");
 }
 
 const struct morph_error *
 morph_reflog_rename(struct morph_repo *repo, const char *from, const char *to)
 {
-	return run_simple(repo, sql_rename, to, from,
+	return step_one(repo, sql_rename, to, from, -1, NULL, NULL, NULL,
 	    "cannot rename a reflog");
+}
+
+/* The end of a walk over rows: the first error, and the statement gone. */
+static const struct morph_error *
+end_walk(struct morph_repo *repo, sqlite3_stmt *st, int rc,
+    const struct morph_error *err)
+{
+	if (err == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = morph_store_error(&repo->store, rc,
+		    "cannot read the reflog");
+	sqlite3_finalize(st);
+	return err;
 }
 
 static const struct morph_error *
@@ -161,66 +195,15 @@ morph_reflog_foreach(struct morph_repo *repo, const char *ref,
 		if ((err = cb(&e, n++, arg)) != NULL)
 			break;
 	}
-	if (err == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = morph_store_error(&repo->store, rc,
-		    "cannot read the reflog");
-	sqlite3_finalize(st);
-	return err;
-}
-
-/*
- * The first column of the first row of a cached statement binding ref and
- * (unless arg2 is -1) an integer: *found 0 when there is no row, else its
- * text into hex (a copy) and the second column into *second when asked.
- */
-static const struct morph_error *
-query_one(struct morph_repo *repo, const char *sql, const char *ref,
-    int64_t arg2, char hex[MORPH_OID_HEXSZ + 1], int64_t *second, int *found)
-{
-	const struct morph_error *err;
-	const unsigned char *v;
-	sqlite3_stmt *st;
-	int rc;
-
-	*found = 0;
-	if ((err = morph_store_prepare(&repo->store, sql, &st)) != NULL)
-		return err;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (arg2 != -1)
-		sqlite3_bind_int64(st, 2, arg2);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*found = 1;
-		v = sqlite3_column_text(st, 0);
-		snprintf(hex, MORPH_OID_HEXSZ + 1, "%s",
-		    v != NULL ? (const char *)v : "");
-		if (second != NULL)
-			*second = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return morph_store_error(&repo->store, rc,
-		    "cannot read the reflog");
-	return NULL;
+	return end_walk(repo, st, rc, err);
 }
 
 static const struct morph_error *
 count_entries(int64_t *n, struct morph_repo *repo, const char *ref)
 {
-	const struct morph_error *err;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((err = morph_store_prepare(&repo->store, sql_count, &st)) != NULL)
-		return err;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return morph_store_error(&repo->store, rc,
-		    "cannot read the reflog");
-	return NULL;
+	*n = 0;
+	return step_one(repo, sql_count, ref, NULL, -1, NULL, n, NULL,
+	    "cannot read the reflog");
 }
 
 static const struct morph_error *
@@ -249,8 +232,8 @@ morph_reflog_nth(struct morph_oid *out, struct morph_repo *repo,
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "log for '%s' only "
 		    "has %lld entr%s", shortname, (long long)count,
 		    count == 1 ? "y" : "ies");
-	if ((err = query_one(repo, sql_nth, ref, (int64_t)n, hex, NULL,
-	    &found)) != NULL)
+	if ((err = step_one(repo, sql_nth, ref, NULL, (int64_t)n, hex, NULL,
+	    &found, "cannot read the reflog")) != NULL)
 		return err;
 	if (!found)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "log for '%s' "
@@ -269,13 +252,13 @@ morph_reflog_at(struct morph_oid *out, struct morph_repo *repo,
 	time_t t;
 	int found;
 
-	if ((err = query_one(repo, sql_at, ref, when, hex, NULL,
-	    &found)) != NULL)
+	if ((err = step_one(repo, sql_at, ref, NULL, when, hex, NULL, &found,
+	    "cannot read the reflog")) != NULL)
 		return err;
 	if (found)
 		return to_oid(out, ref, hex);
-	if ((err = query_one(repo, sql_oldest, ref, -1, hex, &first,
-	    &found)) != NULL)
+	if ((err = step_one(repo, sql_oldest, ref, NULL, -1, hex, &first,
+	    &found, "cannot read the reflog")) != NULL)
 		return err;
 	if (!found)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "log for '%s' is "
@@ -348,9 +331,5 @@ morph_reflog_foreach_row(struct morph_repo *repo, morph_reflog_row_cb cb,
 		    (const char *)sqlite3_column_text(st, 1),
 		    (const char *)sqlite3_column_text(st, 2), arg)) != NULL)
 			break;
-	if (err == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = morph_store_error(&repo->store, rc,
-		    "cannot read the reflog");
-	sqlite3_finalize(st);
-	return err;
+	return end_walk(repo, st, rc, err);
 }
