@@ -4,6 +4,7 @@
  * "--", as git checkout does, restore those files from the index, or from
  * a revision into the index and the work tree.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +114,16 @@ morph_cmd_move_head(struct morph_cmd_ctx *ctx,
 
 	opts.force = sw->force;
 	attached = morph_head_branch(&cur, ctx->repo) == NULL;
-	/* "-" is the branch (or commit) HEAD was on before, as @{-1}. */
-	if (rev != NULL && strcmp(rev, "-") == 0) {
-		if ((err = morph_reflog_previous(&prev, ctx->repo, 1)) != NULL)
+	/*
+	 * "-" is the branch (or commit) HEAD was on before, as @{-1}; @{-N}
+	 * names a branch to go back onto, not a commit to detach at.
+	 */
+	if (rev != NULL && (strcmp(rev, "-") == 0 || (strncmp(rev, "@{-",
+	    3) == 0 && isdigit((unsigned char)rev[3]) &&
+	    strspn(rev + 3, "0123456789") + 4 == strlen(rev) &&
+	    rev[strlen(rev) - 1] == '}'))) {
+		if ((err = morph_reflog_previous(&prev, ctx->repo,
+		    rev[0] == '-' ? 1 : strtoul(rev + 3, NULL, 10))) != NULL)
 			goto done;
 		rev = prev.ptr;
 	}

@@ -87,6 +87,9 @@ ok morph checkout -
 expect_eq "$out" "Switched to branch 'side'" "checkout - goes back onto the branch"
 expect_eq "$(morph rev-parse --abbrev-ref HEAD)" "side" "attached after checkout -"
 ok morph checkout -q main
+ok morph checkout '@{-1}'
+expect_eq "$out" "Switched to branch 'side'" "checkout @{-1} goes back onto the branch"
+ok morph checkout -q main
 
 # A detached HEAD: its commits are in HEAD's log, no branch's.
 ok morph checkout -q "$c1"
