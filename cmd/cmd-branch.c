@@ -167,7 +167,7 @@ branch_ref(struct morph_buf *ref, const char *name)
 static const struct morph_error *
 create(struct morph_cmd_ctx *ctx, const char *name, const char *start)
 {
-	struct morph_buf ref = MORPH_BUF_INIT;
+	struct morph_buf ref = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_oid id, zero;
 
@@ -177,12 +177,17 @@ create(struct morph_cmd_ctx *ctx, const char *name, const char *start)
 	if ((err = morph_revparse_type(&id, ctx->repo, start ? start :
 	    MORPH_HEAD, MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
-	err = morph_ref_update(ctx->repo, ref.ptr, &id, &zero);
+	morph_buf_printf(&msg, "branch: Created from %s", start ? start :
+	    MORPH_HEAD);
+	if ((err = morph_buf_status(&msg)) == NULL)
+		err = morph_ref_update_log(ctx->repo, ref.ptr, &id, &zero,
+		    msg.ptr);
 	if (err != NULL && err->code == MORPH_ERR_CONFLICT)
 		err = morph_error_fmt(MORPH_ERR_EXISTS, "a branch named '%s' "
 		    "already exists", name);
 done:
 	morph_buf_release(&ref);
+	morph_buf_release(&msg);
 	return err;
 }
 
@@ -263,6 +268,7 @@ rename_branch(struct morph_cmd_ctx *ctx, const char *old, const char *new)
 {
 	struct morph_buf oref = MORPH_BUF_INIT, nref = MORPH_BUF_INIT;
 	struct morph_buf cur = MORPH_BUF_INIT, val = MORPH_BUF_INIT;
+	struct morph_buf msg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_oid id, zero;
 	int current, symbolic, exists;
@@ -291,12 +297,19 @@ rename_branch(struct morph_cmd_ctx *ctx, const char *old, const char *new)
 		    "already exists", new);
 		goto done;
 	}
-	if (exists && ((err = morph_ref_update(ctx->repo, nref.ptr, &id,
-	    &zero)) != NULL || (err = morph_ref_delete(ctx->repo,
-	    oref.ptr)) != NULL))
+	/* The log goes with the branch, as git's does. */
+	morph_buf_printf(&msg, "Branch: renamed %s to %s", oref.ptr, nref.ptr);
+	if ((err = morph_buf_status(&msg)) != NULL)
+		goto done;
+	if (exists && ((err = morph_reflog_rename(ctx->repo, oref.ptr,
+	    nref.ptr)) != NULL ||
+	    (err = morph_ref_delete(ctx->repo, oref.ptr)) != NULL ||
+	    (err = morph_ref_update_log(ctx->repo, nref.ptr, &id, &zero,
+	    msg.ptr)) != NULL))
 		goto done;
 	if (current)
-		err = morph_ref_set_symbolic(ctx->repo, MORPH_HEAD, nref.ptr);
+		err = morph_ref_set_symbolic_log(ctx->repo, MORPH_HEAD,
+		    nref.ptr, msg.ptr);
 done:
 	if (err == NULL)
 		err = morph_repo_commit(ctx->repo);
@@ -307,6 +320,7 @@ out:
 	morph_buf_release(&nref);
 	morph_buf_release(&cur);
 	morph_buf_release(&val);
+	morph_buf_release(&msg);
 	return err;
 }
 

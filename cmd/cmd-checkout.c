@@ -4,6 +4,7 @@
  * "--", as git checkout does, restore those files from the index, or from
  * a revision into the index and the work tree.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,63 +80,53 @@ done:
 	return err;
 }
 
+/* "checkout: moving from FROM to to", FROM as git writes it, into msg. */
 static const struct morph_error *
-cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+moving_message(struct morph_buf *msg, struct morph_repo *repo,
+    const char *to)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct morph_buf cur = MORPH_BUF_INIT;
+	struct morph_oid head;
+
+	if (morph_head_branch(&cur, repo) == NULL)
+		morph_buf_printf(msg, "checkout: moving from %s to %s",
+		    cur.ptr + strlen(MORPH_REFS_HEADS), to);
+	else if (morph_ref_resolve(&head, repo, MORPH_HEAD) == NULL)
+		morph_buf_printf(msg, "checkout: moving from %s to %s",
+		    morph_oid_tostr(&head), to);
+	morph_buf_release(&cur);
+	return morph_buf_status(msg);
+}
+
+const struct morph_error *
+morph_cmd_move_head(struct morph_cmd_ctx *ctx,
+    const struct morph_cmd_move *sw)
+{
 	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
 	struct morph_buf cur = MORPH_BUF_INIT, ref = MORPH_BUF_INIT;
-	struct morph_buf val = MORPH_BUF_INIT;
+	struct morph_buf val = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
+	struct morph_buf prev = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	const struct morph_oid *target = NULL;
 	struct morph_oid id;
-	const char *newbranch = NULL, *rev;
-	char **paths;
-	int ch, attached, symbolic, quiet = 0, npaths;
+	const char *newbranch = sw->newbranch, *rev = sw->rev;
+	int attached, symbolic;
 
-	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
-	while ((ch = morph_cmd_getopt(ctx, argc, argv, "b:fq", longopts,
-	    &err)) != -1) {
-		switch (ch) {
-		case 'b':
-			newbranch = optarg;
-			break;
-		case 'f':
-			opts.force = 1;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		default:
-			return err;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (npaths >= 0) {
-		/* checkout [REV] -- PATH...: files, HEAD stays. */
-		if (newbranch != NULL || opts.force)
-			return morph_cmd_bad_usage(ctx, "-b and -f take no "
-			    "paths");
-		if (npaths == 0)
-			return morph_cmd_bad_usage(ctx, "no path after '--'");
-		if (argc > 1)
-			return morph_cmd_bad_usage(ctx, "unexpected argument "
-			    "'%s'", argv[1]);
-		return checkout_paths(ctx, argc == 1 ? argv[0] : NULL, paths,
-		    npaths);
-	}
-	if (newbranch == NULL && argc != 1)
-		return morph_cmd_bad_usage(ctx, argc == 0 ? "no revision given"
-		    : "unexpected argument '%s'", argv[argc > 1]);
-	if (newbranch != NULL && argc > 1)
-		return morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
-		    argv[1]);
+	opts.force = sw->force;
 	attached = morph_head_branch(&cur, ctx->repo) == NULL;
+	/*
+	 * "-" is the branch (or commit) HEAD was on before, as @{-1}; @{-N}
+	 * names a branch to go back onto, not a commit to detach at.
+	 */
+	if (rev != NULL && (strcmp(rev, "-") == 0 || (strncmp(rev, "@{-",
+	    3) == 0 && isdigit((unsigned char)rev[3]) &&
+	    strspn(rev + 3, "0123456789") + 4 == strlen(rev) &&
+	    rev[strlen(rev) - 1] == '}'))) {
+		if ((err = morph_reflog_previous(&prev, ctx->repo,
+		    rev[0] == '-' ? 1 : strtoul(rev + 3, NULL, 10))) != NULL)
+			goto done;
+		rev = prev.ptr;
+	}
 
 	if (newbranch != NULL) {
 		if (!morph_ref_shortname_valid(newbranch)) {
@@ -152,26 +143,31 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    "named '%s' already exists", newbranch);
 			goto done;
 		}
-		rev = argc == 1 ? argv[0] : MORPH_HEAD;
-		err = morph_revparse_type(&id, ctx->repo, rev,
-		    MORPH_OBJ_COMMIT);
+		err = morph_revparse_type(&id, ctx->repo, rev != NULL ? rev :
+		    MORPH_HEAD, MORPH_OBJ_COMMIT);
 		if (err == NULL)
 			target = &id;
-		else if (argc == 1 || err->code != MORPH_ERR_NOT_FOUND ||
+		else if (rev != NULL || err->code != MORPH_ERR_NOT_FOUND ||
 		    morph_ref_resolve(&id, ctx->repo, MORPH_HEAD) == NULL)
 			goto done;
 		/* An unborn HEAD and no start: the new branch is unborn. */
 		opts.branch = ref.ptr;
 		opts.create = 1;
+		if ((err = moving_message(&msg, ctx->repo, newbranch)) != NULL)
+			goto done;
+		opts.message = msg.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, target,
-		    &opts)) != NULL || quiet)
+		    &opts)) != NULL || sw->quiet)
 			goto done;
 		printf("Switched to a new branch '%s'\n", newbranch);
 		goto done;
 	}
 
-	rev = argv[0];
-	if (strcmp(rev, MORPH_HEAD) == 0 && attached) {
+	if (rev == NULL)
+		rev = MORPH_HEAD;	/* switch --detach */
+	if (sw->detach)
+		;	/* never a branch */
+	else if (strcmp(rev, MORPH_HEAD) == 0 && attached) {
 		/* Stay on the current branch (checkout -f HEAD discards). */
 		if ((err = morph_buf_status(&cur)) != NULL)
 			goto done;
@@ -183,8 +179,12 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	if (ref.len > 0 && morph_ref_resolve(&id, ctx->repo, ref.ptr) == NULL) {
 		opts.branch = ref.ptr;
+		if ((err = moving_message(&msg, ctx->repo, ref.ptr +
+		    strlen(MORPH_REFS_HEADS))) != NULL)
+			goto done;
+		opts.message = msg.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, &id,
-		    &opts)) != NULL || quiet)
+		    &opts)) != NULL || sw->quiet)
 			goto done;
 		if (attached && strcmp(cur.ptr, ref.ptr) == 0)
 			printf("Already on '%s'\n", rev);
@@ -197,10 +197,19 @@ cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if ((err = morph_revparse_type(&id, ctx->repo, rev,
 	    MORPH_OBJ_COMMIT)) != NULL)
 		goto done;
-	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL ||
-	    quiet)
+	if (sw->branch_only && !sw->detach) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "a branch is "
+		    "expected, got '%s'; to detach HEAD at that commit, add "
+		    "--detach", rev);
 		goto done;
-	if (attached)
+	}
+	if ((err = moving_message(&msg, ctx->repo, rev)) != NULL)
+		goto done;
+	opts.message = msg.ptr;
+	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL ||
+	    sw->quiet)
+		goto done;
+	if (attached && !sw->detach)
 		printf("Note: switching to '%s'.\n\n"
 		    "You are in 'detached HEAD' state: new commits belong to "
 		    "no branch, and are\nleft behind when you switch away "
@@ -211,7 +220,82 @@ done:
 	morph_buf_release(&cur);
 	morph_buf_release(&ref);
 	morph_buf_release(&val);
+	morph_buf_release(&msg);
+	morph_buf_release(&prev);
 	return err;
+}
+
+int
+morph_cmd_move_options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
+    const char *shortopts, const struct option *longopts,
+    struct morph_cmd_move *sw, const struct morph_error **err)
+{
+	int ch;
+
+	while ((ch = morph_cmd_getopt(ctx, argc, argv, shortopts, longopts,
+	    err)) != -1) {
+		switch (ch) {
+		case 'b':
+		case 'c':
+			sw->newbranch = optarg;
+			break;
+		case 'd':
+			sw->detach = 1;
+			break;
+		case 'f':
+			sw->force = 1;
+			break;
+		case 'q':
+			sw->quiet = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct morph_error *
+cmd_checkout(struct morph_cmd_ctx *ctx, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct morph_cmd_move sw;
+	const struct morph_error *err = NULL;
+	char **paths;
+	int npaths;
+
+	memset(&sw, 0, sizeof(sw));
+	morph_cmd_split_paths(&argc, argv, &paths, &npaths);
+	if (morph_cmd_move_options(ctx, argc, argv, "b:fq", longopts, &sw,
+	    &err) != 0)
+		return err;
+	argc -= optind;
+	argv += optind;
+	if (npaths >= 0) {
+		/* checkout [REV] -- PATH...: files, HEAD stays. */
+		if (sw.newbranch != NULL || sw.force)
+			return morph_cmd_bad_usage(ctx, "-b and -f take no "
+			    "paths");
+		if (npaths == 0)
+			return morph_cmd_bad_usage(ctx, "no path after '--'");
+		if (argc > 1)
+			return morph_cmd_bad_usage(ctx, "unexpected argument "
+			    "'%s'", argv[1]);
+		return checkout_paths(ctx, argc == 1 ? argv[0] : NULL, paths,
+		    npaths);
+	}
+	if (sw.newbranch == NULL && argc != 1)
+		return morph_cmd_bad_usage(ctx, argc == 0 ? "no revision given"
+		    : "unexpected argument '%s'", argv[argc > 1]);
+	if (sw.newbranch != NULL && argc > 1)
+		return morph_cmd_bad_usage(ctx, "unexpected argument '%s'",
+		    argv[1]);
+	sw.rev = argc == 1 ? argv[0] : NULL;
+	return morph_cmd_move_head(ctx, &sw);
 }
 
 const struct morph_cmd morph_cmd_checkout = {

@@ -39,8 +39,10 @@ read_message_file(struct morph_buf *out, const char *path)
 	return err;
 }
 
+/* The editor on initial (the message being amended) or on nothing. */
 static const struct morph_error *
-edit_message(struct morph_buf *out, struct morph_repo *repo)
+edit_message(struct morph_buf *out, struct morph_repo *repo,
+    const char *initial)
 {
 	struct morph_buf path = MORPH_BUF_INIT, cmd = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
@@ -69,6 +71,7 @@ edit_message(struct morph_buf *out, struct morph_repo *repo)
 		err = morph_error_errno("cannot write '%s'", path.ptr);
 		goto done;
 	}
+	fputs(initial != NULL ? initial : "", fp);
 	fputs("\n# Write the commit message above.  Lines starting with '#' "
 	    "are dropped;\n# an empty message aborts the commit.\n", fp);
 	if (fclose(fp) != 0) {
@@ -125,9 +128,12 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "amend", no_argument, NULL, 'A' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "message", required_argument, NULL, 'm' },
+		{ "no-edit", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "reset-author", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
@@ -135,8 +141,11 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_buf raw = MORPH_BUF_INIT, msg = MORPH_BUF_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_merge_state *ms = NULL;
-	const char *file = NULL;
+	struct morph_commit *old = NULL;
+	struct morph_oid id;
+	const char *file = NULL, *initial = NULL;
 	int ch, have_m = 0, from_editor = 0, merging = 0, quiet = 0;
+	int no_edit = 0;
 
 	while ((ch = morph_cmd_getopt(ctx, argc, argv, "aF:m:q", longopts,
 	    &err)) != -1) {
@@ -144,8 +153,17 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'a':
 			opts.all = 1;
 			break;
+		case 'A':
+			opts.amend = 1;
+			break;
 		case 'E':
 			opts.allow_empty = 1;
+			break;
+		case 'N':
+			no_edit = 1;
+			break;
+		case 'R':
+			opts.reset_author = 1;
 			break;
 		case 'F':
 			file = optarg;
@@ -171,9 +189,24 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_cmd_bad_usage(ctx, "-m and -F cannot be combined");
 		goto done;
 	}
+	if ((no_edit || opts.reset_author) && !opts.amend) {
+		err = morph_cmd_bad_usage(ctx, "--no-edit and --reset-author "
+		    "go with --amend");
+		goto done;
+	}
+	if (no_edit && (have_m || file != NULL)) {
+		err = morph_cmd_bad_usage(ctx, "--no-edit takes no -m or -F");
+		goto done;
+	}
 	/* A merge in progress has its message; -a stages before a gate. */
 	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		goto done;
+	if (merging && opts.amend) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend in the "
+		    "middle of a merge: finish it (morph commit) or undo it "
+		    "(morph merge --abort)");
+		goto done;
+	}
 	if (merging && opts.all && morph_merge_state_gate(ms, NULL, NULL) &&
 	    (err = stage_tracked(ctx->repo)) != NULL)
 		goto done;
@@ -185,12 +218,28 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	if (ctx->status != 0)
 		goto done;	/* the gate refused the merge */
+	/* --amend: the message being amended, kept or edited. */
+	if (opts.amend && !have_m && file == NULL) {
+		if ((err = morph_revparse_type(&id, ctx->repo, MORPH_HEAD,
+		    MORPH_OBJ_COMMIT)) != NULL) {
+			if (err->code == MORPH_ERR_NOT_FOUND)
+				err = morph_error_fmt(MORPH_ERR_INVALID,
+				    "cannot amend: %s; there is no commit "
+				    "to amend", err->msg);
+			goto done;
+		}
+		if ((err = morph_commit_read(&old, ctx->repo, &id)) != NULL)
+			goto done;
+		initial = morph_commit_message(old);
+	}
 	if (file != NULL)
 		err = read_message_file(&raw, file);
 	else if (merging && !have_m)
 		goto commit;	/* the merge's own message */
+	else if (no_edit)
+		morph_buf_puts(&raw, initial);
 	else if (!have_m) {
-		err = edit_message(&raw, ctx->repo);
+		err = edit_message(&raw, ctx->repo, initial);
 		from_editor = 1;
 	}
 	if (err == NULL)
@@ -214,6 +263,7 @@ commit:
 	err = morph_cmd_commit_index(ctx->repo, &opts, quiet);
 done:
 	morph_merge_state_free(ms);
+	morph_commit_free(old);
 	morph_buf_release(&raw);
 	morph_buf_release(&msg);
 	return err;
@@ -221,7 +271,9 @@ done:
 
 const struct morph_cmd morph_cmd_commit = {
 	"commit",
-	"commit [-aq] [--allow-empty] [-F file | -m message ...]",
+	"commit [-aq] [--allow-empty] [-F file | -m message ...]\n"
+	"       morph commit --amend [-aq] [--allow-empty] [--reset-author]\n"
+	"           [--no-edit | -F file | -m message ...]",
 	"record the staged snapshot",
 	MORPH_CMD_NEEDS_REPO,
 	cmd_commit,

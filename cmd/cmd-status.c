@@ -383,9 +383,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		goto done;
 	}
 	if (interrupted)
-		printf("A checkout to %s was interrupted: the work tree is "
-		    "partly switched.\n  (use \"%s\" to finish it)\n\n",
-		    target.ptr, finish.ptr);
+		printf("A %s to %s was interrupted: the work tree is "
+		    "partly %s.\n  (use \"%s\" to finish it)\n\n",
+		    pending.reset ? "reset" : "checkout", target.ptr,
+		    pending.reset ? "reset" : "switched", finish.ptr);
 	if (detached)
 		printf("HEAD detached at %s\n", have_head ?
 		    morph_cmd_short(&head) : "?");

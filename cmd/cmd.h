@@ -52,7 +52,9 @@ extern const struct morph_cmd morph_cmd_models;
 extern const struct morph_cmd morph_cmd_prices;
 extern const struct morph_cmd morph_cmd_pull;
 extern const struct morph_cmd morph_cmd_push;
+extern const struct morph_cmd morph_cmd_reflog;
 extern const struct morph_cmd morph_cmd_remote;
+extern const struct morph_cmd morph_cmd_reset;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_rm;
@@ -60,7 +62,31 @@ extern const struct morph_cmd morph_cmd_run;
 extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_show;
 extern const struct morph_cmd morph_cmd_status;
+extern const struct morph_cmd morph_cmd_switch;
 extern const struct morph_cmd morph_cmd_tag;
+
+/*
+ * cmd-checkout.c: moving HEAD as checkout and switch do: to a new branch
+ * made at rev (or HEAD), to a branch, or detached at a commit; rev "-" is
+ * the previous branch (@{-1}).  The move is logged (reflog.h).
+ */
+struct morph_cmd_move {
+	const char	*newbranch;	/* -b, -c: create it at rev */
+	const char	*rev;		/* NULL: HEAD */
+	int		 detach;	/* never onto a branch */
+	int		 branch_only;	/* refuse to detach unless detach */
+	int		 force;
+	int		 quiet;
+};
+const struct morph_error *morph_cmd_move_head(struct morph_cmd_ctx *,
+    const struct morph_cmd_move *);
+/*
+ * Their options into sw, with morph_cmd_getopt: 'b' or 'c' (a new branch),
+ * 'd' (--detach), 'f' and 'q'.  -1 after setting *err to a usage error.
+ */
+int	morph_cmd_move_options(struct morph_cmd_ctx *, int argc, char *argv[],
+	    const char *shortopts, const struct option *longopts,
+	    struct morph_cmd_move *sw, const struct morph_error **err);
 
 /* morph.c: the command called name, or NULL. */
 const struct morph_cmd *morph_cmd_find(const char *name);

@@ -31,7 +31,9 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_prices,
 	&morph_cmd_pull,
 	&morph_cmd_push,
+	&morph_cmd_reflog,
 	&morph_cmd_remote,
+	&morph_cmd_reset,
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
@@ -39,6 +41,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_runs,
 	&morph_cmd_show,
 	&morph_cmd_status,
+	&morph_cmd_switch,
 	&morph_cmd_tag,
 };
 

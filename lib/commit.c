@@ -406,21 +406,59 @@ merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
 	return NULL;
 }
 
+/*
+ * The reflog message of a commit, as git writes it: "commit: SUBJECT",
+ * "commit (initial): ..." for a root commit, "commit (amend): ...".
+ */
+static void
+reflog_message(struct morph_buf *out, const char *kind, const char *message)
+{
+	morph_buf_printf(out, "commit%s: %.*s", kind,
+	    (int)strcspn(message, "\n"), message);
+}
+
+/*
+ * Whether an amended commit with tree and parents would change nothing:
+ * its tree is its first parent's (a root's is empty).  A merge is never
+ * empty, as git has it.
+ */
+static const struct morph_error *
+amend_empty(int *empty, struct morph_repo *repo, struct morph_index *idx,
+    const struct morph_oid *tree, const struct morph_commit *amended)
+{
+	const struct morph_error *err;
+	struct morph_commit *base = NULL;
+
+	*empty = 0;
+	if (amended->nparents > 1)
+		return NULL;
+	if (amended->nparents == 0) {
+		*empty = morph_index_count(idx) == 0;
+		return NULL;
+	}
+	if ((err = morph_commit_read(&base, repo, &amended->parents[0])))
+		return err;
+	*empty = morph_oid_cmp(tree, morph_commit_tree(base)) == 0;
+	morph_commit_free(base);
+	return NULL;
+}
+
 const struct morph_error *
 morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
     struct morph_index *idx, const struct morph_commit_opts *opts)
 {
 	struct morph_buf name = MORPH_BUF_INIT, email = MORPH_BUF_INIT;
-	struct morph_buf payload = MORPH_BUF_INIT;
+	struct morph_buf payload = MORPH_BUF_INIT, logmsg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_git_provenance git;
 	struct morph_signature sig;
 	struct morph_commit *parent = NULL;
 	struct morph_merge_state *ms = NULL;
-	struct morph_oid head, tree, zero, parents[2];
+	const struct morph_oid *parents = NULL;
+	struct morph_oid head, tree, zero, joined[2];
 	const char *message = opts->message;
 	size_t nparents = 0;
-	int have_head, merging = 0;
+	int have_head, merging = 0, empty;
 
 	memset(&zero, 0, sizeof(zero));
 	if (message != NULL &&
@@ -449,24 +487,53 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	have_head = err == NULL;
 	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
 		goto fail;
+	if (opts->amend && !have_head) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend: %s; "
+		    "there is no commit to amend", err->msg);
+		goto fail;
+	}
 	if (have_head && (err = morph_commit_read(&parent, repo,
 	    &head)) != NULL)
 		goto fail;
 	if (opts->all && (err = morph_index_add_tracked(idx, repo)) != NULL)
 		goto fail;
+	if (merging && opts->amend) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend in the "
+		    "middle of a merge of '%s': finish it (morph commit) or "
+		    "undo it (morph merge --abort)", ms->label);
+		goto fail;
+	}
 	if (merging) {
-		if ((err = merge_parents(parents, repo, idx, ms,
+		if ((err = merge_parents(joined, repo, idx, ms,
 		    have_head ? &head : NULL, opts)) != NULL)
 			goto fail;
+		parents = joined;
 		nparents = 2;
-	} else if (have_head) {
-		parents[0] = head;
-		nparents = 1;
 	}
 	if ((err = morph_index_write_tree(&tree, idx, repo)) != NULL)
 		goto fail;
+	/* An amended commit takes the place of HEAD: its parents, its author. */
+	if (opts->amend) {
+		parents = parent->parents;
+		nparents = parent->nparents;
+		if (!opts->reset_author)
+			sig = *morph_commit_author(parent);
+		if ((err = amend_empty(&empty, repo, idx, &tree,
+		    parent)) != NULL)
+			goto fail;
+		if (empty && !opts->allow_empty) {
+			err = morph_error_fmt(MORPH_ERR_EMPTY, "amending the "
+			    "last commit would leave it empty: use "
+			    "--allow-empty to amend anyway, or remove the "
+			    "commit with morph reset HEAD~1");
+			goto fail;
+		}
+	} else if (!merging && have_head) {
+		parents = &head;
+		nparents = 1;
+	}
 	/* A merge commit records the join even when the tree is HEAD's. */
-	if (!opts->allow_empty && !merging && (have_head ?
+	if (!opts->amend && !merging && !opts->allow_empty && (have_head ?
 	    morph_oid_cmp(&tree, morph_commit_tree(parent)) == 0 :
 	    morph_index_count(idx) == 0)) {
 		err = morph_error_fmt(MORPH_ERR_EMPTY, "nothing to commit%s",
@@ -480,7 +547,11 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	if ((err = morph_object_write(out, repo, MORPH_OBJ_COMMIT, payload.ptr,
 	    payload.len)) != NULL)
 		goto fail;
-	if ((err = morph_head_update(repo, out, have_head ? &head : &zero)))
+	reflog_message(&logmsg, opts->amend ? " (amend)" : merging ?
+	    " (merge)" : nparents == 0 ? " (initial)" : "", message);
+	if ((err = morph_buf_status(&logmsg)) != NULL ||
+	    (err = morph_head_update_log(repo, out, have_head ? &head : &zero,
+	    logmsg.ptr)) != NULL)
 		goto fail;
 	if ((err = morph_index_write(idx, repo)) != NULL)
 		goto fail;
@@ -496,5 +567,6 @@ out:
 	morph_buf_release(&name);
 	morph_buf_release(&email);
 	morph_buf_release(&payload);
+	morph_buf_release(&logmsg);
 	return err;
 }

@@ -17,6 +17,7 @@
 #include "mergestate_int.h"
 #include "path_int.h"
 #include "pending_int.h"
+#include "reflog_int.h"
 #include "repo_int.h"
 
 void
@@ -381,6 +382,38 @@ check_index(struct fsck *f)
 	return err;
 }
 
+/*
+ * An entry of the reflog (reflog.h): a log that morph keeps, whose ids
+ * name commits (old all zeros for a reference that was new).
+ */
+static const struct morph_error *
+check_reflog_row(const char *ref, const char *old, const char *new,
+    void *arg)
+{
+	const struct morph_error *err = NULL;
+	struct fsck *f = arg;
+	struct morph_oid a, b;
+	char what[1100];
+
+	if (!morph_ref_name_valid(ref) || !morph_reflog_kept(ref)) {
+		morph_fsck_problem(f, "reflog of '%s': not a reference morph "
+		    "keeps a log for", ref);
+		return NULL;
+	}
+	if (morph_oid_fromhex(&a, old) != 0 || morph_oid_fromhex(&b,
+	    new) != 0 || morph_oid_is_zero(&b)) {
+		morph_fsck_problem(f, "reflog of '%s': bad id in entry "
+		    "'%s' -> '%s'", ref, old, new);
+		return NULL;
+	}
+	snprintf(what, sizeof(what), "the reflog of '%s'", ref);
+	if (!morph_oid_is_zero(&a))
+		err = morph_fsck_expect(f, &a, MORPH_OBJ_COMMIT, what, NULL);
+	if (err == NULL)
+		err = morph_fsck_expect(f, &b, MORPH_OBJ_COMMIT, what, NULL);
+	return err;
+}
+
 /* A checkout that did not finish (worktree.h): the work tree is off. */
 static const struct morph_error *
 check_pending(struct fsck *f)
@@ -476,7 +509,9 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 	if ((err = morph_store_foreach_object(&repo->store, check_object,
 	    &f)) != NULL)
 		return err;
-	if ((err = morph_ref_foreach(repo, "", check_ref, &f)) != NULL)
+	if ((err = morph_ref_foreach(repo, "", check_ref, &f)) != NULL ||
+	    (err = morph_reflog_foreach_row(repo, check_reflog_row,
+	    &f)) != NULL)
 		return err;
 	if ((err = check_price_tables(&f)) != NULL ||
 	    (err = check_index(&f)) != NULL ||

@@ -70,7 +70,10 @@ decode(struct morph_checkout_pending *p, struct morph_oid *nonce,
 	    get_id(doc, "nonce", nonce != NULL ? nonce : &n, NULL) != 0 ||
 	    get_bool(doc, "create", &p->create) != 0 ||
 	    get_bool(doc, "force", &p->force) != 0 ||
-	    (p->create && !cJSON_IsString(branch));
+	    (cJSON_GetObjectItemCaseSensitive(doc, "reset") != NULL &&
+	    get_bool(doc, "reset", &p->reset) != 0) ||
+	    (p->create && !cJSON_IsString(branch)) ||
+	    (p->reset && (p->create || cJSON_IsString(branch)));
 	if (!bad && cJSON_IsString(branch))
 		morph_buf_puts(&p->branch, branch->valuestring);
 	cJSON_Delete(doc);
@@ -159,6 +162,8 @@ morph_pending_write(struct morph_repo *repo,
 	else
 		cJSON_AddNullToObject(doc, "from");
 	cJSON_AddStringToObject(doc, "nonce", morph_oid_tostr(&n));
+	if (p->reset)
+		cJSON_AddBoolToObject(doc, "reset", 1);
 	if ((err = morph_json_canonical(&b, doc)) == NULL)
 		err = morph_store_meta_set_blob(&repo->store, META_CHECKOUT,
 		    b.ptr, b.len);
@@ -179,10 +184,10 @@ void
 morph_pending_describe(struct morph_buf *out,
     const struct morph_checkout_pending *p)
 {
-	morph_buf_puts(out, "a checkout to ");
+	morph_buf_puts(out, p->reset ? "a reset to " : "a checkout to ");
 	morph_worktree_pending_target(out, p);
-	morph_buf_puts(out, " was interrupted and the work tree is partly "
-	    "switched; run '");
+	morph_buf_printf(out, " was interrupted and the work tree is partly "
+	    "%s; run '", p->reset ? "reset" : "switched");
 	morph_worktree_pending_command(out, p);
 	morph_buf_puts(out, "' to finish it");
 }
@@ -243,6 +248,11 @@ morph_worktree_pending_command(struct morph_buf *out,
 	const char *name = p->branch.len > 0 ? p->branch.ptr +
 	    strlen(MORPH_REFS_HEADS) : NULL;
 
+	if (p->reset) {
+		morph_buf_printf(out, "morph reset --hard %s",
+		    morph_oid_tostr(&p->commit));
+		return;
+	}
 	morph_buf_puts(out, p->force ? "morph checkout -f " : "morph checkout ");
 	if (name == NULL)
 		morph_buf_puts(out, morph_oid_tostr(&p->commit));

@@ -6,6 +6,9 @@
  *	 "create": false, "force": false, "from": "<id>" or null,
  *	 "nonce": "<32 hex digits>"}
  *
+ * and "reset": true for a reset --hard (absent otherwise, and in records
+ * written before resets were).
+ *
  * A checkout commits it before it touches the first file and removes it
  * in the transaction that moves the index and HEAD, so that a checkout
  * killed in between leaves it behind.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "morph/refs.h"
+#include "reflog_int.h"
 #include "repo_int.h"
 
 #define SYMREF_PREFIX	"ref: "
@@ -161,32 +162,63 @@ put(struct morph_repo *repo, const char *name, const char *value)
 	return NULL;
 }
 
+/*
+ * Logs the move of name from old (NULL: it was new) to id: for name, and
+ * for HEAD when HEAD is on name.
+ */
+static const struct morph_error *
+log_move(struct morph_repo *repo, const char *name,
+    const struct morph_oid *old, const struct morph_oid *id, const char *msg)
+{
+	struct morph_buf head = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	int symbolic = 0;
+
+	if (morph_reflog_kept(name))
+		err = morph_reflog_append(repo, name, old, id, msg);
+	if (err == NULL && strcmp(name, MORPH_HEAD) != 0 &&
+	    morph_ref_read(&head, &symbolic, repo, MORPH_HEAD) == NULL &&
+	    symbolic && strcmp(head.ptr, name) == 0)
+		err = morph_reflog_append(repo, MORPH_HEAD, old, id, msg);
+	morph_buf_release(&head);
+	return err;
+}
+
 const struct morph_error *
 morph_ref_update(struct morph_repo *repo, const char *name,
     const struct morph_oid *id, const struct morph_oid *old)
 {
+	return morph_ref_update_log(repo, name, id, old, NULL);
+}
+
+const struct morph_error *
+morph_ref_update_log(struct morph_repo *repo, const char *name,
+    const struct morph_oid *id, const struct morph_oid *old, const char *msg)
+{
 	const struct morph_error *err;
 	struct morph_oid cur;
+	int existed;
 
 	if (!morph_ref_name_valid(name))
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "'%s' is not a valid reference name", name);
 	if ((err = morph_store_begin(&repo->store)) != NULL)
 		return err;
-	if (old != NULL) {
-		err = morph_ref_resolve(&cur, repo, name);
-		if (err != NULL && err->code != MORPH_ERR_NOT_FOUND)
-			goto done;
-		if (err != NULL ? !morph_oid_is_zero(old) :
-		    morph_oid_cmp(&cur, old) != 0) {
-			err = morph_error_fmt(MORPH_ERR_CONFLICT,
-			    "reference '%s' was changed by another process",
-			    name);
-			goto done;
-		}
-		err = NULL;
+	/* A damaged value is overwritten unless it was to be compared. */
+	err = morph_ref_resolve(&cur, repo, name);
+	if (err != NULL && err->code != MORPH_ERR_NOT_FOUND &&
+	    (old != NULL || err->code != MORPH_ERR_CORRUPT))
+		goto done;
+	existed = err == NULL;
+	err = NULL;
+	if (old != NULL && (!existed ? !morph_oid_is_zero(old) :
+	    morph_oid_cmp(&cur, old) != 0)) {
+		err = morph_error_fmt(MORPH_ERR_CONFLICT,
+		    "reference '%s' was changed by another process", name);
+		goto done;
 	}
-	err = put(repo, name, morph_oid_tostr(id));
+	if ((err = put(repo, name, morph_oid_tostr(id))) == NULL)
+		err = log_move(repo, name, existed ? &cur : NULL, id, msg);
 done:
 	if (err != NULL) {
 		morph_store_rollback(&repo->store);
@@ -199,18 +231,39 @@ const struct morph_error *
 morph_ref_set_symbolic(struct morph_repo *repo, const char *name,
     const char *target)
 {
+	return morph_ref_set_symbolic_log(repo, name, target, NULL);
+}
+
+const struct morph_error *
+morph_ref_set_symbolic_log(struct morph_repo *repo, const char *name,
+    const char *target, const char *msg)
+{
 	struct morph_buf v = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	struct morph_oid from, to;
+	int had;
 
 	if (!morph_ref_name_valid(name) || !morph_ref_name_valid(target))
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "'%s' is not a valid reference name",
 		    morph_ref_name_valid(name) ? target : name);
+	if ((err = morph_store_begin(&repo->store)) != NULL)
+		return err;
+	had = morph_ref_resolve(&from, repo, name) == NULL;
 	morph_buf_printf(&v, "%s%s", SYMREF_PREFIX, target);
 	if ((err = morph_buf_status(&v)) == NULL)
 		err = put(repo, name, v.ptr);
+	/* As git: a move to an unborn branch is not logged. */
+	if (err == NULL && msg != NULL && morph_reflog_kept(name) &&
+	    morph_ref_resolve(&to, repo, target) == NULL)
+		err = morph_reflog_append(repo, name, had ? &from : NULL, &to,
+		    msg);
 	morph_buf_release(&v);
-	return err;
+	if (err != NULL) {
+		morph_store_rollback(&repo->store);
+		return err;
+	}
+	return morph_store_commit(&repo->store);
 }
 
 const struct morph_error *
@@ -220,18 +273,27 @@ morph_ref_delete(struct morph_repo *repo, const char *name)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((err = morph_store_prepare(&repo->store, sql_ref_del, &st)))
+	if ((err = morph_store_begin(&repo->store)) != NULL)
 		return err;
+	if ((err = morph_store_prepare(&repo->store, sql_ref_del, &st)))
+		goto done;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return morph_store_error(&repo->store, rc,
+		err = morph_store_error(&repo->store, rc,
 		    "cannot delete a reference");
-	if (sqlite3_changes(repo->store.db) == 0)
-		return morph_error_fmt(MORPH_ERR_NOT_FOUND,
+	else if (sqlite3_changes(repo->store.db) == 0)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND,
 		    "reference '%s' not found", name);
-	return NULL;
+	else
+		err = morph_reflog_drop(repo, name);
+done:
+	if (err != NULL) {
+		morph_store_rollback(&repo->store);
+		return err;
+	}
+	return morph_store_commit(&repo->store);
 }
 
 const struct morph_error *
@@ -285,14 +347,21 @@ const struct morph_error *
 morph_head_update(struct morph_repo *repo, const struct morph_oid *id,
     const struct morph_oid *old)
 {
+	return morph_head_update_log(repo, id, old, NULL);
+}
+
+const struct morph_error *
+morph_head_update_log(struct morph_repo *repo, const struct morph_oid *id,
+    const struct morph_oid *old, const char *msg)
+{
 	struct morph_buf branch = MORPH_BUF_INIT;
 	const struct morph_error *err;
 
 	err = morph_head_branch(&branch, repo);
 	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
-		err = morph_ref_update(repo, MORPH_HEAD, id, old);
+		err = morph_ref_update_log(repo, MORPH_HEAD, id, old, msg);
 	else if (err == NULL)
-		err = morph_ref_update(repo, branch.ptr, id, old);
+		err = morph_ref_update_log(repo, branch.ptr, id, old, msg);
 	morph_buf_release(&branch);
 	return err;
 }

@@ -5,14 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "morph/commit.h"
+#include "morph/date.h"
 #include "morph/index.h"
 #include "morph/refs.h"
 #include "morph/revparse.h"
 #include "morph/tag.h"
 #include "morph/tree.h"
 #include "path_int.h"
+#include "reflog_int.h"
 #include "repo_int.h"
 
 static int is_git_rev(const char *);
@@ -31,6 +34,152 @@ unknown(const char *rev)
 	    rev);
 }
 
+/*
+ * The end of the "@{...}" that starts at p, just past its '}', or NULL
+ * when it has none.  A reflog selector may hold what a revision's syntax
+ * uses elsewhere (the ':' of a time, the '-' of @{-N}).
+ */
+static const char *
+skip_braces(const char *p)
+{
+	const char *close = strchr(p + 2, '}');
+
+	return close != NULL ? close + 1 : NULL;
+}
+
+/* The first of chars in rev outside "@{...}" before end, or end. */
+static const char *
+find_outside(const char *rev, const char *end, const char *chars)
+{
+	const char *p, *q;
+
+	for (p = rev; p < end && *p != '\0'; p++) {
+		if (p[0] == '@' && p[1] == '{' && (q = skip_braces(p)) != NULL) {
+			p = q - 1;
+			continue;
+		}
+		if (strchr(chars, *p) != NULL)
+			return p;
+	}
+	return end;
+}
+
+static const struct morph_error *
+resolve_base(struct morph_oid *out, struct morph_repo *repo,
+    const char *name, const char *rev);
+
+/*
+ * The reference whose log NAME@{...} reads, into ref, and the name its
+ * errors use, into shortname: with no NAME, the branch HEAD is on (HEAD
+ * when detached), else the first of HEAD and the branches by that name
+ * that exists (tags keep no log).
+ */
+static const struct morph_error *
+log_ref(struct morph_buf *ref, struct morph_buf *shortname,
+    struct morph_repo *repo, const char *name, size_t len, const char *rev)
+{
+	struct morph_buf val = MORPH_BUF_INIT;
+	const struct morph_error *err = NULL;
+	int symbolic;
+	size_t i;
+
+	morph_buf_clear(ref);
+	morph_buf_clear(shortname);
+	if (len == 0) {
+		if (morph_head_branch(ref, repo) != NULL) {
+			morph_buf_clear(ref);
+			morph_buf_puts(ref, MORPH_HEAD);
+		}
+		morph_buf_puts(shortname, strncmp(ref->ptr, MORPH_REFS_HEADS,
+		    strlen(MORPH_REFS_HEADS)) == 0 ? ref->ptr +
+		    strlen(MORPH_REFS_HEADS) : ref->ptr);
+		return morph_buf_status(shortname);
+	}
+	morph_buf_put(shortname, name, len);
+	if ((err = morph_buf_status(shortname)) != NULL)
+		return err;
+	for (i = 0; i < NREF_DIRS; i++) {
+		morph_buf_clear(ref);
+		morph_buf_printf(ref, "%s%s", ref_dirs[i], shortname->ptr);
+		if ((err = morph_buf_status(ref)) != NULL)
+			break;
+		if (morph_ref_name_valid(ref->ptr) &&
+		    morph_reflog_kept(ref->ptr) &&
+		    morph_ref_read(&val, &symbolic, repo, ref->ptr) == NULL)
+			break;
+	}
+	morph_buf_release(&val);
+	if (err == NULL && i == NREF_DIRS)
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "unknown revision "
+		    "'%s': no branch '%s' (only HEAD and branches have a log)",
+		    rev, shortname->ptr);
+	return err;
+}
+
+/*
+ * NAME@{N} (the Nth prior value of NAME: its log's entry N), NAME@{DATE}
+ * (its value at that time, date.h) and @{-N} (what HEAD was on before
+ * the Nth last checkout).  at points to the "@{" in name.
+ */
+static const struct morph_error *
+resolve_reflog(struct morph_oid *out, struct morph_repo *repo,
+    const char *name, const char *at, const char *rev)
+{
+	struct morph_buf ref = MORPH_BUF_INIT, shortname = MORPH_BUF_INIT;
+	struct morph_buf spec = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	const char *close = skip_braces(at);
+	unsigned long n;
+	int64_t when;
+	char *end;
+
+	if (close == NULL || *close != '\0' || close == at + 3)
+		return morph_error_fmt(MORPH_ERR_INVALID, "invalid revision "
+		    "'%s'", rev);
+	morph_buf_put(&spec, at + 2, (size_t)(close - at - 3));
+	if ((err = morph_buf_status(&spec)) != NULL)
+		goto done;
+	if (spec.ptr[0] == '-' && at == name && isdigit((unsigned char)
+	    spec.ptr[1])) {
+		n = strtoul(spec.ptr + 1, &end, 10);
+		if (*end != '\0' || n == 0 || n > 100000) {
+			err = morph_error_fmt(MORPH_ERR_INVALID, "invalid "
+			    "revision '%s'", rev);
+			goto done;
+		}
+		if ((err = morph_reflog_previous(&ref, repo, n)) == NULL)
+			err = resolve_base(out, repo, ref.ptr, rev);
+		goto done;
+	}
+	if ((err = log_ref(&ref, &shortname, repo, name, (size_t)(at - name),
+	    rev)) != NULL)
+		goto done;
+	if (isdigit((unsigned char)spec.ptr[0]) && strspn(spec.ptr,
+	    "0123456789") == spec.len) {
+		n = strtoul(spec.ptr, &end, 10);
+		if (spec.len > 9)
+			err = morph_error_fmt(MORPH_ERR_INVALID, "invalid "
+			    "revision '%s'", rev);
+		else
+			err = morph_reflog_nth(out, repo, ref.ptr, n,
+			    shortname.ptr);
+		goto done;
+	}
+	if ((err = morph_date_parse(&when, spec.ptr,
+	    (int64_t)time(NULL))) != NULL) {
+		err = morph_error_fmt(MORPH_ERR_INVALID, "invalid revision "
+		    "'%s': in braces after '@' morph reads N, -N or a date "
+		    "(%s)", rev, err->msg);
+		goto done;
+	}
+	err = morph_reflog_at(out, repo, ref.ptr, when, shortname.ptr);
+done:
+	morph_buf_release(&ref);
+	morph_buf_release(&shortname);
+	morph_buf_release(&spec);
+	return err;
+}
+
 /* A name without suffixes. */
 static const struct morph_error *
 resolve_base(struct morph_oid *out, struct morph_repo *repo,
@@ -38,11 +187,14 @@ resolve_base(struct morph_oid *out, struct morph_repo *repo,
 {
 	struct morph_buf ref = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	const char *at;
 	size_t i;
 
 	if (name[0] == '\0')
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "invalid revision '%s'", rev);
+	if ((at = strstr(name, "@{")) != NULL)
+		return resolve_reflog(out, repo, name, at, rev);
 	if (strlen(name) == MORPH_OID_HEXSZ &&
 	    morph_oid_fromhex(out, name) == 0) {
 		if (morph_object_exists(repo, out))
@@ -172,13 +324,14 @@ morph_revparse(struct morph_oid *out, struct morph_repo *repo,
 
 	if (is_git_rev(rev))
 		return at_git_commit(out, repo, rev + 4, rev);
-	colon = strchr(rev, ':');
+	colon = find_outside(rev, rev + strlen(rev), ":");
+	if (*colon == '\0')
+		colon = NULL;
 	if (colon == rev)
 		return index_path(out, repo, rev + 1, rev);
 	blen = colon ? (size_t)(colon - rev) : strlen(rev);
 	/* The name ends where the first ~ or ^ begins. */
-	for (p = rev; p < rev + blen && *p != '~' && *p != '^'; p++)
-		;
+	p = find_outside(rev, rev + blen, "~^");
 	if ((base = strndup(rev, (size_t)(p - rev))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	err = resolve_base(out, repo, base, rev);
@@ -261,6 +414,20 @@ morph_revparse_refname(struct morph_buf *out, struct morph_repo *repo,
 	morph_buf_clear(out);
 	if ((err = morph_revparse(&id, repo, rev)) != NULL)
 		return err;
+	/* @{-N}: the branch it names, if it names one. */
+	if (strncmp(rev, "@{-", 3) == 0 && strchr(rev, '~') == NULL &&
+	    strchr(rev, '^') == NULL && strchr(rev, ':') == NULL) {
+		char *end;
+
+		if ((err = morph_reflog_previous(out, repo, strtoul(rev + 3,
+		    &end, 10))) != NULL)
+			return err;
+		if ((rev = strdup(out->ptr)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		err = morph_revparse_refname(out, repo, rev);
+		free((char *)rev);
+		return err;
+	}
 	if (strcmp(rev, "@") == 0 || strcmp(rev, MORPH_HEAD) == 0) {
 		if (morph_head_branch(out, repo) != NULL) {
 			morph_buf_clear(out);

@@ -129,6 +129,23 @@ static const char schema_v5[] =
 	"  morph BLOB NOT NULL,"
 	"  type INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX gitmap_by_morph ON gitmap (morph, type);";
+ * Version 6: the reflog (lib/reflog.c).  Each row is one move of HEAD or
+ * of a branch, in the order they happened (num); a reference's rows go
+ * with it when it is deleted.  Ids are hex as in refs, all zeros for "did
+ * not exist".
+ */
+static const char schema_v6[] =
+	"CREATE TABLE reflog ("
+	"  num INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL,"
+	"  old TEXT NOT NULL,"
+	"  new TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  tz INTEGER NOT NULL,"
+	"  message TEXT NOT NULL);"
+	"CREATE INDEX reflog_by_ref ON reflog (ref, num);";
 
 /* migrations[v] brings a database from version v to v + 1. */
 static const char *const migrations[] = {
@@ -137,6 +154,7 @@ static const char *const migrations[] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 const struct morph_error *

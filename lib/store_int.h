@@ -24,7 +24,7 @@
 #include "morph/hash.h"
 #include "morph/object.h"
 
-#define MORPH_SCHEMA_VERSION	5
+#define MORPH_SCHEMA_VERSION	6
 #define MORPH_STORE_MAXSTMT	64
 /* The largest object payload morph will inflate (SQLite's own limit). */
 #define MORPH_STORE_MAXOBJ	((size_t)1000 * 1000 * 1000)

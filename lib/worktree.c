@@ -1015,15 +1015,20 @@ move_head(struct morph_repo *repo, const struct morph_oid *commit,
 	const struct morph_error *err;
 	struct morph_oid zero;
 
+	if (opts->reset)
+		return morph_head_update_log(repo, commit, NULL,
+		    opts->message);
 	if (opts->branch == NULL)
-		return morph_ref_update(repo, MORPH_HEAD, commit, NULL);
+		return morph_ref_update_log(repo, MORPH_HEAD, commit, NULL,
+		    opts->message);
 	if (opts->create && commit != NULL) {
 		memset(&zero, 0, sizeof(zero));
-		if ((err = morph_ref_update(repo, opts->branch, commit,
-		    &zero)) != NULL)
+		if ((err = morph_ref_update_log(repo, opts->branch, commit,
+		    &zero, opts->message)) != NULL)
 			return err;
 	}
-	return morph_ref_set_symbolic(repo, MORPH_HEAD, opts->branch);
+	return morph_ref_set_symbolic_log(repo, MORPH_HEAD, opts->branch,
+	    opts->message);
 }
 
 static const struct morph_error *
@@ -1039,6 +1044,9 @@ check_branch(struct morph_repo *repo, const struct morph_oid **commit,
 			    "checkout: no commit given");
 		return NULL;
 	}
+	if (opts->reset)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "checkout: a reset takes no branch");
 	if (strncmp(opts->branch, MORPH_REFS_HEADS,
 	    strlen(MORPH_REFS_HEADS)) != 0 ||
 	    !morph_ref_shortname_valid(opts->branch +
@@ -1080,6 +1088,8 @@ static int
 same_target(const struct morph_checkout_pending *p,
     const struct morph_oid *commit, const struct morph_checkout_opts *opts)
 {
+	if (p->reset != opts->reset)
+		return 0;
 	if (opts->branch == NULL)
 		return p->branch.len == 0 &&
 		    morph_oid_cmp(&p->commit, commit) == 0;
@@ -1161,6 +1171,7 @@ record_checkout(struct intent *in, struct morph_repo *repo,
 	mine.commit = **commit;
 	mine.create = opts->create;
 	mine.force = opts->force;
+	mine.reset = opts->reset;
 	if ((err = morph_buf_status(&mine.branch)) != NULL ||
 	    (err = morph_pending_write(repo, &mine, NULL,
 	    &in->nonce)) != NULL)

@@ -68,22 +68,33 @@ struct morph_commit_opts {
 	const char	*message;	/* NULL: a merge in progress's own */
 	int		 allow_empty;	/* commit even if the tree is unchanged */
 	int		 all;		/* stage modified tracked files first */
+	/*
+	 * Replace HEAD's commit instead of adding one on top: the new one
+	 * has its parents and (unless reset_author) its author.
+	 */
+	int		 amend;
+	int		 reset_author;
 	int		 gate_passed;	/* a gated merge in progress: the
 					   caller ran its gate, which passed */
 };
 #define MORPH_COMMIT_OPTS_VERSION	1
-#define MORPH_COMMIT_OPTS_INIT	{ MORPH_COMMIT_OPTS_VERSION, NULL, 0, 0, 0 }
+#define MORPH_COMMIT_OPTS_INIT	\
+	{ MORPH_COMMIT_OPTS_VERSION, NULL, 0, 0, 0, 0, 0 }
 
 /*
  * Commits what the index holds on top of HEAD, in one transaction: writes
  * the trees and the commit, moves the current branch and saves the index.
  * With a merge in progress (merge.h) this is the merge commit: its
  * parents are HEAD and theirs, it is made even when the tree equals
- * HEAD's, and the merge's record goes with it.  Errors: EMPTY when the
- * tree equals the parent's and allow_empty is not set; INVALID without a
- * message (and no merge to take one from); CONFLICT when HEAD moved
- * meanwhile, and for a merge with unresolved conflicts (listed), a merge
- * that was interrupted, or a gated merge without gate_passed; LOCKED.
+ * HEAD's, and the merge's record goes with it.  The move is logged
+ * (reflog.h) as "commit: SUBJECT", "commit (initial): ...", "commit
+ * (merge): ..." or "commit (amend): ...".  Errors: EMPTY when the tree
+ * equals the parent's (with amend: the first parent's, unless HEAD is a
+ * merge) and allow_empty is not set; INVALID without a message (and no
+ * merge to take one from), and for amend with no commit or during a
+ * merge; CONFLICT when HEAD moved meanwhile, and for a merge with
+ * unresolved conflicts (listed), a merge that was interrupted, or a gated
+ * merge without gate_passed; LOCKED.
  */
 const struct morph_error *morph_commit_create(struct morph_oid *out,
     struct morph_repo *, struct morph_index *,

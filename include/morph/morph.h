@@ -13,6 +13,8 @@
 #include "morph/config.h"
 #include "morph/provider.h"
 #include "morph/refs.h"
+#include "morph/reflog.h"
+#include "morph/reset.h"
 #include "morph/tree.h"
 #include "morph/commit.h"
 #include "morph/date.h"

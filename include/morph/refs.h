@@ -50,11 +50,27 @@ const struct morph_error *morph_ref_update(struct morph_repo *,
     const char *name, const struct morph_oid *id,
     const struct morph_oid *old);
 
+/*
+ * morph_ref_update with msg for the reflog (reflog.h): the move of a
+ * branch is logged for it, and for HEAD too when HEAD is on it; the move
+ * of a detached HEAD for HEAD.  morph_ref_update logs no message.
+ */
+const struct morph_error *morph_ref_update_log(struct morph_repo *,
+    const char *name, const struct morph_oid *id,
+    const struct morph_oid *old, const char *msg);
+
 /* Makes name a symbolic reference to target. */
 const struct morph_error *morph_ref_set_symbolic(struct morph_repo *,
     const char *name, const char *target);
 
-/* Deletes a reference.  Errors: NOT_FOUND. */
+/*
+ * The same, logging msg for name (HEAD) when target has a commit: HEAD
+ * moves from the commit it had (if any) to target's.
+ */
+const struct morph_error *morph_ref_set_symbolic_log(struct morph_repo *,
+    const char *name, const char *target, const char *msg);
+
+/* Deletes a reference and its reflog.  Errors: NOT_FOUND. */
 const struct morph_error *morph_ref_delete(struct morph_repo *,
     const char *name);
 
@@ -80,5 +96,10 @@ const struct morph_error *morph_head_branch(struct morph_buf *out,
  */
 const struct morph_error *morph_head_update(struct morph_repo *,
     const struct morph_oid *id, const struct morph_oid *old);
+
+/* The same, with msg for the reflog (morph_ref_update_log). */
+const struct morph_error *morph_head_update_log(struct morph_repo *,
+    const struct morph_oid *id, const struct morph_oid *old,
+    const char *msg);
 
 #endif

@@ -62,10 +62,18 @@ struct morph_checkout_opts {
 	 * branch unborn (morph checkout -b on an unborn branch).
 	 */
 	int		 create;
+	/* The message of the reflog entries HEAD's move writes (reflog.h). */
+	const char	*message;
+	/*
+	 * morph reset --hard: HEAD stays where it is, on its branch or
+	 * detached, and what it names moves to the commit.  branch must be
+	 * NULL.
+	 */
+	int		 reset;
 };
 #define MORPH_CHECKOUT_OPTS_VERSION	1
 #define MORPH_CHECKOUT_OPTS_INIT \
-	{ MORPH_CHECKOUT_OPTS_VERSION, 0, NULL, 0 }
+	{ MORPH_CHECKOUT_OPTS_VERSION, 0, NULL, 0, NULL, 0 }
 
 /*
  * Checks out commit: updates the work tree and the index from HEAD's
@@ -103,6 +111,8 @@ struct morph_checkout_pending {
 	int			 create;	/* with -b: the branch is still
 						   to be created */
 	int			 force;
+	int			 reset;		/* a reset --hard, whose HEAD
+						   moves where it is */
 	int			 has_from;	/* HEAD had a commit ... */
 	struct morph_oid	 from;		/* ... this one, when it began */
 };
@@ -120,7 +130,10 @@ void	morph_worktree_pending_release(struct morph_checkout_pending *);
 void	morph_worktree_pending_target(struct morph_buf *out,
 	    const struct morph_checkout_pending *);
 
-/* The command that finishes it, "morph checkout NAME", into out. */
+/*
+ * The command that finishes it, "morph checkout NAME" (or "morph reset
+ * --hard ID"), into out.
+ */
 void	morph_worktree_pending_command(struct morph_buf *out,
 	    const struct morph_checkout_pending *);
 

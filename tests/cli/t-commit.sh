@@ -248,4 +248,83 @@ cd "$T_ROOT"
 fails 2 morph commit -m x
 expect_contains "$err" "morph: not a morph repository"
 
+# --amend: the new commit replaces HEAD's, with its parents and author.
+new_repo amend
+fails 2 morph commit --amend -m nothing
+expect_eq "$err" "morph: cannot amend: branch 'main' has no commits yet; there is no commit to amend" \
+    "nothing to amend"
+fails 2 morph commit --amend --no-edit
+expect_contains "$err" "cannot amend:"
+MORPH_AUTHOR_DATE="1000000000 +0100" commit_file a.txt one 'root'
+root=$(morph rev-parse HEAD)
+MORPH_AUTHOR_DATE="1000000100 +0100" commit_file a.txt two 'second'
+second=$(morph rev-parse HEAD)
+printf 'forgotten\n' >b.txt
+ok morph add b.txt
+MORPH_AUTHOR_DATE="1000000200 +0000" MORPH_AUTHOR_NAME=Other \
+    run morph commit --amend -m 'second, with b'
+expect_eq "$status" 0 "commit --amend -m"
+amended=$(morph rev-parse HEAD)
+expect_eq "$out" "[main $(morph rev-parse --short HEAD)] second, with b" "amend prints the commit"
+expect_eq "$([ "$amended" != "$second" ] && echo new)" new "the amended commit is a new one"
+expect_eq "$(morph rev-parse HEAD~1)" "$root" "it keeps the amended commit's parent"
+ok morph log --oneline
+expect_eq "$(echo "$out" | wc -l)" 2 "it replaced the commit: still two in the log"
+expect_not_contains "$out" " second"$'\n' "the old message is gone from the branch"
+ok morph show --name-only HEAD
+expect_contains "$out" "b.txt"
+ok morph log -1 --json
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys
+c = json.load(sys.stdin)[0]; a = c["author"]
+print(a["name"], a["time"], a["tz"])')" "Test Author 1000000100 +0100" \
+    "the author and date are the amended commit's"
+ok morph rev-parse HEAD@{1}
+expect_eq "$out" "$second" "HEAD@{1} names the commit amended"
+ok morph reflog -n 1
+expect_eq "$out" "$(morph rev-parse --short HEAD) HEAD@{0}: commit (amend): second, with b" \
+    "the reflog says amend"
+
+# Without -m the editor opens on the old message; --no-edit keeps it.
+printf '#!/bin/sh\nsed -i "s/with b/with b and c/" "$1"\n' >"$T_ROOT/amend-editor.sh"
+chmod +x "$T_ROOT/amend-editor.sh"
+printf 'c\n' >c.txt
+ok morph add c.txt
+MORPH_EDITOR="$T_ROOT/amend-editor.sh" run morph commit --amend -q
+expect_eq "$status" 0 "commit --amend in the editor"
+expect_eq "$(morph log -1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["message"], end="")')" \
+    "second, with b and c" "the editor started from the old message"
+before=$(morph rev-parse HEAD)
+ok morph commit --amend --no-edit -q
+expect_eq "$(morph rev-parse HEAD)" "$before" "an amend that changes nothing makes the same commit"
+MORPH_AUTHOR_DATE="1000000300 +0000" run morph commit --amend --no-edit --reset-author -q
+expect_eq "$status" 0 "--reset-author"
+ok morph log -1 --json
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys
+print(json.load(sys.stdin)[0]["author"]["time"])')" "1000000300" "--reset-author takes the date now"
+
+# An amend that would leave the commit empty is refused unless asked for.
+ok morph rm b.txt c.txt
+printf 'one\n' >a.txt
+ok morph add a.txt
+fails 2 morph commit --amend --no-edit
+expect_contains "$err" "amending the last commit would leave it empty"
+expect_eq "$(morph rev-parse HEAD~1)" "$root" "nothing changed"
+ok morph commit --amend --no-edit --allow-empty -q
+expect_eq "$(morph rev-parse HEAD~1)" "$root" "amended to empty, parent kept"
+
+# Amending a root commit keeps it a root.
+ok morph checkout -q "$root"
+ok morph commit --amend -m 'new root'
+expect_eq "$out" "[detached HEAD (root-commit) $(morph rev-parse --short HEAD)] new root" \
+    "an amended root is a root"
+fails 2 morph rev-parse HEAD~1
+ok morph checkout -q main
+
+# Usage errors.
+fails 2 morph commit --no-edit -m x
+expect_contains "$err" "--no-edit and --reset-author go with --amend"
+fails 2 morph commit --amend --no-edit -m x
+expect_contains "$err" "--no-edit takes no -m or -F"
+cd "$T_ROOT"
+
 done_testing

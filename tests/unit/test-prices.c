@@ -625,6 +625,7 @@ test_migration(void)
 	    "ALTER TABLE cache DROP COLUMN tokens_cache_write;"
 	    "DROP TABLE price_updates;"
 	    "ALTER TABLE runs DROP COLUMN tree;"
+	    "DROP TABLE reflog;"
 	    "DROP TABLE gitmap;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO runs (num, commit_id, plan, matrix, started, state, "
