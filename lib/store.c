@@ -129,6 +129,8 @@ static const char schema_v5[] =
 	"  morph BLOB NOT NULL,"
 	"  type INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX gitmap_by_morph ON gitmap (morph, type);";
+
+/*
  * Version 6: the reflog (lib/reflog.c).  Each row is one move of HEAD or
  * of a branch, in the order they happened (num); a reference's rows go
  * with it when it is deleted.  Ids are hex as in refs, all zeros for "did
