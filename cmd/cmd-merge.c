@@ -46,9 +46,8 @@ static const char *const kind_words[] = {
 	[MORPH_CONFLICT_DELETED_BY_US] = "delete/modify",
 };
 
-/* Each conflict as git says it, then what to do. */
-static void
-print_conflicts(const struct morph_merge *m, const char *label)
+void
+morph_cmd_print_conflicts(const struct morph_merge *m, const char *label)
 {
 	const struct morph_merge_conflict *c;
 	const char *p, *nl;
@@ -190,7 +189,7 @@ merge_rev(struct morph_cmd_ctx *ctx, const char *rev,
 		err = morph_cmd_print_committed(ctx->repo, &head);
 		break;
 	default:
-		print_conflicts(m, rev);
+		morph_cmd_print_conflicts(m, rev);
 		printf("Automatic merge failed; fix the conflicts and morph "
 		    "add them, then morph commit\n(or morph merge "
 		    "--continue); or undo the merge with morph merge "

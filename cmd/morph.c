@@ -27,6 +27,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_models,
 	&morph_cmd_prices,
 	&morph_cmd_restore,
+	&morph_cmd_revert,
 	&morph_cmd_rev_parse,
 	&morph_cmd_rm,
 	&morph_cmd_run,

@@ -385,27 +385,32 @@ done:
 #define UNRESOLVED_SHOWN	16
 
 /*
- * A merge in progress makes this commit the merge commit: CONFLICT while
- * it cannot be one.  *parents gets HEAD and theirs.
+ * A merge in progress makes this commit the merge commit, a revert in
+ * progress the revert: CONFLICT while it cannot be one.  *parents gets
+ * HEAD and, for a merge, theirs; *nparents how many.
  */
 static const struct morph_error *
-merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
-    struct morph_index *idx, struct morph_merge_state *ms,
-    const struct morph_oid *head, const struct morph_commit_opts *opts)
+merge_parents(struct morph_oid parents[2], size_t *nparents,
+    struct morph_repo *repo, struct morph_index *idx,
+    struct morph_merge_state *ms, const struct morph_oid *head,
+    const struct morph_commit_opts *opts)
 {
 	struct morph_buf list = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	const char *noun = morph_mergestate_noun(ms->op);
+	const char *undo = morph_mergestate_abort_cmd(ms->op);
 	size_t i, shown = 0;
+	char name[64];
 
+	morph_mergestate_name(name, sizeof(name), ms);
 	if (ms->applying)
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit: the "
-		    "merge of '%s' was interrupted while it wrote the work "
-		    "tree; undo it (morph merge --abort) and merge again",
-		    ms->label);
+		    "%s of %s was interrupted while it wrote the work tree; "
+		    "undo it (%s) and start again", noun, name, undo);
 	if (head == NULL || morph_oid_cmp(head, &ms->ours) != 0)
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit the "
-		    "merge of '%s': HEAD moved since it began; undo it (morph "
-		    "merge --abort)", ms->label);
+		    "%s of %s: HEAD moved since it began; undo it (%s)", noun,
+		    name, undo);
 	if ((err = morph_mergestate_judge(ms, repo, idx)) != NULL)
 		return err;
 	if (ms->unresolved > 0) {
@@ -421,8 +426,8 @@ merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
 			    ms->unresolved - shown);
 		if ((err = morph_buf_status(&list)) == NULL)
 			err = morph_error_fmt(MORPH_ERR_CONFLICT, "cannot "
-			    "commit the merge of '%s': %zu unmerged path%s:%s",
-			    ms->label, ms->unresolved, ms->unresolved == 1 ?
+			    "commit the %s of %s: %zu unmerged path%s:%s",
+			    noun, name, ms->unresolved, ms->unresolved == 1 ?
 			    "" : "s", list.ptr);
 		morph_buf_release(&list);
 		return err;
@@ -433,6 +438,7 @@ merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
 		    "runs the gate before it commits", ms->label);
 	parents[0] = *head;
 	parents[1] = ms->theirs;
+	*nparents = ms->op == MORPH_MERGE_OP_MERGE ? 2 : 1;
 	return NULL;
 }
 
@@ -485,10 +491,9 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	if (opts->all && (err = morph_index_add_tracked(idx, repo)) != NULL)
 		goto fail;
 	if (merging) {
-		if ((err = merge_parents(parents, repo, idx, ms,
+		if ((err = merge_parents(parents, &nparents, repo, idx, ms,
 		    have_head ? &head : NULL, opts)) != NULL)
 			goto fail;
-		nparents = 2;
 	} else if (have_head) {
 		parents[0] = head;
 		nparents = 1;
@@ -496,7 +501,7 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	if ((err = morph_index_write_tree(&tree, idx, repo)) != NULL)
 		goto fail;
 	/* A merge commit records the join even when the tree is HEAD's. */
-	if (!opts->allow_empty && !merging && (have_head ?
+	if (!opts->allow_empty && nparents < 2 && (have_head ?
 	    morph_oid_cmp(&tree, morph_commit_tree(parent)) == 0 :
 	    morph_index_count(idx) == 0)) {
 		err = morph_error_fmt(MORPH_ERR_EMPTY, "nothing to commit%s",

@@ -25,6 +25,7 @@
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/merge.h"
+#include "morph/revert.h"
 #include "morph/suite.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
