@@ -46,6 +46,7 @@ extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_merge;
 extern const struct morph_cmd morph_cmd_models;
+extern const struct morph_cmd morph_cmd_mv;
 extern const struct morph_cmd morph_cmd_prices;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_revert;

@@ -25,6 +25,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_log,
 	&morph_cmd_merge,
 	&morph_cmd_models,
+	&morph_cmd_mv,
 	&morph_cmd_prices,
 	&morph_cmd_restore,
 	&morph_cmd_revert,

@@ -26,6 +26,7 @@
 #include "morph/worktree.h"
 #include "morph/merge.h"
 #include "morph/revert.h"
+#include "morph/mv.h"
 #include "morph/suite.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
