@@ -19,6 +19,7 @@
 #include "morph/tree.h"
 #include "gitbridge_int.h"
 #include "json_int.h"
+#include "commit_int.h"
 #include "mergestate_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
@@ -528,6 +529,31 @@ fail:
 out:
 	morph_commit_free(parent);
 	morph_merge_state_free(ms);
+	morph_buf_release(&name);
+	morph_buf_release(&email);
+	morph_buf_release(&payload);
+	return err;
+}
+
+const struct morph_error *
+morph_commit_write(struct morph_oid *out, struct morph_repo *repo,
+    const struct morph_oid *tree, const struct morph_oid *parents,
+    size_t nparents, const char *message)
+{
+	struct morph_buf name = MORPH_BUF_INIT, email = MORPH_BUF_INIT;
+	struct morph_buf payload = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_signature sig;
+
+	if (morph_utf8_check(message, strlen(message)) != 0)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "the commit message is not valid UTF-8");
+	if ((err = morph_signature_default(&sig, &name, &email,
+	    repo)) == NULL &&
+	    (err = serialize(&payload, tree, parents, nparents, &sig, message,
+	    NULL)) == NULL)
+		err = morph_object_write(out, repo, MORPH_OBJ_COMMIT,
+		    payload.ptr, payload.len);
 	morph_buf_release(&name);
 	morph_buf_release(&email);
 	morph_buf_release(&payload);

@@ -448,7 +448,8 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 	if ((err = check_price_tables(&f)) != NULL ||
 	    (err = check_index(&f)) != NULL ||
 	    (err = check_pending(&f)) != NULL ||
-	    (err = check_merge(&f)) != NULL)
+	    (err = check_merge(&f)) != NULL ||
+	    (err = morph_fsck_stash(&f)) != NULL)
 		return err;
 	return morph_fsck_runs(&f);
 }

@@ -27,6 +27,7 @@
 #include "morph/merge.h"
 #include "morph/revert.h"
 #include "morph/mv.h"
+#include "morph/stash.h"
 #include "morph/suite.h"
 
 /* The version of libmorph, "MAJOR.MINOR.PATCH". */
