@@ -332,6 +332,23 @@ lookup(struct morph_oid *out, struct stashlist *l, size_t n)
 	    "is" : "are", l->n, l->n - 1);
 }
 
+/* The tree of the files of l, sorted first, in a transaction of its own. */
+static const struct morph_error *
+write_tree(struct morph_oid *out, struct morph_repo *repo,
+    struct morph_entrylist *l)
+{
+	const struct morph_error *err;
+
+	morph_entrylist_sort(l);
+	if ((err = morph_repo_begin(repo)) != NULL)
+		return err;
+	if ((err = morph_tree_write(out, repo, l->v, l->n)) != NULL) {
+		morph_repo_rollback(repo);
+		return err;
+	}
+	return morph_repo_commit(repo);
+}
+
 /* Whether path is one of the merge's conflicts. */
 static int
 conflicted(const struct morph_merge *m, const char *path)
@@ -379,15 +396,8 @@ staged_tree(struct morph_oid *out, struct morph_repo *repo,
 			err = morph_entrylist_add(&res, e->path, &e->id,
 			    e->mode);
 	}
-	if (err != NULL)
-		goto done;
-	morph_entrylist_sort(&res);
-	if ((err = morph_repo_begin(repo)) != NULL)
-		goto done;
-	if ((err = morph_tree_write(out, repo, res.v, res.n)) != NULL)
-		morph_repo_rollback(repo);
-	else
-		err = morph_repo_commit(repo);
+	if (err == NULL)
+		err = write_tree(out, repo, &res);
 done:
 	morph_entrylist_release(&head);
 	morph_entrylist_release(&merged);
@@ -423,15 +433,8 @@ stash_tree(struct morph_oid *out, struct morph_entrylist *untracked,
 		if (morph_entrylist_find(&all, untracked->v[i].path) == NULL)
 			err = morph_entrylist_add(&all, untracked->v[i].path,
 			    &untracked->v[i].id, untracked->v[i].mode);
-	if (err != NULL)
-		goto done;
-	morph_entrylist_sort(&all);
-	if ((err = morph_repo_begin(repo)) != NULL)
-		goto done;
-	if ((err = morph_tree_write(out, repo, all.v, all.n)) != NULL)
-		morph_repo_rollback(repo);
-	else
-		err = morph_repo_commit(repo);
+	if (err == NULL)
+		err = write_tree(out, repo, &all);
 done:
 	morph_commit_free(u);
 	morph_entrylist_release(&all);

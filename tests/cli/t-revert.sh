@@ -6,10 +6,7 @@
 # until resolved, finished by commit or --continue, undone by --abort;
 # --no-commit; merge commits need -m; a root commit; refusals.
 . "$(dirname "$0")/lib.sh"
-json() { printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-T_DATE=1700000000
-tick() { T_DATE=$((T_DATE + 60)); export MORPH_AUTHOR_DATE="$T_DATE +0000"; }
 tick
 
 # 1. A clean revert: the change goes, a later change to the same file stays.

@@ -6,8 +6,6 @@
 # fsck checks every stash, and reports one whose commit is missing.
 . "$(dirname "$0")/lib.sh"
 
-T_DATE=1700000000
-tick() { T_DATE=$((T_DATE + 60)); export MORPH_AUTHOR_DATE="$T_DATE +0000"; }
 tick
 
 new_repo basic
@@ -114,7 +112,7 @@ expect_eq "$(cat n.txt)" "new" "what merges cleanly is applied"
 ok morph stash list
 expect_eq "$out" "stash@{0}: On main: first try" "a conflicting pop keeps the stash"
 ok morph status --json
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["merge"])')" "None" "no merge is left in progress, as git"
+expect_eq "$(json "d['merge']")" "None" "no merge is left in progress, as git"
 # What the conflict left can itself be stashed, and dropped.
 ok morph stash
 ok morph status --short
