@@ -98,6 +98,8 @@ fails 2 morph merge --abort
 expect_contains "$err" "there is no merge to abort (a revert is in progress"
 fails 2 morph revert HEAD
 expect_contains "$err" "cannot revert: a revert of $short is in progress"
+fails 2 morph merge --continue
+expect_contains "$err" "there is no merge in progress to continue (a revert is"
 ok morph revert --abort
 expect_contains "$out" "Revert aborted"
 expect_eq "$(cat a.txt)" "$(printf 'a\nBB\nc')" "--abort puts HEAD's file back"
