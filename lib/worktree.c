@@ -1346,16 +1346,16 @@ morph_worktree_merge(struct morph_repo *repo, enum morph_merge_op op,
 	static const char *const staged[] = {
 		[MORPH_MERGE_OP_MERGE] = "cannot merge with staged changes",
 		[MORPH_MERGE_OP_REVERT] = "cannot revert with staged changes",
-		[MORPH_MERGE_OP_STASH] = "cannot apply the stash with staged "
-		    "changes",
+		[MORPH_MERGE_OP_STASH] = ("cannot apply the stash with "
+		    "staged changes"),
 	};
 	static const char *const overwrite[] = {
-		[MORPH_MERGE_OP_MERGE] = "the merge would overwrite local "
-		    "changes",
-		[MORPH_MERGE_OP_REVERT] = "the revert would overwrite local "
-		    "changes",
-		[MORPH_MERGE_OP_STASH] = "the stash would overwrite local "
-		    "changes",
+		[MORPH_MERGE_OP_MERGE] = ("the merge would overwrite local "
+		    "changes"),
+		[MORPH_MERGE_OP_REVERT] = ("the revert would overwrite local "
+		    "changes"),
+		[MORPH_MERGE_OP_STASH] = ("the stash would overwrite local "
+		    "changes"),
 	};
 	const struct morph_error *err;
 	struct morph_entrylist ilist;
