@@ -80,6 +80,13 @@ print_merge(const struct morph_merge_state *ms, int color)
 	else
 		snprintf(what, sizeof(what), "merging '%s'",
 		    morph_merge_state_label(ms));
+	if (morph_merge_state_interrupted(ms) &&
+	    morph_merge_state_op(ms) == MORPH_MERGE_OP_STASH) {
+		printf("A stash was being applied when it was interrupted "
+		    "while it wrote the work tree.\n  (use \"morph merge "
+		    "--abort\" to undo it; the stash is kept)\n\n");
+		return;
+	}
 	if (morph_merge_state_interrupted(ms)) {
 		printf("A %s of '%s' was interrupted while it wrote the "
 		    "work tree.\n  (use \"morph %s --abort\" to undo it)"

@@ -187,7 +187,41 @@ expect_eq "$(ls | tr '\n' ' ')" "a.txt m.txt " "-m 1: the merged branch's file g
 ok morph show --json HEAD
 expect_eq "$(json "d['message']")" "$(printf 'Revert "Merge branch '"'"'side'"'"'"\n\nThis reverts commit %s, reversing\nchanges made to %s.' "$merge" "$first")" "git's message for a merge"
 
-# 6. A root commit; refusals that change nothing.
+# 6. A revert killed while it writes the work tree: status, fsck and
+# commit say so, and --abort undoes it.
+new_repo killed
+printf 'a\n' >a.txt
+printf 'b\n' >b.txt
+ok morph add .
+ok morph commit -m base
+tick
+printf 'a2\n' >a.txt
+printf 'b2\n' >b.txt
+ok morph commit -a -m "both"
+target=$("$MORPH" rev-parse HEAD)
+pause_fifo=$T_ROOT/pause
+mkfifo "$pause_fifo"
+exec {pause_fd}<>"$pause_fifo"
+MORPH_TEST_CHECKOUT_PAUSE=$pause_fifo "$MORPH" revert HEAD >/dev/null 2>&1 &
+pid=$!
+line=
+read -r -t 60 -u "$pause_fd" line
+kill -KILL "$pid"
+wait "$pid"
+expect_eq "$? $line" "137 paused" "revert killed after its first file"
+ok morph status
+expect_contains "$out" "A revert of '${target:0:12}' was interrupted while it wrote the work tree."
+expect_contains "$out" "morph revert --abort"
+fails 1 morph fsck
+expect_contains "$out$err" "a revert of ${target:0:12} was interrupted while it wrote the work tree; run 'morph revert --abort'"
+fails 2 morph commit -m x
+expect_contains "$err" "the revert of ${target:0:12} was interrupted"
+ok morph revert --abort
+expect_eq "$(cat a.txt) $(cat b.txt)" "a2 b2" "--abort puts HEAD's files back"
+ok morph status --short
+expect_eq "$out" "" "nothing left of the interrupted revert"
+
+# 7. A root commit; refusals that change nothing.
 new_repo root
 printf 'r\n' >r.txt
 ok morph add r.txt

@@ -134,7 +134,35 @@ fails 2 morph stash
 expect_contains "$err" "cannot stash: a revert of"
 ok morph revert --abort
 
-# 7. fsck checks the stashes.
+# 7. A stash application killed while it writes the work tree: status
+# and fsck say so, merge --abort undoes it, the stash stays.
+printf '1x\n2\n3\n4\n5\n6\n7\n' >a.txt
+printf 'x3\n' >x.txt
+ok morph stash
+pause_fifo=$T_ROOT/pause
+mkfifo "$pause_fifo"
+exec {pause_fd}<>"$pause_fifo"
+MORPH_TEST_CHECKOUT_PAUSE=$pause_fifo "$MORPH" stash pop >/dev/null 2>&1 &
+pid=$!
+line=
+read -r -t 60 -u "$pause_fd" line
+kill -KILL "$pid"
+wait "$pid"
+expect_eq "$? $line" "137 paused" "pop killed after its first file"
+ok morph status
+expect_contains "$out" "A stash was being applied when it was interrupted"
+fails 1 morph fsck
+expect_contains "$out$err" "was interrupted while it wrote the work tree; run 'morph merge --abort'"
+fails 2 morph stash
+expect_contains "$err" "cannot stash: a stash application of"
+ok morph merge --abort
+ok morph status --short
+expect_eq "$out" "" "merge --abort undid the interrupted application"
+ok morph stash pop
+expect_eq "$(head -1 a.txt) $(cat x.txt)" "1x x3" "the stash was kept, and pops"
+ok morph commit -a -m "popped"
+
+# 8. fsck checks the stashes.
 ok morph fsck
 expect_contains "$out" ": ok" "fsck accepts the stash"
 cd "$T_ROOT" || exit 2
