@@ -411,7 +411,8 @@ morph_mergestate_refuse(struct morph_repo *repo, const char *what)
 	if (s->applying)
 		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s was "
 		    "interrupted while it wrote the work tree; undo it first "
-		    "(%s)", what, noun, name, morph_mergestate_abort_cmd(s->op));
+		    "(%s)", what, noun, name,
+		    morph_mergestate_abort_cmd(s->op));
 	else
 		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s is "
 		    "in progress; finish it first (morph commit, or morph %s "

@@ -24,7 +24,7 @@ struct morph_repo;
  * merge was under way: see merge.h).
  */
 const struct morph_error *morph_worktree_merge(struct morph_repo *,
-    enum morph_merge_op op, const struct morph_oid *from, const struct morph_oid *wt,
-    const struct morph_oid *it, int check_only);
+    enum morph_merge_op op, const struct morph_oid *from,
+    const struct morph_oid *wt, const struct morph_oid *it, int check_only);
 
 #endif

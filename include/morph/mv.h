@@ -24,13 +24,13 @@ struct morph_repo;
 struct morph_mv;
 
 #define MORPH_MV_FORCE	0x01	/* overwrite a destination file */
-#define MORPH_MV_SKIP	0x02	/* skip a source in error (git mv -k) */
+#define MORPH_MV_SKIP	0x02	/* skip a source in error (mv -k) */
 
 /* One source and where it goes. */
 struct morph_mv_move {
 	const char	*src;		/* repository paths */
 	const char	*dst;
-	const char	*skipped;	/* with MORPH_MV_SKIP: why it stays */
+	const char	*skipped;	/* MORPH_MV_SKIP: why it stays */
 };
 
 /*

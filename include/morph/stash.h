@@ -27,7 +27,7 @@
 struct morph_repo;
 struct morph_merge;
 
-#define MORPH_STASH_UNTRACKED	0x01	/* save untracked files too (-u) */
+#define MORPH_STASH_UNTRACKED	0x01	/* untracked files too (-u) */
 
 /*
  * Saves the index and the work tree's changes to tracked files (with
