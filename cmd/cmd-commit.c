@@ -198,15 +198,13 @@ cmd_commit(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		err = morph_cmd_bad_usage(ctx, "--no-edit takes no -m or -F");
 		goto done;
 	}
-	/* A merge in progress has its message; -a stages before a gate. */
-	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
+	/*
+	 * A merge in progress has its message; -a stages before a gate.
+	 * An amend is refused then (morph_commit_create), gate or not.
+	 */
+	if (!opts.amend &&
+	    (err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		goto done;
-	if (merging && opts.amend) {
-		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend in the "
-		    "middle of a merge: finish it (morph commit) or undo it "
-		    "(morph merge --abort)");
-		goto done;
-	}
 	if (merging && opts.all && morph_merge_state_gate(ms, NULL, NULL) &&
 	    (err = stage_tracked(ctx->repo)) != NULL)
 		goto done;

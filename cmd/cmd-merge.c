@@ -46,9 +46,8 @@ static const char *const kind_words[] = {
 	[MORPH_CONFLICT_DELETED_BY_US] = "delete/modify",
 };
 
-/* Each conflict as git says it, then what to do. */
-static void
-print_conflicts(const struct morph_merge *m, const char *label)
+void
+morph_cmd_print_conflicts(const struct morph_merge *m, const char *label)
 {
 	const struct morph_merge_conflict *c;
 	const char *p, *nl;
@@ -85,8 +84,18 @@ merge_continue(struct morph_cmd_ctx *ctx, const struct morph_cmd_gate_opts *go,
 {
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
 	const struct morph_error *err;
+	struct morph_merge_state *ms = NULL;
 	int merging;
 
+	/* A revert in progress is finished by morph revert --continue. */
+	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
+		return err;
+	merging = merging && morph_merge_state_op(ms) != MORPH_MERGE_OP_MERGE;
+	morph_merge_state_free(ms);
+	if (merging)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no merge "
+		    "in progress to continue (a revert is: morph revert "
+		    "--continue)");
 	if ((err = morph_cmd_gate_before_commit(ctx, go, &merging,
 	    &opts.gate_passed)) != NULL)
 		return err;
@@ -190,7 +199,7 @@ merge_rev(struct morph_cmd_ctx *ctx, const char *rev,
 		err = morph_cmd_print_committed(ctx->repo, &head);
 		break;
 	default:
-		print_conflicts(m, rev);
+		morph_cmd_print_conflicts(m, rev);
 		printf("Automatic merge failed; fix the conflicts and morph "
 		    "add them, then morph commit\n(or morph merge "
 		    "--continue); or undo the merge with morph merge "

@@ -63,29 +63,49 @@ static const struct {
 	[MORPH_CONFLICT_DELETED_BY_US] = { "deleted by us:", "DU" },
 };
 
-/* The merge in progress: where it stands, and its unmerged paths. */
+/* The merge or revert in progress: where it stands, its unmerged paths. */
 static void
 print_merge(const struct morph_merge_state *ms, int color)
 {
 	const struct morph_merge_conflict *c;
-	const char *p, *nl;
+	const struct morph_oid *rev = morph_merge_state_reverted(ms);
+	const char *p, *nl, *op = morph_merge_op_name(
+	    morph_merge_state_op(ms));
+	char what[64];
 	size_t i;
 
-	if (morph_merge_state_interrupted(ms)) {
-		printf("A merge of '%s' was interrupted while it wrote the "
-		    "work tree.\n  (use \"morph merge --abort\" to undo it)"
-		    "\n\n", morph_merge_state_label(ms));
+	if (rev != NULL)
+		snprintf(what, sizeof(what), "reverting commit %s",
+		    morph_cmd_short(rev));
+	else
+		snprintf(what, sizeof(what), "merging '%s'",
+		    morph_merge_state_label(ms));
+	if (morph_merge_state_interrupted(ms) &&
+	    morph_merge_state_op(ms) == MORPH_MERGE_OP_STASH) {
+		printf("A stash was being applied when it was interrupted "
+		    "while it wrote the work tree.\n  (use \"morph merge "
+		    "--abort\" to undo it; the stash is kept)\n\n");
 		return;
 	}
+	if (morph_merge_state_interrupted(ms)) {
+		printf("A %s of '%s' was interrupted while it wrote the "
+		    "work tree.\n  (use \"morph %s --abort\" to undo it)"
+		    "\n\n", op, rev != NULL ? morph_cmd_short(rev) :
+		    morph_merge_state_label(ms), rev != NULL ? "revert" :
+		    "merge");
+		return;
+	}
+	if (rev != NULL)
+		printf("You are currently reverting commit %s.\n",
+		    morph_cmd_short(rev));
 	if (morph_merge_state_unresolved(ms) > 0)
-		printf("You have unmerged paths (merging '%s').\n  (fix the "
+		printf("You have unmerged paths (%s).\n  (fix the "
 		    "conflicts and run \"morph commit\")\n  (use \"morph "
-		    "merge --abort\" to abort the merge)\n",
-		    morph_merge_state_label(ms));
+		    "%s --abort\" to abort the %s)\n", what, op, op);
 	else
-		printf("All conflicts fixed but you are still merging '%s'.\n"
-		    "  (use \"morph commit\" to conclude the merge)\n",
-		    morph_merge_state_label(ms));
+		printf("All conflicts fixed but you are still %s.\n"
+		    "  (use \"morph commit\" to conclude the %s)\n", what,
+		    op);
 	if (morph_merge_state_gate(ms, NULL, NULL))
 		printf("  (the merge is gated: the commit runs the gate "
 		    "first)\n");
@@ -115,6 +135,8 @@ json_merge(struct morph_jsonw *w, const struct morph_merge_state *ms)
 	size_t i;
 
 	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "operation", morph_merge_op_name(
+	    morph_merge_state_op(ms)));
 	morph_jsonw_kv_string(w, "label", morph_merge_state_label(ms));
 	morph_jsonw_kv_string(w, "theirs",
 	    morph_oid_tostr(morph_merge_state_theirs(ms)));
@@ -417,7 +439,8 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	    "Untracked files:", "use \"morph add <path>...\" to track",
 	    SGR_RED, color);
 	if (merging && morph_merge_state_unresolved(ms) > 0)
-		printf("the merge is not finished: %zu unmerged path%s\n",
+		printf("the %s is not finished: %zu unmerged path%s\n",
+		    morph_merge_op_name(morph_merge_state_op(ms)),
 		    morph_merge_state_unresolved(ms),
 		    morph_merge_state_unresolved(ms) == 1 ? "" : "s");
 	else if (staged == 0 && unstaged == 0)

@@ -49,6 +49,7 @@ extern const struct morph_cmd morph_cmd_init;
 extern const struct morph_cmd morph_cmd_log;
 extern const struct morph_cmd morph_cmd_merge;
 extern const struct morph_cmd morph_cmd_models;
+extern const struct morph_cmd morph_cmd_mv;
 extern const struct morph_cmd morph_cmd_prices;
 extern const struct morph_cmd morph_cmd_pull;
 extern const struct morph_cmd morph_cmd_push;
@@ -57,10 +58,12 @@ extern const struct morph_cmd morph_cmd_remote;
 extern const struct morph_cmd morph_cmd_reset;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
+extern const struct morph_cmd morph_cmd_revert;
 extern const struct morph_cmd morph_cmd_rm;
 extern const struct morph_cmd morph_cmd_run;
 extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_show;
+extern const struct morph_cmd morph_cmd_stash;
 extern const struct morph_cmd morph_cmd_status;
 extern const struct morph_cmd morph_cmd_switch;
 extern const struct morph_cmd morph_cmd_tag;
@@ -240,6 +243,13 @@ const struct morph_error *morph_cmd_print_committed(struct morph_repo *,
 struct morph_commit_opts;
 const struct morph_error *morph_cmd_commit_index(struct morph_repo *,
     const struct morph_commit_opts *, int quiet);
+
+/*
+ * cmd-merge.c: each conflict of m as git says it ("CONFLICT (content):
+ * Merge conflict in PATH"), label naming the other side.
+ */
+void	morph_cmd_print_conflicts(const struct morph_merge *m,
+	    const char *label);
 
 /* The first line of a message, without its newline, in a static buffer. */
 const char *morph_cmd_summary(const char *message);

@@ -18,6 +18,7 @@
 #include "morph/tree.h"
 #include "gitbridge_int.h"
 #include "json_int.h"
+#include "commit_int.h"
 #include "mergestate_int.h"
 #include "pending_int.h"
 #include "repo_int.h"
@@ -355,27 +356,32 @@ done:
 #define UNRESOLVED_SHOWN	16
 
 /*
- * A merge in progress makes this commit the merge commit: CONFLICT while
- * it cannot be one.  *parents gets HEAD and theirs.
+ * A merge in progress makes this commit the merge commit, a revert in
+ * progress the revert: CONFLICT while it cannot be one.  *parents gets
+ * HEAD and, for a merge, theirs; *nparents how many.
  */
 static const struct morph_error *
-merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
-    struct morph_index *idx, struct morph_merge_state *ms,
-    const struct morph_oid *head, const struct morph_commit_opts *opts)
+merge_parents(struct morph_oid parents[2], size_t *nparents,
+    struct morph_repo *repo, struct morph_index *idx,
+    struct morph_merge_state *ms, const struct morph_oid *head,
+    const struct morph_commit_opts *opts)
 {
 	struct morph_buf list = MORPH_BUF_INIT;
 	const struct morph_error *err;
+	const char *noun = morph_mergestate_noun(ms->op);
+	const char *undo = morph_mergestate_abort_cmd(ms->op);
 	size_t i, shown = 0;
+	char name[64];
 
+	morph_mergestate_name(name, sizeof(name), ms);
 	if (ms->applying)
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit: the "
-		    "merge of '%s' was interrupted while it wrote the work "
-		    "tree; undo it (morph merge --abort) and merge again",
-		    ms->label);
+		    "%s of %s was interrupted while it wrote the work tree; "
+		    "undo it (%s) and start again", noun, name, undo);
 	if (head == NULL || morph_oid_cmp(head, &ms->ours) != 0)
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit the "
-		    "merge of '%s': HEAD moved since it began; undo it (morph "
-		    "merge --abort)", ms->label);
+		    "%s of %s: HEAD moved since it began; undo it (%s)", noun,
+		    name, undo);
 	if ((err = morph_mergestate_judge(ms, repo, idx)) != NULL)
 		return err;
 	if (ms->unresolved > 0) {
@@ -391,8 +397,8 @@ merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
 			    ms->unresolved - shown);
 		if ((err = morph_buf_status(&list)) == NULL)
 			err = morph_error_fmt(MORPH_ERR_CONFLICT, "cannot "
-			    "commit the merge of '%s': %zu unmerged path%s:%s",
-			    ms->label, ms->unresolved, ms->unresolved == 1 ?
+			    "commit the %s of %s: %zu unmerged path%s:%s",
+			    noun, name, ms->unresolved, ms->unresolved == 1 ?
 			    "" : "s", list.ptr);
 		morph_buf_release(&list);
 		return err;
@@ -403,6 +409,7 @@ merge_parents(struct morph_oid parents[2], struct morph_repo *repo,
 		    "runs the gate before it commits", ms->label);
 	parents[0] = *head;
 	parents[1] = ms->theirs;
+	*nparents = ms->op == MORPH_MERGE_OP_MERGE ? 2 : 1;
 	return NULL;
 }
 
@@ -499,16 +506,16 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		goto fail;
 	if (merging && opts->amend) {
 		err = morph_error_fmt(MORPH_ERR_INVALID, "cannot amend in the "
-		    "middle of a merge of '%s': finish it (morph commit) or "
-		    "undo it (morph merge --abort)", ms->label);
+		    "middle of a %s: finish it (morph commit) or undo it (%s)",
+		    morph_mergestate_noun(ms->op),
+		    morph_mergestate_abort_cmd(ms->op));
 		goto fail;
 	}
 	if (merging) {
-		if ((err = merge_parents(joined, repo, idx, ms,
+		if ((err = merge_parents(joined, &nparents, repo, idx, ms,
 		    have_head ? &head : NULL, opts)) != NULL)
 			goto fail;
 		parents = joined;
-		nparents = 2;
 	}
 	if ((err = morph_index_write_tree(&tree, idx, repo)) != NULL)
 		goto fail;
@@ -533,7 +540,7 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 		nparents = 1;
 	}
 	/* A merge commit records the join even when the tree is HEAD's. */
-	if (!opts->amend && !merging && !opts->allow_empty && (have_head ?
+	if (!opts->amend && !opts->allow_empty && nparents < 2 && (have_head ?
 	    morph_oid_cmp(&tree, morph_commit_tree(parent)) == 0 :
 	    morph_index_count(idx) == 0)) {
 		err = morph_error_fmt(MORPH_ERR_EMPTY, "nothing to commit%s",
@@ -547,7 +554,7 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	if ((err = morph_object_write(out, repo, MORPH_OBJ_COMMIT, payload.ptr,
 	    payload.len)) != NULL)
 		goto fail;
-	reflog_message(&logmsg, opts->amend ? " (amend)" : merging ?
+	reflog_message(&logmsg, opts->amend ? " (amend)" : nparents > 1 ?
 	    " (merge)" : nparents == 0 ? " (initial)" : "", message);
 	if ((err = morph_buf_status(&logmsg)) != NULL ||
 	    (err = morph_head_update_log(repo, out, have_head ? &head : &zero,
@@ -568,5 +575,30 @@ out:
 	morph_buf_release(&email);
 	morph_buf_release(&payload);
 	morph_buf_release(&logmsg);
+	return err;
+}
+
+const struct morph_error *
+morph_commit_write(struct morph_oid *out, struct morph_repo *repo,
+    const struct morph_oid *tree, const struct morph_oid *parents,
+    size_t nparents, const char *message)
+{
+	struct morph_buf name = MORPH_BUF_INIT, email = MORPH_BUF_INIT;
+	struct morph_buf payload = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_signature sig;
+
+	if (morph_utf8_check(message, strlen(message)) != 0)
+		return morph_error_fmt(MORPH_ERR_INVALID,
+		    "the commit message is not valid UTF-8");
+	if ((err = morph_signature_default(&sig, &name, &email,
+	    repo)) == NULL &&
+	    (err = serialize(&payload, tree, parents, nparents, &sig, message,
+	    NULL)) == NULL)
+		err = morph_object_write(out, repo, MORPH_OBJ_COMMIT,
+		    payload.ptr, payload.len);
+	morph_buf_release(&name);
+	morph_buf_release(&email);
+	morph_buf_release(&payload);
 	return err;
 }

@@ -455,6 +455,7 @@ check_merge(struct fsck *f)
 	const struct morph_error *err;
 	struct morph_merge_state *s = NULL;
 	const struct morph_mergestate_conflict *c;
+	char name[64];
 	size_t i;
 	int found;
 
@@ -465,10 +466,12 @@ check_merge(struct fsck *f)
 	}
 	if (err != NULL || !found)
 		return err;
+	morph_mergestate_name(name, sizeof(name), s);
 	if (s->applying)
-		morph_fsck_problem(f, "a merge of '%s' was interrupted while it "
-		    "wrote the work tree; run 'morph merge --abort' to undo it",
-		    s->label);
+		morph_fsck_problem(f, "a %s of %s was interrupted while it "
+		    "wrote the work tree; run '%s' to undo it",
+		    morph_mergestate_noun(s->op), name,
+		    morph_mergestate_abort_cmd(s->op));
 	if ((err = morph_fsck_expect(f, &s->ours, MORPH_OBJ_COMMIT, what,
 	    NULL)) == NULL &&
 	    (err = morph_fsck_expect(f, &s->theirs, MORPH_OBJ_COMMIT, what,
@@ -516,7 +519,8 @@ morph_fsck(struct morph_fsck_stats *stats, struct morph_repo *repo,
 	if ((err = check_price_tables(&f)) != NULL ||
 	    (err = check_index(&f)) != NULL ||
 	    (err = check_pending(&f)) != NULL ||
-	    (err = check_merge(&f)) != NULL)
+	    (err = check_merge(&f)) != NULL ||
+	    (err = morph_fsck_stash(&f)) != NULL)
 		return err;
 	return morph_fsck_runs(&f);
 }

@@ -42,6 +42,12 @@ void	morph_fsck_found(struct fsck *, const struct morph_oid *id, int found,
  */
 int	morph_fsck_fatal(const struct morph_error *err);
 
+/*
+ * The stash list (stash.h): each stash a commit of two or three parents
+ * (its parents and trees are checked with every commit).
+ */
+const struct morph_error *morph_fsck_stash(struct fsck *);
+
 /* The runs, their results and sealed run objects, and the call cache. */
 const struct morph_error *morph_fsck_runs(struct fsck *);
 

@@ -20,6 +20,7 @@
 #include "morph/refs.h"
 #include "morph/tree.h"
 #include "morph/worktree.h"
+#include "merge_int.h"
 #include "mergefile_int.h"
 #include "mergestate_int.h"
 #include "pending_int.h"
@@ -28,6 +29,7 @@
 
 struct morph_merge {
 	struct morph_repo		*repo;
+	enum morph_merge_op		 op;
 	enum morph_merge_kind		 kind;
 	struct morph_oid		 ours;
 	struct morph_oid		 ours_tree;
@@ -264,13 +266,66 @@ done:
 
 /* CONFLICT when a checkout or another merge is under way. */
 static const struct morph_error *
-refuse_busy(struct morph_repo *repo)
+refuse_busy(struct morph_repo *repo, enum morph_merge_op op)
+{
+	static const char *const what[] = {
+		[MORPH_MERGE_OP_MERGE] = "cannot merge",
+		[MORPH_MERGE_OP_REVERT] = "cannot revert",
+		[MORPH_MERGE_OP_STASH] = "cannot apply the stash",
+	};
+	const struct morph_error *err;
+
+	if ((err = morph_pending_refuse(repo, what[op])) != NULL)
+		return err;
+	return morph_mergestate_refuse(repo, what[op]);
+}
+
+/* A new merge of theirs with HEAD, refused while another is under way. */
+static const struct morph_error *
+merge_alloc(struct morph_merge **out, struct morph_repo *repo,
+    enum morph_merge_op op, const struct morph_oid *theirs, const char *label)
+{
+	const struct morph_error *err;
+	struct morph_merge *m;
+
+	if ((*out = m = calloc(1, sizeof(*m))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	m->repo = repo;
+	m->op = op;
+	m->theirs = *theirs;
+	if ((m->label = strdup(label)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	if ((err = morph_mergestate_new(&m->conflicts)) != NULL ||
+	    (err = refuse_busy(repo, op)) != NULL)
+		return err;
+	err = morph_ref_resolve(&m->ours, repo, MORPH_HEAD);
+	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
+		err = op == MORPH_MERGE_OP_MERGE ? morph_error_fmt(
+		    MORPH_ERR_NOT_FOUND, "cannot merge into a branch with no "
+		    "commit yet: check out '%s' instead (morph checkout)",
+		    label) : morph_error_fmt(MORPH_ERR_NOT_FOUND, "%s: the "
+		    "current branch has no commit yet", op ==
+		    MORPH_MERGE_OP_REVERT ? "cannot revert" :
+		    "cannot apply the stash");
+	if (err != NULL)
+		return err;
+	return commit_tree(&m->ours_tree, repo, &m->ours);
+}
+
+/* The merged blobs and the two trees, in a transaction of their own. */
+static const struct morph_error *
+merge_compute(struct morph_merge *m, const struct morph_oid *btree,
+    const struct morph_oid *ttree)
 {
 	const struct morph_error *err;
 
-	if ((err = morph_pending_refuse(repo, "cannot merge")) != NULL)
+	if ((err = morph_repo_begin(m->repo)) != NULL)
 		return err;
-	return morph_mergestate_refuse(repo, "cannot merge");
+	if ((err = merge_trees(m, btree, ttree)) != NULL) {
+		morph_repo_rollback(m->repo);
+		return err;
+	}
+	return morph_repo_commit(m->repo);
 }
 
 const struct morph_error *
@@ -283,24 +338,8 @@ morph_merge_new(struct morph_merge **out, struct morph_repo *repo,
 	int yes;
 
 	*out = NULL;
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	m->repo = repo;
-	m->theirs = *theirs;
-	if ((m->label = strdup(label)) == NULL) {
-		err = morph_error(MORPH_ERR_NOMEM);
-		goto fail;
-	}
-	if ((err = morph_mergestate_new(&m->conflicts)) != NULL ||
-	    (err = refuse_busy(repo)) != NULL)
-		goto fail;
-	err = morph_ref_resolve(&m->ours, repo, MORPH_HEAD);
-	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND)
-		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "cannot merge into "
-		    "a branch with no commit yet: check out '%s' instead "
-		    "(morph checkout)", label);
-	if (err != NULL ||
-	    (err = commit_tree(&m->ours_tree, repo, &m->ours)) != NULL ||
+	if ((err = merge_alloc(&m, repo, MORPH_MERGE_OP_MERGE, theirs,
+	    label)) != NULL ||
 	    (err = commit_tree(&ttree, repo, theirs)) != NULL)
 		goto fail;
 	if ((err = morph_merge_is_ancestor(&yes, repo, theirs,
@@ -327,20 +366,58 @@ morph_merge_new(struct morph_merge **out, struct morph_repo *repo,
 	    &m->base)) != NULL)
 		goto fail;
 	/* Objects only: the merged blobs and the two trees. */
-	if ((err = morph_repo_begin(repo)) != NULL)
-		goto fail;
-	if ((err = merge_trees(m, m->has_base ? &btree : NULL,
-	    &ttree)) != NULL) {
-		morph_repo_rollback(repo);
-		goto fail;
-	}
-	if ((err = morph_repo_commit(repo)) != NULL)
+	if ((err = merge_compute(m, m->has_base ? &btree : NULL,
+	    &ttree)) != NULL)
 		goto fail;
 	*out = m;
 	return NULL;
 fail:
 	morph_merge_free(m);
 	return err;
+}
+
+const struct morph_error *
+morph_merge_new_from(struct morph_merge **out, struct morph_repo *repo,
+    enum morph_merge_op op, const struct morph_oid *base,
+    const struct morph_oid *base_tree, const struct morph_oid *theirs,
+    const struct morph_oid *theirs_tree, const char *label)
+{
+	const struct morph_error *err;
+	struct morph_merge *m;
+
+	*out = NULL;
+	if ((err = merge_alloc(&m, repo, op, theirs, label)) != NULL)
+		goto fail;
+	m->has_base = 1;
+	m->base = *base;
+	if ((err = merge_compute(m, base_tree, theirs_tree)) != NULL)
+		goto fail;
+	if (m->kind == MORPH_MERGE_CLEAN && morph_oid_cmp(&m->tree,
+	    &m->ours_tree) == 0)
+		m->kind = MORPH_MERGE_UP_TO_DATE;
+	*out = m;
+	return NULL;
+fail:
+	morph_merge_free(m);
+	return err;
+}
+
+const struct morph_oid *
+morph_merge_ours_tree(const struct morph_merge *m)
+{
+	return &m->ours_tree;
+}
+
+const struct morph_oid *
+morph_merge_written(const struct morph_merge *m)
+{
+	return &m->wtree;
+}
+
+void
+morph_merge_set_staged(struct morph_merge *m, const struct morph_oid *tree)
+{
+	m->tree = *tree;
 }
 
 void
@@ -445,10 +522,10 @@ morph_merge_check(struct morph_merge *m, const struct morph_merge_opts *opts)
 		return err;
 	if ((err = morph_repo_read_begin(m->repo)) != NULL)
 		return err;
-	if ((err = refuse_busy(m->repo)) == NULL &&
+	if ((err = refuse_busy(m->repo, m->op)) == NULL &&
 	    (err = check_head(m)) == NULL)
-		err = morph_worktree_merge(m->repo, &m->ours_tree, &m->wtree,
-		    &m->tree, 1);
+		err = morph_worktree_merge(m->repo, m->op, &m->ours_tree,
+		    &m->wtree, &m->tree, 1);
 	morph_repo_read_end(m->repo);
 	return err;
 }
@@ -464,6 +541,7 @@ make_record(struct morph_merge_state **out, const struct morph_merge *m,
 
 	if ((err = morph_mergestate_new(&s)) != NULL)
 		return err;
+	s->op = m->op;
 	s->ours = m->ours;
 	s->theirs = m->theirs;
 	s->has_base = m->has_base;
@@ -507,7 +585,7 @@ record_merge(struct morph_merge *m, const struct morph_merge_state *s)
 
 	if ((err = morph_repo_begin(m->repo)) != NULL)
 		return err;
-	if ((err = refuse_busy(m->repo)) != NULL ||
+	if ((err = refuse_busy(m->repo, m->op)) != NULL ||
 	    (err = check_head(m)) != NULL ||
 	    (err = morph_mergestate_write(m->repo, s)) != NULL) {
 		morph_repo_rollback(m->repo);
@@ -571,18 +649,25 @@ morph_merge_apply(struct morph_oid *commit, struct morph_merge *m,
 	if ((err = morph_repo_begin(m->repo)) != NULL)
 		goto out;
 	if ((err = check_head(m)) != NULL ||
-	    (err = morph_worktree_merge(m->repo, &m->ours_tree, &m->wtree,
-	    &m->tree, 1)) != NULL) {
+	    (err = morph_worktree_merge(m->repo, m->op, &m->ours_tree,
+	    &m->wtree, &m->tree, 1)) != NULL) {
 		/* Refused before a file was written: nothing to undo. */
 		morph_repo_rollback(m->repo);
 		unrecord_merge(m->repo);
 		goto out;
 	}
 	/* From here on, a failure leaves the record: files may change. */
-	if ((err = morph_worktree_merge(m->repo, &m->ours_tree, &m->wtree,
-	    &m->tree, 0)) != NULL)
+	if ((err = morph_worktree_merge(m->repo, m->op, &m->ours_tree,
+	    &m->wtree, &m->tree, 0)) != NULL)
 		goto fail;
-	if (ff) {
+	if (m->op == MORPH_MERGE_OP_STASH || (m->op ==
+	    MORPH_MERGE_OP_REVERT && opts->no_commit &&
+	    m->kind != MORPH_MERGE_CONFLICTS)) {
+		/* No commit, and conflicts left as markers (a stash). */
+		head = m->ours;
+		if ((err = morph_mergestate_clear(m->repo)) != NULL)
+			goto fail;
+	} else if (ff) {
 		head = m->theirs;
 		if ((err = morph_head_update(m->repo, &m->theirs,
 		    &m->ours)) != NULL ||
@@ -676,8 +761,9 @@ remove_added(struct morph_repo *repo, const char *path,
 	return morph_repo_remove_file(repo, path);
 }
 
-const struct morph_error *
-morph_merge_abort(struct morph_repo *repo)
+/* Undoes a record of one of the ops in mask (1 << op). */
+static const struct morph_error *
+abort_op(struct morph_repo *repo, unsigned int mask)
 {
 	const struct morph_error *err;
 	struct morph_merge_state *s = NULL;
@@ -687,7 +773,7 @@ morph_merge_abort(struct morph_repo *repo)
 	const char **paths = NULL;
 	const char *p;
 	size_t i, n = 0;
-	int found;
+	int found, rev;
 
 	morph_entrylist_init(&touched);
 	morph_entrylist_init(&written);
@@ -696,9 +782,12 @@ morph_merge_abort(struct morph_repo *repo)
 		return err;
 	if ((err = morph_mergestate_read(&s, &found, repo)) != NULL)
 		goto done;
-	if (!found) {
-		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no merge "
-		    "to abort");
+	if (!found || !(mask & (1u << s->op))) {
+		rev = (mask & (1u << MORPH_MERGE_OP_REVERT)) != 0;
+		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no %s "
+		    "to abort%s", rev ? "revert" : "merge", !found ? "" :
+		    rev ? " (a merge is in progress: morph merge --abort)" :
+		    " (a revert is in progress: morph revert --abort)");
 		goto done;
 	}
 	if ((err = morph_ref_resolve(&head, repo, MORPH_HEAD)) != NULL ||
@@ -738,4 +827,17 @@ done:
 	morph_entrylist_release(&h);
 	morph_merge_state_free(s);
 	return err;
+}
+
+const struct morph_error *
+morph_merge_abort(struct morph_repo *repo)
+{
+	return abort_op(repo, 1u << MORPH_MERGE_OP_MERGE |
+	    1u << MORPH_MERGE_OP_STASH);
+}
+
+const struct morph_error *
+morph_merge_abort_revert(struct morph_repo *repo)
+{
+	return abort_op(repo, 1u << MORPH_MERGE_OP_REVERT);
 }

@@ -26,6 +26,38 @@ static const char *const kind_names[] = {
 };
 #define NKINDS	(sizeof(kind_names) / sizeof(kind_names[0]))
 
+static const char *const op_names[] = {
+	[MORPH_MERGE_OP_MERGE] = "merge",
+	[MORPH_MERGE_OP_REVERT] = "revert",
+	[MORPH_MERGE_OP_STASH] = "stash",
+};
+#define NOPS	(sizeof(op_names) / sizeof(op_names[0]))
+
+const char *
+morph_merge_op_name(enum morph_merge_op op)
+{
+	return (size_t)op < NOPS ? op_names[op] : NULL;
+}
+
+const char *
+morph_mergestate_noun(enum morph_merge_op op)
+{
+	static const char *const nouns[] = {
+		[MORPH_MERGE_OP_MERGE] = "merge",
+		[MORPH_MERGE_OP_REVERT] = "revert",
+		[MORPH_MERGE_OP_STASH] = "stash application",
+	};
+
+	return (size_t)op < NOPS ? nouns[op] : "merge";
+}
+
+const char *
+morph_mergestate_abort_cmd(enum morph_merge_op op)
+{
+	return op == MORPH_MERGE_OP_REVERT ? "morph revert --abort" :
+	    "morph merge --abort";
+}
+
 const char *
 morph_merge_conflict_kind_name(enum morph_conflict_kind kind)
 {
@@ -159,6 +191,7 @@ encode(struct morph_buf *b, const struct morph_merge_state *s)
 	bad |= cJSON_AddBoolToObject(doc, "gate", s->gate) == NULL;
 	bad |= cJSON_AddStringToObject(doc, "label", s->label) == NULL;
 	bad |= cJSON_AddStringToObject(doc, "message", s->message) == NULL;
+	bad |= cJSON_AddStringToObject(doc, "op", op_names[s->op]) == NULL;
 	bad |= cJSON_AddStringToObject(doc, "ours",
 	    morph_oid_tostr(&s->ours)) == NULL;
 	bad |= morph_json_add_int(doc, "repeat", s->repeat) == NULL;
@@ -270,8 +303,9 @@ decode(struct morph_merge_state *s, const char *data, size_t len)
 {
 	const struct morph_error *err;
 	const cJSON *conflicts, *c, *base, *gate, *sig;
-	const char *label, *message, *state;
+	const char *label, *message, *state, *op;
 	int64_t repeat;
+	size_t k;
 	cJSON *doc;
 
 	if ((err = morph_json_parse(&doc, data, len, "the record")) != NULL)
@@ -298,6 +332,17 @@ decode(struct morph_merge_state *s, const char *data, size_t len)
 		err = damaged("a member is missing or of the wrong type");
 		goto done;
 	}
+	/* No op: a record of the first merges, always a merge's. */
+	op = morph_json_str(doc, "op");
+	for (k = 0; op != NULL && k < NOPS; k++)
+		if (strcmp(op, op_names[k]) == 0)
+			break;
+	if ((op == NULL && cJSON_HasObjectItem(doc, "op")) || k == NOPS ||
+	    (op != NULL && k != MORPH_MERGE_OP_MERGE && !s->has_base)) {
+		err = damaged("'op' is not merge, revert or stash");
+		goto done;
+	}
+	s->op = op != NULL ? (enum morph_merge_op)k : MORPH_MERGE_OP_MERGE;
 	s->gate = cJSON_IsTrue(gate);
 	s->repeat = (int)repeat;
 	s->significance = sig->valuedouble;
@@ -354,22 +399,37 @@ morph_mergestate_refuse(struct morph_repo *repo, const char *what)
 {
 	const struct morph_error *err;
 	struct morph_merge_state *s;
+	const char *noun;
+	char name[64];
 	int found;
 
 	if ((err = morph_mergestate_read(&s, &found, repo)) != NULL ||
 	    !found)
 		return err;
+	noun = morph_mergestate_noun(s->op);
+	morph_mergestate_name(name, sizeof(name), s);
 	if (s->applying)
-		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a merge of "
-		    "'%s' was interrupted while it wrote the work tree; undo "
-		    "it first (morph merge --abort)", what, s->label);
+		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s was "
+		    "interrupted while it wrote the work tree; undo it first "
+		    "(%s)", what, noun, name,
+		    morph_mergestate_abort_cmd(s->op));
 	else
-		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a merge of "
-		    "'%s' is in progress; finish it first (morph commit, or "
-		    "morph merge --continue) or undo it (morph merge --abort)",
-		    what, s->label);
+		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s is "
+		    "in progress; finish it first (morph commit, or morph %s "
+		    "--continue) or undo it (%s)", what, noun, name,
+		    op_names[s->op], morph_mergestate_abort_cmd(s->op));
 	morph_merge_state_free(s);
 	return err;
+}
+
+void
+morph_mergestate_name(char *buf, size_t size,
+    const struct morph_merge_state *s)
+{
+	if (s->op == MORPH_MERGE_OP_MERGE)
+		snprintf(buf, size, "'%s'", s->label);
+	else
+		snprintf(buf, size, "%.12s", morph_oid_tostr(&s->base));
 }
 
 int
@@ -547,6 +607,18 @@ const char *
 morph_merge_state_message(const struct morph_merge_state *s)
 {
 	return s->message;
+}
+
+enum morph_merge_op
+morph_merge_state_op(const struct morph_merge_state *s)
+{
+	return s->op;
+}
+
+const struct morph_oid *
+morph_merge_state_reverted(const struct morph_merge_state *s)
+{
+	return s->op == MORPH_MERGE_OP_REVERT ? &s->base : NULL;
 }
 
 int

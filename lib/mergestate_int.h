@@ -4,7 +4,7 @@
  *
  *	{"base": "<id>" or null, "conflicts": [CONFLICT ...],
  *	 "gate": false, "label": "feature", "message": "Merge branch ...",
- *	 "ours": "<id>", "repeat": 1, "significance": 0,
+ *	 "op": "merge", "ours": "<id>", "repeat": 1, "significance": 0,
  *	 "state": "applying" or "stopped", "theirs": "<id>",
  *	 "tree": "<id>", "worktree": "<id>"}
  *
@@ -15,13 +15,19 @@
  *	 "path": "...", "staged": ENTRY or null, "written": ENTRY or null}
  *
  * with an ENTRY {"id": "<id>", "mode": "100644"}: what the merge left at
- * the path in the index and in the work tree.
+ * the path in the index and in the work tree.  op (merge.h) is "merge",
+ * "revert" (base is the commit reverted, theirs its first parent) or
+ * "stash" (base is the commit the stash was made on, theirs the stash);
+ * a record without it, as the first merges wrote them, is a merge's.
  *
  * Invariants:
  *  1. The record is committed, marked applying, before the merge writes
  *     the first file, and the transaction that writes the index removes
  *     it or marks it stopped.
- *  2. While it is there, no checkout runs and no other merge starts.
+ *  2. While it is there, no checkout runs and no other merge, revert or
+ *     stash application starts.
+ *  3. A stash application records itself only while it writes the work
+ *     tree: it leaves its conflicts as markers, with no record.
  */
 #ifndef MORPH_MERGESTATE_INT_H
 #define MORPH_MERGESTATE_INT_H
@@ -44,6 +50,7 @@ struct morph_mergestate_conflict {
 };
 
 struct morph_merge_state {
+	enum morph_merge_op			 op;
 	struct morph_oid			 ours;
 	struct morph_oid			 theirs;
 	int					 has_base;
@@ -95,6 +102,17 @@ const struct morph_error *morph_mergestate_judge(struct morph_merge_state *,
  */
 const struct morph_error *morph_mergestate_refuse(struct morph_repo *,
     const char *what);
+
+/*
+ * How messages name an op: the noun ("merge", "revert", "stash
+ * application") and the command that undoes it ("morph merge --abort").
+ */
+const char *morph_mergestate_noun(enum morph_merge_op);
+const char *morph_mergestate_abort_cmd(enum morph_merge_op);
+
+/* How messages name what s is about: "'feature'", or the reverted id. */
+void	morph_mergestate_name(char *buf, size_t size,
+	    const struct morph_merge_state *s);
 
 /* Whether bytes hold a line of conflict markers ("<<<<<<< "). */
 int	morph_mergestate_has_markers(const char *data, size_t len);

@@ -1350,9 +1350,24 @@ staged_changes(struct checkout *co)
 }
 
 const struct morph_error *
-morph_worktree_merge(struct morph_repo *repo, const struct morph_oid *from,
-    const struct morph_oid *wt, const struct morph_oid *it, int check_only)
+morph_worktree_merge(struct morph_repo *repo, enum morph_merge_op op,
+    const struct morph_oid *from, const struct morph_oid *wt,
+    const struct morph_oid *it, int check_only)
 {
+	static const char *const staged[] = {
+		[MORPH_MERGE_OP_MERGE] = "cannot merge with staged changes",
+		[MORPH_MERGE_OP_REVERT] = "cannot revert with staged changes",
+		[MORPH_MERGE_OP_STASH] = ("cannot apply the stash with "
+		    "staged changes"),
+	};
+	static const char *const overwrite[] = {
+		[MORPH_MERGE_OP_MERGE] = ("the merge would overwrite local "
+		    "changes"),
+		[MORPH_MERGE_OP_REVERT] = ("the revert would overwrite local "
+		    "changes"),
+		[MORPH_MERGE_OP_STASH] = ("the stash would overwrite local "
+		    "changes"),
+	};
 	const struct morph_error *err;
 	struct morph_entrylist ilist;
 	struct checkout co;
@@ -1374,16 +1389,15 @@ morph_worktree_merge(struct morph_repo *repo, const struct morph_oid *from,
 	if ((err = staged_changes(&co)) != NULL)
 		goto done;
 	if (co.conf.n > 0) {
-		err = conflicts_error(&co.conf, "cannot merge with staged "
-		    "changes", "commit them, or unstage them (morph restore "
-		    "--staged), first");
+		err = conflicts_error(&co.conf, staged[op], "commit them, or "
+		    "unstage them (morph restore --staged), first");
 		goto done;
 	}
 	if ((err = plan_checkout(&co)) != NULL)
 		goto done;
 	if (co.conf.n > 0) {
-		err = conflicts_error(&co.conf, "the merge would overwrite "
-		    "local changes", "commit or restore them first");
+		err = conflicts_error(&co.conf, overwrite[op], "commit or "
+		    "restore them first");
 		goto done;
 	}
 	if (check_only)

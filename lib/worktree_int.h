@@ -7,6 +7,7 @@
 
 #include "morph/error.h"
 #include "morph/hash.h"
+#include "morph/merge.h"
 
 struct morph_repo;
 
@@ -17,12 +18,13 @@ struct morph_repo;
  * changes, as a checkout without force is, when a file to write or remove
  * has local changes or an untracked file is in the way, and also when
  * the index differs from from (its staged changes would be committed with
- * the merge).  With check_only nothing is written.  Errors: CONFLICT
+ * the merge).  op names the operation in messages.  With check_only
+ * nothing is written.  Errors: CONFLICT
  * listing the paths; those of writing files (the caller's record says a
  * merge was under way: see merge.h).
  */
 const struct morph_error *morph_worktree_merge(struct morph_repo *,
-    const struct morph_oid *from, const struct morph_oid *wt,
-    const struct morph_oid *it, int check_only);
+    enum morph_merge_op op, const struct morph_oid *from,
+    const struct morph_oid *wt, const struct morph_oid *it, int check_only);
 
 #endif

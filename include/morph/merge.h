@@ -66,6 +66,25 @@ enum morph_merge_kind {
 	MORPH_MERGE_CONFLICTS,		/* some files need a hand */
 };
 
+/*
+ * What a record in progress is for: a merge, a revert (morph-revert(1):
+ * the merge of HEAD with a commit's parent from the commit) or a stash
+ * being applied (morph-stash(1)).  A revert is finished by morph
+ * commit (one parent) or morph revert --continue and undone by morph
+ * revert --abort.  A stash applies with no commit and leaves its
+ * conflicts as markers, as git does, with no record: it is recorded only
+ * while it writes the work tree, and if interrupted then, undone by morph
+ * merge --abort.
+ */
+enum morph_merge_op {
+	MORPH_MERGE_OP_MERGE,
+	MORPH_MERGE_OP_REVERT,
+	MORPH_MERGE_OP_STASH,
+};
+
+/* "merge", "revert" or "stash": the record's op, and status --json's. */
+const char *morph_merge_op_name(enum morph_merge_op);
+
 enum morph_conflict_kind {
 	MORPH_CONFLICT_CONTENT,		/* both changed the file */
 	MORPH_CONFLICT_ADD_ADD,		/* both added it, differently */
@@ -139,10 +158,15 @@ struct morph_merge_opts {
 	int		 gate;
 	int		 repeat;
 	double		 significance;
+	/*
+	 * A revert: leave the result in the index and the work tree, with
+	 * no commit and, without conflicts, no record.
+	 */
+	int		 no_commit;
 };
 #define MORPH_MERGE_OPTS_VERSION	1
 #define MORPH_MERGE_OPTS_INIT \
-	{ MORPH_MERGE_OPTS_VERSION, NULL, 0, 0, 0, 1, 0 }
+	{ MORPH_MERGE_OPTS_VERSION, NULL, 0, 0, 0, 1, 0, 0 }
 
 /*
  * Whether the work tree and the index can take the merge, changing
@@ -183,6 +207,12 @@ const struct morph_oid *morph_merge_state_theirs(
     const struct morph_merge_state *);
 const char *morph_merge_state_label(const struct morph_merge_state *);
 const char *morph_merge_state_message(const struct morph_merge_state *);
+enum morph_merge_op morph_merge_state_op(const struct morph_merge_state *);
+/*
+ * For a revert, the commit reverted (the record's base); else NULL.
+ */
+const struct morph_oid *morph_merge_state_reverted(
+    const struct morph_merge_state *);
 /* The record was left while the merge wrote its files. */
 int	morph_merge_state_interrupted(const struct morph_merge_state *);
 /* The gate's settings, as morph_merge_opts has them. */
@@ -195,12 +225,15 @@ const struct morph_merge_conflict *morph_merge_state_conflict(
 size_t	morph_merge_state_unresolved(const struct morph_merge_state *);
 
 /*
- * Undoes the merge in progress: every path the merge touched gets HEAD's
+ * Undoes the merge (or the interrupted stash application) in progress:
+ * every path the merge touched gets HEAD's
  * file and index entry back (what was resolved meanwhile is lost), a file
  * HEAD lacks is removed when it still holds what the merge wrote, and the
  * record goes.  Other local changes are kept.  Errors: NOT_FOUND when no
  * merge is in progress.
  */
 const struct morph_error *morph_merge_abort(struct morph_repo *);
+/* The same for a revert in progress (morph revert --abort). */
+const struct morph_error *morph_merge_abort_revert(struct morph_repo *);
 
 #endif

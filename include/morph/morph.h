@@ -30,6 +30,9 @@
 #include "morph/textdiff.h"
 #include "morph/worktree.h"
 #include "morph/merge.h"
+#include "morph/revert.h"
+#include "morph/mv.h"
+#include "morph/stash.h"
 #include "morph/suite.h"
 #include "morph/bisect.h"
 

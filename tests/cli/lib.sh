@@ -96,6 +96,20 @@ expect_not_contains() {
 	esac
 }
 
+# json EXPR: prints the Python expression EXPR of d, the JSON document in
+# $out (the last run's stdout).
+json() {
+	printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+# tick: the next commit gets a date a minute later than the last, so that
+# log's order is history's.
+T_DATE=1700000000
+tick() {
+	T_DATE=$((T_DATE + 60))
+	export MORPH_AUTHOR_DATE="$T_DATE +0000"
+}
+
 # new_repo DIR: makes DIR a fresh repository and enters it; done_testing
 # checks it with morph fsck.
 new_repo() {

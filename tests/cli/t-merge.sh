@@ -8,11 +8,7 @@
 # merge is refused, naming the case and why, when one breaks a case the
 # other relies on, sending only the calls that changed.
 . "$(dirname "$0")/lib.sh"
-json() { printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-# Commits get increasing dates, so that log's order is history's.
-T_DATE=1700000000
-tick() { T_DATE=$((T_DATE + 60)); export MORPH_AUTHOR_DATE="$T_DATE +0000"; }
 tick
 
 # 1. Fast-forward, up to date, --ff-only and --no-ff.

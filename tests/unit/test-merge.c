@@ -1,12 +1,14 @@
 /*
  * Merges: merge bases and ancestry over hand-made histories, keyed lists,
  * morph.json merged by field, case files by case, one file through
- * libgit2, and a merge of three snapshots with each kind of conflict.
+ * libgit2, a merge of three snapshots with each kind of conflict, reverts
+ * (a merge from the reverted commit) and the record's op.
  */
 #include "test.h"
 #include "morph/morph.h"
 #include "mergefile_int.h"
 #include "mergestate_int.h"
+#include "repo_int.h"
 
 static void
 expect_base(struct morph_repo *repo, const struct morph_oid *a,
@@ -343,6 +345,120 @@ test_trees(void)
 	morph_repo_close(repo);
 }
 
+/* The content of path in tree, or "" when it is not there. */
+static void
+file_in(char *buf, size_t size, struct morph_repo *repo,
+    const struct morph_oid *tree, const char *path)
+{
+	struct morph_entrylist l;
+	const struct morph_entry *e;
+	struct morph_object *o;
+
+	buf[0] = '\0';
+	morph_entrylist_init(&l);
+	T_OK(morph_tree_flatten(&l, repo, tree, NULL));
+	if ((e = morph_entrylist_find(&l, path)) != NULL) {
+		T_OK(morph_object_read(&o, repo, &e->id, MORPH_OBJ_BLOB));
+		snprintf(buf, size, "%.*s", (int)morph_object_size(o),
+		    (const char *)morph_object_data(o));
+		morph_object_free(o);
+	}
+	morph_entrylist_release(&l);
+}
+
+static void
+test_revert(void)
+{
+	static const char *const base[] = { "a.txt=1\n2\n3\n4\n5\n" };
+	static const char *const one[] = { "a.txt=one\n2\n3\n4\n5\n",
+	    "n.txt=n\n" };
+	static const char *const two[] = { "a.txt=one\n2\n3\n4\nfive\n",
+	    "n.txt=n\n" };
+	struct morph_buf msg = MORPH_BUF_INIT;
+	struct morph_repo *repo = test_repo();
+	struct morph_oid b, c1, c2, mc;
+	struct morph_commit *c;
+	struct morph_merge *m;
+	char got[256], want[256];
+
+	b = snapshot(repo, NULL, 100, base, 1);
+	c1 = snapshot(repo, &b, 200, one, 2);
+	c2 = snapshot(repo, &c1, 300, two, 2);
+	T_OK(morph_ref_update(repo, "refs/heads/main", &c2, NULL));
+	/* c1's change goes, c2's stays, c1's file goes. */
+	T_OK(morph_revert_new(&m, &msg, repo, &c1, 0));
+	T_INTEQ(morph_merge_kind(m), MORPH_MERGE_CLEAN);
+	file_in(got, sizeof(got), repo, morph_merge_tree(m), "a.txt");
+	T_STREQ(got, "1\n2\n3\n4\nfive\n");
+	file_in(got, sizeof(got), repo, morph_merge_tree(m), "n.txt");
+	T_STREQ(got, "");
+	snprintf(want, sizeof(want), "Revert \"s\"\n\nThis reverts commit "
+	    "%s.\n", morph_oid_tostr(&c1));
+	T_STREQ(msg.ptr, want);
+	morph_merge_free(m);
+	/* The root commit: against nothing, every file goes. */
+	morph_buf_clear(&msg);
+	T_OK(morph_revert_new(&m, &msg, repo, &b, 0));
+	file_in(got, sizeof(got), repo, morph_merge_tree(m), "a.txt");
+	T_STREQ(got, "");
+	morph_merge_free(m);
+	/* -m on a commit of one parent; a merge without -m, or past it. */
+	T_ERR(morph_revert_new(&m, &msg, repo, &c1, 1), MORPH_ERR_INVALID);
+	T_OK(morph_commit_read(&c, repo, &c2));
+	mc = test_commit_raw(repo, morph_commit_tree(c), &c2, &b, 400,
+	    "join");
+	morph_commit_free(c);
+	T_ERR(morph_revert_new(&m, &msg, repo, &mc, 0), MORPH_ERR_INVALID);
+	T_ERR(morph_revert_new(&m, &msg, repo, &mc, 3), MORPH_ERR_INVALID);
+	morph_buf_release(&msg);
+	morph_repo_close(repo);
+}
+
+/* A record read back has its op; none is a merge; another is damage. */
+static void
+test_record_op(void)
+{
+	static const char rec[] = "{\"base\":null,\"conflicts\":[],"
+	    "\"gate\":false,\"label\":\"x\",\"message\":\"m\","
+	    "%s\"ours\":\"%s\",\"repeat\":1,\"significance\":0,"
+	    "\"state\":\"stopped\",\"theirs\":\"%s\",\"tree\":\"%s\","
+	    "\"worktree\":\"%s\"}";
+	struct morph_repo *repo = test_repo();
+	struct morph_merge_state *s, *r;
+	char buf[1024], id[40];
+	int found;
+
+	T_OK(morph_mergestate_new(&s));
+	s->op = MORPH_MERGE_OP_REVERT;
+	s->has_base = 1;
+	T_ASSERT((s->label = strdup("l")) != NULL);
+	T_ASSERT((s->message = strdup("m")) != NULL);
+	T_OK(morph_repo_begin(repo));
+	T_OK(morph_mergestate_write(repo, s));
+	T_OK(morph_repo_commit(repo));
+	morph_merge_state_free(s);
+	T_OK(morph_mergestate_read(&r, &found, repo));
+	T_INTEQ(found, 1);
+	T_INTEQ(morph_merge_state_op(r), MORPH_MERGE_OP_REVERT);
+	T_STREQ(morph_merge_op_name(morph_merge_state_op(r)), "revert");
+	T_ASSERT(morph_merge_state_reverted(r) != NULL);
+	morph_merge_state_free(r);
+	snprintf(id, sizeof(id), "%032d", 0);
+	snprintf(buf, sizeof(buf), rec, "", id, id, id, id);
+	T_OK(morph_store_meta_set_blob(&repo->store, "merge", buf,
+	    strlen(buf)));
+	T_OK(morph_mergestate_read(&r, &found, repo));
+	T_INTEQ(morph_merge_state_op(r), MORPH_MERGE_OP_MERGE);
+	T_ASSERT(morph_merge_state_reverted(r) == NULL);
+	morph_merge_state_free(r);
+	snprintf(buf, sizeof(buf), rec, "\"op\":\"rebase\",", id, id, id,
+	    id);
+	T_OK(morph_store_meta_set_blob(&repo->store, "merge", buf,
+	    strlen(buf)));
+	T_ERR(morph_mergestate_read(&r, &found, repo), MORPH_ERR_CORRUPT);
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_base),
 	TEST(test_keyed),
@@ -350,6 +466,8 @@ static const struct test tests[] = {
 	TEST(test_cases),
 	TEST(test_file),
 	TEST(test_trees),
+	TEST(test_revert),
+	TEST(test_record_op),
 };
 
 TEST_MAIN(tests)
