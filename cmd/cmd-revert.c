@@ -39,7 +39,7 @@ revert_continue(struct morph_cmd_ctx *ctx)
 	if (!found)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no "
 		    "revert in progress to continue");
-	return morph_cmd_commit_index(ctx->repo, &opts);
+	return morph_cmd_commit_index(ctx->repo, &opts, 0);
 }
 
 static const struct morph_error *
