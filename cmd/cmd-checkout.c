@@ -80,24 +80,6 @@ done:
 	return err;
 }
 
-/* "checkout: moving from FROM to to", FROM as git writes it, into msg. */
-static const struct morph_error *
-moving_message(struct morph_buf *msg, struct morph_repo *repo,
-    const char *to)
-{
-	struct morph_buf cur = MORPH_BUF_INIT;
-	struct morph_oid head;
-
-	if (morph_head_branch(&cur, repo) == NULL)
-		morph_buf_printf(msg, "checkout: moving from %s to %s",
-		    cur.ptr + strlen(MORPH_REFS_HEADS), to);
-	else if (morph_ref_resolve(&head, repo, MORPH_HEAD) == NULL)
-		morph_buf_printf(msg, "checkout: moving from %s to %s",
-		    morph_oid_tostr(&head), to);
-	morph_buf_release(&cur);
-	return morph_buf_status(msg);
-}
-
 const struct morph_error *
 morph_cmd_move_head(struct morph_cmd_ctx *ctx,
     const struct morph_cmd_move *sw)
@@ -153,7 +135,8 @@ morph_cmd_move_head(struct morph_cmd_ctx *ctx,
 		/* An unborn HEAD and no start: the new branch is unborn. */
 		opts.branch = ref.ptr;
 		opts.create = 1;
-		if ((err = moving_message(&msg, ctx->repo, newbranch)) != NULL)
+		if ((err = morph_reflog_checkout_message(&msg, ctx->repo,
+		    newbranch)) != NULL)
 			goto done;
 		opts.message = msg.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, target,
@@ -179,8 +162,8 @@ morph_cmd_move_head(struct morph_cmd_ctx *ctx,
 		goto done;
 	if (ref.len > 0 && morph_ref_resolve(&id, ctx->repo, ref.ptr) == NULL) {
 		opts.branch = ref.ptr;
-		if ((err = moving_message(&msg, ctx->repo, ref.ptr +
-		    strlen(MORPH_REFS_HEADS))) != NULL)
+		if ((err = morph_reflog_checkout_message(&msg, ctx->repo,
+		    ref.ptr + strlen(MORPH_REFS_HEADS))) != NULL)
 			goto done;
 		opts.message = msg.ptr;
 		if ((err = morph_worktree_checkout(ctx->repo, &id,
@@ -203,7 +186,8 @@ morph_cmd_move_head(struct morph_cmd_ctx *ctx,
 		    "--detach", rev);
 		goto done;
 	}
-	if ((err = moving_message(&msg, ctx->repo, rev)) != NULL)
+	if ((err = morph_reflog_checkout_message(&msg, ctx->repo,
+	    rev)) != NULL)
 		goto done;
 	opts.message = msg.ptr;
 	if ((err = morph_worktree_checkout(ctx->repo, &id, &opts)) != NULL ||

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "morph/commit.h"
+#include "morph/reflog.h"
 #include "morph/refs.h"
 #include "morph/worktree.h"
 #include "bisect_int.h"
@@ -470,12 +471,18 @@ static const struct morph_error *
 checkout_next(struct morph_repo *repo, const struct morph_bisect_next *next)
 {
 	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
+	struct morph_buf msg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 
 	if (next->state != MORPH_BISECT_TEST &&
 	    next->state != MORPH_BISECT_TEST_BASE)
 		return NULL;
-	err = morph_worktree_checkout(repo, &next->commit, &opts);
+	if ((err = morph_reflog_checkout_message(&msg, repo,
+	    morph_oid_tostr(&next->commit))) == NULL) {
+		opts.message = msg.ptr;
+		err = morph_worktree_checkout(repo, &next->commit, &opts);
+	}
+	morph_buf_release(&msg);
 	return morph_error_wrap(err, "the marks are recorded, but commit %s, "
 	    "the next to test, cannot be checked out (check it out with "
 	    "morph checkout %s, or end with morph bisect reset)",
@@ -648,6 +655,7 @@ morph_bisect_reset(struct morph_repo *repo, const char *to_branch,
     const struct morph_oid *to_commit, int force)
 {
 	struct morph_checkout_opts opts = MORPH_CHECKOUT_OPTS_INIT;
+	struct morph_buf msg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_bisect *b = NULL;
 
@@ -664,8 +672,13 @@ morph_bisect_reset(struct morph_repo *repo, const char *to_branch,
 		to_commit = b->branch == NULL ? &b->start : NULL;
 	}
 	opts.branch = to_branch;
-	err = morph_worktree_checkout(repo, to_branch != NULL ? NULL :
-	    to_commit, &opts);
+	if ((err = morph_reflog_checkout_message(&msg, repo, to_branch != NULL ?
+	    to_branch + strlen(MORPH_REFS_HEADS) :
+	    morph_oid_tostr(to_commit))) == NULL) {
+		opts.message = msg.ptr;
+		err = morph_worktree_checkout(repo, to_branch != NULL ? NULL :
+		    to_commit, &opts);
+	}
 	if (err != NULL && err->code == MORPH_ERR_NOT_FOUND &&
 	    to_branch != NULL)
 		err = morph_error_fmt(MORPH_ERR_NOT_FOUND, "cannot go back to "
@@ -675,5 +688,6 @@ morph_bisect_reset(struct morph_repo *repo, const char *to_branch,
 	if (err == NULL)
 		err = remove_record(repo);
 	morph_bisect_free(b);
+	morph_buf_release(&msg);
 	return err;
 }

@@ -630,6 +630,7 @@ const struct morph_error *
 morph_merge_apply(struct morph_oid *commit, struct morph_merge *m,
     const struct morph_merge_opts *opts)
 {
+	struct morph_buf logmsg = MORPH_BUF_INIT;
 	const struct morph_error *err;
 	struct morph_merge_state *s = NULL;
 	struct morph_oid head;
@@ -669,8 +670,11 @@ morph_merge_apply(struct morph_oid *commit, struct morph_merge *m,
 			goto fail;
 	} else if (ff) {
 		head = m->theirs;
-		if ((err = morph_head_update(m->repo, &m->theirs,
-		    &m->ours)) != NULL ||
+		/* Logged as git logs it: "merge NAME: Fast-forward". */
+		morph_buf_printf(&logmsg, "merge %s: Fast-forward", m->label);
+		if ((err = morph_buf_status(&logmsg)) != NULL ||
+		    (err = morph_head_update_log(m->repo, &m->theirs,
+		    &m->ours, logmsg.ptr)) != NULL ||
 		    (err = morph_mergestate_clear(m->repo)) != NULL)
 			goto fail;
 	} else if (m->kind != MORPH_MERGE_CONFLICTS) {
@@ -691,6 +695,7 @@ fail:
 	morph_repo_rollback(m->repo);
 out:
 	morph_merge_state_free(s);
+	morph_buf_release(&logmsg);
 	return err;
 }
 

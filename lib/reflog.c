@@ -333,3 +333,20 @@ morph_reflog_foreach_row(struct morph_repo *repo, morph_reflog_row_cb cb,
 			break;
 	return end_walk(repo, st, rc, err);
 }
+
+const struct morph_error *
+morph_reflog_checkout_message(struct morph_buf *msg, struct morph_repo *repo,
+    const char *to)
+{
+	struct morph_buf cur = MORPH_BUF_INIT;
+	struct morph_oid head;
+
+	if (morph_head_branch(&cur, repo) == NULL)
+		morph_buf_printf(msg, CHECKOUT_PREFIX "%s to %s",
+		    cur.ptr + strlen(MORPH_REFS_HEADS), to);
+	else if (morph_ref_resolve(&head, repo, MORPH_HEAD) == NULL)
+		morph_buf_printf(msg, CHECKOUT_PREFIX "%s to %s",
+		    morph_oid_tostr(&head), to);
+	morph_buf_release(&cur);
+	return morph_buf_status(msg);
+}

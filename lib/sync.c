@@ -1575,10 +1575,12 @@ fast_forward(struct morph_repo *repo, const char *branch,
 	 * The checkout moves a detached HEAD with the files; the branch
 	 * follows and HEAD names it again, all in one transaction.
 	 */
+	co.message = "pull: Fast-forward";
 	if ((err = morph_repo_begin(repo)) != NULL)
 		return err;
 	if ((err = morph_worktree_checkout(repo, new, &co)) == NULL &&
-	    (err = morph_ref_update(repo, branch, new, old)) == NULL)
+	    (err = morph_ref_update_log(repo, branch, new, old,
+	    co.message)) == NULL)
 		err = morph_ref_set_symbolic(repo, MORPH_HEAD, branch);
 	if (err == NULL)
 		return morph_repo_commit(repo);

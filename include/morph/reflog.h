@@ -66,6 +66,14 @@ const struct morph_error *morph_reflog_previous(struct morph_buf *out,
     struct morph_repo *, unsigned long n);
 
 /*
+ * The message of a checkout's entry, "checkout: moving from FROM to TO",
+ * FROM as git writes it (the branch HEAD is on, or the commit of a
+ * detached HEAD), into msg; nothing when HEAD has no commit yet.
+ */
+const struct morph_error *morph_reflog_checkout_message(struct morph_buf *msg,
+    struct morph_repo *, const char *to);
+
+/*
  * Gives from's log to to (a branch renamed, to having no log of its own),
  * inside the caller's transaction.
  */

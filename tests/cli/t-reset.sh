@@ -173,4 +173,41 @@ expect_eq "$out" "" "clean once finished"
 exec {pause_fd}>&-
 cd "$T_ROOT"
 
+# A merge in progress: --soft is refused and changes nothing, as git
+# refuses it; --mixed and --hard end the merge, as git's reset forgets it.
+new_repo merging
+printf 'a\nb\nc\n' >a.txt
+ok morph add a.txt
+ok morph commit -q -m base
+ok morph branch side
+printf 'a\nB\nc\n' >a.txt
+ok morph commit -q -a -m ours
+base_head=$(morph rev-parse HEAD)
+ok morph checkout -q side
+printf 'a\nBB\nc\n' >a.txt
+ok morph commit -q -a -m theirs
+ok morph checkout -q main
+fails 1 morph merge side
+expect_contains "$out" "CONFLICT (content): Merge conflict in a.txt"
+fails 2 morph reset --soft HEAD~1
+expect_eq "$err" "morph: cannot do a soft reset in the middle of a merge: finish it (morph commit) or undo it (morph merge --abort)"
+expect_eq "$(morph rev-parse HEAD)" "$base_head" "a refused soft reset leaves HEAD"
+ok morph status
+expect_contains "$out" "You have unmerged paths" "a refused soft reset leaves the merge"
+ok morph reset --hard
+expect_eq "$(cat a.txt)" "a
+B
+c" "reset --hard takes the conflicted file back to HEAD's"
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "reset --hard ended the merge"
+ok morph status --short
+expect_eq "$out" "" "clean after reset --hard of a merge"
+fails 1 morph merge side
+ok morph reset
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "reset --mixed ended the merge"
+ok morph reflog -n 1
+expect_contains "$out" "reset: moving to HEAD" "the reset is logged"
+ok morph fsck
+
 done_testing
