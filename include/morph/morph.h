@@ -20,6 +20,7 @@
 #include "morph/index.h"
 #include "morph/revparse.h"
 #include "morph/revwalk.h"
+#include "morph/blame.h"
 #include "morph/status.h"
 #include "morph/fsck.h"
 #include "morph/jsonw.h"
