@@ -400,10 +400,11 @@ start_lines(struct morph_blame *b, const char *path,
 		last = t;
 	}
 	if ((opts->first || opts->last) && (first > b->file_lines ||
-	    last > b->file_lines || first == 0))
-		return morph_error_fmt(MORPH_ERR_INVALID, "cannot blame lines "
-		    "%zu to %zu: '%s' has only %zu line%s", first, last, path,
-		    b->file_lines, b->file_lines == 1 ? "" : "s");
+	    last > b->file_lines))
+		return morph_error_fmt(MORPH_ERR_INVALID, "cannot blame %s "
+		    "%zu: '%s' has only %zu line%s", first > b->file_lines ?
+		    "from line" : "to line", first > b->file_lines ? first :
+		    last, path, b->file_lines, b->file_lines == 1 ? "" : "s");
 	if (b->file_lines == 0)
 		return NULL;
 	b->nlines = b->unblamed = last - first + 1;
