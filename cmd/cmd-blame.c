@@ -91,18 +91,6 @@ blame_date(const struct morph_signature *a)
 	return out;
 }
 
-static int
-digits(size_t n)
-{
-	int d = 1;
-
-	while (n >= 10) {
-		n /= 10;
-		d++;
-	}
-	return d;
-}
-
 static const struct morph_error *
 print_text(struct blame_out *o, int color, int brief)
 {
@@ -115,7 +103,7 @@ print_text(struct blame_out *o, int color, int brief)
 
 	if (n == 0)
 		return NULL;
-	wline = digits(morph_blame_line(o->b, n - 1)->line);
+	wline = snprintf(NULL, 0, "%zu", morph_blame_line(o->b, n - 1)->line);
 	for (i = 0; i < n; i++) {
 		l = morph_blame_line(o->b, i);
 		len = (int)strlen(morph_commit_author(l->commit)->name);

@@ -6,15 +6,16 @@
 #include "test.h"
 #include "morph/morph.h"
 
-/* A commit whose snapshot holds p.txt with text (and d/x.txt), by hand:
- * the API makes no merges. */
+/*
+ * A commit whose snapshot holds p.txt with text (none when NULL) and
+ * d/x.txt, written by hand: the API makes no merges.
+ */
 static struct morph_oid
 commit(struct morph_repo *repo, const char *text, const struct morph_oid *p1,
     const struct morph_oid *p2, int64_t t, const char *msg)
 {
-	struct morph_buf b = MORPH_BUF_INIT;
 	struct morph_entry e[2];
-	struct morph_oid id, tree;
+	struct morph_oid tree;
 	size_t n = 0;
 
 	T_OK(morph_object_write(&e[n].id, repo, MORPH_OBJ_BLOB, "x\n", 2));
@@ -27,17 +28,7 @@ commit(struct morph_repo *repo, const char *text, const struct morph_oid *p1,
 		e[n++].mode = MORPH_MODE_FILE;
 	}
 	T_OK(morph_tree_write(&tree, repo, e, n));
-	morph_buf_printf(&b, "{\"author\":{\"email\":\"e\",\"name\":\"n\","
-	    "\"time\":%lld,\"tz\":\"+0000\"},\"message\":\"%s\","
-	    "\"parents\":[", (long long)t, msg);
-	if (p1 != NULL)
-		morph_buf_printf(&b, "\"%s\"", morph_oid_tostr(p1));
-	if (p2 != NULL)
-		morph_buf_printf(&b, ",\"%s\"", morph_oid_tostr(p2));
-	morph_buf_printf(&b, "],\"tree\":\"%s\"}", morph_oid_tostr(&tree));
-	T_OK(morph_object_write(&id, repo, MORPH_OBJ_COMMIT, b.ptr, b.len));
-	morph_buf_release(&b);
-	return id;
+	return test_commit_raw(repo, &tree, p1, p2, t, msg);
 }
 
 /*

@@ -107,6 +107,32 @@ test_commit_all(struct morph_repo *repo, const char *message,
 	morph_index_free(idx);
 }
 
+struct morph_oid
+test_commit_raw(struct morph_repo *repo, const struct morph_oid *tree,
+    const struct morph_oid *p1, const struct morph_oid *p2, int64_t t,
+    const char *msg)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	const struct morph_error *err;
+	struct morph_oid id;
+
+	morph_buf_printf(&b, "{\"author\":{\"email\":\"e\",\"name\":\"n\","
+	    "\"time\":%lld,\"tz\":\"+0000\"},\"message\":\"%s\","
+	    "\"parents\":[", (long long)t, msg);
+	if (p1 != NULL)
+		morph_buf_printf(&b, "\"%s\"", morph_oid_tostr(p1));
+	if (p2 != NULL)
+		morph_buf_printf(&b, ",\"%s\"", morph_oid_tostr(p2));
+	morph_buf_printf(&b, "],\"tree\":\"%s\"}", morph_oid_tostr(tree));
+	if ((err = morph_object_write(&id, repo, MORPH_OBJ_COMMIT, b.ptr,
+	    b.len)) != NULL) {
+		fprintf(stderr, "test_commit_raw: %s\n", err->msg);
+		exit(2);
+	}
+	morph_buf_release(&b);
+	return id;
+}
+
 static void
 cleanup(void)
 {

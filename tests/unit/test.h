@@ -7,11 +7,13 @@
 #ifndef MORPH_TEST_H
 #define MORPH_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "morph/error.h"
+#include "morph/hash.h"
 
 extern int test_failures;
 extern const char *test_current;
@@ -96,6 +98,14 @@ const char *test_repo_dir(void);
 struct morph_oid;
 void	test_commit_all(struct morph_repo *, const char *message,
 	    struct morph_oid *out);
+
+/*
+ * Writes a commit object by hand, with up to two parents (p2 NULL: one,
+ * p1 NULL: none), an author time t and a message without quotes.
+ */
+struct morph_oid test_commit_raw(struct morph_repo *,
+    const struct morph_oid *tree, const struct morph_oid *p1,
+    const struct morph_oid *p2, int64_t t, const char *msg);
 
 int	test_main(const struct test *tests, size_t n);
 
