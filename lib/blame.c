@@ -24,8 +24,10 @@
 #include "gitbridge_int.h"
 #include "oidset_int.h"
 
-/* A line suspected of a commit: its place in the result, its number in
- * the commit's file. */
+/*
+ * A line suspected of a commit: its place in the result, its number in
+ * the commit's file.
+ */
 struct suspect {
 	size_t	final;		/* index in the result */
 	size_t	line;		/* from 1 */
@@ -334,6 +336,7 @@ process(struct morph_blame *b, struct morph_repo *repo, struct node *n,
 		err = morph_error(MORPH_ERR_NOMEM);
 		goto done;
 	}
+	/* n has the file: lines pass only to commits that have it. */
 	if ((err = file_of(&id, &found, repo, n->c, path)) != NULL)
 		goto done;
 	/* A parent with the very same file takes every line, as in git. */
