@@ -34,6 +34,7 @@ struct morph_cmd {
 
 extern const struct morph_cmd morph_cmd_add;
 extern const struct morph_cmd morph_cmd_bisect;
+extern const struct morph_cmd morph_cmd_blame;
 extern const struct morph_cmd morph_cmd_branch;
 extern const struct morph_cmd morph_cmd_cat_object;
 extern const struct morph_cmd morph_cmd_checkout;
@@ -309,6 +310,9 @@ void	morph_cmd_print_commit(const struct morph_commit *,
 /* "BEFORE0123456789ab summary" and a newline, for commit id. */
 const struct morph_error *morph_cmd_print_summary(struct morph_repo *,
     const struct morph_oid *id, const char *before);
+/* A signature as member key of an open object: name, email, time, tz. */
+void	morph_cmd_json_signature(struct morph_jsonw *, const char *key,
+	    const struct morph_signature *);
 /* The members of a commit's --json object, inside an open object. */
 void	morph_cmd_json_commit(struct morph_jsonw *,
 	    const struct morph_commit *, const struct morph_cmd_decos *);

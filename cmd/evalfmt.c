@@ -16,6 +16,7 @@ struct report {
 	struct morph_repo	*repo;
 	struct morph_eval	*ev;
 	int			 color;
+	double			 alpha;		/* --significance */
 	struct morph_jsonw	 w;
 };
 
@@ -140,24 +141,80 @@ run_label(const struct morph_run_info *ri, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * How many entries of a kind a report lists: results, or cases when the
+ * runs were repeated (the significance test is one a case, and so is what
+ * counts).
+ */
+static size_t
+entries(const struct report *r, enum morph_eval_kind k)
+{
+	return morph_eval_repeated(r->ev) ? morph_eval_case_count(r->ev, k) :
+	    morph_eval_count(r->ev, k);
+}
+
+/* "3/5", or "-" for a case without assertions on that side. */
+static const char *
+passed(char *buf, size_t size, int k, int n)
+{
+	if (n <= 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%d/%d", k, n);
+	return buf;
+}
+
+/*
+ * The sample counts of a case: "0/5 now, 5/5 before", with the McNemar p
+ * when it has pairs, and with a significance level whether it counts.
+ */
+static void
+case_counts(struct morph_buf *out, const struct morph_eval_case *c,
+    int baseline, double alpha, int intervals)
+{
+	char k[32];
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		if (c->samples[s] == 0 || (s == 1 && !baseline))
+			continue;
+		if (out->len > 0)
+			morph_buf_puts(out, ", ");
+		morph_buf_puts(out, passed(k, sizeof(k), c->k[s], c->n[s]));
+		if (intervals && c->n[s] > 0)
+			morph_buf_printf(out, " [%.2f, %.2f]", c->lo[s],
+			    c->hi[s]);
+		if (baseline)
+			morph_buf_puts(out, s == 0 ? " now" : " before");
+	}
+	if (c->p_value < 0)
+		return;
+	morph_buf_printf(out, "; %d worse, %d better; McNemar p = %.3g",
+	    c->worse, c->better, c->p_value);
+	if (alpha > 0 && c->kind == MORPH_EVAL_REGRESSION)
+		morph_buf_puts(out, c->significant ? " (significant)" :
+		    " (not significant)");
+}
+
 /* Text */
 
+/*
+ * The verdicts, reasons and output of one result; lead goes before the
+ * verdicts ("sample 3: " for a case's example).
+ */
 static const struct morph_error *
-text_item(struct report *r, const struct morph_eval_item *it, int baseline)
+text_result(struct report *r, const struct morph_eval_item *it, int baseline,
+    const char *lead)
 {
 	const struct morph_error *err;
 	struct morph_buf a = MORPH_BUF_INIT, b = MORPH_BUF_INIT;
 	struct morph_buf why = MORPH_BUF_INIT, diff = MORPH_BUF_INIT;
 
-	printf("  %s%s%s  case %s  model %s", morph_cmd_sgr(r->color, SGR_BOLD),
-	    it->prompt, morph_cmd_sgr(r->color, SGR_RESET), it->case_id,
-	    it->model);
-	if (morph_eval_repeated(r->ev))
-		printf("  sample %d", it->sample);
-	putchar('\n');
 	if (baseline)
-		printf("    before: %s    now: %s\n", verdict_word(&it->b),
-		    verdict_word(&it->a));
+		printf("    %sbefore: %s    now: %s\n", lead,
+		    verdict_word(&it->b), verdict_word(&it->a));
+	else if (*lead != '\0')
+		printf("    %s%s\n", lead, verdict_word(&it->a));
 	reasons(&why, it->kind == MORPH_EVAL_FIX || it->kind ==
 	    MORPH_EVAL_REMOVED ? &it->b : &it->a, "    - ");
 	fputs(morph_buf_cstr(&why), stdout);
@@ -183,21 +240,59 @@ done:
 	return err;
 }
 
+static void
+text_key(struct report *r, const char *prompt, const char *case_id,
+    const char *model)
+{
+	printf("  %s%s%s  case %s  model %s", morph_cmd_sgr(r->color, SGR_BOLD),
+	    prompt, morph_cmd_sgr(r->color, SGR_RESET), case_id, model);
+}
+
+static const struct morph_error *
+text_item(struct report *r, const struct morph_eval_item *it, int baseline)
+{
+	text_key(r, it->prompt, it->case_id, it->model);
+	putchar('\n');
+	return text_result(r, it, baseline, "");
+}
+
+/* A case of a repeated run: its counts, then one sample that shows why. */
+static const struct morph_error *
+text_case(struct report *r, const struct morph_eval_case *c, int baseline,
+    double alpha)
+{
+	struct morph_buf counts = MORPH_BUF_INIT;
+	char lead[32];
+
+	text_key(r, c->prompt, c->case_id, c->model);
+	putchar('\n');
+	case_counts(&counts, c, baseline, alpha, 1);
+	printf("    passed %s\n", morph_buf_cstr(&counts));
+	morph_buf_release(&counts);
+	if (c->example == NULL)
+		return NULL;
+	snprintf(lead, sizeof(lead), "sample %d: ", c->example->sample);
+	return text_result(r, c->example, baseline, lead);
+}
+
 static const struct morph_error *
 text_section(struct report *r, enum morph_eval_kind k, const char *title,
-    const char *sgr, int baseline)
+    const char *sgr, int baseline, double alpha)
 {
 	const struct morph_error *err;
-	size_t i, n = morph_eval_count(r->ev, k);
+	size_t i, n = entries(r, k);
 
 	if (n == 0)
 		return NULL;
 	printf("\n%s%s (%zu)%s\n", morph_cmd_sgr(r->color, sgr), title, n,
 	    morph_cmd_sgr(r->color, SGR_RESET));
-	for (i = 0; i < n; i++)
-		if ((err = text_item(r, morph_eval_item(r->ev, k, i),
-		    baseline)) != NULL)
+	for (i = 0; i < n; i++) {
+		err = morph_eval_repeated(r->ev) ? text_case(r,
+		    morph_eval_case(r->ev, k, i), baseline, alpha) :
+		    text_item(r, morph_eval_item(r->ev, k, i), baseline);
+		if (err != NULL)
 			return err;
+	}
 	return NULL;
 }
 
@@ -238,24 +333,20 @@ text_models(struct report *r, int baseline)
 	}
 }
 
-static void
-text_groups(struct report *r, double alpha)
+/* What repeated runs' counts count: "cases of 5 samples each". */
+static const char *
+unit_note(char *buf, size_t size, const struct report *r)
 {
-	const struct morph_eval_group *g;
-	size_t i, n = morph_eval_ngroups(r->ev);
+	int now = morph_eval_max_samples(r->ev, 0);
+	int before = morph_eval_max_samples(r->ev, 1);
 
-	if (n == 0)
-		return;
-	printf("\nSampled cases whose pass rate changed (%zu)\n", n);
-	for (i = 0; i < n; i++) {
-		g = morph_eval_group(r->ev, i);
-		printf("  %s  case %s  model %s: %d/%d [%.2f, %.2f] -> %d/%d "
-		    "[%.2f, %.2f]; %d worse, %d better; McNemar p = %.3g%s\n",
-		    g->prompt, g->case_id, g->model, g->k[1], g->n[1],
-		    g->lo[1], g->hi[1], g->k[0], g->n[0], g->lo[0], g->hi[0],
-		    g->worse, g->better, g->p_value, alpha <= 0 ? "" :
-		    g->significant ? " (significant)" : " (not significant)");
-	}
+	if (now == before || before == 0 || now == 0)
+		snprintf(buf, size, "cases of %d samples each",
+		    now > before ? now : before);
+	else
+		snprintf(buf, size, "cases of %d samples now, %d before", now,
+		    before);
+	return buf;
 }
 
 static const struct morph_error *
@@ -263,8 +354,10 @@ report_text(struct report *r, double alpha, int outputs_only)
 {
 	const struct morph_error *err;
 	const struct morph_run_info *base = morph_eval_baseline(r->ev);
-	char l1[96], l2[96];
+	char l1[96], l2[96], unit[64];
 	int64_t nreg = morph_eval_regressions(r->ev);
+	int rep = morph_eval_repeated(r->ev);
+	size_t n;
 
 	if (outputs_only)
 		printf("\n");
@@ -276,43 +369,48 @@ report_text(struct report *r, double alpha, int outputs_only)
 		printf(" against %s", run_label(base, l2, sizeof(l2)));
 	putchar('\n');
 	if (base == NULL) {
-		printf("%zu failing results\n",
-		    morph_eval_count(r->ev, MORPH_EVAL_FAILURE));
+		n = entries(r, MORPH_EVAL_FAILURE);
+		if (rep)
+			printf("%zu failing case%s of %d samples each\n", n,
+			    n == 1 ? "" : "s", morph_eval_max_samples(r->ev, 0));
+		else
+			printf("%zu failing results\n", n);
 		if ((err = text_section(r, MORPH_EVAL_FAILURE, "Failures",
-		    SGR_RED, 0)) != NULL)
+		    SGR_RED, 0, alpha)) != NULL)
 			return err;
 		text_models(r, 0);
 		return NULL;
 	}
-	printf("%s%lld regression%s%s, %zu fix%s, %zu changed output%s, "
-	    "%zu added, %zu removed\n", morph_cmd_sgr(r->color, nreg ?
+	printf("%s%lld regression%s%s, %zu fix%s, %zu changed%s, "
+	    "%zu added, %zu removed", morph_cmd_sgr(r->color, nreg ?
 	    SGR_RED : SGR_GREEN), (long long)nreg, nreg == 1 ? "" : "s",
 	    morph_cmd_sgr(r->color, SGR_RESET),
-	    morph_eval_count(r->ev, MORPH_EVAL_FIX),
-	    morph_eval_count(r->ev, MORPH_EVAL_FIX) == 1 ? "" : "es",
-	    morph_eval_count(r->ev, MORPH_EVAL_CHANGED),
-	    morph_eval_count(r->ev, MORPH_EVAL_CHANGED) == 1 ? "" : "s",
-	    morph_eval_count(r->ev, MORPH_EVAL_ADDED),
-	    morph_eval_count(r->ev, MORPH_EVAL_REMOVED));
-	if (alpha > 0 && morph_eval_count(r->ev, MORPH_EVAL_REGRESSION) !=
-	    (size_t)nreg)
-		printf("(%zu pass-to-fail results in all; %lld significant at "
-		    "%g)\n", morph_eval_count(r->ev, MORPH_EVAL_REGRESSION),
-		    (long long)nreg, alpha);
+	    entries(r, MORPH_EVAL_FIX),
+	    entries(r, MORPH_EVAL_FIX) == 1 ? "" : "es",
+	    entries(r, MORPH_EVAL_CHANGED), rep ? "" :
+	    entries(r, MORPH_EVAL_CHANGED) == 1 ? " output" : " outputs",
+	    entries(r, MORPH_EVAL_ADDED), entries(r, MORPH_EVAL_REMOVED));
+	if (rep)
+		printf(": %s", unit_note(unit, sizeof(unit), r));
+	putchar('\n');
+	n = entries(r, MORPH_EVAL_REGRESSION);
+	if (alpha > 0 && n != (size_t)nreg)
+		printf("(%zu %s in all; %lld significant at %g)\n", n,
+		    rep ? "cases with a lower pass rate" :
+		    "pass-to-fail results", (long long)nreg, alpha);
 	if ((err = text_section(r, MORPH_EVAL_REGRESSION, "Regressions",
-	    SGR_RED, 1)) != NULL ||
+	    SGR_RED, 1, alpha)) != NULL ||
 	    (err = text_section(r, MORPH_EVAL_FIX, "Fixes", SGR_GREEN,
-	    1)) != NULL ||
-	    (err = text_section(r, MORPH_EVAL_CHANGED, "Changed outputs",
-	    SGR_YELLOW, 1)) != NULL ||
+	    1, alpha)) != NULL ||
+	    (err = text_section(r, MORPH_EVAL_CHANGED, rep ? "Changed" :
+	    "Changed outputs", SGR_YELLOW, 1, alpha)) != NULL ||
 	    (err = text_section(r, MORPH_EVAL_ADDED, "Added", SGR_CYAN,
-	    1)) != NULL ||
+	    1, alpha)) != NULL ||
 	    (err = text_section(r, MORPH_EVAL_REMOVED, "Removed", SGR_CYAN,
-	    1)) != NULL)
+	    1, alpha)) != NULL)
 		return err;
 	if (outputs_only)
 		return NULL;
-	text_groups(r, alpha);
 	text_models(r, 1);
 	return NULL;
 }
@@ -384,6 +482,86 @@ json_side(struct report *r, const struct morph_eval_side *s)
 	return NULL;
 }
 
+/*
+ * One side's sample counts: samples, asserted (left out when < 0),
+ * passed and the Wilson interval.
+ */
+static void
+json_counts(struct morph_jsonw *w, const char *key, int samples,
+    int asserted, int passed, double lo, double hi)
+{
+	morph_jsonw_key(w, key);
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_int(w, "samples", samples);
+	if (asserted >= 0)
+		morph_jsonw_kv_int(w, "asserted", asserted);
+	morph_jsonw_kv_int(w, "passed", passed);
+	morph_jsonw_key(w, "interval");
+	morph_jsonw_array_begin(w);
+	morph_jsonw_double(w, lo);
+	morph_jsonw_double(w, hi);
+	morph_jsonw_array_end(w);
+	morph_jsonw_object_end(w);
+}
+
+/* The members of one result: sample and the sides, in an open object. */
+static const struct morph_error *
+json_result(struct report *r, const struct morph_eval_item *it)
+{
+	const struct morph_error *err;
+	struct morph_jsonw *w = &r->w;
+
+	morph_jsonw_kv_int(w, "sample", it->sample);
+	morph_jsonw_key(w, "run");
+	if ((err = json_side(r, &it->a)) != NULL)
+		return err;
+	if (morph_eval_baseline(r->ev) != NULL) {
+		morph_jsonw_key(w, "against");
+		if ((err = json_side(r, &it->b)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+/* A case of repeated runs: its counts, test and one example result. */
+static const struct morph_error *
+json_case(struct report *r, const struct morph_eval_case *c)
+{
+	const struct morph_error *err;
+	struct morph_jsonw *w = &r->w;
+	int s;
+
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "prompt", c->prompt);
+	morph_jsonw_kv_string(w, "case", c->case_id);
+	morph_jsonw_kv_string(w, "model", c->model);
+	if (c->kind == MORPH_EVAL_REGRESSION)
+		morph_jsonw_kv_bool(w, "counted", c->significant);
+	for (s = 0; s < (morph_eval_baseline(r->ev) ? 2 : 1); s++)
+		json_counts(w, s == 0 ? "run" : "against", c->samples[s],
+		    c->n[s], c->k[s], c->lo[s], c->hi[s]);
+	if (morph_eval_baseline(r->ev) != NULL) {
+		morph_jsonw_kv_int(w, "worse", c->worse);
+		morph_jsonw_kv_int(w, "better", c->better);
+		morph_jsonw_key(w, "mcnemar_p");
+		if (c->p_value < 0)
+			morph_jsonw_null(w);
+		else
+			morph_jsonw_double(w, c->p_value);
+	}
+	morph_jsonw_key(w, "example");
+	if (c->example == NULL)
+		morph_jsonw_null(w);
+	else {
+		morph_jsonw_object_begin(w);
+		if ((err = json_result(r, c->example)) != NULL)
+			return err;
+		morph_jsonw_object_end(w);
+	}
+	morph_jsonw_object_end(w);
+	return NULL;
+}
+
 static const struct morph_error *
 report_json(struct report *r)
 {
@@ -393,7 +571,7 @@ report_json(struct report *r)
 	const struct morph_eval_model *m;
 	const struct morph_eval_group *g;
 	size_t i, k;
-	int s;
+	int s, rep = morph_eval_repeated(r->ev);
 
 	morph_jsonw_init(w, stdout);
 	morph_jsonw_object_begin(w);
@@ -403,16 +581,24 @@ report_json(struct report *r)
 	json_run(w, morph_eval_baseline(r->ev));
 	morph_jsonw_key(w, "summary");
 	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "unit", rep ? "case" : "result");
 	morph_jsonw_kv_int(w, "regressions", morph_eval_regressions(r->ev));
 	for (k = 0; k < MORPH_EVAL_SAME; k++)
 		if (morph_eval_baseline(r->ev) == NULL ?
 		    k == MORPH_EVAL_FAILURE : k != MORPH_EVAL_FAILURE &&
 		    k != MORPH_EVAL_REGRESSION)
 			morph_jsonw_kv_int(w, kind_names[k],
-			    (int64_t)morph_eval_count(r->ev, k));
+			    (int64_t)entries(r, k));
 	if (morph_eval_baseline(r->ev) != NULL)
 		morph_jsonw_kv_int(w, "pass_to_fail", (int64_t)
+		    entries(r, MORPH_EVAL_REGRESSION));
+	if (rep && morph_eval_baseline(r->ev) != NULL) {
+		/* The samples behind the cases, for who wants them. */
+		morph_jsonw_kv_int(w, "samples_pass_to_fail", (int64_t)
 		    morph_eval_count(r->ev, MORPH_EVAL_REGRESSION));
+		morph_jsonw_kv_int(w, "samples_fail_to_pass", (int64_t)
+		    morph_eval_count(r->ev, MORPH_EVAL_FIX));
+	}
 	morph_jsonw_object_end(w);
 	morph_jsonw_key(w, "models");
 	morph_jsonw_array_begin(w);
@@ -447,11 +633,16 @@ report_json(struct report *r)
 			morph_jsonw_object_end(w);
 		}
 		if (morph_eval_baseline(r->ev) != NULL) {
-			morph_jsonw_kv_int(w, "regressions", m->regressions);
-			morph_jsonw_kv_int(w, "fixes", m->fixes);
-			morph_jsonw_kv_int(w, "changed", m->changed);
-			morph_jsonw_kv_int(w, "added", m->added);
-			morph_jsonw_kv_int(w, "removed", m->removed);
+			morph_jsonw_kv_int(w, "regressions", rep ?
+			    m->case_regressions : m->regressions);
+			morph_jsonw_kv_int(w, "fixes", rep ?
+			    m->cases[MORPH_EVAL_FIX] : m->fixes);
+			morph_jsonw_kv_int(w, "changed", rep ?
+			    m->cases[MORPH_EVAL_CHANGED] : m->changed);
+			morph_jsonw_kv_int(w, "added", rep ?
+			    m->cases[MORPH_EVAL_ADDED] : m->added);
+			morph_jsonw_kv_int(w, "removed", rep ?
+			    m->cases[MORPH_EVAL_REMOVED] : m->removed);
 			morph_jsonw_key(w, "mcnemar_p");
 			morph_jsonw_double(w, m->p_value);
 		}
@@ -464,24 +655,23 @@ report_json(struct report *r)
 			continue;
 		morph_jsonw_key(w, kind_names[k]);
 		morph_jsonw_array_begin(w);
-		for (i = 0; i < morph_eval_count(r->ev, k); i++) {
+		for (i = 0; i < entries(r, k); i++) {
+			if (rep) {
+				if ((err = json_case(r, morph_eval_case(r->ev,
+				    k, i))) != NULL)
+					return err;
+				continue;
+			}
 			it = morph_eval_item(r->ev, k, i);
 			morph_jsonw_object_begin(w);
 			morph_jsonw_kv_string(w, "prompt", it->prompt);
 			morph_jsonw_kv_string(w, "case", it->case_id);
 			morph_jsonw_kv_string(w, "model", it->model);
-			morph_jsonw_kv_int(w, "sample", it->sample);
 			if (k == MORPH_EVAL_REGRESSION)
 				morph_jsonw_kv_bool(w, "counted",
 				    it->significant);
-			morph_jsonw_key(w, "run");
-			if ((err = json_side(r, &it->a)) != NULL)
+			if ((err = json_result(r, it)) != NULL)
 				return err;
-			if (morph_eval_baseline(r->ev) != NULL) {
-				morph_jsonw_key(w, "against");
-				if ((err = json_side(r, &it->b)) != NULL)
-					return err;
-			}
 			morph_jsonw_object_end(w);
 		}
 		morph_jsonw_array_end(w);
@@ -494,18 +684,9 @@ report_json(struct report *r)
 		morph_jsonw_kv_string(w, "prompt", g->prompt);
 		morph_jsonw_kv_string(w, "case", g->case_id);
 		morph_jsonw_kv_string(w, "model", g->model);
-		for (s = 0; s < 2; s++) {
-			morph_jsonw_key(w, s == 0 ? "run" : "against");
-			morph_jsonw_object_begin(w);
-			morph_jsonw_kv_int(w, "samples", g->n[s]);
-			morph_jsonw_kv_int(w, "passed", g->k[s]);
-			morph_jsonw_key(w, "interval");
-			morph_jsonw_array_begin(w);
-			morph_jsonw_double(w, g->lo[s]);
-			morph_jsonw_double(w, g->hi[s]);
-			morph_jsonw_array_end(w);
-			morph_jsonw_object_end(w);
-		}
+		for (s = 0; s < 2; s++)
+			json_counts(w, s == 0 ? "run" : "against", g->n[s], -1,
+			    g->k[s], g->lo[s], g->hi[s]);
 		morph_jsonw_kv_int(w, "worse", g->worse);
 		morph_jsonw_kv_int(w, "better", g->better);
 		morph_jsonw_key(w, "mcnemar_p");
@@ -669,23 +850,34 @@ md(const char *s)
 	}
 }
 
+/*
+ * One entry: the key, counts (a case's; NULL for a result), then the
+ * reasons and output of result it (a case's example; may be NULL).
+ */
 static const struct morph_error *
-md_item(struct report *r, const struct morph_eval_item *it)
+md_entry(struct report *r, const char *prompt, const char *case_id,
+    const char *model, const char *counts, const struct morph_eval_item *it)
 {
-	const struct morph_error *err;
+	const struct morph_error *err = NULL;
 	struct morph_buf why = MORPH_BUF_INIT, a = MORPH_BUF_INIT;
 	struct morph_buf b = MORPH_BUF_INIT, diff = MORPH_BUF_INIT;
 	struct morph_textdiff_opts dopts;
 	const char *p, *nl;
 
 	printf("- `");
-	md(it->prompt);
+	md(prompt);
 	printf("` · case `");
-	md(it->case_id);
+	md(case_id);
 	printf("` · `");
-	md(it->model);
+	md(model);
 	printf("`");
-	if (morph_eval_repeated(r->ev))
+	if (counts != NULL)
+		printf(" · %s", counts);
+	if (it == NULL) {
+		putchar('\n');
+		goto done;
+	}
+	if (counts != NULL)
 		printf(" · sample %d", it->sample);
 	reasons(&why, it->kind == MORPH_EVAL_FIX ? &it->b : &it->a, "");
 	for (p = morph_buf_cstr(&why); *p != '\0'; p = nl + (*nl != '\0')) {
@@ -721,17 +913,41 @@ done:
 }
 
 static const struct morph_error *
+md_item(struct report *r, const struct morph_eval_item *it)
+{
+	return md_entry(r, it->prompt, it->case_id, it->model, NULL, it);
+}
+
+static const struct morph_error *
+md_case(struct report *r, const struct morph_eval_case *c)
+{
+	const struct morph_error *err;
+	struct morph_buf counts = MORPH_BUF_INIT;
+
+	case_counts(&counts, c, morph_eval_baseline(r->ev) != NULL,
+	    r->alpha, 0);
+	err = md_entry(r, c->prompt, c->case_id, c->model,
+	    morph_buf_cstr(&counts), c->example);
+	morph_buf_release(&counts);
+	return err;
+}
+
+static const struct morph_error *
 md_section(struct report *r, enum morph_eval_kind k, const char *title)
 {
 	const struct morph_error *err;
-	size_t i, n = morph_eval_count(r->ev, k);
+	size_t i, n = entries(r, k);
 
 	if (n == 0)
 		return NULL;
 	printf("\n### %s (%zu)\n\n", title, n);
-	for (i = 0; i < n; i++)
-		if ((err = md_item(r, morph_eval_item(r->ev, k, i))) != NULL)
+	for (i = 0; i < n; i++) {
+		err = morph_eval_repeated(r->ev) ? md_case(r,
+		    morph_eval_case(r->ev, k, i)) :
+		    md_item(r, morph_eval_item(r->ev, k, i));
+		if (err != NULL)
 			return err;
+	}
 	return NULL;
 }
 
@@ -780,28 +996,32 @@ report_markdown(struct report *r)
 	const struct morph_run_info *base = morph_eval_baseline(r->ev);
 	const struct morph_eval_model *m;
 	char before[48], now[48], din[40], dout[40], dcost[48], l0[32];
-	char l1[32], la[96], lb[96];
+	char l1[32], la[96], lb[96], unit[64];
 	int64_t nreg = morph_eval_regressions(r->ev);
+	int rep = morph_eval_repeated(r->ev);
 	size_t i;
 
 	if (base == NULL) {
-		printf("## morph eval: %zu failing result%s\n\n%s\n",
-		    morph_eval_count(r->ev, MORPH_EVAL_FAILURE),
-		    morph_eval_count(r->ev, MORPH_EVAL_FAILURE) == 1 ? "" :
+		printf("## morph eval: %zu failing %s%s\n\n%s\n",
+		    entries(r, MORPH_EVAL_FAILURE), rep ? "case" : "result",
+		    entries(r, MORPH_EVAL_FAILURE) == 1 ? "" :
 		    "s", run_label(morph_eval_run(r->ev), la, sizeof(la)));
 	} else {
 		printf("## morph eval: %s %lld regression%s\n\n",
 		    nreg ? ":x:" : ":white_check_mark:", (long long)nreg,
 		    nreg == 1 ? "" : "s");
-		printf("%s against %s: %zu fix%s, %zu changed output%s, %zu "
-		    "added, %zu removed.\n", run_label(morph_eval_run(r->ev),
+		printf("%s against %s: %zu fix%s, %zu changed%s, %zu "
+		    "added, %zu removed", run_label(morph_eval_run(r->ev),
 		    la, sizeof(la)), run_label(base, lb, sizeof(lb)),
-		    morph_eval_count(r->ev, MORPH_EVAL_FIX),
-		    morph_eval_count(r->ev, MORPH_EVAL_FIX) == 1 ? "" : "es",
-		    morph_eval_count(r->ev, MORPH_EVAL_CHANGED),
-		    morph_eval_count(r->ev, MORPH_EVAL_CHANGED) == 1 ? "" :
-		    "s", morph_eval_count(r->ev, MORPH_EVAL_ADDED),
-		    morph_eval_count(r->ev, MORPH_EVAL_REMOVED));
+		    entries(r, MORPH_EVAL_FIX),
+		    entries(r, MORPH_EVAL_FIX) == 1 ? "" : "es",
+		    entries(r, MORPH_EVAL_CHANGED), rep ? "" :
+		    entries(r, MORPH_EVAL_CHANGED) == 1 ? " output" :
+		    " outputs", entries(r, MORPH_EVAL_ADDED),
+		    entries(r, MORPH_EVAL_REMOVED));
+		if (rep)
+			printf(" (%s)", unit_note(unit, sizeof(unit), r));
+		printf(".\n");
 	}
 	printf("\n| model | pass%s | %s | tokens in | tokens out | cost | "
 	    "p50 |\n|---|---|---|---|---|---|---|\n", base ? " before" : "",
@@ -852,6 +1072,7 @@ morph_cmd_eval_report(struct morph_repo *repo, struct morph_eval *ev,
 	memset(&r, 0, sizeof(r));
 	r.repo = repo;
 	r.ev = ev;
+	r.alpha = alpha;
 	r.color = (fmt == MORPH_CMD_EVAL_TEXT || fmt ==
 	    MORPH_CMD_EVAL_OUTPUTS) && morph_cmd_color();
 	switch (fmt) {

@@ -13,6 +13,7 @@
 static const struct morph_cmd *const commands[] = {
 	&morph_cmd_add,
 	&morph_cmd_bisect,
+	&morph_cmd_blame,
 	&morph_cmd_branch,
 	&morph_cmd_cat_object,
 	&morph_cmd_checkout,

@@ -171,9 +171,8 @@ morph_cmd_print_commit(const struct morph_commit *c,
 	}
 }
 
-/* A signature as a member object: name, email, time and tz. */
-static void
-json_signature(struct morph_jsonw *w, const char *key,
+void
+morph_cmd_json_signature(struct morph_jsonw *w, const char *key,
     const struct morph_signature *a)
 {
 	char tz[8];
@@ -203,7 +202,7 @@ morph_cmd_json_commit(struct morph_jsonw *w, const struct morph_commit *c,
 		morph_jsonw_string(w,
 		    morph_oid_tostr(morph_commit_parent(c, i)));
 	morph_jsonw_array_end(w);
-	json_signature(w, "author", morph_commit_author(c));
+	morph_cmd_json_signature(w, "author", morph_commit_author(c));
 	morph_jsonw_kv_string(w, "message", morph_commit_message(c));
 	morph_jsonw_key(w, "git");
 	if (morph_commit_git_dirty(c) < 0)
@@ -255,6 +254,6 @@ morph_cmd_json_tag(struct morph_jsonw *w, const struct morph_tag *t)
 	morph_jsonw_kv_string(w, "name", morph_tag_name(t));
 	morph_jsonw_kv_string(w, "object",
 	    morph_oid_tostr(morph_tag_target(t)));
-	json_signature(w, "tagger", morph_tag_tagger(t));
+	morph_cmd_json_signature(w, "tagger", morph_tag_tagger(t));
 	morph_jsonw_kv_string(w, "message", morph_tag_message(t));
 }

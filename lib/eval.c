@@ -10,6 +10,11 @@
  *     order, so a group's statistics are complete when its key changes.
  *  3. Strings kept past a stream step are copied into the arena, which
  *     lives as long as the evaluation.
+ *  4. Every group becomes a case when it closes (kept as items are: all
+ *     but SAME ones unless keep_all), so the report of a repeated run
+ *     needs no second pass; a case names its example item by kind and
+ *     index until finish() makes that a pointer, when no item array
+ *     moves any more.
  */
 #include <math.h>
 #include <stdio.h>
@@ -92,6 +97,19 @@ struct model {
 	struct lat		 lat[2];
 };
 
+/* A case and where its example item is, until finish(). */
+struct kept_case {
+	struct morph_eval_case	 c;
+	int			 has_example;
+	enum morph_eval_kind	 ex_kind;
+	size_t			 ex_index;
+};
+
+struct cases {
+	struct kept_case	*v;
+	size_t			 n, cap;
+};
+
 struct morph_eval {
 	struct morph_repo	*repo;
 	struct morph_eval_opts	 opts;
@@ -105,6 +123,9 @@ struct morph_eval {
 	size_t			 ngroups, capgroups;
 	int			 repeated;
 	int64_t			 regressions;
+	struct cases		 cases[MORPH_EVAL_NKINDS];
+	int64_t			 case_regressions;
+	int			 max_samples[2];
 	/* --suite: the assertions to score with, and their judges. */
 	struct morph_suite	*suite;
 	struct eval_judge	*judges;
@@ -506,11 +527,107 @@ struct group {
 	int			 n[2], k[2];
 	int			 worse, better;
 	size_t			 first_regression;	/* index in items */
+	int			 present[2];	/* samples on each side */
+	size_t			 first[MORPH_EVAL_NKINDS]; /* its first item
+							   of each kind */
 };
+
+/* The kind of a closed group's case (see struct morph_eval_case). */
+static enum morph_eval_kind
+case_kind(const struct morph_eval *ev, const struct group *g)
+{
+	size_t k;
+
+	if (!ev->have_base)
+		return ev->items[MORPH_EVAL_FAILURE].n >
+		    g->first[MORPH_EVAL_FAILURE] ? MORPH_EVAL_FAILURE :
+		    MORPH_EVAL_SAME;
+	if (g->present[1] == 0)
+		return MORPH_EVAL_ADDED;
+	if (g->present[0] == 0)
+		return MORPH_EVAL_REMOVED;
+	if (g->n[0] > 0 && g->n[1] > 0 &&
+	    (int64_t)g->k[0] * g->n[1] != (int64_t)g->k[1] * g->n[0])
+		return (int64_t)g->k[0] * g->n[1] < (int64_t)g->k[1] * g->n[0] ?
+		    MORPH_EVAL_REGRESSION : MORPH_EVAL_FIX;
+	for (k = 0; k < MORPH_EVAL_NKINDS; k++)
+		if (k != MORPH_EVAL_SAME && ev->items[k].n > g->first[k])
+			return MORPH_EVAL_CHANGED;
+	return MORPH_EVAL_SAME;
+}
+
+/* Records the case of a group that closes (invariant 4). */
+static const struct morph_error *
+close_case(struct morph_eval *ev, const struct group *g)
+{
+	static const enum morph_eval_kind order[] = { MORPH_EVAL_REGRESSION,
+	    MORPH_EVAL_FIX, MORPH_EVAL_CHANGED, MORPH_EVAL_ADDED,
+	    MORPH_EVAL_REMOVED, MORPH_EVAL_FAILURE, MORPH_EVAL_SAME };
+	enum morph_eval_kind kind = case_kind(ev, g), k;
+	struct cases *l = &ev->cases[kind];
+	struct kept_case *kc, *nv;
+	struct model *m;
+	size_t i, cap;
+	double alpha = ev->opts.significance;
+
+	if ((m = model_of(ev, g->model)) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	m->m.cases[kind]++;
+	for (i = 0; i < 2; i++)
+		if (g->present[i] > ev->max_samples[i])
+			ev->max_samples[i] = g->present[i];
+	if (kind == MORPH_EVAL_SAME && !ev->opts.keep_all)
+		return NULL;
+	if (l->n == l->cap) {
+		cap = l->cap ? l->cap * 2 : 32;
+		if ((nv = realloc(l->v, cap * sizeof(*nv))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		l->v = nv;
+		l->cap = cap;
+	}
+	kc = &l->v[l->n++];
+	memset(kc, 0, sizeof(*kc));
+	kc->c.kind = kind;
+	kc->c.prompt = g->prompt;
+	kc->c.case_id = g->case_id;
+	kc->c.model = g->model;
+	for (i = 0; i < 2; i++) {
+		kc->c.samples[i] = g->present[i];
+		kc->c.n[i] = g->n[i];
+		kc->c.k[i] = g->k[i];
+		morph_wilson(&kc->c.lo[i], &kc->c.hi[i], g->k[i], g->n[i],
+		    ev->opts.confidence);
+	}
+	kc->c.worse = g->worse;
+	kc->c.better = g->better;
+	kc->c.p_value = ev->have_base && g->present[0] > 0 &&
+	    g->present[1] > 0 ? morph_mcnemar_exact(g->worse, g->better) : -1;
+	if (kind == MORPH_EVAL_REGRESSION) {
+		kc->c.significant = alpha <= 0 || (g->worse > g->better &&
+		    kc->c.p_value < alpha);
+		if (kc->c.significant) {
+			ev->case_regressions++;
+			m->m.case_regressions++;
+		}
+	}
+	/* The example: an item of the case's kind, else of the first other
+	 * kind the case has. */
+	for (i = 0; i <= sizeof(order) / sizeof(order[0]); i++) {
+		k = i == 0 ? kind : order[i - 1];
+		if (ev->items[k].n > g->first[k]) {
+			kc->has_example = 1;
+			kc->ex_kind = k;
+			kc->ex_index = g->first[k];
+			break;
+		}
+	}
+	return NULL;
+}
 
 static const struct morph_error *
 close_group(struct morph_eval *ev, struct group *g)
 {
+	const struct morph_error *err;
 	struct morph_eval_group *ng, *out;
 	size_t i, cap;
 	double alpha = ev->opts.significance;
@@ -518,6 +635,8 @@ close_group(struct morph_eval *ev, struct group *g)
 	if (!g->open)
 		return NULL;
 	g->open = 0;
+	if ((err = close_case(ev, g)) != NULL)
+		return err;
 	/* Only groups of several samples whose verdicts differ are kept. */
 	if (g->samples <= 1)
 		return NULL;
@@ -588,6 +707,7 @@ pair(struct morph_eval *ev, struct group *g, const struct morph_result *a,
 	struct morph_eval_item it;
 	struct model *m;
 	int pa, pb, asserted_a, asserted_b;
+	size_t k;
 
 	memset(&it, 0, sizeof(it));
 	if ((err = fill(ev, &it.a, a)) != NULL ||
@@ -606,8 +726,12 @@ pair(struct morph_eval *ev, struct group *g, const struct morph_result *a,
 		if (g->prompt == NULL || g->case_id == NULL || g->model == NULL)
 			return morph_error(MORPH_ERR_NOMEM);
 		g->first_regression = ev->items[MORPH_EVAL_REGRESSION].n;
+		for (k = 0; k < MORPH_EVAL_NKINDS; k++)
+			g->first[k] = ev->items[k].n;
 	}
 	g->samples++;
+	g->present[0] += a != NULL;
+	g->present[1] += b != NULL;
 	it.prompt = g->prompt;
 	it.case_id = g->case_id;
 	it.model = g->model;
@@ -687,7 +811,16 @@ static void
 finish(struct morph_eval *ev)
 {
 	struct items *reg = &ev->items[MORPH_EVAL_REGRESSION];
-	size_t i, s;
+	struct kept_case *kc;
+	size_t i, s, k;
+
+	for (k = 0; k < MORPH_EVAL_NKINDS; k++)
+		for (i = 0; i < ev->cases[k].n; i++) {
+			kc = &ev->cases[k].v[i];
+			if (kc->has_example)
+				kc->c.example =
+				    &ev->items[kc->ex_kind].v[kc->ex_index];
+		}
 
 	for (i = 0; i < ev->nmodels; i++) {
 		struct model *m = &ev->models[i];
@@ -873,8 +1006,10 @@ morph_eval_free(struct morph_eval *ev)
 
 	if (ev == NULL)
 		return;
-	for (i = 0; i < sizeof(ev->items) / sizeof(ev->items[0]); i++)
+	for (i = 0; i < sizeof(ev->items) / sizeof(ev->items[0]); i++) {
 		free(ev->items[i].v);
+		free(ev->cases[i].v);
+	}
 	for (i = 0; i < ev->nmodels; i++) {
 		free(ev->models[i].lat[0].v);
 		free(ev->models[i].lat[1].v);
@@ -972,10 +1107,29 @@ morph_eval_reasons(struct morph_buf *out, const struct morph_eval_side *s,
 	return morph_buf_status(out);
 }
 
+size_t
+morph_eval_case_count(const struct morph_eval *ev, enum morph_eval_kind k)
+{
+	return ev->cases[k].n;
+}
+
+const struct morph_eval_case *
+morph_eval_case(const struct morph_eval *ev, enum morph_eval_kind k,
+    size_t i)
+{
+	return &ev->cases[k].v[i].c;
+}
+
 int64_t
 morph_eval_regressions(const struct morph_eval *ev)
 {
-	return ev->regressions;
+	return ev->repeated ? ev->case_regressions : ev->regressions;
+}
+
+int
+morph_eval_max_samples(const struct morph_eval *ev, int side)
+{
+	return ev->max_samples[side ? 1 : 0];
 }
 
 int

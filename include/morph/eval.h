@@ -13,7 +13,9 @@
  * With several samples (morph run --repeat), each (prompt, case, model)
  * also gets pass rates with Wilson intervals and an exact McNemar test on
  * its paired samples; with a significance level, only regressions whose
- * test is significant count.
+ * test is significant count.  Since that test is one a case, reports of
+ * repeated runs list and count cases (struct morph_eval_case) rather than
+ * samples: a case regresses when its pass rate falls.
  */
 #ifndef MORPH_EVAL_H
 #define MORPH_EVAL_H
@@ -104,6 +106,9 @@ struct morph_eval_model {
 	int64_t		 removed;
 	int64_t		 discordant[2];	/* [0] pass->fail, [1] fail->pass */
 	double		 p_value;	/* McNemar over all pairs; -1: none */
+	/* By case (struct morph_eval_case), what repeated runs report: */
+	int64_t		 cases[MORPH_EVAL_NKINDS];	/* cases of a kind */
+	int64_t		 case_regressions;	/* of those, counted */
 };
 
 /* A (prompt, case, model) over its samples, when there are several. */
@@ -118,6 +123,37 @@ struct morph_eval_group {
 	int		 better;	/* pairs fail -> pass */
 	double		 p_value;	/* exact McNemar, two-sided */
 	int		 significant;	/* a counted regression */
+};
+
+/*
+ * A (prompt, case, model) over all its samples: what reports list, one
+ * entry a case, when runs have several samples (morph_eval_repeated).
+ * Against a baseline its kind is REGRESSION when its pass rate fell, FIX
+ * when it rose, CHANGED when it held but a verdict or an output changed,
+ * ADDED or REMOVED when one run lacks it, SAME otherwise; scoring one
+ * run, FAILURE when a sample fails.  A regression counts (significant)
+ * when no significance level is set, or when its McNemar test is
+ * significant and more samples got worse than better.
+ */
+struct morph_eval_case {
+	enum morph_eval_kind	 kind;
+	const char		*prompt;
+	const char		*case_id;
+	const char		*model;
+	int			 samples[2];	/* [0] the run, [1] the baseline */
+	int			 n[2];		/* samples with assertions */
+	int			 k[2];		/* of those, passing */
+	double			 lo[2], hi[2];	/* Wilson intervals */
+	int			 worse;		/* pairs pass -> fail */
+	int			 better;	/* pairs fail -> pass */
+	double			 p_value;	/* exact McNemar; -1: no pairs */
+	int			 significant;	/* a counted regression */
+	/*
+	 * A sample that shows why, the first of the case's items of the
+	 * case's kind (else of another kind); NULL when none is kept (a SAME
+	 * case).  Borrowed from the evaluation.
+	 */
+	const struct morph_eval_item *example;
 };
 
 /*
@@ -150,8 +186,22 @@ size_t	morph_eval_ngroups(const struct morph_eval *);
 const struct morph_eval_group *morph_eval_group(const struct morph_eval *,
     size_t i);
 
-/* The regressions that count (all, or the significant ones). */
+/*
+ * Cases of a kind, in key order: every (prompt, case, model), whether the
+ * runs were repeated or not (SAME ones only with keep_all).
+ */
+size_t	morph_eval_case_count(const struct morph_eval *,
+	    enum morph_eval_kind);
+const struct morph_eval_case *morph_eval_case(const struct morph_eval *,
+    enum morph_eval_kind, size_t i);
+
+/*
+ * The regressions that count (all, or the significant ones): results, or
+ * cases when the runs were repeated, as the reports count them.
+ */
 int64_t	morph_eval_regressions(const struct morph_eval *);
+/* The most samples a case has in the run ([0]) and the baseline ([1]). */
+int	morph_eval_max_samples(const struct morph_eval *, int side);
 /* Whether any run had more than one sample of a call. */
 int	morph_eval_repeated(const struct morph_eval *);
 

@@ -22,6 +22,7 @@
 #include "morph/index.h"
 #include "morph/revparse.h"
 #include "morph/revwalk.h"
+#include "morph/blame.h"
 #include "morph/status.h"
 #include "morph/fsck.h"
 #include "morph/remote.h"

@@ -140,17 +140,43 @@ ok morph run --repeat 10
 sed -i 's/{{name}}, who/our new colleague, who/' prompts/welcome.txt
 ok morph commit -a -m "Drop the name"
 ok morph run --repeat 10
+# One entry a case, with its pass counts on each side and its test, not
+# one a sample; the header counts cases, which is what the test judges.
 fails 1 morph eval HEAD --against HEAD~1
-expect_contains "$out" "Sampled cases whose pass rate changed (2)"
-expect_contains "$out" "10/10 [0.72, 1.00] -> 0/10 [0.00, 0.28]; 10 worse, 0 better; McNemar p = 0.00195"
+expect_contains "$out" "2 regressions, 0 fixes, 0 changed, 0 added, 0 removed: cases of 10 samples each"
+expect_contains "$out" "Regressions (2)
+  prompts/welcome.txt  case ada  model echo:starter
+    passed 0/10 [0.00, 0.28] now, 10/10 [0.72, 1.00] before; 10 worse, 0 better; McNemar p = 0.00195
+    sample 0: before: pass    now: FAIL
+    - icontains: output lacks \"Ada\" (any case)"
+expect_eq "$(printf '%s\n' "$out" | grep -c 'case ada  model')" 1 "one entry for the ten samples of ada"
+expect_not_contains "$out" "sample 1"
 fails 1 morph eval --significance 0.05 HEAD --against HEAD~1
 expect_contains "$out" "(significant)"
-expect_contains "$out" "20 regressions"
+expect_contains "$out" "2 regressions,"
 ok morph eval --significance 0.001 HEAD --against HEAD~1
 expect_contains "$out" "0 regressions"
-expect_contains "$out" "(20 pass-to-fail results in all; 0 significant at 0.001)"
+expect_contains "$out" "(2 cases with a lower pass rate in all; 0 significant at 0.001)"
+expect_contains "$out" "McNemar p = 0.00195 (not significant)"
 ok morph eval --json --significance 0.001 HEAD --against HEAD~1
 expect_eq "$(json "[round(g['mcnemar_p'], 5) for g in d['groups']]")" "[0.00195, 0.00195]" "McNemar p in JSON"
+expect_eq "$(json "d['summary']['unit'], d['summary']['regressions'], d['summary']['pass_to_fail'], d['summary']['samples_pass_to_fail']")" \
+    "case 0 2 20" "JSON summary counts cases, and the samples behind them"
+expect_eq "$(json "[(r['case'], r['counted'], r['run']['passed'], r['run']['samples'], r['against']['passed'], r['worse'], round(r['mcnemar_p'], 5)) for r in d['regressions']]")" \
+    "[('ada', False, 0, 10, 10, 10, 0.00195), ('grace', False, 0, 10, 10, 10, 0.00195)]" "JSON: one regression a case"
+expect_eq "$(json "d['regressions'][0]['example']['sample'], d['regressions'][0]['example']['run']['pass']")" "0 False" "JSON: an example sample"
+expect_eq "$(json "d['models'][0]['regressions']")" 0 "per-model regressions counted by case"
+fails 1 morph eval --json --significance 0.05 HEAD --against HEAD~1
+expect_eq "$(json "d['summary']['regressions'], [r['counted'] for r in d['regressions']]")" "2 [True, True]" "counted at 0.05"
+fails 1 morph eval --markdown HEAD --against HEAD~1
+expect_contains "$out" "## morph eval: :x: 2 regressions"
+expect_contains "$out" "0 fixes, 0 changed, 0 added, 0 removed (cases of 10 samples each)."
+expect_contains "$out" "- \`prompts/welcome.txt\` · case \`ada\` · \`echo:starter\` · 0/10 now, 10/10 before; 10 worse, 0 better; McNemar p = 0.00195 · sample 0 — icontains"
+ok morph eval HEAD
+expect_contains "$out" "2 failing cases of 10 samples each"
+expect_contains "$out" "Failures (2)"
+expect_contains "$out" "    passed 0/10 [0.00, 0.28]
+    sample 0: FAIL"
 fails 2 morph eval --significance 2 HEAD
 expect_contains "$err" "between 0 and 1"
 cd "$T_ROOT"

@@ -229,6 +229,7 @@ test_samples_and_significance(void)
 	struct morph_repo *repo = test_repo();
 	struct morph_eval_opts opts = MORPH_EVAL_OPTS_INIT;
 	const struct morph_eval_group *g;
+	const struct morph_eval_case *ec;
 	struct morph_eval *ev;
 	struct morph_oid c;
 	int64_t a, b;
@@ -249,7 +250,13 @@ test_samples_and_significance(void)
 		    s == 0 ? "no" : "yes");
 		put(repo, b, "p", "flat", "m", s, s % 2, s % 2 ? "y" : "n");
 		put(repo, a, "p", "flat", "m", s, s % 2, s % 2 ? "y" : "n");
+		/* "swap": sample 0 gets worse and 1 better, 9/10 both. */
+		put(repo, b, "q", "swap", "m", s, s != 1, "s");
+		put(repo, a, "q", "swap", "m", s, s != 0, "s");
 	}
+	/* "new" only in the run, three samples. */
+	for (s = 0; s < 3; s++)
+		put(repo, a, "q", "new", "m", s, 1, "n");
 	snprintf(na, sizeof(na), "#%lld", (long long)a);
 	snprintf(nb, sizeof(nb), "#%lld", (long long)b);
 
@@ -257,8 +264,47 @@ test_samples_and_significance(void)
 	if (ev == NULL)
 		return;
 	T_ASSERT(morph_eval_repeated(ev));
-	T_INTEQ(morph_eval_regressions(ev), 11);	/* every pass->fail */
-	T_INTEQ(morph_eval_ngroups(ev), 2);		/* flat is not kept */
+	/* Counted by case: strong and weak fell; swap held its 9/10. */
+	T_INTEQ(morph_eval_regressions(ev), 2);
+	T_INTEQ(morph_eval_count(ev, MORPH_EVAL_REGRESSION), 12);
+	T_INTEQ(morph_eval_ngroups(ev), 3);		/* flat is not kept */
+	T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_REGRESSION), 2);
+	T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_FIX), 0);
+	T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_CHANGED), 1);
+	T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_ADDED), 1);
+	T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_SAME), 0);
+	T_INTEQ(morph_eval_max_samples(ev, 0), 10);
+	T_INTEQ(morph_eval_max_samples(ev, 1), 10);
+	ec = morph_eval_case(ev, MORPH_EVAL_REGRESSION, 0);
+	T_STREQ(ec->case_id, "strong");
+	T_INTEQ(ec->samples[0], 10);
+	T_INTEQ(ec->k[0], 0);
+	T_INTEQ(ec->k[1], 10);
+	T_INTEQ(ec->worse, 10);
+	T_ASSERT(near(ec->p_value, 2.0 / 1024, 1e-9));
+	T_ASSERT(ec->significant);
+	T_ASSERT(ec->example != NULL && ec->example->kind ==
+	    MORPH_EVAL_REGRESSION && ec->example->sample == 0 &&
+	    strcmp(ec->example->case_id, "strong") == 0);
+	ec = morph_eval_case(ev, MORPH_EVAL_REGRESSION, 1);
+	T_STREQ(ec->case_id, "weak");
+	T_INTEQ(ec->k[0], 9);
+	T_INTEQ(ec->k[1], 10);
+	ec = morph_eval_case(ev, MORPH_EVAL_CHANGED, 0);
+	T_STREQ(ec->case_id, "swap");
+	T_INTEQ(ec->worse, 1);
+	T_INTEQ(ec->better, 1);
+	T_ASSERT(!ec->significant);
+	T_ASSERT(ec->example != NULL && ec->example->kind ==
+	    MORPH_EVAL_REGRESSION && ec->example->sample == 0);
+	ec = morph_eval_case(ev, MORPH_EVAL_ADDED, 0);
+	T_STREQ(ec->case_id, "new");
+	T_INTEQ(ec->samples[0], 3);
+	T_INTEQ(ec->samples[1], 0);
+	T_ASSERT(ec->p_value < 0);
+	T_INTEQ(morph_eval_model(ev, 0)->cases[MORPH_EVAL_REGRESSION], 2);
+	T_INTEQ(morph_eval_model(ev, 0)->cases[MORPH_EVAL_SAME], 1);
+	T_INTEQ(morph_eval_model(ev, 0)->case_regressions, 2);
 	g = morph_eval_group(ev, 0);
 	T_STREQ(g->case_id, "strong");
 	T_INTEQ(g->k[1], 10);
@@ -271,12 +317,21 @@ test_samples_and_significance(void)
 	T_ASSERT(near(g->p_value, 1.0, 1e-9));
 	morph_eval_free(ev);
 
-	/* At 0.05, only the strong group's ten regressions count. */
+	/* At 0.05, only the strong case counts (its ten samples' items are
+	 * marked counted). */
 	opts.significance = 0.05;
 	T_OK(morph_eval_new(&ev, repo, na, nb, &opts));
 	if (ev != NULL) {
-		T_INTEQ(morph_eval_regressions(ev), 10);
-		T_INTEQ(morph_eval_count(ev, MORPH_EVAL_REGRESSION), 11);
+		T_INTEQ(morph_eval_regressions(ev), 1);
+		T_INTEQ(morph_eval_count(ev, MORPH_EVAL_REGRESSION), 12);
+		T_INTEQ(morph_eval_item(ev, MORPH_EVAL_REGRESSION, 9)->significant,
+		    1);
+		T_INTEQ(morph_eval_item(ev, MORPH_EVAL_REGRESSION, 10)->significant,
+		    0);
+		T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_REGRESSION), 2);
+		T_ASSERT(morph_eval_case(ev, MORPH_EVAL_REGRESSION, 0)->significant);
+		T_ASSERT(!morph_eval_case(ev, MORPH_EVAL_REGRESSION,
+		    1)->significant);
 		T_ASSERT(morph_eval_group(ev, 0)->significant);
 		T_ASSERT(!morph_eval_group(ev, 1)->significant);
 		morph_eval_free(ev);
@@ -285,6 +340,18 @@ test_samples_and_significance(void)
 	opts.significance = 0.001;
 	T_OK(morph_eval_new(&ev, repo, na, nb, &opts));
 	if (ev != NULL) {
+		T_INTEQ(morph_eval_regressions(ev), 0);
+		morph_eval_free(ev);
+	}
+	/* One run alone: a case fails when any of its samples does. */
+	opts.significance = 0;
+	T_OK(morph_eval_new(&ev, repo, na, NULL, &opts));
+	if (ev != NULL) {
+		T_INTEQ(morph_eval_case_count(ev, MORPH_EVAL_FAILURE), 4);
+		ec = morph_eval_case(ev, MORPH_EVAL_FAILURE, 0);
+		T_STREQ(ec->case_id, "flat");
+		T_INTEQ(ec->k[0], 5);
+		T_INTEQ(ec->n[0], 10);
 		T_INTEQ(morph_eval_regressions(ev), 0);
 		morph_eval_free(ev);
 	}
