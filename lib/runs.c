@@ -234,10 +234,12 @@ morph_runs_put(struct morph_repo *repo, int64_t num,
 static const char sql_cache_get[] = "SELECT output, finish, served_model, "
     "tokens_in, tokens_out, tokens_cached, tokens_reasoning, latency_ms, "
     "tokens_cache_write, time FROM cache WHERE call = ? AND sample = ?";
-static const char sql_cache_put[] = "INSERT OR REPLACE INTO cache (call, "
-    "sample, output, finish, served_model, tokens_in, tokens_out, "
-    "tokens_cached, tokens_reasoning, latency_ms, time, tokens_cache_write) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#define CACHE_ROW	"INTO cache (call, sample, output, finish, " \
+    "served_model, tokens_in, tokens_out, tokens_cached, tokens_reasoning, " \
+    "latency_ms, time, tokens_cache_write) " \
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static const char sql_cache_put[] = "INSERT OR REPLACE " CACHE_ROW;
+static const char sql_cache_add[] = "INSERT OR IGNORE " CACHE_ROW;
 
 const struct morph_error *
 morph_cache_get(struct morph_cache_entry *out, int *found,
@@ -276,14 +278,19 @@ morph_cache_get(struct morph_cache_entry *out, int *found,
 	return NULL;
 }
 
-const struct morph_error *
-morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
-    int sample, const struct morph_cache_entry *e)
+/*
+ * Writes e for (call, sample) with sql: INSERT OR REPLACE (a call made
+ * here) or INSERT OR IGNORE (one imported, which never replaces ours).
+ */
+static const struct morph_error *
+cache_write(struct morph_repo *repo, const char *sql,
+    const struct morph_oid *call, int sample,
+    const struct morph_cache_entry *e, int64_t time_ms)
 {
 	const struct morph_error *err;
 	sqlite3_stmt *st = NULL;
 
-	if ((err = morph_store_prepare(&repo->store, sql_cache_put, &st)))
+	if ((err = morph_store_prepare(&repo->store, sql, &st)))
 		return err;
 	bind_oid(st, 1, call);
 	sqlite3_bind_int(st, 2, sample);
@@ -295,10 +302,17 @@ morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
 	bind_int(st, 8, e->tokens_cached);
 	bind_int(st, 9, e->tokens_reasoning);
 	bind_int(st, 10, e->latency_ms);
-	sqlite3_bind_int64(st, 11, e->time_ms > 0 ? e->time_ms :
-	    morph_now_ms());
+	sqlite3_bind_int64(st, 11, time_ms);
 	bind_int(st, 12, e->tokens_cache_write);
 	return step_done(repo, st, "cannot write the call cache");
+}
+
+const struct morph_error *
+morph_cache_put(struct morph_repo *repo, const struct morph_oid *call,
+    int sample, const struct morph_cache_entry *e)
+{
+	return cache_write(repo, sql_cache_put, call, sample, e,
+	    e->time_ms > 0 ? e->time_ms : morph_now_ms());
 }
 
 /* Reading results */
@@ -1009,33 +1023,11 @@ morph_runs_have_sealed(int *found, struct morph_repo *repo,
 	return NULL;
 }
 
-static const char sql_cache_add[] = "INSERT OR IGNORE INTO cache (call, "
-    "sample, output, finish, served_model, tokens_in, tokens_out, "
-    "tokens_cached, tokens_reasoning, latency_ms, time, tokens_cache_write) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
 const struct morph_error *
 morph_cache_add(struct morph_repo *repo, const struct morph_oid *call,
     int sample, const struct morph_cache_entry *e)
 {
-	const struct morph_error *err;
-	sqlite3_stmt *st = NULL;
-
-	if ((err = morph_store_prepare(&repo->store, sql_cache_add, &st)))
-		return err;
-	bind_oid(st, 1, call);
-	sqlite3_bind_int(st, 2, sample);
-	bind_oid(st, 3, &e->output);
-	bind_text(st, 4, e->finish[0] ? e->finish : NULL);
-	bind_text(st, 5, e->served_model[0] ? e->served_model : NULL);
-	bind_int(st, 6, e->tokens_in);
-	bind_int(st, 7, e->tokens_out);
-	bind_int(st, 8, e->tokens_cached);
-	bind_int(st, 9, e->tokens_reasoning);
-	bind_int(st, 10, e->latency_ms);
-	sqlite3_bind_int64(st, 11, e->time_ms);
-	bind_int(st, 12, e->tokens_cache_write);
-	return step_done(repo, st, "cannot write the call cache");
+	return cache_write(repo, sql_cache_add, call, sample, e, e->time_ms);
 }
 
 const struct morph_error *
