@@ -3,7 +3,8 @@
 # as git blame prints it (dates in the author's zone), at a revision, in a
 # range, from a subdirectory, as JSON and porcelain; with --runs, the pass
 # rate of each line's commit in its newest run against the echo model, so
-# the line that went in with a drop shows it; and the errors.
+# the line that went in with a drop shows it; across a merge made by
+# morph merge; and the errors.
 . "$(dirname "$0")/lib.sh"
 json() { printf '%s' "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -108,5 +109,33 @@ fails 2 morph blame
 expect_contains "$err" "which file?"
 fails 2 morph blame ../outside.txt
 cd "$T_ROOT"
+
+# Across a merge made by morph merge: each line keeps the commit on the
+# branch that wrote it, not the merge.
+cd "$T_ROOT"
+new_repo merged
+printf 'one\ntwo\nthree\n' >p.txt
+ok morph add p.txt
+export MORPH_AUTHOR_NAME="Base" MORPH_AUTHOR_DATE="1764061200 +0000"
+ok morph commit -q -m base
+b0=$(morph rev-parse --short HEAD)
+ok morph branch side
+printf 'ONE\ntwo\nthree\n' >p.txt
+export MORPH_AUTHOR_NAME="Main" MORPH_AUTHOR_DATE="1764064800 +0000"
+ok morph commit -q -a -m "main edits line 1"
+m1=$(morph rev-parse --short HEAD)
+ok morph checkout -q side
+printf 'one\ntwo\nTHREE\n' >p.txt
+export MORPH_AUTHOR_NAME="Side" MORPH_AUTHOR_DATE="1764068400 +0000"
+ok morph commit -q -a -m "side edits line 3"
+s1=$(morph rev-parse --short HEAD)
+ok morph checkout -q main
+export MORPH_AUTHOR_NAME="Merger" MORPH_AUTHOR_DATE="1764072000 +0000"
+ok morph merge side
+expect_eq "$(morph rev-parse 'HEAD^2' | cut -c1-12)" "$s1" "a merge commit with side as its second parent"
+ok morph blame -s p.txt
+expect_eq "$out" "$m1 1) ONE
+$b0 2) two
+$s1 3) THREE" "a merged line is blamed on the commit of the branch that wrote it"
 
 done_testing
