@@ -12,6 +12,7 @@
 #include "morph/index.h"
 #include "morph/refs.h"
 #include "morph/revparse.h"
+#include "morph/stash.h"
 #include "morph/tag.h"
 #include "morph/tree.h"
 #include "path_int.h"
@@ -149,6 +150,12 @@ resolve_reflog(struct morph_oid *out, struct morph_repo *repo,
 		}
 		if ((err = morph_reflog_previous(&ref, repo, n)) == NULL)
 			err = resolve_base(out, repo, ref.ptr, rev);
+		goto done;
+	}
+	/* stash@{N}: the Nth stash, from the stash list, as git has it. */
+	if (at - name == 5 && strncmp(name, "stash", 5) == 0 &&
+	    spec.len <= 9 && strspn(spec.ptr, "0123456789") == spec.len) {
+		err = morph_stash_nth(out, repo, strtoul(spec.ptr, NULL, 10));
 		goto done;
 	}
 	if ((err = log_ref(&ref, &shortname, repo, name, (size_t)(at - name),

@@ -332,6 +332,19 @@ lookup(struct morph_oid *out, struct stashlist *l, size_t n)
 	    "is" : "are", l->n, l->n - 1);
 }
 
+const struct morph_error *
+morph_stash_nth(struct morph_oid *out, struct morph_repo *repo, size_t n)
+{
+	const struct morph_error *err;
+	struct stashlist l;
+
+	if ((err = list_read(&l, repo)) != NULL)
+		return err;
+	err = lookup(out, &l, n);
+	free(l.v);
+	return err;
+}
+
 /* The tree of the files of l, sorted first, in a transaction of its own. */
 static const struct morph_error *
 write_tree(struct morph_oid *out, struct morph_repo *repo,

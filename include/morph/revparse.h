@@ -14,6 +14,10 @@
  *   :PATH     the blob staged in the index at PATH
  *   git:HEX   the commit made at git commit HEX (4 to 40 hex digits),
  *             which commits record; the newest when there are several
+ *   NAME@{N}  where HEAD or branch NAME was N moves ago (reflog.h);
+ *             @{N} for the current branch, NAME@{DATE} at a time
+ *   @{-N}     the branch HEAD was on before the Nth last checkout
+ *   stash@{N} the Nth stash, newest first (stash.h)
  */
 #ifndef MORPH_REVPARSE_H
 #define MORPH_REVPARSE_H

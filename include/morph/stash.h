@@ -51,6 +51,13 @@ const struct morph_error *morph_stash_list(struct morph_oid **ids,
     size_t *n, struct morph_repo *);
 
 /*
+ * The commit of stash@{n} (the revision stash@{N} names it, revparse.h).
+ * Errors: NOT_FOUND (no such stash); CORRUPT (the list is damaged).
+ */
+const struct morph_error *morph_stash_nth(struct morph_oid *out,
+    struct morph_repo *, size_t n);
+
+/*
  * Applies stash@{n} (see above).  *out (freed with morph_merge_free)
  * tells the kind (UP_TO_DATE when there was nothing to change) and the
  * conflicts.  The index must be HEAD's, and no file the stash changes may

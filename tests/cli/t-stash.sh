@@ -40,6 +40,12 @@ expect_eq "$(cat d.txt)" "gone" "the deleted file is back"
 expect_eq "$(test -e n.txt && echo yes || echo no)" "no" "the staged new file is gone"
 ok morph stash list
 expect_eq "$out" "stash@{0}: WIP on main: ${base:0:12} base" "list"
+ok morph rev-parse 'stash@{0}^1'
+expect_eq "$out" "$base" "stash@{0} is a revision: its first parent is HEAD's commit"
+ok morph show 'stash@{0}:a.txt'
+expect_eq "$(printf '%s\n' "$out" | head -1)" "ONE" "stash@{0}:PATH is the saved file"
+fails 2 morph rev-parse 'stash@{1}'
+expect_eq "$err" "morph: stash@{1} does not exist: there is 1 (stash@{0} to stash@{0})"
 ok morph stash show
 expect_contains "$out" " a.txt | 2 +-" "show: a --stat table"
 expect_contains "$out" "4 files changed"
