@@ -25,6 +25,7 @@
 #include "morph/eval.h"
 #include "morph/object.h"
 #include "morph/revparse.h"
+#include "morph/stats.h"
 #include "assert_int.h"
 #include "json_int.h"
 #include "judge_int.h"
@@ -150,91 +151,6 @@ struct judging {
 	char				 miss[512];	/* not in the cache;
 							   "" when all are */
 };
-
-/* Statistics */
-
-/* The standard normal quantile, Acklam's rational approximation. */
-static double
-normal_quantile(double p)
-{
-	static const double a[] = { -3.969683028665376e+01,
-	    2.209460984245205e+02, -2.759285104469687e+02,
-	    1.383577518672690e+02, -3.066479806614716e+01,
-	    2.506628277459239e+00 };
-	static const double b[] = { -5.447609879822406e+01,
-	    1.615858368580409e+02, -1.556989798598866e+02,
-	    6.680131188771972e+01, -1.328068155288572e+01 };
-	static const double c[] = { -7.784894002430293e-03,
-	    -3.223964580411365e-01, -2.400758277161838e+00,
-	    -2.549732539343734e+00, 4.374664141464968e+00,
-	    2.938163982698783e+00 };
-	static const double d[] = { 7.784695709041462e-03,
-	    3.224671290700398e-01, 2.445134137142996e+00,
-	    3.754408661907416e+00 };
-	double q, r;
-
-	if (p <= 0 || p >= 1)
-		return 0;
-	if (p < 0.02425) {
-		q = sqrt(-2 * log(p));
-		return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q +
-		    c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q +
-		    d[3]) * q + 1);
-	}
-	if (p > 1 - 0.02425)
-		return -normal_quantile(1 - p);
-	q = p - 0.5;
-	r = q * q;
-	return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r +
-	    a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r +
-	    b[4]) * r + 1);
-}
-
-void
-morph_wilson(double *lo, double *hi, int64_t k, int64_t n, double confidence)
-{
-	double z, p, z2, den, center, half;
-
-	if (n <= 0) {
-		*lo = 0;
-		*hi = 1;
-		return;
-	}
-	if (confidence <= 0 || confidence >= 1)
-		confidence = 0.95;
-	z = normal_quantile(1 - (1 - confidence) / 2);
-	p = (double)k / (double)n;
-	z2 = z * z;
-	den = 1 + z2 / (double)n;
-	center = (p + z2 / (2 * (double)n)) / den;
-	half = z * sqrt(p * (1 - p) / (double)n + z2 / (4 * (double)n *
-	    (double)n)) / den;
-	*lo = center - half < 0 ? 0 : center - half;
-	*hi = center + half > 1 ? 1 : center + half;
-}
-
-/*
- * McNemar's exact test: under the null, the b + c discordant pairs split
- * as a fair coin, so p = 2 * P(X <= min(b, c)) for X ~ Binomial(b + c,
- * 1/2), at most 1.  Summed in log space so that large counts are exact
- * enough.
- */
-double
-morph_mcnemar_exact(int64_t b, int64_t c)
-{
-	int64_t n = b + c, k = b < c ? b : c, i;
-	double sum = 0, lchoose;
-
-	if (n == 0)
-		return 1;
-	for (i = 0; i <= k; i++) {
-		lchoose = lgamma((double)n + 1) - lgamma((double)i + 1) -
-		    lgamma((double)(n - i) + 1);
-		sum += exp(lchoose - (double)n * log(2.0));
-	}
-	sum *= 2;
-	return sum > 1 ? 1 : sum;
-}
 
 /* Building */
 
@@ -595,13 +511,14 @@ close_case(struct morph_eval *ev, const struct group *g)
 		kc->c.samples[i] = g->present[i];
 		kc->c.n[i] = g->n[i];
 		kc->c.k[i] = g->k[i];
-		morph_wilson(&kc->c.lo[i], &kc->c.hi[i], g->k[i], g->n[i],
-		    ev->opts.confidence);
+		morph_stats_wilson(&kc->c.lo[i], &kc->c.hi[i], g->k[i],
+		    g->n[i], ev->opts.confidence);
 	}
 	kc->c.worse = g->worse;
 	kc->c.better = g->better;
 	kc->c.p_value = ev->have_base && g->present[0] > 0 &&
-	    g->present[1] > 0 ? morph_mcnemar_exact(g->worse, g->better) : -1;
+	    g->present[1] > 0 ? morph_stats_mcnemar_exact(g->worse,
+	    g->better) : -1;
 	if (kind == MORPH_EVAL_REGRESSION) {
 		kc->c.significant = alpha <= 0 || (g->worse > g->better &&
 		    kc->c.p_value < alpha);
@@ -658,12 +575,12 @@ close_group(struct morph_eval *ev, struct group *g)
 	for (i = 0; i < 2; i++) {
 		out->n[i] = g->n[i];
 		out->k[i] = g->k[i];
-		morph_wilson(&out->lo[i], &out->hi[i], g->k[i], g->n[i],
+		morph_stats_wilson(&out->lo[i], &out->hi[i], g->k[i], g->n[i],
 		    ev->opts.confidence);
 	}
 	out->worse = g->worse;
 	out->better = g->better;
-	out->p_value = morph_mcnemar_exact(g->worse, g->better);
+	out->p_value = morph_stats_mcnemar_exact(g->worse, g->better);
 	out->significant = alpha > 0 && g->worse > g->better &&
 	    out->p_value < alpha;
 	/* With a significance level, this group's regressions count only
@@ -834,12 +751,13 @@ finish(struct morph_eval *ev)
 			m->m.rate[s] = m->m.asserted[s] > 0 ?
 			    (double)m->m.passed[s] / (double)m->m.asserted[s] :
 			    -1;
-			morph_wilson(&m->m.lo[s], &m->m.hi[s], m->m.passed[s],
-			    m->m.asserted[s], ev->opts.confidence);
+			morph_stats_wilson(&m->m.lo[s], &m->m.hi[s],
+			    (double)m->m.passed[s], (double)m->m.asserted[s],
+			    ev->opts.confidence);
 		}
 		if (ev->have_base)
-			m->m.p_value = morph_mcnemar_exact(m->m.discordant[0],
-			    m->m.discordant[1]);
+			m->m.p_value = morph_stats_mcnemar_exact(
+			    m->m.discordant[0], m->m.discordant[1]);
 	}
 	/* Without a significance level every pass -> fail counts. */
 	for (i = 0; i < reg->n; i++) {

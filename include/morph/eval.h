@@ -212,9 +212,4 @@ int	morph_eval_repeated(const struct morph_eval *);
 const struct morph_error *morph_eval_reasons(struct morph_buf *out,
     const struct morph_eval_side *, const char *prefix);
 
-/* Statistics, public for tests and reports. */
-void	morph_wilson(double *lo, double *hi, int64_t k, int64_t n,
-	    double confidence);
-double	morph_mcnemar_exact(int64_t b, int64_t c);
-
 #endif

@@ -1,8 +1,7 @@
 /*
- * Evaluations: the statistics (Wilson intervals, McNemar's exact test)
- * against values worked out by hand, and the pairing of two runs'
- * results into regressions, fixes, changed, added and removed, with and
- * without samples and a significance level.
+ * Evaluations: the pairing of two runs' results into regressions, fixes,
+ * changed, added and removed, with and without samples and a significance
+ * level.
  */
 #include <math.h>
 
@@ -16,75 +15,6 @@ static int
 near(double a, double b, double eps)
 {
 	return fabs(a - b) <= eps;
-}
-
-static void
-test_wilson(void)
-{
-	static const struct {
-		int64_t	k, n;
-		double	lo, hi;
-	} cases[] = {
-		/* 95% Wilson score intervals. */
-		{ 8, 10, 0.4902, 0.9433 },
-		{ 0, 1, 0.0, 0.7935 },
-		{ 1, 1, 0.2065, 1.0 },
-		{ 50, 100, 0.4038, 0.5962 },
-		{ 0, 10, 0.0, 0.2775 },
-	};
-	double lo, hi;
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		morph_wilson(&lo, &hi, cases[i].k, cases[i].n, 0.95);
-		if (!near(lo, cases[i].lo, 5e-4) || !near(hi, cases[i].hi, 5e-4))
-			T_FAIL("%lld/%lld: [%.4f, %.4f], expected [%.4f, %.4f]",
-			    (long long)cases[i].k, (long long)cases[i].n, lo,
-			    hi, cases[i].lo, cases[i].hi);
-	}
-	morph_wilson(&lo, &hi, 0, 0, 0.95);
-	T_ASSERT(lo == 0 && hi == 1);
-	/* A wider level gives a wider interval. */
-	{
-		double lo99, hi99;
-
-		morph_wilson(&lo, &hi, 8, 10, 0.95);
-		morph_wilson(&lo99, &hi99, 8, 10, 0.99);
-		T_ASSERT(lo99 < lo && hi99 > hi);
-	}
-}
-
-static void
-test_mcnemar(void)
-{
-	static const struct {
-		int64_t	b, c;
-		double	p;
-	} cases[] = {
-		{ 0, 0, 1.0 },
-		{ 1, 0, 1.0 },
-		{ 6, 0, 0.03125 },		/* 2 * 0.5^6 */
-		{ 10, 2, 158.0 / 4096 },	/* 2 * (1 + 12 + 66) / 2^12 */
-		{ 3, 3, 1.0 },
-		{ 10, 0, 2.0 / 1024 },
-	};
-	size_t i;
-	double p;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		p = morph_mcnemar_exact(cases[i].b, cases[i].c);
-		if (!near(p, cases[i].p, 1e-9))
-			T_FAIL("b=%lld c=%lld: p=%.10f, expected %.10f",
-			    (long long)cases[i].b, (long long)cases[i].c, p,
-			    cases[i].p);
-	}
-	/* Symmetric, and sane for large counts. */
-	T_ASSERT(near(morph_mcnemar_exact(2, 10), morph_mcnemar_exact(10, 2),
-	    1e-12));
-	p = morph_mcnemar_exact(60000, 40000);
-	T_ASSERT(p >= 0 && p < 1e-10);
-	p = morph_mcnemar_exact(50000, 50000);
-	T_ASSERT(near(p, 1.0, 1e-9));
 }
 
 /* A result of a run made by hand. */
@@ -359,8 +289,6 @@ test_samples_and_significance(void)
 }
 
 static const struct test tests[] = {
-	TEST(test_wilson),
-	TEST(test_mcnemar),
 	TEST(test_pairing),
 	TEST(test_samples_and_significance),
 };
