@@ -40,6 +40,7 @@ extern const struct morph_cmd morph_cmd_cat_object;
 extern const struct morph_cmd morph_cmd_checkout;
 extern const struct morph_cmd morph_cmd_clone;
 extern const struct morph_cmd morph_cmd_commit;
+extern const struct morph_cmd morph_cmd_compare;
 extern const struct morph_cmd morph_cmd_config;
 extern const struct morph_cmd morph_cmd_diff;
 extern const struct morph_cmd morph_cmd_eval;

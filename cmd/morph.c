@@ -19,6 +19,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_checkout,
 	&morph_cmd_clone,
 	&morph_cmd_commit,
+	&morph_cmd_compare,
 	&morph_cmd_config,
 	&morph_cmd_diff,
 	&morph_cmd_eval,

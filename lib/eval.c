@@ -712,17 +712,6 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int64_t
-nearest_rank(const struct lat *l, double p)
-{
-	size_t k;
-
-	if (l->n == 0)
-		return -1;
-	k = (size_t)ceil(p * (double)l->n);
-	return l->v[k > 0 ? k - 1 : 0];
-}
-
 /* Percentiles, rates, tests and the count of regressions. */
 static void
 finish(struct morph_eval *ev)
@@ -746,8 +735,10 @@ finish(struct morph_eval *ev)
 			if (m->lat[s].n > 1)
 				qsort(m->lat[s].v, m->lat[s].n,
 				    sizeof(*m->lat[s].v), cmp_i64);
-			m->m.p50_ms[s] = nearest_rank(&m->lat[s], 0.50);
-			m->m.p95_ms[s] = nearest_rank(&m->lat[s], 0.95);
+			m->m.p50_ms[s] = morph_stats_nearest_rank(
+			    m->lat[s].v, m->lat[s].n, 0.50);
+			m->m.p95_ms[s] = morph_stats_nearest_rank(
+			    m->lat[s].v, m->lat[s].n, 0.95);
 			m->m.rate[s] = m->m.asserted[s] > 0 ?
 			    (double)m->m.passed[s] / (double)m->m.asserted[s] :
 			    -1;

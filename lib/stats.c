@@ -205,6 +205,19 @@ morph_stats_cluster(struct morph_stats_cluster *out, const int *k,
 		out->neff = total;
 }
 
+int64_t
+morph_stats_nearest_rank(const int64_t *sorted, size_t n, double p)
+{
+	size_t k;
+
+	if (n == 0)
+		return -1;
+	k = (size_t)ceil(p * (double)n);
+	if (k > n)
+		k = n;
+	return sorted[k > 0 ? k - 1 : 0];
+}
+
 double
 morph_stats_mcnemar_exact(int64_t b, int64_t c)
 {

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -555,11 +556,83 @@ check_globs(const cJSON *a, const char *name, int need_one)
 	return NULL;
 }
 
+/*
+ * The "select" object: morph select's rule (morph-suite(5)).  A number
+ * out of its range, or a baseline that names no model, is refused here,
+ * before the data it will judge exists.
+ */
+static const struct morph_error *
+parse_rule(struct morph_suite *s, const cJSON *sel)
+{
+	static const char *const fields[] = { "floor", "margin", "alpha",
+	    "baseline", NULL };
+	static const struct {
+		const char	*name;
+		double		 lo, hi;
+		int		 open;		/* bounds excluded */
+		const char	*want;
+	} nums[] = {
+		{ "floor", 0, 1, 0, "a pass rate from 0 to 1" },
+		{ "margin", 0, 1, 2, "a difference of pass rates from 0 to "
+		    "1 (1 excluded)" },
+		{ "alpha", 0, 0.5, 3, "a significance level between 0 and "
+		    "0.5 (both excluded)" },
+	};
+	struct morph_select_rule def = MORPH_SELECT_RULE_INIT;
+	double *dst[3];
+	const struct morph_error *err;
+	const cJSON *v;
+	char field[64];
+	size_t i, m;
+
+	s->rule = def;
+	if (sel == NULL)
+		return NULL;
+	if (!cJSON_IsObject(sel))
+		return suite_err("morph.json", 0, "select", "expected an "
+		    "object of \"floor\", \"margin\", \"alpha\" and "
+		    "\"baseline\"");
+	if ((err = check_fields(sel, fields, "morph.json", 0,
+	    "select")) != NULL)
+		return err;
+	dst[0] = &s->rule.floor;
+	dst[1] = &s->rule.margin;
+	dst[2] = &s->rule.alpha;
+	for (i = 0; i < 3; i++) {
+		snprintf(field, sizeof(field), "select.%s", nums[i].name);
+		if ((v = cJSON_GetObjectItemCaseSensitive(sel,
+		    nums[i].name)) == NULL)
+			continue;
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+		    v->valuedouble < nums[i].lo ||
+		    v->valuedouble > nums[i].hi ||
+		    ((nums[i].open & 1) && v->valuedouble == nums[i].lo) ||
+		    ((nums[i].open & 2) && v->valuedouble == nums[i].hi))
+			return suite_err("morph.json", 0, field, "expected %s",
+			    nums[i].want);
+		*dst[i] = v->valuedouble;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(sel, "baseline")) == NULL)
+		return NULL;
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return suite_err("morph.json", 0, "select.baseline",
+		    "expected the id of a model of \"models\"");
+	for (m = 0; m < s->nmodels; m++)
+		if (strcmp(s->models[m].id, v->valuestring) == 0)
+			break;
+	if (m == s->nmodels)
+		return suite_err("morph.json", 0, "select.baseline",
+		    "'%s' is not the id of a model of \"models\"",
+		    v->valuestring);
+	s->rule.baseline = v->valuestring;
+	return NULL;
+}
+
 static const struct morph_error *
 parse_doc(struct suite_priv *sp, const char *data, size_t len)
 {
 	static const char *const top[] = { "prompts", "cases", "models",
-	    "defaults", "judge", NULL };
+	    "defaults", "judge", "select", NULL };
 	static const char *const defextra[] = { "assert", NULL };
 	struct morph_suite *s = &sp->pub;
 	const struct morph_error *err;
@@ -620,6 +693,10 @@ parse_doc(struct suite_priv *sp, const char *data, size_t len)
 
 	if ((err = load_models(sp, cJSON_GetObjectItemCaseSensitive(doc,
 	    "models"))) != NULL)
+		return err;
+
+	if ((err = parse_rule(s, cJSON_GetObjectItemCaseSensitive(doc,
+	    "select"))) != NULL)
 		return err;
 
 	judge = cJSON_GetObjectItemCaseSensitive(doc, "judge");

@@ -16,6 +16,7 @@
 #include "morph/buf.h"
 #include "morph/error.h"
 #include "morph/hash.h"
+#include "morph/select.h"
 
 struct morph_repo;
 
@@ -57,6 +58,9 @@ struct morph_suite {
 	size_t				 ncases;
 	char				*judge;		/* spec or NULL */
 	cJSON				*doc;		/* morph.json */
+	/* "select": the rule of morph select; defaults when absent.  Its
+	   baseline points into doc. */
+	struct morph_select_rule	 rule;
 };
 
 /*

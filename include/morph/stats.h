@@ -57,6 +57,12 @@ void	morph_stats_cluster(struct morph_stats_cluster *out,
 	    const int *k, const int *n, size_t ncases);
 
 /*
+ * The nearest-rank percentile p (0 < p <= 1) of n sorted values: the
+ * value at rank ceil(p n); -1 when n is 0.
+ */
+int64_t	morph_stats_nearest_rank(const int64_t *sorted, size_t n, double p);
+
+/*
  * McNemar's exact test, two-sided, of b pairs that went one way and c the
  * other: p = 2 P(X <= min(b, c)), X ~ Binomial(b + c, 1/2), at most 1.
  */

@@ -112,6 +112,20 @@ test_cluster(void)
 }
 
 static void
+test_nearest_rank(void)
+{
+	static const int64_t v[] = { 15, 20, 35, 40, 50 };
+
+	/* The nearest-rank method's worked example (5 values). */
+	T_INTEQ(morph_stats_nearest_rank(v, 5, 0.05), 15);
+	T_INTEQ(morph_stats_nearest_rank(v, 5, 0.30), 20);
+	T_INTEQ(morph_stats_nearest_rank(v, 5, 0.40), 20);
+	T_INTEQ(morph_stats_nearest_rank(v, 5, 0.50), 35);
+	T_INTEQ(morph_stats_nearest_rank(v, 5, 1.0), 50);
+	T_INTEQ(morph_stats_nearest_rank(v, 0, 0.5), -1);
+}
+
+static void
 test_mcnemar(void)
 {
 	static const struct {
@@ -222,6 +236,7 @@ static const struct test tests[] = {
 	TEST(test_t),
 	TEST(test_wilson),
 	TEST(test_cluster),
+	TEST(test_nearest_rank),
 	TEST(test_mcnemar),
 	TEST(test_tango),
 	TEST(test_paired),
