@@ -64,6 +64,7 @@ extern const struct morph_cmd morph_cmd_revert;
 extern const struct morph_cmd morph_cmd_rm;
 extern const struct morph_cmd morph_cmd_run;
 extern const struct morph_cmd morph_cmd_runs;
+extern const struct morph_cmd morph_cmd_select;
 extern const struct morph_cmd morph_cmd_show;
 extern const struct morph_cmd morph_cmd_stash;
 extern const struct morph_cmd morph_cmd_status;

@@ -43,6 +43,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_rm,
 	&morph_cmd_run,
 	&morph_cmd_runs,
+	&morph_cmd_select,
 	&morph_cmd_show,
 	&morph_cmd_stash,
 	&morph_cmd_status,
