@@ -224,9 +224,10 @@ test_candidate(struct morph_select_candidate *x,
 	    x->noninferior;
 }
 
-static const struct morph_error *
-select_group(struct morph_select *sel, struct morph_select_prompt *sp,
-    const struct morph_compare_group *g, struct morph_select_candidate *cv)
+const struct morph_error *
+morph_select_decide(struct morph_select_prompt *sp,
+    struct morph_select_candidate *cv, const struct morph_compare_group *g,
+    const struct morph_select_rule *rule)
 {
 	const struct morph_compare_row *base = g->current;
 	struct morph_select_candidate *x;
@@ -246,7 +247,7 @@ select_group(struct morph_select *sel, struct morph_select_prompt *sp,
 		return NULL;
 	}
 	sp->baseline_floor = floor_test(&sp->floor_lo, &sp->floor_hi, base,
-	    &sel->rule);
+	    rule);
 	sp->verdict = MORPH_SELECT_KEEP;
 	if (base->cost_per_call < 0)
 		return NULL;	/* unpriced: nothing is known to be cheaper */
@@ -259,7 +260,7 @@ select_group(struct morph_select *sel, struct morph_select_prompt *sp,
 		x = &cv[sp->ntested++];
 		memset(x, 0, sizeof(*x));
 		x->row = &g->rows[i];
-		test_candidate(x, base, &sel->rule, d);
+		test_candidate(x, base, rule, d);
 		if (!x->qualifies)
 			break;
 		sp->chosen = x->row;
@@ -273,7 +274,7 @@ select_group(struct morph_select *sel, struct morph_select_prompt *sp,
 			sp->verdict = MORPH_SELECT_KEEP;
 		else {
 			sp->verdict = MORPH_SELECT_INCONCLUSIVE;
-			sp->cases_needed = cases_needed(x, &sel->rule);
+			sp->cases_needed = cases_needed(x, rule);
 		}
 	}
 	return NULL;
@@ -303,7 +304,8 @@ morph_select_new(struct morph_select **out, const struct morph_compare *cmp,
 	}
 	for (i = 0; i < sel->nprompts && err == NULL; i++) {
 		g = morph_compare_group(cmp, i);
-		err = select_group(sel, &sel->prompts[i], g, &sel->cands[at]);
+		err = morph_select_decide(&sel->prompts[i], &sel->cands[at], g,
+		    &sel->rule);
 		at += g->nrows;
 	}
 	if (err != NULL) {

@@ -236,23 +236,30 @@ morph_stats_mcnemar_exact(int64_t b, int64_t c)
 	return sum > 1 ? 1 : sum;
 }
 
-double
-morph_stats_tango_z(double b, double c, double n, double delta)
+/*
+ * The maximum likelihood estimate of P(pass under 2 only) with the
+ * difference fixed at delta: the root in [0, 1] of A q^2 + B q + C = 0.
+ */
+static double
+tango_q(double b, double c, double n, double delta)
 {
-	double A, B, C, q, var, disc;
+	double A, B, C, disc;
 
-	if (n <= 0)
-		return 0;
-	/*
-	 * q solves the likelihood equation of P(pass under 2 only) with the
-	 * difference fixed at delta: A q^2 + B q + C = 0, its root in
-	 * [0, 1].
-	 */
 	A = 2 * n;
 	B = -b - c + (2 * n - b + c) * delta;
 	C = -c * delta * (1 - delta);
 	disc = B * B - 4 * A * C;
-	q = (sqrt(disc > 0 ? disc : 0) - B) / (2 * A);
+	return (sqrt(disc > 0 ? disc : 0) - B) / (2 * A);
+}
+
+double
+morph_stats_tango_z(double b, double c, double n, double delta)
+{
+	double q, var;
+
+	if (n <= 0)
+		return 0;
+	q = tango_q(b, c, n, delta);
 	var = n * (2 * q + delta * (1 - delta));
 	if (var <= 0) {
 		/* Nothing varies: the difference is delta or it is not. */
@@ -309,6 +316,23 @@ morph_stats_tango_noninferior(double *z, double b, double c, double n,
 	if (n <= 0)
 		return 1;
 	return 1 - morph_stats_normal_cdf(*z);
+}
+
+double
+morph_stats_tango_power(double p10, double p01, double n, double margin,
+    double alpha)
+{
+	double theta = p10 - p01, delta = -margin, s0, s1, z;
+
+	if (n <= 0 || alpha <= 0 || alpha >= 1)
+		return 0;
+	s0 = sqrt(2 * tango_q(p10, p01, 1, delta) + delta * (1 - delta));
+	s1 = sqrt(p10 + p01 - theta * theta);
+	z = morph_stats_normal_quantile(1 - alpha);
+	if (s1 <= 0)
+		return theta > delta ? 1 : 0;
+	return morph_stats_normal_cdf((sqrt(n) * (theta - delta) - z * s0) /
+	    s1);
 }
 
 double

@@ -82,6 +82,16 @@ const struct morph_error *morph_select_new(struct morph_select **out,
     const struct morph_compare *cmp, const struct morph_select_rule *rule);
 void	morph_select_free(struct morph_select *);
 
+/*
+ * The decision for one group, into *out, with out->tested pointing into
+ * tested (room for g->nrows candidates), both the caller's; what
+ * morph_select_new does for every group, public so that the statistics
+ * can be simulated on groups made in memory.  Errors: NOMEM.
+ */
+const struct morph_error *morph_select_decide(struct morph_select_prompt *out,
+    struct morph_select_candidate *tested,
+    const struct morph_compare_group *g, const struct morph_select_rule *);
+
 const struct morph_select_rule *morph_select_get_rule(
     const struct morph_select *);
 size_t	morph_select_nprompts(const struct morph_select *);

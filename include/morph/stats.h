@@ -91,6 +91,17 @@ double	morph_stats_tango_noninferior(double *z, double b, double c,
 	    double n, double margin);
 
 /*
+ * The power of that test with n pairs when, in truth, a pair passes under
+ * 1 only with probability p10 and under 2 only with p01 (Nam 1997's
+ * normal approximation): Phi((sqrt(n) (theta + margin) - z s0) / s1),
+ * theta = p10 - p01, s1^2 = p10 + p01 - theta^2 the variance of a pair's
+ * difference, s0^2 = 2 q + delta (1 - delta) its variance under H0 (q as
+ * in Tango's statistic, at the expected counts), z = Phi^-1(1 - alpha).
+ */
+double	morph_stats_tango_power(double p10, double p01, double n,
+	    double margin, double alpha);
+
+/*
  * The same for repeated samples, on the per-case differences of pass
  * rates d_i: t = (mean(d) + margin) / (sd(d) / sqrt(n)) with n - 1
  * degrees of freedom, one-sided; *t is the statistic, the p-value is
