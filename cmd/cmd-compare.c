@@ -32,6 +32,17 @@ pct(char *buf, size_t size, double rate)
 	return buf;
 }
 
+/* A score to two decimals, or "-" for none (-1). */
+static const char *
+score2(char *buf, size_t size, double v)
+{
+	if (v < 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.2f", v);
+	return buf;
+}
+
 static const char *
 ms(char *buf, size_t size, int64_t v)
 {
@@ -70,9 +81,9 @@ text_group(const struct morph_compare *cmp, const struct morph_compare_group *g)
 		printf("  %-1s %-24s %9s %7s %17s %5s %11s %12s %8s %8s%s\n",
 		    r->frontier ? "*" : "", r->model, pass,
 		    pct(rate, sizeof(rate), r->rate), ci,
-		    r->score < 0 ? "-" : (snprintf(score, sizeof(score),
-		    "%.2f", r->score), score), usd(call, sizeof(call),
-		    r->cost_per_call, 1), usd(k, sizeof(k), r->cost_per_call, 1000),
+		    score2(score, sizeof(score), r->score),
+		    usd(call, sizeof(call), r->cost_per_call, 1),
+		    usd(k, sizeof(k), r->cost_per_call, 1000),
 		    ms(p50, sizeof(p50), r->p50_ms),
 		    ms(p95, sizeof(p95), r->p95_ms),
 		    g->current == r ? "  (current)" : "");
@@ -197,7 +208,6 @@ markdown_group(const struct morph_compare_group *g)
 	printf("|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < g->nrows; i++) {
 		r = &g->rows[i];
-		snprintf(score, sizeof(score), "%.2f", r->score);
 		printf("| %s | `%s`%s | %lld/%lld | %s | %s to %s | %s | %s | "
 		    "%s | %s | %s |\n", r->frontier ? "★" : "", r->model,
 		    g->current == r ? " (current)" : "",
@@ -205,7 +215,7 @@ markdown_group(const struct morph_compare_group *g)
 		    pct(rate, sizeof(rate), r->rate),
 		    pct(lo, sizeof(lo), r->rate < 0 ? -1 : r->lo),
 		    pct(hi, sizeof(hi), r->rate < 0 ? -1 : r->hi),
-		    r->score < 0 ? "-" : score,
+		    score2(score, sizeof(score), r->score),
 		    usd(call, sizeof(call), r->cost_per_call, 1),
 		    usd(k, sizeof(k), r->cost_per_call, 1000),
 		    ms(p50, sizeof(p50), r->p50_ms),

@@ -34,6 +34,8 @@ struct names {
 
 struct rec {
 	uint32_t	prompt, model, ccase;
+	/* Its sort key, set once the names are ranked (invariant 2). */
+	uint32_t	key[4];		/* group, model, prompt, case */
 	int		pass;		/* 1, 0, -1: no assertions */
 	int		error;
 	double		score;		/* -1: no assertions */
@@ -99,31 +101,36 @@ names_free(struct names *t)
 	free(t->rank);
 }
 
-/* For ranking names: qsort has no argument, so the table is passed in. */
-static char **sort_names;
+/* A name and where it is in its table, for ranking by name. */
+struct ranked {
+	const char	*name;
+	size_t		 index;
+};
 
 static int
-cmp_name_index(const void *a, const void *b)
+cmp_ranked(const void *a, const void *b)
 {
-	return strcmp(sort_names[*(const size_t *)a],
-	    sort_names[*(const size_t *)b]);
+	return strcmp(((const struct ranked *)a)->name,
+	    ((const struct ranked *)b)->name);
 }
 
 /* t->rank[i]: where name i comes in bytewise order. */
 static const struct morph_error *
 rank_names(struct names *t)
 {
-	size_t *order, i;
+	struct ranked *order;
+	size_t i;
 
 	if ((t->rank = calloc(t->n + 1, sizeof(*t->rank))) == NULL ||
 	    (order = calloc(t->n + 1, sizeof(*order))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	for (i = 0; i < t->n; i++) {
+		order[i].name = t->v[i];
+		order[i].index = i;
+	}
+	qsort(order, t->n, sizeof(*order), cmp_ranked);
 	for (i = 0; i < t->n; i++)
-		order[i] = i;
-	sort_names = t->v;
-	qsort(order, t->n, sizeof(*order), cmp_name_index);
-	for (i = 0; i < t->n; i++)
-		t->rank[order[i]] = i;
+		t->rank[order[i].index] = i;
 	free(order);
 	return NULL;
 }
@@ -185,9 +192,6 @@ add_result(const struct morph_result *r, void *arg)
 	return NULL;
 }
 
-/* For sorting records: the comparison being built. */
-static const struct morph_compare *sort_cmp;
-
 static uint32_t
 group_of(const struct morph_compare *cmp, const struct rec *r)
 {
@@ -198,18 +202,11 @@ static int
 cmp_rec(const void *pa, const void *pb)
 {
 	const struct rec *a = pa, *b = pb;
-	const struct morph_compare *c = sort_cmp;
-	size_t x, y;
+	int i;
 
-	if ((x = group_of(c, a)) != (y = group_of(c, b)))
-		return x < y ? -1 : 1;
-	if ((x = c->models.rank[a->model]) != (y = c->models.rank[b->model]))
-		return x < y ? -1 : 1;
-	if ((x = c->prompts.rank[a->prompt]) !=
-	    (y = c->prompts.rank[b->prompt]))
-		return x < y ? -1 : 1;
-	if ((x = c->cases.rank[a->ccase]) != (y = c->cases.rank[b->ccase]))
-		return x < y ? -1 : 1;
+	for (i = 0; i < 4; i++)
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
 	return 0;
 }
 
@@ -412,13 +409,20 @@ build(struct morph_compare *cmp)
 	const struct morph_error *err;
 	struct morph_compare_row *rows;
 	struct morph_compare_group *g;
+	struct rec *rec;
 	size_t i, j, nc = 0, r, s, gi;
 
 	if ((err = rank_names(&cmp->prompts)) != NULL ||
 	    (err = rank_names(&cmp->models)) != NULL ||
 	    (err = rank_names(&cmp->cases)) != NULL)
 		return err;
-	sort_cmp = cmp;
+	for (i = 0; i < cmp->nrecs; i++) {
+		rec = &cmp->recs[i];
+		rec->key[0] = group_of(cmp, rec);
+		rec->key[1] = (uint32_t)cmp->models.rank[rec->model];
+		rec->key[2] = (uint32_t)cmp->prompts.rank[rec->prompt];
+		rec->key[3] = (uint32_t)cmp->cases.rank[rec->ccase];
+	}
 	qsort(cmp->recs, cmp->nrecs, sizeof(*cmp->recs), cmp_rec);
 	/* At most one row and one case a record. */
 	if ((cmp->rows = calloc(cmp->nrecs, sizeof(*cmp->rows))) == NULL ||
@@ -428,8 +432,7 @@ build(struct morph_compare *cmp)
 		return morph_error(MORPH_ERR_NOMEM);
 	for (i = 0; i < cmp->nrecs; i = j) {
 		for (j = i + 1; j < cmp->nrecs &&
-		    group_of(cmp, &cmp->recs[j]) ==
-		    group_of(cmp, &cmp->recs[i]) &&
+		    cmp->recs[j].key[0] == cmp->recs[i].key[0] &&
 		    cmp->recs[j].model == cmp->recs[i].model; j++)
 			;
 		if ((err = make_row(cmp, &cmp->rows[cmp->nrows++], i, j,
@@ -482,8 +485,8 @@ read_rule(struct morph_compare *cmp, struct morph_repo *repo,
 	err = morph_suite_load(&s, repo, tree);
 	morph_commit_free(c);
 	if (err != NULL)
-		return morph_error_wrap(err, "cannot read the rule of run #%lld",
-		    (long long)ri->num);
+		return morph_error_wrap(err, "cannot read the rule of run "
+		    "#%lld", (long long)ri->num);
 	cmp->rule = s->rule;
 	cmp->rule.baseline = NULL;
 	if (s->rule.baseline != NULL &&

@@ -80,7 +80,8 @@ struct morph_compare_group {
 	int64_t				 cases;
 	int64_t				 oracle_passed;	/* cases some model
 							   passes */
-	double				 oracle_cost;	/* nano-USD a call; -1 */
+	double				 oracle_cost;	/* nano-USD a call;
+							   -1: unpriced */
 	/* The configured model's row, or NULL when it has none here. */
 	const struct morph_compare_row	*current;
 };

@@ -43,7 +43,8 @@ struct morph_select_candidate {
 	enum morph_select_floor		 floor;
 	double				 floor_lo, floor_hi; /* one-sided */
 	int				 paired;	/* cases in both */
-	int				 repeated;	/* the t test was used */
+	int				 repeated;	/* the t test was
+							   used */
 	double				 diff;		/* its rate minus the
 							   baseline's, paired */
 	double				 stat;		/* Tango's Z or t */
