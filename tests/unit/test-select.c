@@ -5,7 +5,8 @@
  * than the margin must be recommended in at most alpha of them, also when
  * a dearer candidate is truly as good (the fixed-sequence descent); a
  * truly equivalent candidate must be recommended as often as the power
- * that the sample size predicts (morph_stats_tango_power).
+ * that the sample size predicts (morph_stats_tango_power).  With
+ * repeats, the paired t test is held to the same level.
  *
  * MORPH_SIM_RUNS changes the number of simulations; the figures are
  * printed, for bench/select.sh.
@@ -97,6 +98,52 @@ draw(struct morph_compare_group *g, const struct truth *t, int n)
 	g->current = &rows[nm - 1];
 }
 
+/*
+ * With repeats: n cases of 3 samples, half of them easy (the baseline
+ * passes a sample with probability 0.95) and half hard (0.75); the
+ * candidate's probability is the baseline's minus worse on every case.
+ * One candidate; the paired t test judges.
+ */
+static void
+draw_repeated(struct morph_compare_group *g, double worse, int n)
+{
+	int i, j, m;
+	double p[2];
+
+	memset(rows, 0, sizeof(rows));
+	for (m = 0; m < 2; m++) {
+		rows[m].model = m == 1 ? "baseline" : "cheap";
+		rows[m].cost_per_call = 10.0 * (m + 1);
+		rows[m].cases = cases[m];
+		rows[m].ncases = (size_t)n;
+		rows[m].repeated = 1;
+	}
+	for (i = 0; i < n; i++) {
+		p[1] = uniform() < 0.5 ? 0.95 : 0.75;
+		p[0] = p[1] - worse;
+		for (m = 0; m < 2; m++) {
+			cases[m][i].prompt = "p";
+			cases[m][i].case_id = ids[i];
+			cases[m][i].n = 3;
+			cases[m][i].calls = 3;
+			cases[m][i].k = 0;
+			for (j = 0; j < 3; j++)
+				cases[m][i].k += uniform() < p[m];
+			rows[m].asserted += 3;
+			rows[m].passed += cases[m][i].k;
+		}
+	}
+	for (m = 0; m < 2; m++) {
+		rows[m].rate = (double)rows[m].passed / rows[m].asserted;
+		rows[m].neff = rows[m].asserted;
+	}
+	memset(g, 0, sizeof(*g));
+	g->prompt = "p";
+	g->rows = rows;
+	g->nrows = 2;
+	g->current = &rows[1];
+}
+
 static int
 runs(void)
 {
@@ -179,6 +226,32 @@ test_family(void)
 	T_ASSERT(chosen[1] > 0.5);
 }
 
+/* Repeats: the paired t test keeps its level too. */
+static void
+test_repeated(void)
+{
+	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL };
+	struct morph_select_candidate tested[NMODELS];
+	struct morph_select_prompt sp;
+	struct morph_compare_group g;
+	double worse = 0, same = 0;
+	int i, nsim = runs();
+
+	rng_state = 16;
+	for (i = 0; i < nsim; i++) {
+		draw_repeated(&g, 0.12, 100);
+		T_OK(morph_select_decide(&sp, tested, &g, &rule));
+		worse += sp.chosen == &rows[0];
+		draw_repeated(&g, 0, 100);
+		T_OK(morph_select_decide(&sp, tested, &g, &rule));
+		same += sp.chosen == &rows[0];
+	}
+	printf("repeats (3 samples, 100 cases, paired t): 12 points worse "
+	    "recommended %.4f, equivalent %.4f\n", worse / nsim, same / nsim);
+	T_ASSERT(worse / nsim <= rule.alpha);
+	T_ASSERT(same / nsim > 0.8);
+}
+
 /* A truly equivalent candidate: recommended at the predicted power. */
 static void
 test_power(void)
@@ -240,6 +313,7 @@ static const struct test tests[] = {
 	TEST(test_type1),
 	TEST(test_family),
 	TEST(test_power),
+	TEST(test_repeated),
 };
 
 TEST_MAIN(tests)
