@@ -6,8 +6,8 @@
 # and prints its figures: the type I error of a candidate truly worse
 # than the margin (12 points, and exactly the margin), the same within a
 # family of two candidates, and the power for a truly equivalent
-# candidate beside the power the sample size predicts.  Exits 1 when the
-# simulation's checks fail.
+# candidate beside the power the sample size predicts, and the paired t
+# test with repeats.  Exits 1 when the simulation's checks fail.
 #
 # Environment: RUNS (simulations a scenario, 2000), TEST_SELECT (the
 # test-select binary; default: built in build-bench/).
