@@ -95,7 +95,7 @@ name_of(const char *path)
 	}
 	s[len] = '\0';
 	if (len == 0)
-		strcpy(s, "prompt");
+		memcpy(s, "prompt", sizeof("prompt"));
 	return s;
 }
 

@@ -28,14 +28,13 @@ mk(const char *provider, const char *model, double in, double out,
     int64_t k, int64_t n, enum morph_route_verdict v, const char *reason)
 {
 	struct morph_route_model m;
+	size_t len;
 
 	memset(&m, 0, sizeof(m));
-	m.id = malloc(strlen(provider) + strlen(model) + 2);
-	if (m.id == NULL)
+	len = strlen(provider) + strlen(model) + 2;
+	if ((m.id = malloc(len)) == NULL)
 		abort();
-	strcpy(m.id, provider);
-	strcat(m.id, ":");
-	strcat(m.id, model);
+	snprintf(m.id, len, "%s:%s", provider, model);
 	m.provider = dup(provider);
 	m.model = dup(model);
 	m.key_env = strcmp(provider, "ollama") == 0 ? NULL :
