@@ -183,6 +183,13 @@ morph_route_write_otari(struct morph_buf *b,
 	return morph_buf_status(b);
 }
 
+/* m's score on case c, or -1: none (a plan may have no scores). */
+static double
+score(const struct morph_route_model *m, size_t c)
+{
+	return m->scores != NULL ? m->scores[c] : -1;
+}
+
 /* Closes the body being written, if one is open. */
 static void
 rank_close(struct morph_buf *b, size_t *inbody)
@@ -219,7 +226,7 @@ morph_route_write_otari_rank(struct morph_buf *b,
 			    strlen(p->cases[c].text))
 				continue;
 			for (j = 0, any = 0; j < ncand; j++)
-				any |= p->candidates[j].scores[c] >= 0;
+				any |= score(&p->candidates[j], c) >= 0;
 			if (!any)
 				continue;
 			if (inbody == MORPH_ROUTE_OTARI_RANK_MAX)
@@ -240,7 +247,7 @@ morph_route_write_otari_rank(struct morph_buf *b,
 				const struct morph_route_model *m =
 				    &p->candidates[j];
 
-				if (m->scores[c] < 0)
+				if (score(m, c) < 0)
 					continue;
 				if (any++)
 					morph_buf_putc(b, ',');

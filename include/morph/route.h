@@ -15,7 +15,8 @@
  *  2. a prompt's candidates are in routing order: the first is the model
  *     recommended, the next ones those to fall back to, up the frontier;
  *  3. a model is a candidate or left out, never both, once a prompt;
- *  4. each model's scores has one entry per case of its prompt, -1 where
+ *  4. each model's scores is NULL (no per-case evidence: otari-rank
+ *     skips the model) or has one entry per case of its prompt, -1 where
  *     the model has no result with assertions for that case.
  */
 #ifndef MORPH_ROUTE_H

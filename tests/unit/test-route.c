@@ -362,6 +362,12 @@ test_otari_rank(void)
 	T_ERR(morph_route_write(&b, plan, MORPH_ROUTE_OTARI_RANK, &o),
 	    MORPH_ERR_INVALID);
 	morph_buf_release(&b);
+	/* A model without per-case scores is left out of the examples. */
+	free(plan->prompts[0].candidates[1].scores);
+	plan->prompts[0].candidates[1].scores = NULL;
+	s = write_plan(plan, MORPH_ROUTE_OTARI_RANK, 0, "u");
+	T_CONTAINS(s, "\"scores\":{\"openai:gpt-4o-mini\":1},");
+	free(s);
 	morph_route_plan_free(plan);
 
 	/* 250 cases: bodies of 100, 100 and 50 examples. */
