@@ -74,7 +74,7 @@ otari=$(cat "$T_ROOT/otari.yml")
 expect_contains "$otari" "# morph route export --format otari
 # commit $commit
 # run $run_id
-# rule: floor 0.8, margin -, alpha -, baseline -"
+# rule: floor 0.8, margin -, alpha -, baseline -" "header: format, commit, run and rule"
 expect_contains "$otari" "#   prompts-odd_name (prompts/odd name.txt)"
 expect_contains "$otari" "    prompts-a:
       spec_version: 1
@@ -83,18 +83,18 @@ expect_contains "$otari" "    prompts-a:
       on_failure:
         - \"fake:odd #1\"
         - fake:big
-    # prompts/odd name.txt"
+    # prompts/odd name.txt" "prompts-a: mid, then \"odd #1\" and big on failure"
 expect_contains "$otari" "    # prompts/odd name.txt: no model qualifies, no policy"
 expect_contains "$otari" "    prompts-sub-b:
       spec_version: 1
       select:
         - default: \"fake:odd #1\"
       on_failure:
-        - fake:big"
+        - fake:big" "prompts-sub-b: \"odd #1\", then big"
 expect_contains "$otari" "  fake:mid:
     input_price_per_million: 0.5
     output_price_per_million: 1.0
-    cache_read_price_per_million: 0.25"
+    cache_read_price_per_million: 0.25" "pricing of fake:mid, per million"
 expect_not_contains "$otari" "fake:huge" "the unpriced model is named nowhere"
 expect_not_contains "$otari" "fake:small" "a model below the floor is named nowhere"
 check_otari config "$T_ROOT/otari.yml"
@@ -111,7 +111,7 @@ expect_contains "$out" "        - router: weighted
             \"fake:odd #1\": 90
         - default: fake:mid
       on_failure:
-        - fake:big"
+        - fake:big" "canary: a weighted split, 10% to mid"
 check_otari config "$T_ROOT/canary.yml"
 fails 2 morph route export --format otari --canary 100
 expect_contains "$err" "--canary"
@@ -123,7 +123,7 @@ expect_contains "$out" "        - default: fake:small
       on_failure:
         - fake:mid
         - \"fake:odd #1\"
-        - fake:big"
+        - fake:big" "floor 0.5: small first"
 check_otari config "$T_ROOT/floor.yml"
 fails 2 morph route export --format otari --floor 1.5
 expect_contains "$err" "--floor"
@@ -144,14 +144,14 @@ check_otari rank "$T_ROOT/rank.jsonl"
 ok morph route export --format litellm -o "$T_ROOT/litellm.yaml"
 litellm=$(cat "$T_ROOT/litellm.yaml")
 expect_contains "$litellm" "# morph route export --format litellm
-# commit $commit"
+# commit $commit" "litellm header"
 expect_contains "$litellm" "  - model_name: prompts-a
     litellm_params:
       model: fake/mid
       api_key: os.environ/FAKE_KEY
       input_cost_per_token: 0.0000005
       output_cost_per_token: 0.000001
-      cache_read_input_token_cost: 0.00000025"
+      cache_read_input_token_cost: 0.00000025" "a deployment: model, key variable, costs per token"
 expect_contains "$litellm" "      model: \"fake/odd #1\""
 expect_contains "$litellm" "  routing_strategy: cost-based-routing
   fallbacks:
@@ -159,7 +159,7 @@ expect_contains "$litellm" "  routing_strategy: cost-based-routing
         - prompts-a@2
         - prompts-a@3
     - prompts-sub-b:
-        - prompts-sub-b@2"
+        - prompts-sub-b@2" "fallbacks up in price"
 expect_not_contains "$litellm" "FAKE_KEY=" "no key, only its variable"
 expect_not_contains "$litellm" "fake/huge" "the unpriced model is left out"
 check_litellm "$T_ROOT/litellm.yaml"
@@ -178,7 +178,7 @@ expect_eq "$(json "[m['model'] for m in d['morph']['left_out']['prompts/a.txt']]
 ok morph route explain prompts/a.txt
 expect_contains "$out" "prompt prompts/a.txt, routed as prompts-a"
 expect_contains "$out" "candidates, in routing order:
-  1. fake:mid  RECOMMEND  share 100%"
+  1. fake:mid  RECOMMEND  share 100%" "explain: candidates in order"
 expect_contains "$out" "  2. fake:odd #1  QUALIFIES  on failure"
 expect_contains "$out" "  3. fake:big  QUALIFIES  on failure"
 expect_contains "$out" "  - fake:small  EXCLUDED"
