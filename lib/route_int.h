@@ -7,6 +7,8 @@
 #ifndef MORPH_ROUTE_INT_H
 #define MORPH_ROUTE_INT_H
 
+#include <stdint.h>
+
 #include "morph/buf.h"
 #include "morph/error.h"
 #include "morph/route.h"
@@ -61,5 +63,27 @@ void	morph_route_put_price(struct morph_buf *, double mtok, int per_token);
 /* Sets tmp to "provider:model" of m and returns its text. */
 const char *morph_route_selector(struct morph_buf *tmp,
     const struct morph_route_model *m);
+
+/*
+ * For a source of plans (lib/routefloor.c, and morph select's): sets the
+ * provider, model, key variable and prices of m, whose id is set, from
+ * the suite s of the run and the price table in force at at_ms.
+ * Errors: CORRUPT when s lists no model m->id; the price table's.
+ */
+struct morph_prices;
+struct morph_repo;
+struct morph_suite;
+const struct morph_error *morph_route_model_facts(struct morph_route_model *m,
+    struct morph_repo *, struct morph_prices *, const struct morph_suite *s,
+    int64_t at_ms);
+
+/*
+ * The text of the last user message of prompt path rendered for case
+ * case_id, what Otari's learned router embeds; "" when it has none, NULL
+ * when s lacks the prompt or the case.  The caller frees *out.  Errors:
+ * the suite's rendering errors; NOMEM.
+ */
+const struct morph_error *morph_route_case_text(char **out,
+    const struct morph_suite *s, const char *path, const char *case_id);
 
 #endif

@@ -19,6 +19,7 @@
 #include "morph/provider.h"
 #include "morph/route.h"
 #include "morph/run.h"
+#include "route_int.h"
 #include "suite_int.h"
 
 /* One (case, model) of a prompt. */
@@ -82,7 +83,8 @@ one_result(const struct morph_result *r, void *arg)
 		a->nprompts++;
 	}
 	p = &a->prompts[a->nprompts - 1];
-	if (p->ncases == 0 || strcmp(p->cases[p->ncases - 1], r->case_id) != 0) {
+	if (p->ncases == 0 ||
+	    strcmp(p->cases[p->ncases - 1], r->case_id) != 0) {
 		if (grow(&p->cases, p->ncases, sizeof(*p->cases)) != 0 ||
 		    (p->cases[p->ncases] = strdup(r->case_id)) == NULL)
 			return morph_error(MORPH_ERR_NOMEM);
@@ -170,9 +172,8 @@ dupfmt(const char *fmt, ...)
 	return s;
 }
 
-/* The text of the last user message of prompt p rendered for case c. */
-static const struct morph_error *
-case_text(char **out, const struct morph_suite *s, const char *path,
+const struct morph_error *
+morph_route_case_text(char **out, const struct morph_suite *s, const char *path,
     const char *case_id)
 {
 	const struct morph_suite_prompt *p = NULL;
@@ -211,9 +212,8 @@ case_text(char **out, const struct morph_suite *s, const char *path,
 	return *out == NULL ? morph_error(MORPH_ERR_NOMEM) : NULL;
 }
 
-/* What the plan needs about a model: spec, key, prices. */
-static const struct morph_error *
-model_facts(struct morph_route_model *m, struct morph_repo *repo,
+const struct morph_error *
+morph_route_model_facts(struct morph_route_model *m, struct morph_repo *repo,
     struct morph_prices *prices, const struct morph_suite *s, int64_t at_ms)
 {
 	const struct morph_suite_model *sm = NULL;
@@ -289,7 +289,7 @@ build_prompt(struct morph_route_prompt *out, struct acc_prompt *ap,
 	for (i = 0; i < ap->ncases && err == NULL; i++) {
 		out->cases[i].id = ap->cases[i];
 		ap->cases[i] = NULL;
-		err = case_text(&out->cases[i].text, s, out->path,
+		err = morph_route_case_text(&out->cases[i].text, s, out->path,
 		    out->cases[i].id);
 	}
 	for (i = 0; i < ap->nmodels && err == NULL; i++) {
@@ -319,7 +319,7 @@ build_prompt(struct morph_route_prompt *out, struct acc_prompt *ap,
 				m->scores[ap->cells[j].kase] =
 				    (double)ap->cells[j].k /
 				    (double)ap->cells[j].n;
-		err = model_facts(m, repo, prices, s, o->at_ms);
+		err = morph_route_model_facts(m, repo, prices, s, o->at_ms);
 	}
 	if (err == NULL)
 		qsort(all, ap->nmodels, sizeof(*all), by_cost);

@@ -249,7 +249,8 @@ test_otari_limit(void)
 	    "      on_failure:\n"
 	    "        - openai:m1\n        - openai:m2\n"
 	    "        - openai:m4\n"
-	    "      # left out, over Otari's limit of 5 candidates: openai:m5\n");
+	    "      # left out, over Otari's limit of 5 candidates: "
+	    "openai:m5\n");
 	T_ASSERT(strstr(s, "  openai:m3:\n") != NULL);
 	T_ASSERT(strstr(s, "  openai:m5:\n") == NULL);
 	free(s);
