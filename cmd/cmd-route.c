@@ -17,6 +17,7 @@ struct route_args {
 	struct morph_route_write_opts	 write;
 	int				 format;	/* -1: not given */
 	const char			*output;
+	int				 json;		/* explain --json */
 };
 
 /* Parses the options export and explain share; argv[0] is the verb. */
@@ -28,6 +29,7 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 		{ "canary", required_argument, NULL, 'c' },
 		{ "floor", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
@@ -41,6 +43,9 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 		if (!export && (c == 'f' || c == 'o' || c == 'u'))
 			return morph_cmd_bad_usage(ctx, "explain takes "
 			    "neither --format, -o nor --user");
+		if (export && c == 'J')
+			return morph_cmd_bad_usage(ctx, "export takes no "
+			    "--json: --format says what it writes");
 		switch (c) {
 		case 'c':
 			if ((err = morph_cmd_parse_int(ctx, "--canary",
@@ -59,6 +64,9 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 				return morph_cmd_bad_usage(ctx, "--format is "
 				    "otari, otari-rank, litellm or openrouter, "
 				    "not '%s'", optarg);
+			break;
+		case 'J':
+			a->json = 1;
 			break;
 		case 'o':
 			a->output = optarg;
@@ -96,7 +104,7 @@ static const struct morph_error *
 export(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	struct route_args a = { MORPH_ROUTE_FLOOR_OPTS_INIT,
-	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL };
+	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
 	struct morph_buf out = MORPH_BUF_INIT;
 	struct morph_route_plan *plan = NULL;
 	const struct morph_error *err;
@@ -188,13 +196,120 @@ print_rule(const char *label, double v, int pct)
 		printf("%s %g", label, v);
 }
 
+/*
+ * What share of the requests candidate j of p gets: its percentage, or
+ * -1 for a model tried only on failure.
+ */
+static int
+share_of(const struct morph_route_plan *plan,
+    const struct morph_route_prompt *p, size_t j, int canary)
+{
+	size_t other = canary > 0 && p->ncandidates > 1 ?
+	    morph_route_canary_other(plan, p) : 0;
+
+	if (j == 0)
+		return other > 0 ? canary : 100;
+	if (j == other)
+		return 100 - canary;
+	return -1;
+}
+
+static void
+json_real(struct morph_jsonw *w, const char *key, double v)
+{
+	morph_jsonw_key(w, key);
+	if (v < 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_double(w, v);
+}
+
+static void
+json_model(struct morph_jsonw *w, const struct morph_route_model *m,
+    int share, int candidate)
+{
+	morph_jsonw_object_begin(w);
+	morph_jsonw_kv_string(w, "id", m->id);
+	morph_jsonw_kv_string(w, "provider", m->provider);
+	morph_jsonw_kv_string(w, "model", m->model);
+	morph_jsonw_kv_string(w, "verdict",
+	    morph_route_verdict_name(m->verdict));
+	if (candidate) {
+		morph_jsonw_key(w, "share_pct");
+		if (share >= 0)
+			morph_jsonw_int(w, share);
+		else
+			morph_jsonw_null(w);
+	}
+	morph_jsonw_kv_int(w, "n", m->n);
+	morph_jsonw_kv_int(w, "k", m->k);
+	json_real(w, "rate", m->rate);
+	json_real(w, "lo", m->lo);
+	json_real(w, "hi", m->hi);
+	morph_jsonw_key(w, "cost_nusd");
+	if (m->cost_nusd < 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_int(w, m->cost_nusd);
+	json_real(w, "input_mtok", m->priced ? m->in_mtok : -1);
+	json_real(w, "output_mtok", m->priced ? m->out_mtok : -1);
+	json_real(w, "cache_read_mtok", m->priced ? m->cache_read_mtok : -1);
+	json_real(w, "cache_write_mtok", m->priced ? m->cache_write_mtok :
+	    -1);
+	morph_jsonw_kv_string(w, "key_env", m->key_env);
+	morph_jsonw_kv_string(w, "reason", m->reason);
+	morph_jsonw_object_end(w);
+}
+
+static void
+explain_json(const struct morph_route_plan *plan, size_t i, const char *name,
+    int canary)
+{
+	const struct morph_route_prompt *p = &plan->prompts[i];
+	struct morph_jsonw w;
+	size_t j;
+
+	morph_jsonw_init(&w, stdout);
+	morph_jsonw_object_begin(&w);
+	morph_jsonw_kv_string(&w, "prompt", p->path);
+	morph_jsonw_kv_string(&w, "name", name);
+	morph_jsonw_kv_string(&w, "commit", morph_oid_tostr(&plan->commit));
+	morph_jsonw_key(&w, "runs");
+	morph_jsonw_array_begin(&w);
+	for (j = 0; j < plan->nruns; j++)
+		morph_jsonw_string(&w, plan->runs[j]);
+	morph_jsonw_array_end(&w);
+	morph_jsonw_key(&w, "rule");
+	morph_jsonw_object_begin(&w);
+	json_real(&w, "floor", plan->rule.floor);
+	json_real(&w, "margin", plan->rule.margin);
+	json_real(&w, "alpha", plan->rule.alpha);
+	morph_jsonw_kv_string(&w, "baseline", plan->rule.baseline);
+	morph_jsonw_object_end(&w);
+	morph_jsonw_kv_string(&w, "source", plan->source);
+	morph_jsonw_key(&w, "candidates");
+	morph_jsonw_array_begin(&w);
+	for (j = 0; j < p->ncandidates; j++)
+		json_model(&w, &p->candidates[j],
+		    share_of(plan, p, j, canary), 1);
+	morph_jsonw_array_end(&w);
+	morph_jsonw_key(&w, "left_out");
+	morph_jsonw_array_begin(&w);
+	for (j = 0; j < p->nleft_out; j++)
+		json_model(&w, &p->left_out[j], -1, 0);
+	morph_jsonw_array_end(&w);
+	morph_jsonw_object_end(&w);
+	morph_jsonw_finish(&w);
+}
+
 static void
 explain_prompt(const struct morph_route_plan *plan, size_t i,
     const char *name, int canary)
 {
 	const struct morph_route_prompt *p = &plan->prompts[i];
-	size_t j, other = 0;
 	char share[64];
+	size_t j;
+	int pct;
 
 	printf("prompt %s, routed as %s\n", p->path, name);
 	printf("commit %s, run", morph_cmd_short(&plan->commit));
@@ -211,17 +326,13 @@ explain_prompt(const struct morph_route_plan *plan, size_t i,
 		    "configured for this prompt\n");
 	else
 		printf("candidates, in routing order:\n");
-	if (canary && p->ncandidates > 1)
-		other = morph_route_canary_other(plan, p);
 	for (j = 0; j < p->ncandidates; j++) {
-		if (j == 0 && other > 0)
+		pct = share_of(plan, p, j, canary);
+		if (j == 0 && pct < 100)
 			snprintf(share, sizeof(share), "share %d%% (canary)",
-			    canary);
-		else if (j == 0)
-			snprintf(share, sizeof(share), "share 100%%");
-		else if (j == other)
-			snprintf(share, sizeof(share), "share %d%%",
-			    100 - canary);
+			    pct);
+		else if (pct >= 0)
+			snprintf(share, sizeof(share), "share %d%%", pct);
 		else if (j < MORPH_ROUTE_OTARI_MAX)
 			snprintf(share, sizeof(share), "on failure");
 		else
@@ -239,7 +350,7 @@ static const struct morph_error *
 explain(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
 	struct route_args a = { MORPH_ROUTE_FLOOR_OPTS_INIT,
-	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL };
+	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
 	struct morph_route_plan *plan = NULL;
 	const struct morph_error *err;
 	const char *run = MORPH_HEAD, *prompt;
@@ -270,7 +381,10 @@ explain(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    "the run has no results of prompt '%s'", prompt);
 		goto done;
 	}
-	explain_prompt(plan, i, names[i], a.write.canary_pct);
+	if (a.json)
+		explain_json(plan, i, names[i], a.write.canary_pct);
+	else
+		explain_prompt(plan, i, names[i], a.write.canary_pct);
 	if (plan->prompts[i].ncandidates == 0)
 		ctx->status = 1;
 done:
@@ -296,8 +410,8 @@ const struct morph_cmd morph_cmd_route = {
 	"route",
 	"route export --format format [--canary pct] [--floor rate] "
 	    "[--user id] [-o file] [run]\n"
-	"       morph route explain [--canary pct] [--floor rate] prompt "
-	    "[run]",
+	"       morph route explain [--json] [--canary pct] [--floor rate] "
+	    "prompt [run]",
 	"write a router's configuration from a run's evidence",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_route,

@@ -187,6 +187,16 @@ expect_contains "$out" "unpriced: the price table has no row for it"
 ok morph route explain --canary 5 prompts-a "$run_id"
 expect_contains "$out" "1. fake:mid  RECOMMEND  share 5% (canary)"
 expect_contains "$out" "2. fake:odd #1  QUALIFIES  share 95%"
+ok morph route explain --json --canary 5 prompts/a.txt
+expect_eq "$(json "d['name'], d['commit'] == '$commit', d['runs'], d['rule']")" \
+    "prompts-a True ['$run_id'] {'floor': 0.8, 'margin': None, 'alpha': None, 'baseline': None}" "explain --json: header"
+expect_eq "$(json "[(m['id'], m['verdict'], m['share_pct'], m['n'], m['k']) for m in d['candidates']]")" \
+    "[('fake:mid', 'RECOMMEND', 5, 2, 2), ('fake:odd #1', 'QUALIFIES', 95, 2, 2), ('fake:big', 'QUALIFIES', None, 2, 2)]" \
+    "explain --json: candidates, shares"
+expect_eq "$(json "[(m['id'], m['input_mtok'], m['key_env']) for m in d['left_out']]")" \
+    "[('fake:tiny', 0.05, 'FAKE_KEY'), ('fake:small', 0.1, 'FAKE_KEY'), ('fake:huge', None, 'FAKE_KEY')]" \
+    "explain --json: left out, prices"
+fails 2 morph route export --json --format otari
 fails 1 morph route explain "prompts/odd name.txt"
 expect_contains "$out" "no candidate: no model qualifies"
 fails 2 morph route explain prompts/none.txt
