@@ -62,6 +62,7 @@ extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;
 extern const struct morph_cmd morph_cmd_revert;
 extern const struct morph_cmd morph_cmd_rm;
+extern const struct morph_cmd morph_cmd_route;
 extern const struct morph_cmd morph_cmd_run;
 extern const struct morph_cmd morph_cmd_runs;
 extern const struct morph_cmd morph_cmd_select;

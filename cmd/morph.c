@@ -41,6 +41,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_rev_parse,
 	&morph_cmd_revert,
 	&morph_cmd_rm,
+	&morph_cmd_route,
 	&morph_cmd_run,
 	&morph_cmd_runs,
 	&morph_cmd_select,

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# morph route: a suite run against the fake provider with models whose
+# quality and price differ, exported in every format; each export is fed
+# to the routers' own checks (../shared/specs/otari/check-otari.py and
+# ../shared/specs/litellm/check-litellm.py), and morph route explain says
+# why each model is in or out.
+. "$(dirname "$0")/lib.sh"
+
+shared=${MORPH_SHARED_DIR:-$MORPH_SOURCE_DIR/../shared}
+checks=1
+if [ ! -f "$shared/specs/otari/check-otari.py" ] ||
+    [ ! -f "$shared/specs/litellm/check-litellm.py" ]; then
+	echo "# skipped the routers' checks: no $shared/specs (set MORPH_SHARED_DIR)"
+	checks=0
+elif ! python3 -c 'import yaml' 2>/dev/null; then
+	echo "# skipped the routers' checks: python3-yaml is not installed"
+	checks=0
+fi
+
+# check_otari config|rank FILE, check_litellm FILE: the routers' checks.
+check_otari() {
+	[ "$checks" = 1 ] || return 0
+	ok python3 "$shared/specs/otari/check-otari.py" "$1" "$2"
+}
+check_litellm() {
+	[ "$checks" = 1 ] || return 0
+	ok python3 "$shared/specs/litellm/check-litellm.py" "$1"
+}
+
+fake_start
+new_repo r
+ok morph config --type json providers.fake \
+    "{\"dialect\":\"openai\",\"base_url\":\"$FAKE_URL/v1\",\"key_env\":\"FAKE_KEY\"}"
+export FAKE_KEY=k
+mkdir -p prompts/sub cases
+printf 'Answer {{q}}\n' >prompts/a.txt
+printf 'Explain {{q}}\n' >prompts/sub/b.md
+printf 'Refuse {{q}}\n' >"prompts/odd name.txt"
+# The fake answers "<model>: <message>": a case passes for the models its
+# regex names.  On a.txt: tiny 0/2, small 1/2, mid, big, huge and
+# "odd #1" 2/2; on b.md only big, huge and "odd #1" pass all three; on
+# "odd name.txt" no model passes.
+cat >cases/c.jsonl <<'EOF'
+{"id": "one", "prompts": ["prompts/a.txt", "prompts/sub/b.md"], "vars": {"q": "one"}, "assert": [{"type": "regex", "value": "^(small|mid|big|huge|odd #1):"}]}
+{"id": "two", "prompts": ["prompts/a.txt", "prompts/sub/b.md"], "vars": {"q": "two"}, "assert": [{"type": "regex", "value": "^(mid|big|huge|odd #1):"}]}
+{"id": "three", "prompts": ["prompts/sub/b.md"], "vars": {"q": "three"}, "assert": [{"type": "regex", "value": "^(big|huge|odd #1):"}]}
+{"id": "never", "prompts": ["prompts/odd name.txt"], "vars": {"q": "it"}, "assert": [{"type": "contains", "value": "nobody says this"}]}
+EOF
+cat >morph.json <<'EOF'
+{"prompts": ["prompts/*.txt", "prompts/sub/*.md"], "cases": ["cases/*.jsonl"],
+ "models": ["fake:tiny", "fake:small", "fake:mid", "fake:big", "fake:huge", "fake:odd #1"],
+ "defaults": {"max_tokens": 50}}
+EOF
+# USD per token; huge has no row, so it is unpriced.
+cat >"$T_ROOT/prices.json" <<'EOF'
+{"tiny": {"input_cost_per_token": 0.00000005, "output_cost_per_token": 0.0000001},
+ "small": {"input_cost_per_token": 0.0000001, "output_cost_per_token": 0.0000002},
+ "mid": {"input_cost_per_token": 0.0000005, "output_cost_per_token": 0.000001, "cache_read_input_token_cost": 0.00000025},
+ "odd #1": {"input_cost_per_token": 0.000002, "output_cost_per_token": 0.000004},
+ "big": {"input_cost_per_token": 0.000003, "output_cost_per_token": 0.000015}}
+EOF
+ok morph config prices.file "$T_ROOT/prices.json"
+ok morph add .
+ok morph commit -m "Three prompts, six models"
+ok morph run --json
+run_id=$(json "d['id']")
+commit=$(morph rev-parse HEAD)
+
+# 1. Otari: a policy per prompt that has a candidate, pricing for each
+# model named, the header naming the commit, the run and the rule.
+ok morph route export --format otari -o "$T_ROOT/otari.yml"
+expect_eq "$out" "" "-o writes nothing on stdout"
+otari=$(cat "$T_ROOT/otari.yml")
+expect_contains "$otari" "# morph route export --format otari
+# commit $commit
+# run $run_id
+# rule: floor 0.8, margin -, alpha -, baseline -" "header: format, commit, run and rule"
+expect_contains "$otari" "#   prompts-odd_name (prompts/odd name.txt)"
+expect_contains "$otari" "    prompts-a:
+      spec_version: 1
+      select:
+        - default: fake:mid
+      on_failure:
+        - \"fake:odd #1\"
+        - fake:big
+    # prompts/odd name.txt" "prompts-a: mid, then \"odd #1\" and big on failure"
+expect_contains "$otari" "    # prompts/odd name.txt: no model qualifies, no policy"
+expect_contains "$otari" "    prompts-sub-b:
+      spec_version: 1
+      select:
+        - default: \"fake:odd #1\"
+      on_failure:
+        - fake:big" "prompts-sub-b: \"odd #1\", then big"
+expect_contains "$otari" "  fake:mid:
+    input_price_per_million: 0.5
+    output_price_per_million: 1.0
+    cache_read_price_per_million: 0.25" "pricing of fake:mid, per million"
+expect_not_contains "$otari" "fake:huge" "the unpriced model is named nowhere"
+expect_not_contains "$otari" "fake:small" "a model below the floor is named nowhere"
+check_otari config "$T_ROOT/otari.yml"
+
+# A canary: 10% to the recommended model, the rest to the next one up.
+ok morph route export --format otari --canary 10
+printf '%s\n' "$out" >"$T_ROOT/canary.yml"
+expect_contains "$out" "        - router: weighted
+          candidates:
+            - fake:mid
+            - \"fake:odd #1\"
+          weights:
+            fake:mid: 10
+            \"fake:odd #1\": 90
+        - default: fake:mid
+      on_failure:
+        - fake:big" "canary: a weighted split, 10% to mid"
+check_otari config "$T_ROOT/canary.yml"
+fails 2 morph route export --format otari --canary 100
+expect_contains "$err" "--canary"
+
+# A lower floor lets small in, cheapest of four candidates.
+ok morph route export --format otari --floor 0.5
+printf '%s\n' "$out" >"$T_ROOT/floor.yml"
+expect_contains "$out" "        - default: fake:small
+      on_failure:
+        - fake:mid
+        - \"fake:odd #1\"
+        - fake:big" "floor 0.5: small first"
+check_otari config "$T_ROOT/floor.yml"
+fails 2 morph route export --format otari --floor 1.5
+expect_contains "$err" "--floor"
+
+# 2. Otari's learned router: one body per line, scores of the candidates.
+fails 2 morph route export --format otari-rank
+expect_contains "$err" "needs --user"
+ok morph route export --format otari-rank --user alice -o "$T_ROOT/rank.jsonl"
+expect_eq "$(wc -l <"$T_ROOT/rank.jsonl" | tr -d ' ')" 1 "one body for 5 examples"
+out=$(cat "$T_ROOT/rank.jsonl")
+expect_eq "$(json "d['user_id'], len(d['examples'])")" "alice 5" "user and examples"
+expect_eq "$(json "[(e['task_id'], e['prompt'], sorted(e['scores'].items())) for e in d['examples']][0]")" \
+    "('prompts/a.txt', 'Answer one', [('fake:big', 1), ('fake:mid', 1), ('fake:odd #1', 1)])" \
+    "an example: the prompt as rendered, the candidates' scores"
+check_otari rank "$T_ROOT/rank.jsonl"
+
+# 3. LiteLLM: a model group per prompt, costs per token, fallbacks up.
+ok morph route export --format litellm -o "$T_ROOT/litellm.yaml"
+litellm=$(cat "$T_ROOT/litellm.yaml")
+expect_contains "$litellm" "# morph route export --format litellm
+# commit $commit" "litellm header"
+expect_contains "$litellm" "  - model_name: prompts-a
+    litellm_params:
+      model: fake/mid
+      api_key: os.environ/FAKE_KEY
+      input_cost_per_token: 0.0000005
+      output_cost_per_token: 0.000001
+      cache_read_input_token_cost: 0.00000025" "a deployment: model, key variable, costs per token"
+expect_contains "$litellm" "      model: \"fake/odd #1\""
+expect_contains "$litellm" "  routing_strategy: cost-based-routing
+  fallbacks:
+    - prompts-a:
+        - prompts-a@2
+        - prompts-a@3
+    - prompts-sub-b:
+        - prompts-sub-b@2" "fallbacks up in price"
+expect_not_contains "$litellm" "FAKE_KEY=" "no key, only its variable"
+expect_not_contains "$litellm" "fake/huge" "the unpriced model is left out"
+check_litellm "$T_ROOT/litellm.yaml"
+
+# 4. OpenRouter: the request fields per prompt; the header is "morph".
+ok morph route export --format openrouter
+expect_eq "$(json "d['morph']['commit'], d['morph']['runs']")" "$commit ['$run_id']" "header: commit and run"
+expect_eq "$(json "d['prompts']['prompts/a.txt']")" \
+    "{'models': ['fake/mid', 'fake/odd #1', 'fake/big'], 'provider': {'sort': 'price', 'max_price': {'prompt': 3, 'completion': 15}}}" \
+    "models in order, sorted by price, capped at the dearest"
+expect_eq "$(json "sorted(d['prompts'])")" "['prompts/a.txt', 'prompts/sub/b.md']" "no fields for a prompt without candidates"
+expect_eq "$(json "[m['model'] for m in d['morph']['left_out']['prompts/a.txt']]")" \
+    "['fake:tiny', 'fake:small', 'fake:huge']" "left out, with reasons"
+
+# 5. explain: the plan for one prompt in words.
+ok morph route explain prompts/a.txt
+expect_contains "$out" "prompt prompts/a.txt, routed as prompts-a"
+expect_contains "$out" "candidates, in routing order:
+  1. fake:mid  RECOMMEND  share 100%" "explain: candidates in order"
+expect_contains "$out" "  2. fake:odd #1  QUALIFIES  on failure"
+expect_contains "$out" "  3. fake:big  QUALIFIES  on failure"
+expect_contains "$out" "  - fake:small  EXCLUDED"
+expect_contains "$out" "pass rate 50% (1/2) is below the floor 80%"
+expect_contains "$out" "unpriced: the price table has no row for it"
+ok morph route explain --canary 5 prompts-a "$run_id"
+expect_contains "$out" "1. fake:mid  RECOMMEND  share 5% (canary)"
+expect_contains "$out" "2. fake:odd #1  QUALIFIES  share 95%"
+ok morph route explain --json --canary 5 prompts/a.txt
+expect_eq "$(json "d['name'], d['commit'] == '$commit', d['runs'], d['rule']")" \
+    "prompts-a True ['$run_id'] {'floor': 0.8, 'margin': None, 'alpha': None, 'baseline': None}" "explain --json: header"
+expect_eq "$(json "[(m['id'], m['verdict'], m['share_pct'], m['n'], m['k']) for m in d['candidates']]")" \
+    "[('fake:mid', 'RECOMMEND', 5, 2, 2), ('fake:odd #1', 'QUALIFIES', 95, 2, 2), ('fake:big', 'QUALIFIES', None, 2, 2)]" \
+    "explain --json: candidates, shares"
+expect_eq "$(json "[(m['id'], m['input_mtok'], m['key_env']) for m in d['left_out']]")" \
+    "[('fake:tiny', 0.05, 'FAKE_KEY'), ('fake:small', 0.1, 'FAKE_KEY'), ('fake:huge', None, 'FAKE_KEY')]" \
+    "explain --json: left out, prices"
+fails 2 morph route export --json --format otari
+fails 1 morph route explain "prompts/odd name.txt"
+expect_contains "$out" "no candidate: no model qualifies"
+fails 2 morph route explain prompts/none.txt
+expect_eq "$err" "morph: route explain: the run has no results of prompt 'prompts/none.txt'"
+fails 2 morph route explain --format otari prompts/a.txt
+fails 2 morph route export
+expect_contains "$err" "export needs --format"
+fails 2 morph route export --format yaml
+expect_contains "$err" "--format is otari, otari-rank, litellm or openrouter, not 'yaml'"
+fails 2 morph route export --format otari -o "$T_ROOT/no/such/dir/x.yml"
+expect_contains "$err" "cannot write '$T_ROOT/no/such/dir/x.yml'"
+fails 2 morph route
+expect_contains "$err" "give export or explain"
+
+# 6. A run where no model qualifies: nothing to route, exit 1.
+ok morph run -m fake:tiny --json
+fails 1 morph route export --format otari "$(json "d['id']")"
+expect_contains "$err" "nothing to route"
+expect_eq "$out" "" "nothing is written"
+
+done_testing
