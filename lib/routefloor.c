@@ -19,6 +19,7 @@
 #include "morph/provider.h"
 #include "morph/route.h"
 #include "morph/run.h"
+#include "morph/stats.h"
 #include "route_int.h"
 #include "suite_int.h"
 
@@ -305,7 +306,8 @@ build_prompt(struct morph_route_prompt *out, struct acc_prompt *ap,
 		m->rate = m->lo = m->hi = -1;
 		if (m->n > 0) {
 			m->rate = (double)m->k / (double)m->n;
-			morph_wilson(&m->lo, &m->hi, m->k, m->n, 0.95);
+			morph_stats_wilson(&m->lo, &m->hi, (double)m->k,
+			    (double)m->n, 0.95);
 		}
 		if ((m->scores = malloc((ap->ncases + 1) *
 		    sizeof(*m->scores))) == NULL) {
