@@ -16,8 +16,10 @@ morph_cmd_human(char *buf, size_t size, int64_t n)
 		snprintf(buf, size, "%.1fM", (double)n / 1e6);
 	else if (n >= 1000)
 		snprintf(buf, size, "%.1fk", (double)n / 1e3);
+	else if (n > -1000)
+		snprintf(buf, size, "%d", (int)n);	/* fits any buffer here */
 	else
-		snprintf(buf, size, "%lld", (long long)n);
+		snprintf(buf, size, "%.1fk", (double)n / 1e3);
 }
 
 const char *

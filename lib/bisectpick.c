@@ -364,7 +364,8 @@ decide(struct morph_bisect_next *out, struct graph *g, size_t bad,
     const size_t *goods, size_t ngood)
 {
 	const struct morph_error *err;
-	size_t *order = NULL, *cand = NULL, norder, ncand = 0, untested = 0;
+	size_t *order = NULL, *cand = NULL, norder = 0, ncand = 0;
+	size_t untested = 0;
 	size_t i, c, w, d, best = NONE, bestd = 0, base;
 	int bad_base;
 

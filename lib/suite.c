@@ -1746,7 +1746,7 @@ static const struct morph_error *
 copy_case(struct suite_priv *sp, const struct morph_suite_case *from)
 {
 	const struct morph_error *err;
-	struct morph_suite_case *c;
+	struct morph_suite_case *c = NULL;
 	size_t i;
 	int nomem = 0;
 
