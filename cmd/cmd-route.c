@@ -1,8 +1,8 @@
 /*
- * morph route: a run's evidence as a router's configuration (export), and
- * the plan for one prompt in words (explain).  The plan comes from
- * morph_route_plan_by_floor until morph select decides instead; both
- * subcommands read it only through struct morph_route_plan.
+ * morph route: morph select's decision on the runs' evidence as a
+ * router's configuration (export), and the plan for one prompt in words
+ * (explain).  Both read the decision only through struct
+ * morph_route_plan (morph/route.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "morph/compare.h"
 #include "morph/route.h"
+#include "morph/select.h"
 
 struct route_args {
-	struct morph_route_floor_opts	 floor;
 	struct morph_route_write_opts	 write;
 	int				 format;	/* -1: not given */
 	const char			*output;
@@ -27,7 +28,6 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 {
 	static const struct option longopts[] = {
 		{ "canary", required_argument, NULL, 'c' },
-		{ "floor", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -53,11 +53,6 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 				return err;
 			a->write.canary_pct = (int)pct;
 			break;
-		case 'F':
-			if ((err = morph_cmd_parse_real(ctx, "--floor", optarg,
-			    0, 1, 0, &a->floor.floor)) != NULL)
-				return err;
-			break;
 		case 'f':
 			if ((a->format = morph_route_format_from_name(
 			    optarg)) < 0)
@@ -79,6 +74,32 @@ options(struct morph_cmd_ctx *ctx, int argc, char *argv[],
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The plan of morph select's decision on runs (none: the newest run of
+ * HEAD), as morph select would print it.
+ */
+static const struct morph_error *
+plan_of(struct morph_route_plan **out, struct morph_cmd_ctx *ctx, int nruns,
+    char *runs[])
+{
+	static const char *const head[] = { MORPH_HEAD };
+	const struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
+	const struct morph_error *err;
+	struct morph_compare *cmp = NULL;
+	struct morph_select *sel = NULL;
+
+	if (nruns > 0)
+		err = morph_compare_new(&cmp, ctx->repo,
+		    (const char *const *)runs, (size_t)nruns, &opts);
+	else
+		err = morph_compare_new(&cmp, ctx->repo, head, 1, &opts);
+	if (err == NULL && (err = morph_select_new(&sel, cmp, NULL)) == NULL)
+		err = morph_route_plan_select(out, ctx->repo, cmp, sel, 0);
+	morph_select_free(sel);
+	morph_compare_free(cmp);
+	return err;
 }
 
 static const struct morph_error *
@@ -103,31 +124,24 @@ write_file(const char *path, const struct morph_buf *b)
 static const struct morph_error *
 export(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
-	struct route_args a = { MORPH_ROUTE_FLOOR_OPTS_INIT,
-	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
+	struct route_args a = { MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
 	struct morph_buf out = MORPH_BUF_INIT;
 	struct morph_route_plan *plan = NULL;
 	const struct morph_error *err;
-	const char *run = MORPH_HEAD;
 
 	if ((err = options(ctx, argc, argv, &a, 1)) != NULL)
 		return err;
 	if (a.format < 0)
 		return morph_cmd_bad_usage(ctx, "export needs --format");
-	if (argc - optind > 1)
-		return morph_cmd_bad_usage(ctx, "too many runs");
-	if (argc - optind == 1)
-		run = argv[optind];
 	if (a.format == MORPH_ROUTE_OTARI_RANK && a.write.user_id == NULL)
 		return morph_cmd_bad_usage(ctx, "otari-rank needs --user: "
 		    "Otari keeps what its learned router is taught per user");
-	if ((err = morph_route_plan_by_floor(&plan, ctx->repo, run,
-	    &a.floor)) != NULL)
+	if ((err = plan_of(&plan, ctx, argc - optind, argv + optind)) != NULL)
 		return err;
 	if (!morph_route_plan_routes(plan)) {
-		fprintf(stderr, "morph: route export: no prompt has a model "
-		    "whose pass rate reaches the floor %g: nothing to route "
-		    "(morph route explain says why)\n", a.floor.floor);
+		fprintf(stderr, "morph: route export: nothing to route: the "
+		    "baseline has no results on any prompt of these runs "
+		    "(morph route explain says why)\n");
 		ctx->status = 1;
 		morph_route_plan_free(plan);
 		return NULL;
@@ -319,8 +333,8 @@ explain_prompt(const struct morph_route_plan *plan, size_t i,
 	print_rule("floor", plan->rule.floor, 1);
 	print_rule(", margin", plan->rule.margin, 0);
 	print_rule(", alpha", plan->rule.alpha, 0);
-	printf(", baseline %s\nsource: %s\n\n", plan->rule.baseline != NULL ?
-	    plan->rule.baseline : "-", plan->source);
+	printf(", baseline %s\nsource: %s\n\n", p->baseline != NULL ?
+	    p->baseline : "-", plan->source);
 	if (p->ncandidates == 0)
 		printf("no candidate: no model qualifies, so no router is "
 		    "configured for this prompt\n");
@@ -349,11 +363,10 @@ explain_prompt(const struct morph_route_plan *plan, size_t i,
 static const struct morph_error *
 explain(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 {
-	struct route_args a = { MORPH_ROUTE_FLOOR_OPTS_INIT,
-	    MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
+	struct route_args a = { MORPH_ROUTE_WRITE_OPTS_INIT, -1, NULL, 0 };
 	struct morph_route_plan *plan = NULL;
 	const struct morph_error *err;
-	const char *run = MORPH_HEAD, *prompt;
+	const char *prompt;
 	char **names = NULL;
 	size_t i;
 
@@ -361,13 +374,9 @@ explain(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		return err;
 	if (argc - optind < 1)
 		return morph_cmd_bad_usage(ctx, "explain needs a prompt");
-	if (argc - optind > 2)
-		return morph_cmd_bad_usage(ctx, "too many arguments");
 	prompt = argv[optind];
-	if (argc - optind == 2)
-		run = argv[optind + 1];
-	if ((err = morph_route_plan_by_floor(&plan, ctx->repo, run,
-	    &a.floor)) != NULL)
+	if ((err = plan_of(&plan, ctx, argc - optind - 1,
+	    argv + optind + 1)) != NULL)
 		return err;
 	if ((err = morph_route_names(&names, plan)) != NULL)
 		goto done;
@@ -408,11 +417,10 @@ cmd_route(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 
 const struct morph_cmd morph_cmd_route = {
 	"route",
-	"route export --format format [--canary pct] [--floor rate] "
-	    "[--user id] [-o file] [run]\n"
-	"       morph route explain [--json] [--canary pct] [--floor rate] "
-	    "prompt [run]",
-	"write a router's configuration from a run's evidence",
+	"route export --format format [--canary pct] [--user id] "
+	    "[-o file] [run ...]\n"
+	"       morph route explain [--json] [--canary pct] prompt [run ...]",
+	"write a router's configuration from morph select's decision",
 	MORPH_CMD_NEEDS_REPO | MORPH_CMD_READS,
 	cmd_route,
 };

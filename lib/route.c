@@ -13,8 +13,8 @@
 #include "json_int.h"
 #include "route_int.h"
 
-static void
-model_release(struct morph_route_model *m)
+void
+morph_route_model_release(struct morph_route_model *m)
 {
 	free(m->id);
 	free(m->provider);
@@ -40,16 +40,17 @@ morph_route_plan_free(struct morph_route_plan *plan)
 	for (i = 0; i < plan->nprompts; i++) {
 		p = &plan->prompts[i];
 		free(p->path);
+		free(p->baseline);
 		for (j = 0; j < p->ncases; j++) {
 			free(p->cases[j].id);
 			free(p->cases[j].text);
 		}
 		free(p->cases);
 		for (j = 0; j < p->ncandidates; j++)
-			model_release(&p->candidates[j]);
+			morph_route_model_release(&p->candidates[j]);
 		free(p->candidates);
 		for (j = 0; j < p->nleft_out; j++)
-			model_release(&p->left_out[j]);
+			morph_route_model_release(&p->left_out[j]);
 		free(p->left_out);
 	}
 	free(plan->prompts);

@@ -60,12 +60,15 @@ void	morph_route_yaml_scalar(struct morph_buf *, const char *s);
  */
 void	morph_route_put_price(struct morph_buf *, double mtok, int per_token);
 
+/* Frees what m holds (not m). */
+void	morph_route_model_release(struct morph_route_model *m);
+
 /* Sets tmp to "provider:model" of m and returns its text. */
 const char *morph_route_selector(struct morph_buf *tmp,
     const struct morph_route_model *m);
 
 /*
- * For a source of plans (lib/routefloor.c, and morph select's): sets the
+ * For a source of plans (lib/routeselect.c): sets the
  * provider, model, key variable and prices of m, whose id is set, from
  * the suite s of the run and the price table in force at at_ms.
  * Errors: CORRUPT when s lists no model m->id; the price table's.

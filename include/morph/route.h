@@ -2,9 +2,8 @@
  * Routing plans: which models a router should send each prompt to, in
  * which order, and why the others are left out (morph-route(1)).
  *
- * A plan is the one interface between what decides (today the plan's
- * own source below, morph_route_plan_by_floor; later morph select) and
- * what writes a router's configuration: Otari's config.yml and its
+ * A plan is the one interface between what decides (morph select,
+ * through morph_route_plan_select) and what writes a router's configuration: Otari's config.yml and its
  * learned router's examples, a LiteLLM proxy config.yaml, OpenRouter
  * request fields.  Every writer reads only this struct, so a new source
  * of decisions needs no change to the writers, and a new router needs no
@@ -76,6 +75,9 @@ struct morph_route_case {
 
 struct morph_route_prompt {
 	char			*path;		/* "prompts/summary.txt" */
+	char			*baseline;	/* its configured model's id, or
+						   NULL when it has no
+						   results */
 	struct morph_route_case	*cases;
 	size_t			 ncases;
 	struct morph_route_model *candidates;	/* routing order */
@@ -109,32 +111,27 @@ void	morph_route_plan_free(struct morph_route_plan *);
 /* Whether any prompt of the plan has a candidate: something to route. */
 int	morph_route_plan_routes(const struct morph_route_plan *);
 
-/* How morph_route_plan_by_floor decides. */
-struct morph_route_floor_opts {
-	unsigned int	 version;
-	double		 floor;		/* 0 to 1 (0.8) */
-	int64_t		 at_ms;		/* prices in force then; 0: now */
-};
-#define MORPH_ROUTE_FLOOR_OPTS_VERSION	1
-#define MORPH_ROUTE_FLOOR_OPTS_INIT \
-	{ MORPH_ROUTE_FLOOR_OPTS_VERSION, 0.8, 0 }
+struct morph_compare;
+struct morph_select;
 
 /*
- * The plan's own source until morph select decides instead: for each
- * prompt of run (a run id, "#N" or a revision, as morph_run_find takes
- * it), the models whose pass rate over the run's results with
- * assertions reaches opts->floor qualify, ordered by their mean cost per
- * call of that prompt in the run (then by id); the cheapest is
- * recommended, the others follow as fallbacks.  Left out, each with its
- * reason: a model below the floor, one without results with assertions,
- * and one the price table does not price (a router cannot weigh it).
- * An error counts as a failed result.  The caller frees *out.  Errors:
- * NOT_FOUND for a run that does not exist; INVALID for a floor out of
- * range; the suite's errors when the run's commit cannot be loaded.
+ * The plan of a selection (morph/select.h) made on the comparison cmp,
+ * one prompt a group: the model select chose first (RECOMMEND when it is
+ * cheaper than the baseline, else KEEP), then as fallbacks, cheapest
+ * first, the dearer candidates that qualified, the baseline, and the
+ * models of the Pareto frontier dearer than the baseline that are not
+ * shown below the floor.  Every other model is left out with its reason
+ * (below the floor, worse than the margin, inconclusive with the cases
+ * that would settle it, not tested, off the frontier, unpriced).  A
+ * prompt whose baseline has no results has no candidate.  Prices are
+ * those of the price table in force at at_ms (0: now).  The caller frees
+ * *out.  Errors: INVALID for a comparison made with total; the suite's
+ * and the price table's.
  */
-const struct morph_error *morph_route_plan_by_floor(
-    struct morph_route_plan **out, struct morph_repo *, const char *run,
-    const struct morph_route_floor_opts *);
+const struct morph_error *morph_route_plan_select(
+    struct morph_route_plan **out, struct morph_repo *,
+    const struct morph_compare *cmp, const struct morph_select *sel,
+    int64_t at_ms);
 
 /*
  * The names a router knows prompts by, one a prompt in plan order:
