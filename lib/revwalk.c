@@ -281,3 +281,26 @@ done:
 	morph_oidset_release(&below);
 	return err;
 }
+
+const struct morph_error *
+morph_revwalk_is_ancestor(int *yes, struct morph_repo *repo,
+    const struct morph_oid *anc, const struct morph_oid *desc)
+{
+	const struct morph_error *err;
+	struct morph_oidset seen, stop;
+	struct stack s = { NULL, 0, 0 }, found = { NULL, 0, 0 };
+
+	*yes = 0;
+	morph_oidset_init(&seen);
+	morph_oidset_init(&stop);
+	/* The walk from desc stops at anc, which it then has found. */
+	if ((err = morph_oidset_add(&stop, anc, NULL)) == NULL &&
+	    (err = stack_push(&s, desc)) == NULL &&
+	    (err = reach(&seen, &s, repo, &stop, &found)) == NULL)
+		*yes = found.n > 0;
+	free(s.v);
+	free(found.v);
+	morph_oidset_release(&seen);
+	morph_oidset_release(&stop);
+	return err;
+}

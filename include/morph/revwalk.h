@@ -1,7 +1,8 @@
 /*
  * Walking history: every commit reachable from the starting points and
  * not from a hidden one, each once, newest author time first (ties in the
- * order they were found); and the merge bases of two commits.
+ * order they were found); the merge bases of two commits, and whether one
+ * is an ancestor of another.
  */
 #ifndef MORPH_REVWALK_H
 #define MORPH_REVWALK_H
@@ -51,5 +52,13 @@ const struct morph_error *morph_revwalk_next(struct morph_commit **out,
 const struct morph_error *morph_revwalk_merge_bases(struct morph_oid **out,
     size_t *n, struct morph_repo *, const struct morph_oid *a,
     const struct morph_oid *b);
+
+/*
+ * Whether commit anc is desc or one of its ancestors (*yes), as git
+ * merge-base --is-ancestor answers.  Errors: NOT_FOUND, CORRUPT.
+ */
+const struct morph_error *morph_revwalk_is_ancestor(int *yes,
+    struct morph_repo *, const struct morph_oid *anc,
+    const struct morph_oid *desc);
 
 #endif
