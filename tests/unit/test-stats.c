@@ -165,23 +165,111 @@ test_mcnemar(void)
 	T_ASSERT(near(p, 1.0, 1e-9));
 }
 
+/*
+ * Tango's 95% (or other) score interval of theta = (b - c) / n as it was
+ * published, to the decimals printed: b pairs went 1 only, c 2 only.
+ */
+struct tango_case {
+	const char	*what;
+	double		 b, c, n, confidence;
+	double		 lo, hi;	/* as printed */
+	double		 ulp;		/* half a unit of the last decimal */
+};
+
+static void
+check_tango(const struct tango_case *t)
+{
+	double lo, hi, z;
+
+	morph_stats_tango_ci(&lo, &hi, t->b, t->c, t->n, t->confidence);
+	if (!near(lo, t->lo, t->ulp) || !near(hi, t->hi, t->ulp))
+		T_FAIL("%s: [%.5f, %.5f], published [%g, %g]", t->what, lo,
+		    hi, t->lo, t->hi);
+	/*
+	 * The statistic itself, apart from the root finding: a bound is
+	 * where Z is +-z, and Z falls as delta grows, so Z is above z just
+	 * below the printed lower bound's rounding range and under it just
+	 * above (and the mirror image at the upper bound, unless that is
+	 * the end of the range).
+	 */
+	z = morph_stats_normal_quantile(1 - (1 - t->confidence) / 2);
+	if (t->lo > -1 && !(morph_stats_tango_z(t->b, t->c, t->n,
+	    t->lo - t->ulp) > z && morph_stats_tango_z(t->b, t->c, t->n,
+	    t->lo + t->ulp) < z))
+		T_FAIL("%s: Z does not cross %g at %g", t->what, z, t->lo);
+	if (t->hi < 1 && !(morph_stats_tango_z(t->b, t->c, t->n,
+	    t->hi - t->ulp) > -z && morph_stats_tango_z(t->b, t->c, t->n,
+	    t->hi + t->ulp) < -z))
+		T_FAIL("%s: Z does not cross %g at %g", t->what, -z, t->hi);
+}
+
 static void
 test_tango(void)
 {
-	double lo, hi, z, p;
-
 	/*
-	 * Bentur et al.'s table (1, 1, 7, 12), the worked example of
-	 * Fagerland, Lydersen and Laake, "Recommended tests and confidence
-	 * intervals for paired binomial proportions", Statistics in
-	 * Medicine 33 (2014) 2850-2875: difference -0.2857.  The ends of
-	 * Tango's 95% interval, -0.5172 and -0.0260, were computed apart
-	 * from this code, by maximising the constrained likelihood
-	 * numerically instead of by Tango's closed form.
+	 * Every source writes the paired table with a (both), b (1 only),
+	 * c (2 only), d (neither) and takes theta = (b - c) / n, as morph
+	 * does (b the candidate only, c the baseline only), so the counts
+	 * go in unchanged.
 	 */
-	morph_stats_tango_ci(&lo, &hi, 1, 7, 21, 0.95);
-	if (!near(lo, -0.5172, 5e-5) || !near(hi, -0.0260, 5e-5))
-		T_FAIL("Bentur: [%.4f, %.4f]", lo, hi);
+	static const struct tango_case cases[] = {
+		/*
+		 * Cavo et al. 2012, complete response before and after
+		 * consolidation therapy, table (59, 6, 16, 80): "estimate =
+		 * -0.0621 (95% CI -0.1240 to -0.0054)", printed by
+		 * Tango_asymptotic_score_CI_paired_2x2 of the R package
+		 * contingencytables, the companion of Fagerland, Lydersen
+		 * and Laake, "Statistical Analysis of Contingency Tables"
+		 * (ISBN 9781466588172), chapter 8, and checked in its
+		 * tests/testthat/test-ch8.R.
+		 */
+		{ "Cavo", 6, 16, 161, 0.95, -0.1240, -0.0054, 5e-5 },
+		/*
+		 * The same tests: 3 pairs, all discordant one way (Tango's
+		 * interval exists with off-diagonal zeros, McNemar's-type
+		 * ones do not): "1.0000 (95% CI -0.1230 to 1.0000)" and its
+		 * mirror image "-1.0000 (95% CI -1.0000 to 0.1230)".
+		 */
+		{ "3 of 3", 3, 0, 3, 0.95, -0.1230, 1.0, 5e-5 },
+		{ "0 of 3", 0, 3, 3, 0.95, -1.0, 0.1230, 5e-5 },
+		/*
+		 * Bentur et al. 2009, airway hyper-responsiveness before
+		 * and after stem cell transplantation, table (1, 1, 7, 12),
+		 * the worked example of Fagerland, Lydersen and Laake,
+		 * "Recommended tests and confidence intervals for paired
+		 * binomial proportions", Statistics in Medicine 33 (2014)
+		 * 2850-2875: Tango's interval -0.517 to -0.026, as the R
+		 * package ratesci's tests of published examples record it
+		 * (tests/testthat/test3.R, "paired methods examples from
+		 * Fagerland et al 2014").
+		 */
+		{ "Bentur", 1, 7, 21, 0.95, -0.517, -0.026, 5e-4 },
+		/*
+		 * The same file: Agresti and Min, "Simple improved
+		 * confidence intervals for comparing matched proportions",
+		 * Statistics in Medicine 24 (2005) 729-740, table (53, 16,
+		 * 8, 9): -0.020 to 0.207; and, under "Tango" (the paper is
+		 * not named there), (4, 9, 3, 16): -0.027 to 0.390, and
+		 * (43, 0, 1, 0) at 90%: -0.096 to 0.037.
+		 */
+		{ "Agresti-Min", 16, 8, 86, 0.95, -0.020, 0.207, 5e-4 },
+		{ "(4, 9, 3, 16)", 9, 3, 32, 0.95, -0.027, 0.390, 5e-4 },
+		{ "(43, 0, 1, 0)", 0, 1, 44, 0.90, -0.096, 0.037, 5e-4 },
+	};
+	double lo, hi, z, p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_tango(&cases[i]);
+	/*
+	 * The non-inferiority test is the interval's one-sided half: with
+	 * (43, 0, 1, 0) the 90% lower bound -0.096 means H0: theta <=
+	 * -margin is rejected at 5% for a margin of 0.0965, not 0.0955.
+	 */
+	p = morph_stats_tango_noninferior(&z, 0, 1, 44, 0.0965);
+	T_ASSERT(p < 0.05);
+	p = morph_stats_tango_noninferior(&z, 0, 1, 44, 0.0955);
+	T_ASSERT(p > 0.05);
 	/* At delta 0 the statistic is McNemar's, (b - c) / sqrt(b + c). */
 	T_ASSERT(near(morph_stats_tango_z(1, 7, 21, 0), -6 / sqrt(8), 1e-9));
 	T_ASSERT(near(morph_stats_tango_z(40, 20, 160, 0), 20 / sqrt(60),
