@@ -163,7 +163,7 @@ json_report(const struct morph_select *sel, const struct morph_compare *cmp)
 
 /*
  * The rule's baseline in the text report: the one model, or the
- * per-prompt one as morph.json writes it, "{prompts/a.txt: small, *: big}".
+ * per-prompt one as morph.json writes it, "{prompts/a.txt: small, **: big}".
  */
 static void
 text_baseline(const struct morph_compare *cmp)

@@ -604,7 +604,7 @@ parse_baselines(struct suite_priv *sp, const cJSON *obj)
 	if (n == 0)
 		return suite_err("morph.json", 0, "select.baseline", "empty: "
 		    "expected at least one prompt glob, as in "
-		    "{\"prompts/a.txt\": \"small\", \"*\": \"big\"}");
+		    "{\"prompts/a.txt\": \"small\", \"**\": \"big\"}");
 	if ((sp->baselines = calloc(n, sizeof(*sp->baselines))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	n = 0;

@@ -44,6 +44,26 @@ expect_eq "$(json "d['rule']")" \
 fails 1 morph select --check
 expect_contains "$err" "prompts/easy.txt: small is cheaper and not worse than big"
 
+# 3b. morph-select(1)'s example: easy.txt moved to small, the others on
+# big, passes the gate.
+python3 - <<'EOF2'
+import json
+d = json.load(open("morph.json"))
+d["select"]["baseline"] = {"prompts/easy.txt": "small", "**": "big"}
+json.dump(d, open("morph.json", "w"))
+EOF2
+ok morph commit -q -a -m "Easy prompts on small"
+ok morph run
+ok morph select --check
+expect_contains "$out" "prompts/easy.txt: KEEP small"
+expect_contains "$out" "prompts/hard.txt: KEEP big"
+expect_contains "$out" "prompts/mixed.txt: INCONCLUSIVE big: about 390 cases would settle it"
+# morph-compare(1)'s: each prompt's own current model.
+ok morph compare
+expect_contains "$out" "current: small, \$0.000007 a call (\$0.007000 per 1,000)"
+expect_contains "$out" "current: big, \$0.000070 a call (\$0.070000 per 1,000)"
+ok morph reset -q --hard HEAD~1
+
 # 4. Repeats: the paired t test on per-case pass rates.
 ok morph run --repeat 3
 ok morph select --json

@@ -1048,7 +1048,7 @@ test_select_baseline(void)
 		  "of a model of \"models\"" },
 		{ "{}", "morph.json: select.baseline: empty: expected at least "
 		  "one prompt glob, as in {\"prompts/a.txt\": \"small\", "
-		  "\"*\": \"big\"}" },
+		  "\"**\": \"big\"}" },
 		{ "{\"p/a.txt\": 1}", "morph.json: select.baseline.p/a.txt: "
 		  "expected the id of a model of \"models\"" },
 		{ "{\"**\": \"big\", \"p/a.txt\": \"gpt\"}",
