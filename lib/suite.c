@@ -571,10 +571,8 @@ check_baseline_id(const struct morph_suite *s, const cJSON *v,
 	for (m = 0; m < s->nmodels; m++)
 		if (strcmp(s->models[m].id, v->valuestring) == 0)
 			return NULL;
-	return suite_err("morph.json", 0, field,
-		    "'%s' is not the id of a model of \"models\"",
-		    v->valuestring);
-	return NULL;
+	return suite_err("morph.json", 0, field, "'%s' is not the id of a "
+	    "model of \"models\"", v->valuestring);
 }
 
 /*
