@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "morph/compare.h"
+#include "morph/select.h"
 
 enum format { TEXT, JSON, MARKDOWN, CSV };
 
@@ -97,10 +98,13 @@ text_group(const struct morph_compare *cmp, const struct morph_compare_group *g)
 		    g->current->model, usd(call, sizeof(call),
 		    g->current->cost_per_call, 1), usd(k, sizeof(k),
 		    g->current->cost_per_call, 1000));
+	else if (g->prompt == NULL && morph_compare_rule(cmp)->nbaselines > 0)
+		printf("  current: set per prompt by select.baseline "
+		    "(compare without --total)\n");
 	else
 		printf("  current: %s has no results here\n",
-		    morph_compare_current(cmp) != NULL ?
-		    morph_compare_current(cmp) : "no model");
+		    morph_compare_current_for(cmp, g->prompt) != NULL ?
+		    morph_compare_current_for(cmp, g->prompt) : "no model");
 }
 
 static void
@@ -164,7 +168,7 @@ json_report(const struct morph_compare *cmp)
 		morph_jsonw_object_end(&w);
 	}
 	morph_jsonw_array_end(&w);
-	morph_jsonw_kv_string(&w, "current", morph_compare_current(cmp));
+	morph_cmd_json_baseline(&w, "current", cmp);
 	morph_jsonw_key(&w, "groups");
 	morph_jsonw_array_begin(&w);
 	for (i = 0; i < morph_compare_ngroups(cmp); i++) {

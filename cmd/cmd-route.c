@@ -300,6 +300,7 @@ explain_json(const struct morph_route_plan *plan, size_t i, const char *name,
 	json_real(&w, "alpha", plan->rule.alpha);
 	morph_jsonw_kv_string(&w, "baseline", plan->rule.baseline);
 	morph_jsonw_object_end(&w);
+	morph_jsonw_kv_string(&w, "baseline", p->baseline);
 	morph_jsonw_kv_string(&w, "source", plan->source);
 	morph_jsonw_key(&w, "candidates");
 	morph_jsonw_array_begin(&w);

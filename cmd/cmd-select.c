@@ -43,15 +43,18 @@ text_candidate(const struct morph_select_candidate *x,
 
 static void
 text_prompt(const struct morph_select_prompt *sp,
-    const struct morph_select_rule *rule)
+    const struct morph_select_rule *rule, const struct morph_compare *cmp)
 {
+	const char *current;
 	char a[32], b[32];
 	size_t i;
 
 	printf("%s: %s", sp->prompt != NULL ? sp->prompt : "(all prompts)",
 	    verdicts[sp->verdict]);
 	if (sp->baseline == NULL) {
-		printf(": the baseline has no results here\n");
+		current = morph_compare_current_for(cmp, sp->prompt);
+		printf(": the baseline%s%s has no results here\n",
+		    current != NULL ? " " : "", current != NULL ? current : "");
 		return;
 	}
 	if (sp->verdict == MORPH_SELECT_RECOMMEND)
@@ -96,7 +99,7 @@ json_report(const struct morph_select *sel, const struct morph_compare *cmp)
 	morph_jsonw_double(&w, rule->margin);
 	morph_jsonw_key(&w, "alpha");
 	morph_jsonw_double(&w, rule->alpha);
-	morph_jsonw_kv_string(&w, "baseline", morph_compare_current(cmp));
+	morph_cmd_json_baseline(&w, "baseline", cmp);
 	morph_jsonw_object_end(&w);
 	morph_jsonw_key(&w, "runs");
 	morph_jsonw_array_begin(&w);
@@ -156,6 +159,27 @@ json_report(const struct morph_select *sel, const struct morph_compare *cmp)
 	morph_jsonw_array_end(&w);
 	morph_jsonw_object_end(&w);
 	morph_jsonw_finish(&w);
+}
+
+/*
+ * The rule's baseline in the text report: the one model, or the
+ * per-prompt one as morph.json writes it, "{prompts/a.txt: small, **: big}".
+ */
+static void
+text_baseline(const struct morph_compare *cmp)
+{
+	const struct morph_select_rule *rule = morph_compare_rule(cmp);
+	size_t k;
+
+	if (rule->nbaselines == 0) {
+		printf("%s", morph_compare_current(cmp) != NULL ?
+		    morph_compare_current(cmp) : "(none)");
+		return;
+	}
+	for (k = 0; k < rule->nbaselines; k++)
+		printf("%s%s: %s", k == 0 ? "{" : ", ",
+		    rule->baselines[k].prompts, rule->baselines[k].model);
+	putchar('}');
 }
 
 /* --check: why each prompt fails the gate, on stderr. */
@@ -231,14 +255,14 @@ cmd_select(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (json)
 		json_report(sel, cmp);
 	else {
-		printf("rule: floor %g, margin %g, alpha %g, baseline %s\n\n",
-		    rule->floor, rule->margin, rule->alpha,
-		    morph_compare_current(cmp) != NULL ?
-		    morph_compare_current(cmp) : "(none)");
+		printf("rule: floor %g, margin %g, alpha %g, baseline ",
+		    rule->floor, rule->margin, rule->alpha);
+		text_baseline(cmp);
+		printf("\n\n");
 		for (i = 0; i < morph_select_nprompts(sel); i++) {
 			if (i > 0)
 				putchar('\n');
-			text_prompt(morph_select_prompt(sel, i), rule);
+			text_prompt(morph_select_prompt(sel, i), rule, cmp);
 		}
 	}
 	if (check && morph_select_check(sel) > 0) {

@@ -436,6 +436,16 @@ const struct morph_error *morph_cmd_gate_before_commit(
     struct morph_cmd_ctx *, const struct morph_cmd_gate_opts *o,
     int *merging, int *passed);
 
+/*
+ * util.c: the configured model of cmp as the member key of a --json
+ * object: the select rule's baseline (or the first model), or, when the
+ * rule names a model per prompt, an object of its prompt globs to model
+ * ids in the order morph.json gives them.
+ */
+struct morph_compare;
+void	morph_cmd_json_baseline(struct morph_jsonw *, const char *key,
+	    const struct morph_compare *);
+
 /* How cmd/evalfmt.c reports an evaluation. */
 enum morph_cmd_eval_format {
 	MORPH_CMD_EVAL_TEXT,

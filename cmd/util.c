@@ -1,6 +1,7 @@
 /*
- * Helpers the commands share: option parsing, colour, the pager, and
- * formatting of ids and dates.
+ * Helpers the commands share: option parsing, colour, the pager,
+ * formatting of ids and dates, and the configured model of a comparison
+ * in --json output.
  */
 #include <sys/wait.h>
 
@@ -12,7 +13,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "morph/compare.h"
 #include "morph/config.h"
+#include "morph/select.h"
 
 const struct morph_error *
 morph_cmd_bad_usage(struct morph_cmd_ctx *ctx, const char *fmt, ...)
@@ -326,4 +329,23 @@ morph_cmd_commit_index(struct morph_repo *repo,
 	if ((err = morph_repo_commit(repo)) != NULL || quiet)
 		return err;
 	return morph_cmd_print_committed(repo, &id);
+}
+
+void
+morph_cmd_json_baseline(struct morph_jsonw *w, const char *key,
+    const struct morph_compare *cmp)
+{
+	const struct morph_select_rule *rule = morph_compare_rule(cmp);
+	size_t k;
+
+	if (rule->nbaselines == 0) {
+		morph_jsonw_kv_string(w, key, morph_compare_current(cmp));
+		return;
+	}
+	morph_jsonw_key(w, key);
+	morph_jsonw_object_begin(w);
+	for (k = 0; k < rule->nbaselines; k++)
+		morph_jsonw_kv_string(w, rule->baselines[k].prompts,
+		    rule->baselines[k].model);
+	morph_jsonw_object_end(w);
 }

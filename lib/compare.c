@@ -11,6 +11,9 @@
  *     pairs them in.
  *  3. A group's rows are sorted by cost per call, unpriced last; the
  *     frontier and the oracle are computed on that order.
+ *  4. The rule's strings (baseline, and the globs and models of its
+ *     per-prompt baselines) are copies the comparison owns, so that it
+ *     outlives the suite it read them from.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -57,6 +60,7 @@ struct morph_compare {
 	size_t				 ngroups;
 	struct morph_select_rule	 rule;
 	char				*baseline;	/* rule.baseline */
+	struct morph_select_baseline	*baselines;	/* rule.baselines */
 	char				*current;
 };
 
@@ -410,6 +414,7 @@ build(struct morph_compare *cmp)
 	struct morph_compare_row *rows;
 	struct morph_compare_group *g;
 	struct rec *rec;
+	const char *current;
 	size_t i, j, nc = 0, r, s, gi;
 
 	if ((err = rank_names(&cmp->prompts)) != NULL ||
@@ -449,18 +454,45 @@ build(struct morph_compare *cmp)
 		qsort(&rows[r], s - r, sizeof(*rows), cmp_row_cost);
 		g->rows = &rows[r];
 		g->nrows = s - r;
+		current = morph_compare_current_for(cmp, g->prompt);
 		for (i = 0; i < g->nrows; i++) {
 			rows[r + i].frontier = 1;
 			for (gi = 0; gi < g->nrows; gi++)
 				if (gi != i && dominates(&g->rows[gi],
 				    &g->rows[i]))
 					rows[r + i].frontier = 0;
-			if (cmp->current != NULL &&
-			    strcmp(g->rows[i].model, cmp->current) == 0)
+			if (current != NULL &&
+			    strcmp(g->rows[i].model, current) == 0)
 				g->current = &g->rows[i];
 		}
 		if ((err = oracle(g)) != NULL)
 			return err;
+	}
+	return NULL;
+}
+
+/* The per-prompt baselines of rule, into cmp's rule (invariant 4). */
+static const struct morph_error *
+copy_baselines(struct morph_compare *cmp, const struct morph_select_rule *rule)
+{
+	struct morph_select_baseline *b;
+	size_t k;
+
+	if (rule->nbaselines == 0)
+		return NULL;
+	if ((cmp->baselines = calloc(rule->nbaselines,
+	    sizeof(*cmp->baselines))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	cmp->rule.baselines = cmp->baselines;
+	for (k = 0; k < rule->nbaselines; k++) {
+		b = &cmp->baselines[cmp->rule.nbaselines];
+		if ((b->prompts = strdup(rule->baselines[k].prompts)) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		if ((b->model = strdup(rule->baselines[k].model)) == NULL) {
+			free((char *)b->prompts);
+			return morph_error(MORPH_ERR_NOMEM);
+		}
+		cmp->rule.nbaselines++;
 	}
 	return NULL;
 }
@@ -489,10 +521,14 @@ read_rule(struct morph_compare *cmp, struct morph_repo *repo,
 		    "#%lld", (long long)ri->num);
 	cmp->rule = s->rule;
 	cmp->rule.baseline = NULL;
+	cmp->rule.baselines = NULL;
+	cmp->rule.nbaselines = 0;
 	if (s->rule.baseline != NULL &&
 	    (cmp->baseline = strdup(s->rule.baseline)) == NULL)
 		err = morph_error(MORPH_ERR_NOMEM);
 	cmp->rule.baseline = cmp->baseline;
+	if (err == NULL)
+		err = copy_baselines(cmp, &s->rule);
 	if (err == NULL && (cmp->baseline != NULL || s->nmodels > 0) &&
 	    (cmp->current = strdup(cmp->baseline != NULL ? cmp->baseline :
 	    s->models[0].id)) == NULL)
@@ -558,6 +594,8 @@ morph_compare_new(struct morph_compare **out, struct morph_repo *repo,
 void
 morph_compare_free(struct morph_compare *cmp)
 {
+	size_t i;
+
 	if (cmp == NULL)
 		return;
 	names_free(&cmp->prompts);
@@ -569,6 +607,12 @@ morph_compare_free(struct morph_compare *cmp)
 	free(cmp->groups);
 	free(cmp->runs);
 	free(cmp->baseline);
+	for (i = 0; i < cmp->rule.nbaselines; i++) {
+		/* Strings of invariant 4, const only to the rule's reader. */
+		free((char *)cmp->baselines[i].prompts);
+		free((char *)cmp->baselines[i].model);
+	}
+	free(cmp->baselines);
 	free(cmp->current);
 	free(cmp);
 }
@@ -601,6 +645,17 @@ const char *
 morph_compare_current(const struct morph_compare *cmp)
 {
 	return cmp->current;
+}
+
+const char *
+morph_compare_current_for(const struct morph_compare *cmp, const char *prompt)
+{
+	const char *m;
+
+	if (prompt == NULL)
+		return cmp->rule.nbaselines > 0 ? NULL : cmp->current;
+	m = morph_select_rule_baseline(&cmp->rule, prompt);
+	return m != NULL ? m : cmp->current;
 }
 
 const struct morph_select_rule *

@@ -203,9 +203,10 @@ morph_route_canary_other(const struct morph_route_plan *plan,
 {
 	size_t i;
 
-	for (i = 1; plan->rule.baseline != NULL && i < p->ncandidates &&
+	(void)plan;
+	for (i = 1; p->baseline != NULL && i < p->ncandidates &&
 	    i < MORPH_ROUTE_OTARI_MAX; i++)
-		if (strcmp(p->candidates[i].id, plan->rule.baseline) == 0)
+		if (strcmp(p->candidates[i].id, p->baseline) == 0)
 			return i;
 	return 1;
 }

@@ -469,21 +469,49 @@ load_suite(struct morph_suite **out, struct morph_repo *repo,
 	return err;
 }
 
+/* The rule's baseline as the header names it: an id, or "{glob: id}". */
+static const struct morph_error *
+rule_baseline(char **out, const struct morph_compare *cmp,
+    const struct morph_select_rule *rule)
+{
+	struct morph_buf b = MORPH_BUF_INIT;
+	size_t i;
+
+	*out = NULL;
+	if (rule->nbaselines == 0) {
+		if (morph_compare_current(cmp) != NULL &&
+		    (*out = strdup(morph_compare_current(cmp))) == NULL)
+			return morph_error(MORPH_ERR_NOMEM);
+		return NULL;
+	}
+	morph_buf_putc(&b, '{');
+	for (i = 0; i < rule->nbaselines; i++)
+		morph_buf_printf(&b, "%s%s: %s", i > 0 ? ", " : "",
+		    rule->baselines[i].prompts, rule->baselines[i].model);
+	morph_buf_putc(&b, '}');
+	if (morph_buf_status(&b) != NULL ||
+	    (*out = strdup(morph_buf_cstr(&b))) == NULL) {
+		morph_buf_release(&b);
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	morph_buf_release(&b);
+	return NULL;
+}
+
 static const struct morph_error *
 plan_header(struct morph_route_plan *plan, const struct morph_compare *cmp,
     const struct morph_select_rule *rule)
 {
 	const struct morph_run_info *ri;
+	const struct morph_error *err;
 	size_t i, n = morph_compare_nruns(cmp);
 
 	plan->commit = morph_compare_run(cmp, 0)->commit;
 	plan->rule.floor = rule->floor;
 	plan->rule.margin = rule->margin;
 	plan->rule.alpha = rule->alpha;
-	if (morph_compare_current(cmp) != NULL &&
-	    (plan->rule.baseline = strdup(morph_compare_current(cmp))) ==
-	    NULL)
-		return morph_error(MORPH_ERR_NOMEM);
+	if ((err = rule_baseline(&plan->rule.baseline, cmp, rule)) != NULL)
+		return err;
 	if ((plan->source = strdup("morph select: the cheapest model that "
 	    "meets the floor and is within the margin of the baseline, "
 	    "then fallbacks up the frontier")) == NULL ||

@@ -20,6 +20,7 @@
 #include "morph/compare.h"
 #include "morph/select.h"
 #include "morph/stats.h"
+#include "suite_int.h"
 
 struct morph_select {
 	struct morph_select_rule	 rule;
@@ -280,6 +281,18 @@ morph_select_decide(struct morph_select_prompt *sp,
 	return NULL;
 }
 
+const char *
+morph_select_rule_baseline(const struct morph_select_rule *rule,
+    const char *prompt)
+{
+	size_t k;
+
+	for (k = 0; prompt != NULL && k < rule->nbaselines; k++)
+		if (morph_suite_glob_match(rule->baselines[k].prompts, prompt))
+			return rule->baselines[k].model;
+	return rule->baseline;
+}
+
 const struct morph_error *
 morph_select_new(struct morph_select **out, const struct morph_compare *cmp,
     const struct morph_select_rule *rule)
@@ -294,6 +307,15 @@ morph_select_new(struct morph_select **out, const struct morph_compare *cmp,
 		return morph_error(MORPH_ERR_NOMEM);
 	sel->rule = rule != NULL ? *rule : *morph_compare_rule(cmp);
 	sel->nprompts = morph_compare_ngroups(cmp);
+	/* Groups have no prompt only when they are the whole suite. */
+	if (sel->nprompts > 0 && morph_compare_group(cmp, 0)->prompt ==
+	    NULL && morph_compare_rule(cmp)->nbaselines > 0) {
+		morph_select_free(sel);
+		return morph_error_fmt(MORPH_ERR_INVALID, "select: the "
+		    "suite as a whole has no baseline: select.baseline of "
+		    "morph.json names the model of each prompt, so judge "
+		    "each prompt (without --total)");
+	}
 	for (i = 0; i < sel->nprompts; i++)
 		rows += morph_compare_group(cmp, i)->nrows;
 	if ((sel->prompts = calloc(sel->nprompts + 1,

@@ -51,6 +51,8 @@ struct suite_priv {
 	cJSON			*defasserts;	/* defaults' assert, or [] */
 	const cJSON		*prompt_globs;	/* in doc */
 	const cJSON		*case_globs;	/* in doc, or NULL */
+	/* pub.rule.baselines, whose strings are in doc. */
+	struct morph_select_baseline *baselines;
 };
 
 /* errors */
@@ -556,13 +558,70 @@ check_globs(const cJSON *a, const char *name, int need_one)
 	return NULL;
 }
 
+/* v, the baseline of field: the id of a model of s. */
+static const struct morph_error *
+check_baseline_id(const struct morph_suite *s, const cJSON *v,
+    const char *field)
+{
+	size_t m;
+
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return suite_err("morph.json", 0, field,
+		    "expected the id of a model of \"models\"");
+	for (m = 0; m < s->nmodels; m++)
+		if (strcmp(s->models[m].id, v->valuestring) == 0)
+			return NULL;
+	return suite_err("morph.json", 0, field, "'%s' is not the id of a "
+	    "model of \"models\"", v->valuestring);
+}
+
+/*
+ * "baseline" as an object of prompt globs to model ids: the configured
+ * model per prompt.  Whether each key serves a prompt is checked once
+ * the prompts are known (check_baselines).
+ */
+static const struct morph_error *
+parse_baselines(struct suite_priv *sp, const cJSON *obj)
+{
+	struct morph_suite *s = &sp->pub;
+	const struct morph_error *err;
+	const cJSON *v;
+	char field[256];
+	size_t n = 0;
+
+	cJSON_ArrayForEach(v, obj) {
+		if (!id_ok(v->string))
+			return suite_err("morph.json", 0, "select.baseline",
+			    "expected keys that are glob patterns of prompt "
+			    "paths (non-empty, without control characters)");
+		field_name(field, sizeof(field), "select.baseline", v->string);
+		if ((err = check_baseline_id(s, v, field)) != NULL)
+			return err;
+		n++;
+	}
+	if (n == 0)
+		return suite_err("morph.json", 0, "select.baseline", "empty: "
+		    "expected at least one prompt glob, as in "
+		    "{\"prompts/a.txt\": \"small\", \"**\": \"big\"}");
+	if ((sp->baselines = calloc(n, sizeof(*sp->baselines))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	n = 0;
+	cJSON_ArrayForEach(v, obj) {
+		sp->baselines[n].prompts = v->string;
+		sp->baselines[n++].model = v->valuestring;
+	}
+	s->rule.baselines = sp->baselines;
+	s->rule.nbaselines = n;
+	return NULL;
+}
+
 /*
  * The "select" object: morph select's rule (morph-suite(5)).  A number
  * out of its range, or a baseline that names no model, is refused here,
  * before the data it will judge exists.
  */
 static const struct morph_error *
-parse_rule(struct morph_suite *s, const cJSON *sel)
+parse_rule(struct suite_priv *sp, const cJSON *sel)
 {
 	static const char *const fields[] = { "floor", "margin", "alpha",
 	    "baseline", NULL };
@@ -579,11 +638,12 @@ parse_rule(struct morph_suite *s, const cJSON *sel)
 		    "0.5 (both excluded)" },
 	};
 	struct morph_select_rule def = MORPH_SELECT_RULE_INIT;
+	struct morph_suite *s = &sp->pub;
 	double *dst[3];
 	const struct morph_error *err;
 	const cJSON *v;
 	char field[64];
-	size_t i, m;
+	size_t i;
 
 	s->rule = def;
 	if (sel == NULL)
@@ -614,16 +674,14 @@ parse_rule(struct morph_suite *s, const cJSON *sel)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(sel, "baseline")) == NULL)
 		return NULL;
+	if (cJSON_IsObject(v))
+		return parse_baselines(sp, v);
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
 		return suite_err("morph.json", 0, "select.baseline",
-		    "expected the id of a model of \"models\"");
-	for (m = 0; m < s->nmodels; m++)
-		if (strcmp(s->models[m].id, v->valuestring) == 0)
-			break;
-	if (m == s->nmodels)
-		return suite_err("morph.json", 0, "select.baseline",
-		    "'%s' is not the id of a model of \"models\"",
-		    v->valuestring);
+		    "expected the id of a model of \"models\", or an object "
+		    "of prompt globs to model ids");
+	if ((err = check_baseline_id(s, v, "select.baseline")) != NULL)
+		return err;
 	s->rule.baseline = v->valuestring;
 	return NULL;
 }
@@ -695,7 +753,7 @@ parse_doc(struct suite_priv *sp, const char *data, size_t len)
 	    "models"))) != NULL)
 		return err;
 
-	if ((err = parse_rule(s, cJSON_GetObjectItemCaseSensitive(doc,
+	if ((err = parse_rule(sp, cJSON_GetObjectItemCaseSensitive(doc,
 	    "select"))) != NULL)
 		return err;
 
@@ -1359,6 +1417,7 @@ morph_suite_free(struct morph_suite *s)
 	cJSON_Delete(s->doc);
 	cJSON_Delete(sp->defparams);
 	cJSON_Delete(sp->defasserts);
+	free(sp->baselines);
 	free(sp);
 }
 
@@ -1404,6 +1463,63 @@ glob_match(const char *pat, const char *path)
 		pat = pslash + 1;
 		path += nlen + 1;
 	}
+}
+
+int
+morph_suite_glob_match(const char *pattern, const char *path)
+{
+	return glob_match(pattern, path);
+}
+
+/* The first key of rule's baselines that matches path, or nbaselines. */
+static size_t
+baseline_key(const struct morph_select_rule *rule, const char *path)
+{
+	size_t k;
+
+	for (k = 0; k < rule->nbaselines; k++)
+		if (glob_match(rule->baselines[k].prompts, path))
+			break;
+	return k;
+}
+
+/*
+ * Each key of a per-prompt baseline must be the first to match some
+ * prompt: a key that matches none is a typo or a prompt since renamed,
+ * and one whose prompts an earlier key takes is written in the wrong
+ * order; either way the model it names would serve nothing.
+ */
+static const struct morph_error *
+check_baselines(const struct morph_suite *s)
+{
+	const struct morph_select_rule *rule = &s->rule;
+	const char *key, *shadow;
+	char field[256];
+	size_t i, k;
+
+	for (k = 0; k < rule->nbaselines; k++) {
+		key = rule->baselines[k].prompts;
+		shadow = NULL;
+		for (i = 0; i < s->nprompts; i++) {
+			if (!glob_match(key, s->prompts[i].path))
+				continue;
+			if (baseline_key(rule, s->prompts[i].path) == k)
+				break;
+			if (shadow == NULL)
+				shadow = rule->baselines[baseline_key(rule,
+				    s->prompts[i].path)].prompts;
+		}
+		if (i < s->nprompts)
+			continue;
+		field_name(field, sizeof(field), "select.baseline", key);
+		if (shadow == NULL)
+			return suite_err("morph.json", 0, field, "'%s' matches "
+			    "no prompt", key);
+		return suite_err("morph.json", 0, field, "every prompt '%s' "
+		    "matches is taken by the earlier key '%s' (the first key "
+		    "that matches a prompt names its model)", key, shadow);
+	}
+	return NULL;
 }
 
 #define MARK_PROMPT	1
@@ -1520,6 +1636,8 @@ morph_suite_load(struct morph_suite **out, struct morph_repo *repo,
 		if (err != NULL)
 			goto done;
 	}
+	if ((err = check_baselines(s)) != NULL)
+		goto done;
 	for (i = 0; i < files.n; i++) {
 		if (!(marks[i] & MARK_CASES))
 			continue;

@@ -59,7 +59,8 @@ struct morph_suite {
 	char				*judge;		/* spec or NULL */
 	cJSON				*doc;		/* morph.json */
 	/* "select": the rule of morph select; defaults when absent.  Its
-	   baseline points into doc. */
+	   strings point into doc; each key of its baselines is the first
+	   to match some prompt. */
 	struct morph_select_rule	 rule;
 };
 
@@ -92,6 +93,12 @@ const struct morph_error *morph_suite_union(struct morph_suite *into,
  */
 const struct morph_error *morph_suite_files(const struct morph_suite *,
     const struct morph_error *(*cb)(const char *path, void *), void *arg);
+
+/*
+ * Whether pattern matches path as the globs of morph.json do: fnmatch(3)
+ * with FNM_PATHNAME, and a component "**" for any number of directories.
+ */
+int	morph_suite_glob_match(const char *pattern, const char *path);
 
 /* Whether case c applies to prompt p. */
 int	morph_suite_case_applies(const struct morph_suite_case *c,

@@ -5,7 +5,9 @@
  * score, the cost per call, latency percentiles and whether the model is
  * on the Pareto frontier of quality, cost and latency; the per-case
  * oracle (the cheapest model passing each case) as a bound, and what the
- * configured model costs.  morph select (select.h) judges the same rows.
+ * configured model costs (the baseline of the select rule, one for the
+ * suite or one per prompt).  morph select (select.h) judges the same
+ * rows.
  */
 #ifndef MORPH_COMPARE_H
 #define MORPH_COMPARE_H
@@ -82,7 +84,9 @@ struct morph_compare_group {
 							   passes */
 	double				 oracle_cost;	/* nano-USD a call;
 							   -1: unpriced */
-	/* The configured model's row, or NULL when it has none here. */
+	/* The row of the configured model of the group's prompt
+	   (morph_compare_current_for), or NULL when it has none here or,
+	   with total, when the rule names a model per prompt. */
 	const struct morph_compare_row	*current;
 };
 
@@ -90,7 +94,8 @@ struct morph_compare_group {
  * Compares the results of runs (names as morph_run_find takes them:
  * ids, "#N", revisions; all of them pooled, so that runs of one suite
  * made model by model add up) for the rule's baseline, the configured
- * model, read from morph.json of the first run's commit.  Errors:
+ * model (of each prompt), read from morph.json of the first run's
+ * commit.  Errors:
  * NOT_FOUND for a run that does not exist, SUITE for a morph.json that
  * does not load, INVALID when the runs hold no result.
  */
@@ -106,8 +111,20 @@ const struct morph_compare_group *morph_compare_group(
 size_t	morph_compare_nruns(const struct morph_compare *);
 const struct morph_run_info *morph_compare_run(const struct morph_compare *,
     size_t i);
-/* The configured model's id: the rule's baseline or the first model. */
+/*
+ * The configured model's id: the rule's baseline or the first model;
+ * when the rule names a model per prompt, that of a prompt none of its
+ * keys matches.  NULL when the suite has no model.
+ */
 const char *morph_compare_current(const struct morph_compare *);
+/*
+ * The configured model of the prompt at path prompt: the model of the
+ * first key of the rule's per-prompt baselines that matches it, else
+ * morph_compare_current().  With prompt NULL (the whole suite), NULL
+ * when the rule names a model per prompt.  Borrowed from cmp.
+ */
+const char *morph_compare_current_for(const struct morph_compare *,
+    const char *prompt);
 /* The selection rule of that morph.json (defaults where it has none). */
 const struct morph_select_rule *morph_compare_rule(
     const struct morph_compare *);

@@ -91,7 +91,9 @@ struct morph_route_rule {
 	double	 floor;		/* pass rate a model must reach */
 	double	 margin;	/* non-inferiority margin */
 	double	 alpha;		/* level of the tests */
-	char	*baseline;	/* the current model's id */
+	char	*baseline;	/* the configured model's id, or with a
+				   baseline per prompt its rule as text,
+				   "{glob: id, ...}" */
 };
 
 struct morph_route_plan {
@@ -190,7 +192,7 @@ const struct morph_error *morph_route_write(struct morph_buf *out,
 /*
  * With a canary, the candidate of p that gets the share the recommended
  * one does not: the baseline when it is one of the first candidates
- * (within Otari's limit), else the second.  p has two candidates or more.
+ * of p (within Otari's limit), else the second.  p has two candidates or more.
  */
 size_t	morph_route_canary_other(const struct morph_route_plan *,
 	    const struct morph_route_prompt *p);

@@ -15,14 +15,40 @@
 #include "morph/compare.h"
 #include "morph/error.h"
 
+/*
+ * A key of a per-prompt baseline: the prompts whose path the glob
+ * matches (as the globs of morph-suite(5) match) are served by model,
+ * unless an earlier key matched them first.
+ */
+struct morph_select_baseline {
+	const char	*prompts;	/* the glob */
+	const char	*model;		/* a model id */
+};
+
 /* The decision rule, the "select" object of morph.json. */
 struct morph_select_rule {
 	double		 floor;		/* the least pass rate, 0 to 1 */
 	double		 margin;	/* delta: how much worse is not worse */
 	double		 alpha;		/* level of each test, one-sided */
-	const char	*baseline;	/* a model id; NULL: the first model */
+	/* The model of a prompt no key of baselines matches (every
+	   prompt without them); NULL: the suite's first model. */
+	const char	*baseline;
+	/* The configured model per prompt, in the order written, the
+	   first match winning; NULL (and 0) when baseline is one id. */
+	const struct morph_select_baseline *baselines;
+	size_t		 nbaselines;
 };
-#define MORPH_SELECT_RULE_INIT	{ 0, 0.05, 0.05, NULL }
+#define MORPH_SELECT_RULE_INIT	{ 0, 0.05, 0.05, NULL, NULL, 0 }
+
+/*
+ * The baseline of the prompt at path prompt (NULL: no prompt, as for
+ * the whole suite): the model of the first of rule's baselines whose
+ * glob matches it, else rule->baseline, which may be NULL for the
+ * suite's first model (the rule does not know the suite's models).
+ * Borrowed from rule.
+ */
+const char *morph_select_rule_baseline(const struct morph_select_rule *rule,
+    const char *prompt);
 
 /* What the floor test said of a model. */
 enum morph_select_floor {
@@ -77,7 +103,11 @@ struct morph_select;
 
 /*
  * Selects a model for every group of cmp by rule (NULL: the rule of
- * the suite cmp read).  cmp must outlive the selection.  Errors: NOMEM.
+ * the suite cmp read); each group's baseline is the configured model of
+ * its prompt, its row current (compare.h).  cmp must outlive the
+ * selection.  Errors: NOMEM; INVALID for a comparison of the whole suite
+ * (morph_compare_opts.total) when cmp's rule names a model per prompt,
+ * since the suite then has no one baseline to judge against.
  */
 const struct morph_error *morph_select_new(struct morph_select **out,
     const struct morph_compare *cmp, const struct morph_select_rule *rule);

@@ -9,11 +9,9 @@
 #   small  $1e-6           30             10             4
 #   tiny   $0.2e-6         15             5              2
 #
-# make_model_suite DIR: makes the repository DIR, commits the suite (with
-# the select rule: floor 0.8, margin 0.1, alpha 0.05, baseline big) and
-# runs it; FAKE_URL names the fake provider, already started.
-make_model_suite() {
-	local i who
+# model_suite_repo DIR: makes the repository DIR and configures the fake
+# provider (FAKE_URL, already started) and the prices of the table above.
+model_suite_repo() {
 	new_repo "$1"
 	"$MORPH" config --type json providers.fake \
 	    "{\"dialect\":\"openai\",\"base_url\":\"$FAKE_URL/v1\"}" ||
@@ -25,6 +23,14 @@ make_model_suite() {
  "tiny": {"input_cost_per_token": 2e-7, "output_cost_per_token": 2e-7}}
 EOF2
 	"$MORPH" config prices.file "$T_ROOT/prices.json" || exit 2
+}
+
+# make_model_suite DIR: makes the repository DIR, commits the suite (with
+# the select rule: floor 0.8, margin 0.1, alpha 0.05, baseline big) and
+# runs it.
+make_model_suite() {
+	local i who
+	model_suite_repo "$1"
 	mkdir -p prompts cases
 	printf 'Easy question {{n}}\n' >prompts/easy.txt
 	printf 'Hard question {{n}}\n' >prompts/hard.txt

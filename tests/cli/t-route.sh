@@ -266,4 +266,26 @@ ok morph route export --format openrouter "$big" "$mid"
 expect_eq "$(json "d['morph']['runs'], d['prompts']['prompts/a.txt']['models']")" \
     "['$big', '$mid'] ['fake/mid', 'fake/big']" "two runs: mid recommended, big behind it"
 
+# 8. A baseline per prompt: a.txt has moved to mid, the rest stay on big;
+# the header names the rule, each prompt is judged against its own.
+python3 - <<'PY'
+import json
+d = json.load(open("morph.json"))
+d["select"]["baseline"] = {"prompts/a.txt": "fake:mid", "**": "fake:big"}
+json.dump(d, open("morph.json", "w"))
+PY
+ok morph commit -a -m "a.txt has moved to mid"
+ok morph run --json
+ok morph route export --format otari
+expect_contains "$out" "# rule: floor 0.8, margin 0.1, alpha 0.05, baseline {prompts/a.txt: fake:mid, **: fake:big}" "header: the rule per prompt"
+expect_contains "$out" "    prompts-a:
+      spec_version: 1
+      select:
+        - default: fake:mid" "a.txt keeps its own baseline, mid"
+ok morph route explain --json prompts/a.txt
+expect_eq "$(json "d['baseline'], d['candidates'][0]['id'], d['candidates'][0]['verdict']")" \
+    "fake:mid fake:mid KEEP" "explain: a.txt's baseline is mid, kept"
+ok morph route explain --json prompts/sub/b.md
+expect_eq "$(json "d['baseline'], d['candidates'][0]['id']")" "fake:big fake:big" "b.md's is big"
+
 done_testing

@@ -1,7 +1,7 @@
 /*
  * Comparisons: rows, intervals clustered by case, the Pareto frontier,
- * the oracle and the configured model, on results written by hand with
- * chosen costs and latencies.
+ * the oracle and the configured model (one, or one per prompt), on
+ * results written by hand with chosen costs and latencies.
  */
 #include <math.h>
 
@@ -179,8 +179,92 @@ done:
 	morph_repo_close(repo);
 }
 
+/*
+ * A configured model per prompt (select.baseline as an object): each
+ * group's current row is its prompt's model, a prompt no key matches
+ * has the first model, and the whole suite has none, which morph select
+ * refuses to judge.
+ */
+static void
+test_current_per_prompt(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
+	static const char *const prompts[] = { "p.txt", "q.txt", "r.txt" };
+	static const char *const models[] = { "echo:a", "echo:b", "echo:c" };
+	static const char *const want[] = { "echo:b", "echo:c", "echo:a" };
+	const struct morph_compare_group *g;
+	struct morph_select *sel;
+	struct morph_compare *cmp;
+	struct morph_oid c;
+	const char *name[1];
+	char num[16], id[8];
+	int64_t run;
+	size_t i, j, k;
+
+	test_write_file(test_repo_dir(), "p.txt", "Say it\n");
+	test_write_file(test_repo_dir(), "q.txt", "Do it\n");
+	test_write_file(test_repo_dir(), "r.txt", "Be it\n");
+	test_write_file(test_repo_dir(), "morph.json",
+	    "{\"prompts\": [\"*.txt\"], \"models\": [\"echo:a\", "
+	    "\"echo:b\", \"echo:c\"],\n"
+	    " \"select\": {\"baseline\": {\"p.txt\": \"echo:b\", "
+	    "\"q.txt\": \"echo:c\"}}}\n");
+	test_commit_all(repo, "suite\n", &c);
+	run = new_run(repo, &c);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			for (k = 0; k < 4; k++) {
+				snprintf(id, sizeof(id), "x%zu", k);
+				put(repo, run, prompts[i], id, models[j], 0,
+				    1, 1000 * (int64_t)(j + 1), 100);
+			}
+	snprintf(num, sizeof(num), "#%lld", (long long)run);
+	name[0] = num;
+	T_OK(morph_compare_new(&cmp, repo, name, 1, &opts));
+	if (cmp == NULL)
+		goto done;
+	T_INTEQ(morph_compare_rule(cmp)->nbaselines, 2);
+	T_STREQ(morph_compare_rule(cmp)->baselines[1].prompts, "q.txt");
+	T_ASSERT(morph_compare_rule(cmp)->baseline == NULL);
+	T_STREQ(morph_compare_current(cmp), "echo:a");
+	T_ASSERT(morph_compare_current_for(cmp, NULL) == NULL);
+	T_INTEQ(morph_compare_ngroups(cmp), 3);
+	for (i = 0; i < 3; i++) {
+		g = morph_compare_group(cmp, i);
+		T_STREQ(g->prompt, prompts[i]);
+		T_STREQ(morph_compare_current_for(cmp, g->prompt), want[i]);
+		T_ASSERT(g->current == row(g, want[i]));
+	}
+	T_OK(morph_select_new(&sel, cmp, NULL));
+	if (sel != NULL) {
+		for (i = 0; i < 3; i++)
+			T_ASSERT(morph_select_prompt(sel, i)->baseline ==
+			    morph_compare_group(cmp, i)->current);
+		/* p.txt: a is cheaper than b and as good, too few cases. */
+		T_ASSERT(morph_select_prompt(sel, 0)->ntested == 1);
+		/* r.txt: a is the cheapest, nothing to test. */
+		T_ASSERT(morph_select_prompt(sel, 2)->ntested == 0);
+		morph_select_free(sel);
+	}
+	morph_compare_free(cmp);
+
+	/* The whole suite has no one configured model. */
+	opts.total = 1;
+	T_OK(morph_compare_new(&cmp, repo, name, 1, &opts));
+	if (cmp == NULL)
+		goto done;
+	T_ASSERT(morph_compare_group(cmp, 0)->current == NULL);
+	T_ERR(morph_select_new(&sel, cmp, NULL), MORPH_ERR_INVALID);
+	T_ASSERT(sel == NULL);
+	morph_compare_free(cmp);
+done:
+	morph_repo_close(repo);
+}
+
 static const struct test tests[] = {
 	TEST(test_compare),
+	TEST(test_current_per_prompt),
 };
 
 TEST_MAIN(tests)

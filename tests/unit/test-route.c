@@ -240,8 +240,10 @@ test_otari_limit(void)
 	T_ASSERT(strstr(s, "  openai:m4:\n") != NULL);
 	T_ASSERT(strstr(s, "  openai:m5:\n") == NULL);
 	free(s);
-	/* With a canary toward the baseline m3: a pool of 2, 3 on failure. */
+	/* With a canary toward the prompt's baseline m3: a pool of 2, 3 on
+	   failure. */
 	plan->rule.baseline = dup("openai:m3");
+	plan->prompts[0].baseline = dup("openai:m3");
 	s = write_plan(plan, MORPH_ROUTE_OTARI, 25, NULL);
 	T_CONTAINS(s, "            openai:m0: 25\n"
 	    "            openai:m3: 75\n"

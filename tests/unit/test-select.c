@@ -187,7 +187,7 @@ setup(void)
 static void
 test_type1(void)
 {
-	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL };
+	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL, NULL, 0 };
 	/* Baseline 90%, candidate 78%: 12 points worse, the margin is 10. */
 	struct truth t = { 0.9, { 0.04 }, { 0.16 }, 1 };
 	/* At the boundary: exactly the margin worse (80%). */
@@ -214,7 +214,7 @@ test_type1(void)
 static void
 test_family(void)
 {
-	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL };
+	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL, NULL, 0 };
 	struct truth t = { 0.9, { 0.05, 0.04 }, { 0.05, 0.16 }, 2 };
 	double chosen[NMODELS];
 
@@ -230,7 +230,7 @@ test_family(void)
 static void
 test_repeated(void)
 {
-	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL };
+	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL, NULL, 0 };
 	struct morph_select_candidate tested[NMODELS];
 	struct morph_select_prompt sp;
 	struct morph_compare_group g;
@@ -256,7 +256,7 @@ test_repeated(void)
 static void
 test_power(void)
 {
-	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL };
+	struct morph_select_rule rule = { 0, 0.1, 0.05, NULL, NULL, 0 };
 	struct truth t = { 0.9, { 0.05 }, { 0.05 }, 1 };
 	static const int sizes[] = { 60, 100, 200 };
 	double chosen[NMODELS], predicted, se;
@@ -282,7 +282,7 @@ test_power(void)
 static void
 test_verdicts(void)
 {
-	struct morph_select_rule rule = { 0.8, 0.1, 0.05, NULL };
+	struct morph_select_rule rule = { 0.8, 0.1, 0.05, NULL, NULL, 0 };
 	struct morph_select_candidate tested[NMODELS];
 	struct morph_select_prompt sp;
 	struct morph_compare_group g;

@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "morph/morph.h"
+#include "morph/select.h"
 #include "suite_int.h"
 
 #define NFILES	8
@@ -1009,6 +1010,127 @@ test_many_variables(void)
 	morph_buf_release(&text);
 }
 
+/*
+ * select.baseline: one model for every prompt, or an object of prompt
+ * globs to models tried in the order written, the first match winning;
+ * then every error, with its exact message.
+ */
+static void
+test_select_baseline(void)
+{
+	static const struct {
+		const char	*baseline;	/* JSON; NULL: no "select" */
+		size_t		 nkeys;
+		const char	*want[3];	/* p/a.txt, p/b.txt, q.txt;
+						   NULL: the first model */
+	} good[] = {
+		{ NULL, 0, { NULL, NULL, NULL } },
+		{ "\"small\"", 0, { "small", "small", "small" } },
+		{ "{\"p/a.txt\": \"small\", \"**\": \"big\"}", 2,
+		  { "small", "big", "big" } },
+		/* Order: p/a.txt is big, though the second key matches it. */
+		{ "{\"p/a.txt\": \"big\", \"p/*\": \"small\"}", 2,
+		  { "big", "small", NULL } },
+		/* "*" does not cross a '/': q.txt alone. */
+		{ "{\"*\": \"small\"}", 1, { NULL, NULL, "small" } },
+	};
+	static const struct {
+		const char	*baseline;
+		const char	*msg;
+	} bad[] = {
+		{ "3", "morph.json: select.baseline: expected the id of a "
+		  "model of \"models\", or an object of prompt globs to model "
+		  "ids" },
+		{ "\"\"", "morph.json: select.baseline: expected the id of a "
+		  "model of \"models\", or an object of prompt globs to model "
+		  "ids" },
+		{ "\"gpt\"", "morph.json: select.baseline: 'gpt' is not the id "
+		  "of a model of \"models\"" },
+		{ "{}", "morph.json: select.baseline: empty: expected at least "
+		  "one prompt glob, as in {\"prompts/a.txt\": \"small\", "
+		  "\"**\": \"big\"}" },
+		{ "{\"p/a.txt\": 1}", "morph.json: select.baseline.p/a.txt: "
+		  "expected the id of a model of \"models\"" },
+		{ "{\"**\": \"big\", \"p/a.txt\": \"gpt\"}",
+		  "morph.json: select.baseline.p/a.txt: 'gpt' is not the id "
+		  "of a model of \"models\"" },
+		{ "{\"\": \"big\"}", "morph.json: select.baseline: expected "
+		  "keys that are glob patterns of prompt paths (non-empty, "
+		  "without control characters)" },
+		{ "{\"p/\\n\": \"big\"}", "morph.json: select.baseline: "
+		  "expected keys that are glob patterns of prompt paths "
+		  "(non-empty, without control characters)" },
+		{ "{\"x/*.txt\": \"big\"}", "morph.json: "
+		  "select.baseline.x/*.txt: 'x/*.txt' matches no prompt" },
+		{ "{\"p/*\": \"small\", \"p/a.txt\": \"big\"}", "morph.json: "
+		  "select.baseline.p/a.txt: every prompt 'p/a.txt' matches is "
+		  "taken by the earlier key 'p/*' (the first key that matches "
+		  "a prompt names its model)" },
+		{ "{\"p/a.txt\": \"big\", \"p/a.txt\": \"small\"}",
+		  "morph.json:1: select.baseline.p/a.txt: duplicate key" },
+	};
+	static const char *const paths[] = { "p/a.txt", "p/b.txt", "q.txt" };
+	struct file files[] = {
+		{ "morph.json", NULL },
+		{ "p/a.txt", "a" },
+		{ "p/b.txt", "b" },
+		{ "q.txt", "q" },
+		{ NULL, NULL },
+	};
+	const struct morph_error *err;
+	struct morph_suite *s;
+	const char *got;
+	char json[512];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(json, sizeof(json), "{\"prompts\": [\"p/*.txt\", "
+		    "\"q.txt\"], \"models\": [{\"id\": \"big\", \"model\": "
+		    "\"echo:big\"}, {\"id\": \"small\", \"model\": "
+		    "\"echo:small\"}]%s%s%s}", good[i].baseline != NULL ?
+		    ", \"select\": {\"floor\": 0.5, \"baseline\": " : "",
+		    good[i].baseline != NULL ? good[i].baseline : "",
+		    good[i].baseline != NULL ? "}" : "");
+		files[0].text = json;
+		T_OK(load(&s, files));
+		if (s == NULL)
+			continue;
+		T_INTEQ(s->rule.nbaselines, good[i].nkeys);
+		for (j = 0; j < 3; j++) {
+			got = morph_select_rule_baseline(&s->rule, paths[j]);
+			if ((got == NULL) != (good[i].want[j] == NULL) ||
+			    (got != NULL && strcmp(got, good[i].want[j]) != 0))
+				T_FAIL("%s: %s has baseline %s, expected %s",
+				    good[i].baseline, paths[j],
+				    got ? got : "(first)", good[i].want[j] ?
+				    good[i].want[j] : "(first)");
+		}
+		/* No prompt, as for the whole suite: the one baseline. */
+		T_ASSERT(morph_select_rule_baseline(&s->rule, NULL) ==
+		    s->rule.baseline);
+		morph_suite_free(s);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json), "{\"prompts\": [\"p/*.txt\", "
+		    "\"q.txt\"], \"models\": [{\"id\": \"big\", \"model\": "
+		    "\"echo:big\"}, {\"id\": \"small\", \"model\": "
+		    "\"echo:small\"}], \"select\": {\"baseline\": %s}}",
+		    bad[i].baseline);
+		files[0].text = json;
+		err = load(&s, files);
+		if (err == NULL) {
+			T_FAIL("%s loaded; expected \"%s\"", bad[i].baseline,
+			    bad[i].msg);
+			morph_suite_free(s);
+			continue;
+		}
+		if (err->code != MORPH_ERR_SUITE ||
+		    strcmp(err->msg, bad[i].msg) != 0)
+			T_FAIL("%s:\n  got    \"%s\"\n  wanted \"%s\"",
+			    bad[i].baseline, err->msg, bad[i].msg);
+	}
+}
+
 static void
 test_close(void)
 {
@@ -1026,6 +1148,7 @@ static const struct test tests[] = {
 	TEST(test_parse_file),
 	TEST(test_big_case_file),
 	TEST(test_many_variables),
+	TEST(test_select_baseline),
 	TEST(test_close),
 	TEST(test_example),
 };
