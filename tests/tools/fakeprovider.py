@@ -9,8 +9,11 @@ standard library only; binds 127.0.0.1.  tests/tools/README.md documents
 the routes and the directives.
 
     python3 fakeprovider.py --port 0 [--key KEY] [--pid-file FILE]
+        [--models FILE]
 
-prints PORT=<n> on stdout as soon as it listens.
+prints PORT=<n> on stdout as soon as it listens.  With --models, the
+models the file names answer by its rules and take its time to answer
+(class Models), so that models of differing quality can be compared.
 """
 
 import argparse
@@ -396,6 +399,115 @@ def now_rfc3339():
     t = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
         ".%06dZ" % int((t % 1) * 1e6)
+
+
+class ModelsError(Exception):
+    pass
+
+
+class Models:
+    """What --models FILE makes the named models answer, and how fast.
+
+    The file is a JSON object keyed by model name.  Each model is an
+    object with "rules" (a list), "delay_ms" (milliseconds to wait before
+    each answer, default 0), "else" (another model of the file whose rules
+    are tried when none of this one's applies) and "description" (ignored).
+    A rule is an object with "reply", a template, and optionally "if", a
+    regular expression searched in the whole conversation (every message's
+    text, one a line), "match", one searched in the last user message, and
+    "description".  The first rule whose "if" and "match" both match gives
+    the answer: "reply" expanded with the groups of "match" (\\1,
+    \\g<name>).  When none applies, the model answers as any other:
+    "<model>: <last user message>".  Python's re syntax; "(?i)" ignores
+    case.  Errors name the model, the rule and the field.
+    """
+
+    MODEL_KEYS = {"rules", "delay_ms", "else", "description"}
+    RULE_KEYS = {"if", "match", "reply", "description"}
+
+    def __init__(self, path):
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        except (OSError, ValueError) as e:
+            raise ModelsError("%s: %s" % (path, e))
+        if not isinstance(doc, dict):
+            raise ModelsError("%s: expected an object keyed by model" % path)
+        self.models = {}
+        for name, m in doc.items():
+            where = "%s: %s" % (path, name)
+            if not isinstance(m, dict):
+                raise ModelsError("%s: expected an object" % where)
+            for k in m:
+                if k not in self.MODEL_KEYS:
+                    raise ModelsError("%s.%s: unknown field" % (where, k))
+            delay = m.get("delay_ms", 0)
+            if not isinstance(delay, (int, float)) or delay < 0:
+                raise ModelsError("%s.delay_ms: expected milliseconds, "
+                                  "0 or more" % where)
+            other = m.get("else")
+            if other is not None and other not in doc:
+                raise ModelsError("%s.else: %r is not a model of the file"
+                                  % (where, other))
+            rules = m.get("rules", [])
+            if not isinstance(rules, list):
+                raise ModelsError("%s.rules: expected an array" % where)
+            self.models[name] = (delay, other,
+                                 [self.rule(r, "%s.rules[%d]" % (where, i))
+                                  for i, r in enumerate(rules)])
+        for name in self.models:
+            seen = set()
+            while name is not None:
+                if name in seen:
+                    raise ModelsError("%s: %s.else: the models' else go "
+                                      "round in a circle" % (path, name))
+                seen.add(name)
+                name = self.models[name][1]
+
+    @staticmethod
+    def rule(r, where):
+        if not isinstance(r, dict):
+            raise ModelsError("%s: expected an object" % where)
+        for k in r:
+            if k not in Models.RULE_KEYS:
+                raise ModelsError("%s.%s: unknown field" % (where, k))
+        if not isinstance(r.get("reply"), str):
+            raise ModelsError("%s.reply: expected a string" % where)
+        out = {"reply": r["reply"]}
+        for k in ("if", "match"):
+            if k in r:
+                if not isinstance(r[k], str):
+                    raise ModelsError("%s.%s: expected a string" % (where, k))
+                try:
+                    out[k] = re.compile(r[k])
+                except re.error as e:
+                    raise ModelsError("%s.%s: %s" % (where, k, e))
+        return out
+
+    def delay(self, model):
+        """Seconds the model takes to answer (0 for a model not named)."""
+        m = self.models.get(model)
+        return m[0] / 1000 if m is not None else 0
+
+    def answer(self, model, texts, last):
+        """The model's answer by its rules, or None when none applies."""
+        whole = "\n".join(t for _, t in texts)
+        while model in self.models:
+            _, other, rules = self.models[model]
+            for r in rules:
+                if "if" in r and not r["if"].search(whole):
+                    continue
+                m = r["match"].search(last) if "match" in r else None
+                if "match" in r and m is None:
+                    continue
+                if m is None:
+                    return r["reply"]
+                try:
+                    return m.expand(r["reply"])
+                except (re.error, IndexError) as e:
+                    return "fakeprovider: bad reply %r: %s" % (r["reply"], e)
+            model = other
+        return None
 
 
 def route(path):
@@ -851,6 +963,9 @@ class Handler(BaseHTTPRequestHandler):
                 waited += 0.01
             kind = None
         delay = opts.get("delay")
+        models = self.server.models
+        if delay is None and kind is None and models is not None:
+            delay = models.delay(model) * 1000
         if kind == "timeout" and not delay:
             delay = TIMEOUT_DEFAULT_MS
         if delay:
@@ -902,7 +1017,11 @@ class Handler(BaseHTTPRequestHandler):
                                  int(opts.get("lines") or 1), hdrs)
 
         prompt_words = sum(len(t.split()) for _, t in texts)
-        text = "%s: %s" % (model, last)
+        text = None
+        if models is not None:
+            text = models.answer(model, texts, last)
+        if text is None:
+            text = "%s: %s" % (model, last)
         if kind == "nul":
             text = "%s: before\u0000after" % model
         if kind == "big":
@@ -978,6 +1097,9 @@ def main():
     ap.add_argument("--forward", metavar="URL",
                     help="pass every POST to the server at URL (recorded "
                     "and held like a chat request) instead of answering")
+    ap.add_argument("--models", metavar="FILE",
+                    help="a JSON file of rules by which the models it "
+                    "names answer, and their delays (class Models)")
     ap.add_argument("--verbose", action="store_true",
                     help="log requests on stderr")
     ap.add_argument("--limit-rps", type=float, default=0,
@@ -994,7 +1116,15 @@ def main():
                     "that arrives when N others came in the last SECONDS")
     args = ap.parse_args()
 
+    models = None
+    if args.models:
+        try:
+            models = Models(args.models)
+        except ModelsError as e:
+            sys.stderr.write("fakeprovider: --models %s\n" % e)
+            sys.exit(2)
     server = Server(("127.0.0.1", args.port), Handler)
+    server.models = models
     server.state = State(args.key, args.verbose)
     server.state.forward = args.forward
     server.gate = Gate(server.state)
