@@ -75,6 +75,15 @@ for i in $(seq 1200); do	# a minute at most
 done
 port=$(sed -n 's/^PORT=//p' "$fake/out")
 
+# check: morph select --check as a CI job runs it, its status printed.
+check() {
+	local status=0
+
+	printf '\n$ morph select --check >/dev/null\n'
+	morph select --check >/dev/null || status=$?
+	printf '(exit status %d)\n' "$status"
+}
+
 cd "$dir"
 step morph init
 printf '\n$ cp -R examples/select/{morph.json,prompts,cases} .\n'
@@ -94,8 +103,29 @@ step morph compare
 step morph select
 # In CI: exit 1 when the model in use falls below the floor or a cheaper
 # one would do, saying which on standard error.
-status=0
-printf '\n$ morph select --check >/dev/null\n'
-morph select --check >/dev/null || status=$?
-printf '(exit status %d)\n' "$status"
+check	# exits 1: small would do for the order number
+
+# The router follows the decision: Otari's configuration, each prompt a
+# policy (order-number to small, with the dearer models that qualified
+# and large behind it), and why each model is in or out.
+step morph route explain prompts/order-number.json
+step morph route export --format otari -o otari.yml
+step cat otari.yml
+
+# The team takes the advice: the order number moves to small, the rest
+# stay on large, so that the gate judges each prompt by its own model.
+step sed -i 's|"baseline": "large"|"baseline": {"prompts/order-number.json": "small", "**": "large"}|' \
+    morph.json
+step morph commit -a -m "The order number moves to small"
+step morph run
+check	# passes: every prompt is on the model the evidence supports
+
+# Then the inbox changes: customers write order numbers in two groups
+# ("order 51 254"), which small cannot read.  The gate fails the CI job.
+printf '\n$ cp examples/select/later/order-number-split.jsonl cases/\n'
+cp "$here/later/order-number-split.jsonl" cases/
+step morph add cases
+step morph commit -m "Order numbers written in two groups"
+step morph run
+check	# exits 1: small is now below the floor
 printf '\nThe example repository is in %s\n' "$dir"

@@ -5,9 +5,13 @@
 # counts examples/select/README.md documents, morph compare marks the
 # frontier it documents, and morph select moves order-number.json to
 # small, keeps refund.json on large and finds language.json
-# inconclusive, with 25 cases needed.  Then the fake's --models file's
-# errors, each naming the model, rule and field.
+# inconclusive, with 25 cases needed.  The script goes on as a team
+# would: route export writes Otari's configuration, which Otari's check
+# accepts; the order number moves to small and morph select --check passes;
+# cases small cannot read join the suite and the gate fails.  Then the
+# fake's --models file's errors, each naming the model, rule and field.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/routerchecks.sh"
 EX=$MORPH_SOURCE_DIR/examples/select
 
 # 1. The script: each command printed, then its output.
@@ -20,11 +24,54 @@ for c in "morph init" "morph commit -m 'Support inbox on four models'" \
 " "prints \$ $c"
 done
 expect_contains "$out" "392 results recorded: 0 from the cache, 392 from calls made now"
-expect_contains "$out" "(exit status 1)" "select --check fails: a cheaper model would do"
+expect_contains "$out" "
+\$ morph select --check >/dev/null
+(exit status 1)
+
+\$ morph route explain prompts/order-number.json" "select --check fails: a cheaper model would do"
 expect_contains "$err" "morph: select: prompts/order-number.json: small is cheaper and not worse than large"
+expect_contains "$out" "candidates, in routing order:
+  1. fake:small  RECOMMEND  share 100%" "route explain: small first"
+expect_contains "$out" "
+\$ morph commit -a -m 'The order number moves to small'" "the advice taken"
+expect_contains "$out" "392 results recorded: 392 from the cache, 0 from calls made now
+" "a new rule sends no call"
+expect_contains "$out" "
+\$ morph select --check >/dev/null
+(exit status 0)
+
+\$ cp examples/select/later/order-number-split.jsonl cases/" "the gate passes once each prompt is on its model"
+expect_contains "$out" "552 results recorded: 392 from the cache, 160 from calls made now" "only the new cases are sent"
+expect_contains "$out" "
+\$ morph select --check >/dev/null
+(exit status 1)
+
+The example repository is in" "the gate fails once small cannot read the suite"
+expect_contains "$err" "morph: select: prompts/order-number.json: small is below the floor (61.9% at most, floor 80.0%)"
 expect_contains "$out" "The example repository is in $T_ROOT/shop"
 T_REPOS+=("$T_ROOT/shop")
 cd "$T_ROOT/shop"
+
+# The configuration the script wrote: a policy a prompt, the order number
+# to small with medium and large behind it, as Otari loads it.
+expect_contains "$(cat otari.yml)" "    prompts-order-number:
+      spec_version: 1
+      select:
+        - default: fake:small
+      on_failure:
+        - fake:medium
+        - fake:large
+    prompts-refund:
+      spec_version: 1
+      select:
+        - default: fake:large" "otari.yml: order number to small, refund kept on large"
+check_otari config otari.yml
+ok morph select --json
+expect_eq "$(json "[(p['prompt'], p['baseline'], p['verdict']) for p in d['prompts']]")" \
+    "[('prompts/language.json', 'large', 'INCONCLUSIVE'), ('prompts/order-number.json', 'small', 'KEEP'), ('prompts/refund.json', 'large', 'KEEP')]" \
+    "the last run: each prompt judged by its own model"
+expect_eq "$(json "[(t['model'], t['floor']) for t in d['prompts'][1]['tested']] + [d['prompts'][1]['baseline_floor']]")" \
+    "[('tiny', 'fails'), 'fails']" "small, configured for the order number, fails the floor"
 
 # The fake provider was stopped when the script ended: its port, in the
 # repository's configuration, takes no connection.
@@ -41,7 +88,7 @@ else
 fi
 
 # 2. morph compare: the pass counts and the frontier of the README.
-ok morph compare --json
+ok morph compare --json '#1'
 expect_eq "$(json "[(g['prompt'], [(m['model'], m['passed'], m['asserted']) for m in g['models']]) for g in d['groups']]")" \
     "[('prompts/language.json', [('tiny', 6, 10), ('small', 8, 10), ('medium', 10, 10), ('large', 10, 10)]), ('prompts/order-number.json', [('tiny', 31, 48), ('small', 47, 48), ('medium', 48, 48), ('large', 48, 48)]), ('prompts/refund.json', [('tiny', 16, 40), ('small', 21, 40), ('medium', 28, 40), ('large', 39, 40)])]" \
     "pass counts, cheapest first"
@@ -59,8 +106,8 @@ expect_eq "$(json "[(g['prompt'], m['large']['frontier'] == (m['medium']['p50_ms
     "large is on the frontier where medium passes as many only if it is faster"
 expect_eq "$(json "d['current']")" large "large is the model in use"
 
-# 3. morph select: the three verdicts and why.
-ok morph select --json
+# 3. morph select on the first run: the three verdicts and why.
+ok morph select --json '#1'
 expect_eq "$(json "[(p['prompt'], p['verdict'], p['model']) for p in d['prompts']]")" \
     "[('prompts/language.json', 'INCONCLUSIVE', 'large'), ('prompts/order-number.json', 'RECOMMEND', 'small'), ('prompts/refund.json', 'KEEP', 'large')]" \
     "verdicts"

@@ -7,26 +7,7 @@
 # why each model is in or out.
 . "$(dirname "$0")/lib.sh"
 
-shared=${MORPH_SHARED_DIR:-$MORPH_SOURCE_DIR/../shared}
-checks=1
-if [ ! -f "$shared/specs/otari/check-otari.py" ] ||
-    [ ! -f "$shared/specs/litellm/check-litellm.py" ]; then
-	echo "# skipped the routers' checks: no $shared/specs (set MORPH_SHARED_DIR)"
-	checks=0
-elif ! python3 -c 'import yaml' 2>/dev/null; then
-	echo "# skipped the routers' checks: python3-yaml is not installed"
-	checks=0
-fi
-
-# check_otari config|rank FILE, check_litellm FILE: the routers' checks.
-check_otari() {
-	[ "$checks" = 1 ] || return 0
-	ok python3 "$shared/specs/otari/check-otari.py" "$1" "$2"
-}
-check_litellm() {
-	[ "$checks" = 1 ] || return 0
-	ok python3 "$shared/specs/litellm/check-litellm.py" "$1"
-}
+. "$(dirname "$0")/routerchecks.sh"
 
 fake_start
 new_repo r
