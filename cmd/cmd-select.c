@@ -23,14 +23,27 @@ per1000(char *buf, size_t size, const struct morph_compare_row *r)
 	    size);
 }
 
+/* "passed/asserted", right-aligned so that the columns after line up. */
+static const char *
+pass_column(char *buf, size_t size, const struct morph_compare_row *r)
+{
+	char s[48];
+
+	snprintf(s, sizeof(s), "%lld/%lld", (long long)r->passed,
+	    (long long)r->asserted);
+	snprintf(buf, size, "%9s", s);
+	return buf;
+}
+
 static void
 text_candidate(const struct morph_select_candidate *x,
     const struct morph_select_rule *rule)
 {
-	printf("  %-20s %lld/%lld  floor %s (%.1f%% to %.1f%%)  "
+	char pass[64];
+
+	printf("  %-20s %s  floor %s (%.1f%% to %.1f%%)  "
 	    "%s %+.1f%% over %d cases, %s %.2f, p %.4f: %s\n", x->row->model,
-	    (long long)x->row->passed, (long long)x->row->asserted,
-	    floors[x->floor], 100 * x->floor_lo, 100 * x->floor_hi,
+	    pass_column(pass, sizeof(pass), x->row), floors[x->floor], 100 * x->floor_lo, 100 * x->floor_hi,
 	    "difference", 100 * x->diff, x->paired,
 	    x->repeated ? "t" : "Z", x->stat, x->p_value,
 	    x->qualifies ? "qualifies" : x->floor ==
@@ -46,7 +59,7 @@ text_prompt(const struct morph_select_prompt *sp,
     const struct morph_select_rule *rule, const struct morph_compare *cmp)
 {
 	const char *current;
-	char a[32], b[32];
+	char a[32], b[32], pass[64];
 	size_t i;
 
 	printf("%s: %s", sp->prompt != NULL ? sp->prompt : "(all prompts)",
@@ -72,9 +85,9 @@ text_prompt(const struct morph_select_prompt *sp,
 			printf(": no number of cases would settle it at "
 			    "these rates");
 	}
-	printf("\n  %-20s %lld/%lld  floor %s (%.1f%% to %.1f%%)  baseline\n",
-	    sp->baseline->model, (long long)sp->baseline->passed,
-	    (long long)sp->baseline->asserted, floors[sp->baseline_floor],
+	printf("\n  %-20s %s  floor %s (%.1f%% to %.1f%%)  baseline\n",
+	    sp->baseline->model, pass_column(pass, sizeof(pass),
+	    sp->baseline), floors[sp->baseline_floor],
 	    100 * sp->floor_lo, 100 * sp->floor_hi);
 	for (i = 0; i < sp->ntested; i++)
 		text_candidate(&sp->tested[i], rule);

@@ -24,6 +24,8 @@ for c in "morph init" "morph commit -m 'Support inbox on four models'" \
 " "prints \$ $c"
 done
 expect_contains "$out" "392 results recorded: 0 from the cache, 392 from calls made now"
+expect_contains "$out" "  large                    39/40  floor meets (89.5% to 99.4%)  baseline
+  medium                   28/40  floor unsure" "select: the pass column right-aligned"
 expect_contains "$out" "
 \$ morph select --check >/dev/null
 (exit status 1)
