@@ -40,8 +40,9 @@ int	morph_report_format_from_name(const char *name);
 const char *morph_report_format_name(enum morph_report_format);
 
 /*
- * Writes the report of ev in format to out.  Errors: IO when out cannot
- * be written; NOMEM; the repository's when an output cannot be read.
+ * Writes the report of ev in format to out.  Errors: ERRNO when out
+ * cannot be written; NOMEM; the repository's when an output cannot be
+ * read.
  */
 const struct morph_error *morph_report_write(FILE *out,
     struct morph_repo *, struct morph_eval *ev, enum morph_report_format,
