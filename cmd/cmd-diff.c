@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "morph/eval.h"
+#include "morph/report.h"
 #include "morph/suite.h"
 
 /*
@@ -189,18 +190,23 @@ merge_base(char base[MORPH_OID_HEXSZ + 1], struct morph_repo *repo,
 	return err;
 }
 
-/* --outputs: how the outputs of the newest runs of the two differ. */
+/*
+ * --outputs: how the outputs of the newest runs of the two differ, as
+ * the output sections of eval's text report.
+ */
 static const struct morph_error *
-output_diffs(struct morph_repo *repo, const char *revs[2])
+output_diffs(struct morph_repo *repo, const char *revs[2], int color)
 {
 	struct morph_eval_opts opts = MORPH_EVAL_OPTS_INIT;
+	struct morph_report_opts ropts = MORPH_REPORT_OPTS_INIT;
 	const struct morph_error *err;
 	struct morph_eval *ev;
 
 	if ((err = morph_eval_new(&ev, repo, revs[1], revs[0], &opts)))
 		return err;
-	fflush(stdout);
-	err = morph_cmd_eval_report(repo, ev, MORPH_CMD_EVAL_OUTPUTS, 0);
+	ropts.color = color;
+	err = morph_report_write(stdout, repo, ev, MORPH_REPORT_OUTPUTS,
+	    &ropts);
 	morph_eval_free(ev);
 	return err;
 }
@@ -375,7 +381,8 @@ cmd_diff(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		    opts.format == MORPH_CMD_DIFF_STAT) &&
 		    (err = settings_table(ctx->repo, revs, &changed)) != NULL)
 			goto done;
-		if (outputs && (err = output_diffs(ctx->repo, revs)) != NULL)
+		if (outputs && (err = output_diffs(ctx->repo, revs,
+		    opts.color)) != NULL)
 			goto done;
 	}
 	if (exit_code && (changes.n > 0 || changed > 0))

@@ -1,11 +1,13 @@
 /*
  * morph eval: score a run, or compare it with a baseline and say what got
- * worse (cmd/evalfmt.c prints the reports).
+ * worse, in the format asked for (libmorph writes the reports:
+ * morph/report.h).
  */
 #include <stdlib.h>
 
 #include "cmd.h"
 #include "morph/eval.h"
+#include "morph/report.h"
 
 static const struct morph_error *
 cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
@@ -21,10 +23,11 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_eval_opts opts = MORPH_EVAL_OPTS_INIT;
+	struct morph_report_opts ropts = MORPH_REPORT_OPTS_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_eval *ev = NULL;
 	const char *run = MORPH_HEAD, *against = NULL;
-	enum morph_cmd_eval_format fmt = MORPH_CMD_EVAL_TEXT;
+	enum morph_report_format fmt = MORPH_REPORT_TEXT;
 	int c;
 
 	while ((c = morph_cmd_getopt(ctx, argc, argv, "", longopts,
@@ -39,11 +42,11 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		case 'J':
 		case 'U':
 		case 'M':
-			if (fmt != MORPH_CMD_EVAL_TEXT)
+			if (fmt != MORPH_REPORT_TEXT)
 				return morph_cmd_bad_usage(ctx, "give one of "
 				    "--json, --junit and --markdown");
-			fmt = c == 'J' ? MORPH_CMD_EVAL_JSON : c == 'U' ?
-			    MORPH_CMD_EVAL_JUNIT : MORPH_CMD_EVAL_MARKDOWN;
+			fmt = c == 'J' ? MORPH_REPORT_JSON : c == 'U' ?
+			    MORPH_REPORT_JUNIT : MORPH_REPORT_MARKDOWN;
 			break;
 		case 's':
 			if ((err = morph_cmd_parse_real(ctx, "--significance",
@@ -66,11 +69,17 @@ cmd_eval(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	    opts.allow_exec)) != NULL)
 		return err;
 	/* JUnit lists every result as a test case. */
-	opts.keep_all = fmt == MORPH_CMD_EVAL_JUNIT;
+	opts.keep_all = fmt == MORPH_REPORT_JUNIT;
 	if ((err = morph_eval_new(&ev, ctx->repo, run, against,
 	    &opts)) != NULL)
 		return err;
-	err = morph_cmd_eval_report(ctx->repo, ev, fmt, opts.significance);
+	ropts.alpha = opts.significance;
+	/* Colour and the pager are for a reader at a terminal. */
+	if (fmt == MORPH_REPORT_TEXT) {
+		ropts.color = morph_cmd_color();
+		morph_cmd_pager_begin();
+	}
+	err = morph_report_write(stdout, ctx->repo, ev, fmt, &ropts);
 	if (err == NULL && morph_eval_regressions(ev) > 0)
 		ctx->status = 1;
 	morph_eval_free(ev);

@@ -73,7 +73,7 @@ print_plan(struct morph_plan *plan, int json)
 		morph_jsonw_kv_int(&w, "cached", (int64_t)cached);
 		morph_jsonw_kv_int(&w, "to_send",
 		    (int64_t)(morph_plan_count(plan) - cached));
-		morph_cmd_json_cost(&w, "est_cost_nusd", cost,
+		morph_usd_total_json(&w, "est_cost_nusd", cost,
 		    (int64_t)unpriced);
 		morph_jsonw_kv_int(&w, "unpriced", (int64_t)unpriced);
 		morph_jsonw_object_end(&w);
@@ -337,7 +337,7 @@ cmd_run(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		morph_jsonw_kv_int(&w, "calls", (int64_t)outcome.judge_calls);
 		morph_jsonw_kv_int(&w, "cached", (int64_t)outcome.judge_cached);
 		morph_jsonw_kv_int(&w, "errors", (int64_t)outcome.judge_errors);
-		morph_cmd_json_cost(&w, "cost_nusd", outcome.judge_cost_nusd,
+		morph_usd_total_json(&w, "cost_nusd", outcome.judge_cost_nusd,
 		    (int64_t)outcome.judge_unpriced);
 		morph_jsonw_kv_int(&w, "unpriced",
 		    (int64_t)outcome.judge_unpriced);

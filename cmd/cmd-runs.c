@@ -51,7 +51,7 @@ json_run(struct morph_jsonw *w, const struct morph_run_info *ri)
 	morph_jsonw_kv_int(w, "passed", ri->passed);
 	morph_jsonw_kv_int(w, "tokens_in", ri->tokens_in);
 	morph_jsonw_kv_int(w, "tokens_out", ri->tokens_out);
-	morph_cmd_json_cost(w, "cost_nusd", ri->cost_nusd, ri->unpriced);
+	morph_usd_total_json(w, "cost_nusd", ri->cost_nusd, ri->unpriced);
 	morph_jsonw_kv_int(w, "unpriced", ri->unpriced);
 	morph_jsonw_object_end(w);
 }
@@ -83,7 +83,7 @@ one(const struct morph_run_info *ri, void *arg)
 	    "-", commit, when(ri->started_ms, started,
 	    sizeof(started)), ri->state, (long long)ri->results,
 	    (long long)ri->total, (long long)ri->errors, pass,
-	    morph_cmd_cost(usd, sizeof(usd), ri->cost_nusd, ri->unpriced));
+	    morph_usd_total(usd, sizeof(usd), ri->cost_nusd, ri->unpriced));
 	return NULL;
 }
 

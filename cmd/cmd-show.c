@@ -212,16 +212,6 @@ struct run_show {
 	struct morph_jsonw	*w;
 };
 
-static void
-json_tokens(struct morph_jsonw *w, const char *key, int64_t v)
-{
-	morph_jsonw_key(w, key);
-	if (v < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_int(w, v);
-}
-
 static const struct morph_error *
 show_result(const struct morph_result *r, void *arg)
 {
@@ -266,14 +256,15 @@ show_result(const struct morph_result *r, void *arg)
 		morph_jsonw_kv_string(w, "served_model", r->served_model);
 		morph_jsonw_key(w, "tokens");
 		morph_jsonw_object_begin(w);
-		json_tokens(w, "in", r->tokens_in);
-		json_tokens(w, "out", r->tokens_out);
-		json_tokens(w, "cached", r->tokens_cached);
-		json_tokens(w, "cache_write", r->tokens_cache_write);
-		json_tokens(w, "reasoning", r->tokens_reasoning);
+		morph_jsonw_kv_int_or_null(w, "in", r->tokens_in);
+		morph_jsonw_kv_int_or_null(w, "out", r->tokens_out);
+		morph_jsonw_kv_int_or_null(w, "cached", r->tokens_cached);
+		morph_jsonw_kv_int_or_null(w, "cache_write",
+		    r->tokens_cache_write);
+		morph_jsonw_kv_int_or_null(w, "reasoning", r->tokens_reasoning);
 		morph_jsonw_object_end(w);
-		json_tokens(w, "latency_ms", r->latency_ms);
-		json_tokens(w, "cost_nusd", r->cost_nusd);
+		morph_jsonw_kv_int_or_null(w, "latency_ms", r->latency_ms);
+		morph_jsonw_kv_int_or_null(w, "cost_nusd", r->cost_nusd);
 		morph_jsonw_kv_bool(w, "cached", r->cached);
 		morph_jsonw_key(w, "verdicts");
 		morph_jsonw_json(w, r->verdicts);
@@ -324,7 +315,7 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 		morph_jsonw_kv_int(&w, "results_recorded", ri.results);
 		morph_jsonw_kv_int(&w, "total", ri.total);
 		morph_jsonw_kv_int(&w, "errors", ri.errors);
-		morph_cmd_json_cost(&w, "cost_nusd", ri.cost_nusd,
+		morph_usd_total_json(&w, "cost_nusd", ri.cost_nusd,
 		    ri.unpriced);
 		morph_jsonw_key(&w, "models");
 		morph_jsonw_array_begin(&w);
@@ -350,7 +341,7 @@ show_run(struct morph_cmd_ctx *ctx, const char *name, int json)
 	    "%lld errors, %s%s\n\n",
 	    ri.state, (long long)ri.results, (long long)ri.total,
 	    (long long)ri.errors, ri.unpriced && ri.cost_nusd > 0 ?
-	    morph_usd(ri.cost_nusd, usd, sizeof(usd)) : morph_cmd_cost(usd,
+	    morph_usd(ri.cost_nusd, usd, sizeof(usd)) : morph_usd_total(usd,
 	    sizeof(usd), ri.cost_nusd, ri.unpriced), ri.unpriced &&
 	    ri.cost_nusd > 0 ? " and unpriced results" : "");
 	if ((err = morph_cmd_print_models(ctx->repo, ri.num, NULL)) != NULL)

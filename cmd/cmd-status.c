@@ -119,8 +119,9 @@ print_merge(const struct morph_merge_state *ms, int color)
 		if (c->resolved)
 			continue;
 		printf("\t%s%-17s %s%s\n\t    (%s)\n",
-		    morph_cmd_sgr(color, SGR_RED), conflict_names[c->kind].word, c->path,
-		    morph_cmd_sgr(color, SGR_RESET), c->why);
+		    morph_cmd_sgr(color, MORPH_SGR_RED),
+		    conflict_names[c->kind].word, c->path,
+		    morph_cmd_sgr(color, MORPH_SGR_RESET), c->why);
 		for (p = c->fields; p != NULL && (nl = strchr(p, '\n')) != NULL;
 		    p = nl + 1)
 			printf("\t    %.*s\n", (int)(nl - p), p);
@@ -194,7 +195,7 @@ print_section(const struct morph_status *st,
 		else
 			label = "";
 		printf("\t%s%s%s%s\n", morph_cmd_sgr(color, sgr), label,
-		    e->path, morph_cmd_sgr(color, SGR_RESET));
+		    e->path, morph_cmd_sgr(color, MORPH_SGR_RESET));
 	}
 	if (any)
 		putchar('\n');
@@ -382,8 +383,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			e = morph_status_get(st, i);
 			if ((mc = unmerged(ms, e->path)) != NULL) {
 				printf("%s%s%s %s\n", morph_cmd_sgr(color,
-				    SGR_RED), conflict_names[mc->kind].letters,
-				    morph_cmd_sgr(color, SGR_RESET), e->path);
+				    MORPH_SGR_RED),
+				    conflict_names[mc->kind].letters,
+				    morph_cmd_sgr(color, MORPH_SGR_RESET),
+				    e->path);
 				continue;
 			}
 			/*
@@ -392,12 +395,13 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			 */
 			if (!e->untracked || e->staged != MORPH_CHANGE_NONE)
 				printf("%s%c%s%s%c%s %s\n",
-				    morph_cmd_sgr(color, SGR_GREEN),
+				    morph_cmd_sgr(color, MORPH_SGR_GREEN),
 				    change_letter(e->staged),
-				    morph_cmd_sgr(color, SGR_RESET),
-				    morph_cmd_sgr(color, SGR_RED),
+				    morph_cmd_sgr(color, MORPH_SGR_RESET),
+				    morph_cmd_sgr(color, MORPH_SGR_RED),
 				    change_letter(e->unstaged),
-				    morph_cmd_sgr(color, SGR_RESET), e->path);
+				    morph_cmd_sgr(color, MORPH_SGR_RESET),
+				    e->path);
 			if (e->untracked)
 				printf("%s %s\n", e->ignored ? "!!" : "??",
 				    e->path);
@@ -430,14 +434,14 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	if (merging)
 		print_merge(ms, color);
 	print_section(st, ms, 0, "Changes to be committed:",
-	    "use \"morph restore --staged <path>...\" to unstage", SGR_GREEN,
-	    color);
+	    "use \"morph restore --staged <path>...\" to unstage",
+	    MORPH_SGR_GREEN, color);
 	print_section(st, ms, 1, "Changes not staged for commit:",
 	    "use \"morph add <path>...\" to stage, \"morph restore <path>...\" "
-	    "to discard", SGR_RED, color);
+	    "to discard", MORPH_SGR_RED, color);
 	print_section(st, ms, 2, ignored ? "Untracked and ignored files:" :
 	    "Untracked files:", "use \"morph add <path>...\" to track",
-	    SGR_RED, color);
+	    MORPH_SGR_RED, color);
 	if (merging && morph_merge_state_unresolved(ms) > 0)
 		printf("the %s is not finished: %zu unmerged path%s\n",
 		    morph_merge_op_name(morph_merge_state_op(ms)),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "morph/morph.h"
+#include "morph/sgr.h"
 
 #define MORPH_CMD_NEEDS_REPO	0x01	/* the dispatcher opens the repository */
 #define MORPH_CMD_READS		0x02	/* only reads: runs in one snapshot */
@@ -192,14 +193,8 @@ const struct morph_error *morph_cmd_parse_real(struct morph_cmd_ctx *,
 /* Whether stdout gets colour: a terminal, NO_COLOR unset, TERM not dumb. */
 int	morph_cmd_color(void);
 
-/* SGR sequences, or "" when colour is off. */
+/* An SGR sequence (morph/sgr.h), or "" when colour is off. */
 const char *morph_cmd_sgr(int color, const char *sgr);
-#define SGR_RESET	"\033[m"
-#define SGR_RED		"\033[31m"
-#define SGR_GREEN	"\033[32m"
-#define SGR_YELLOW	"\033[33m"
-#define SGR_CYAN	"\033[36m"
-#define SGR_BOLD	"\033[1m"
 
 /*
  * Sends stdout through $MORPH_PAGER, $PAGER or less when it is a
@@ -270,23 +265,6 @@ struct morph_cmd_bar {
 	int	 drawn;
 };
 void	morph_cmd_progress(const struct morph_run_progress *, void *arg);
-
-/* runfmt.c: 1234 as "1.2k", 2500000 as "2.5M". */
-void	morph_cmd_human(char *buf, size_t size, int64_t n);
-
-/*
- * runfmt.c: a total cost of nusd nano-USD over results of which unpriced
- * have no price: "$0.001200"; "$0.001200+" when some are unpriced (the
- * total is at least that); "unpriced" when some are and the others cost
- * nothing, for a total that is not known is never $0.
- */
-const char *morph_cmd_cost(char *buf, size_t size, int64_t nusd,
-    int64_t unpriced);
-
-/* The same as the JSON member key: a number, or null for "unpriced". */
-struct morph_jsonw;
-void	morph_cmd_json_cost(struct morph_jsonw *, const char *key,
-	    int64_t nusd, int64_t unpriced);
 
 /*
  * runfmt.c: the per-model summary of run num, as a table on stdout, or
@@ -445,18 +423,6 @@ const struct morph_error *morph_cmd_gate_before_commit(
 struct morph_compare;
 void	morph_cmd_json_baseline(struct morph_jsonw *, const char *key,
 	    const struct morph_compare *);
-
-/* How cmd/evalfmt.c reports an evaluation. */
-enum morph_cmd_eval_format {
-	MORPH_CMD_EVAL_TEXT,
-	MORPH_CMD_EVAL_JSON,
-	MORPH_CMD_EVAL_JUNIT,
-	MORPH_CMD_EVAL_MARKDOWN,
-	MORPH_CMD_EVAL_OUTPUTS,	/* text: the output sections only */
-};
-struct morph_eval;
-const struct morph_error *morph_cmd_eval_report(struct morph_repo *,
-    struct morph_eval *, enum morph_cmd_eval_format, double alpha);
 
 /*
  * syncfmt.c: a reference push, fetch, pull or clone moved (or could not

@@ -9,53 +9,6 @@
 #include "cmd.h"
 #include "morph/run.h"
 
-void
-morph_cmd_human(char *buf, size_t size, int64_t n)
-{
-	if (n >= 1000000)
-		snprintf(buf, size, "%.1fM", (double)n / 1e6);
-	else if (n >= 1000)
-		snprintf(buf, size, "%.1fk", (double)n / 1e3);
-	else if (n > -1000)
-		snprintf(buf, size, "%d", (int)n);	/* fits any buffer here */
-	else
-		snprintf(buf, size, "%.1fk", (double)n / 1e3);
-}
-
-const char *
-morph_cmd_cost(char *buf, size_t size, int64_t nusd, int64_t unpriced)
-{
-	char usd[32];
-
-	if (unpriced > 0 && nusd <= 0)
-		snprintf(buf, size, "unpriced");
-	else
-		snprintf(buf, size, "%s%s", morph_usd(nusd, usd, sizeof(usd)),
-		    unpriced > 0 ? "+" : "");
-	return buf;
-}
-
-void
-morph_cmd_json_cost(struct morph_jsonw *w, const char *key, int64_t nusd,
-    int64_t unpriced)
-{
-	morph_jsonw_key(w, key);
-	if (unpriced > 0 && nusd <= 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_int(w, nusd);
-}
-
-static void
-json_ms(struct morph_jsonw *w, const char *key, int64_t ms)
-{
-	morph_jsonw_key(w, key);
-	if (ms < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_int(w, ms);
-}
-
 static const struct morph_error *
 print_model(const struct morph_model_summary *ms, void *arg)
 {
@@ -72,11 +25,11 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		morph_jsonw_kv_int(w, "tokens_in", ms->tokens_in);
 		morph_jsonw_kv_int(w, "tokens_out", ms->tokens_out);
 		morph_jsonw_kv_int(w, "tokens_reported", ms->tokens_reported);
-		morph_cmd_json_cost(w, "cost_nusd", ms->cost_nusd,
+		morph_usd_total_json(w, "cost_nusd", ms->cost_nusd,
 		    ms->unpriced);
 		morph_jsonw_kv_int(w, "unpriced", ms->unpriced);
-		json_ms(w, "p50_ms", ms->p50_ms);
-		json_ms(w, "p95_ms", ms->p95_ms);
+		morph_jsonw_kv_int_or_null(w, "p50_ms", ms->p50_ms);
+		morph_jsonw_kv_int_or_null(w, "p95_ms", ms->p95_ms);
 		morph_jsonw_object_end(w);
 		return NULL;
 	}
@@ -86,8 +39,8 @@ print_model(const struct morph_model_summary *ms, void *arg)
 	else
 		snprintf(pass, sizeof(pass), "-");
 	if (ms->tokens_reported > 0) {
-		morph_cmd_human(tin, sizeof(tin), ms->tokens_in);
-		morph_cmd_human(tout, sizeof(tout), ms->tokens_out);
+		morph_num_human(tin, sizeof(tin), ms->tokens_in);
+		morph_num_human(tout, sizeof(tout), ms->tokens_out);
 	} else {
 		snprintf(tin, sizeof(tin), "-");
 		snprintf(tout, sizeof(tout), "-");
@@ -102,7 +55,7 @@ print_model(const struct morph_model_summary *ms, void *arg)
 		snprintf(p95, sizeof(p95), "%lldms", (long long)ms->p95_ms);
 	printf("%-24s %7lld %6lld %9s %8s %8s %13s %7s %7s\n", ms->model,
 	    (long long)ms->results, (long long)ms->errors, pass, tin, tout,
-	    morph_cmd_cost(usd, sizeof(usd), ms->cost_nusd, ms->unpriced),
+	    morph_usd_total(usd, sizeof(usd), ms->cost_nusd, ms->unpriced),
 	    p50, p95);
 	return NULL;
 }
@@ -135,9 +88,9 @@ morph_cmd_progress(const struct morph_run_progress *p, void *arg)
 		return;
 	b->last_ms = p->elapsed_ms;
 	fill = p->total ? (int)((double)p->done / (double)p->total * width) : 0;
-	morph_cmd_human(in, sizeof(in), p->tokens_in);
-	morph_cmd_human(out, sizeof(out), p->tokens_out);
-	morph_cmd_cost(usd, sizeof(usd), p->cost_nusd, (int64_t)p->unpriced);
+	morph_num_human(in, sizeof(in), p->tokens_in);
+	morph_num_human(out, sizeof(out), p->tokens_out);
+	morph_usd_total(usd, sizeof(usd), p->cost_nusd, (int64_t)p->unpriced);
 	if (p->done > p->cached && p->done < p->total) {
 		left = (int64_t)((double)p->elapsed_ms /
 		    (double)(p->done - p->cached) *

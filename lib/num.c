@@ -1,7 +1,8 @@
 /*
  * Strict parsing of numbers written as text (see num.h).  The grammar is
  * checked here, by hand; strtod(3) only converts what passed, with the
- * locale's decimal point put in, as cJSON does.
+ * locale's decimal point put in, as cJSON does.  And the short form of
+ * counts that tables show.
  */
 #include <errno.h>
 #include <locale.h>
@@ -146,4 +147,17 @@ morph_num_real(double *out, const char *what, const char *s, double lo,
 		return bad(what, want, s);
 	*out = v;
 	return NULL;
+}
+
+void
+morph_num_human(char *buf, size_t size, int64_t n)
+{
+	if (n >= 1000000)
+		snprintf(buf, size, "%.1fM", (double)n / 1e6);
+	else if (n >= 1000)
+		snprintf(buf, size, "%.1fk", (double)n / 1e3);
+	else if (n > -1000)
+		snprintf(buf, size, "%d", (int)n);	/* fits any buffer here */
+	else
+		snprintf(buf, size, "%.1fk", (double)n / 1e3);
 }

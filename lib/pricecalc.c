@@ -1,6 +1,6 @@
 /*
- * Matching models to the rows of a price table, and what a call costs
- * (see prices_int.h).
+ * Matching models to the rows of a price table, what a call costs (see
+ * prices_int.h), and how costs are written (morph/run.h).
  *
  * genai-prices' rules, as its own packages apply them: a provider is
  * found by id, then by its provider_match; a model by the first match
@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "morph/jsonw.h"
 #include "morph/run.h"
 #include "json_int.h"
 #include "prices_int.h"
@@ -839,4 +840,28 @@ morph_usd(int64_t nusd, char *buf, size_t size)
 	else
 		snprintf(buf, size, "$%.6f", (double)nusd / 1e9);
 	return buf;
+}
+
+const char *
+morph_usd_total(char *buf, size_t size, int64_t nusd, int64_t unpriced)
+{
+	char usd[32];
+
+	if (unpriced > 0 && nusd <= 0)
+		snprintf(buf, size, "unpriced");
+	else
+		snprintf(buf, size, "%s%s", morph_usd(nusd, usd, sizeof(usd)),
+		    unpriced > 0 ? "+" : "");
+	return buf;
+}
+
+void
+morph_usd_total_json(struct morph_jsonw *w, const char *key, int64_t nusd,
+    int64_t unpriced)
+{
+	morph_jsonw_key(w, key);
+	if (unpriced > 0 && nusd <= 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_int(w, nusd);
 }

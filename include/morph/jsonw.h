@@ -42,6 +42,9 @@ void	morph_jsonw_finish(struct morph_jsonw *);
 void	morph_jsonw_kv_string(struct morph_jsonw *, const char *key,
 	    const char *value);	/* NULL writes null */
 void	morph_jsonw_kv_int(struct morph_jsonw *, const char *key, int64_t);
+/* The same, with null for a v < 0: a count or time that is not known. */
+void	morph_jsonw_kv_int_or_null(struct morph_jsonw *, const char *key,
+	    int64_t v);
 void	morph_jsonw_kv_bool(struct morph_jsonw *, const char *key, int);
 
 /*

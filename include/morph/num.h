@@ -1,6 +1,7 @@
 /*
  * Numbers written as text: command-line values, configuration strings,
- * and the few numbers that arrive as strings from servers.  One strict
+ * and the few numbers that arrive as strings from servers; and, the
+ * other way, counts shown short in tables ("1.2k").  One strict
  * grammar for all of them, so that "-j 0x10", "--budget nan" or
  * "--timeout 5s" is an error that names the option rather than a value
  * that strtol(3) or strtod(3) made up.
@@ -14,6 +15,7 @@
 #ifndef MORPH_NUM_H
 #define MORPH_NUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "morph/error.h"
@@ -37,5 +39,11 @@ const struct morph_error *morph_num_int(int64_t *out, const char *what,
  */
 const struct morph_error *morph_num_real(double *out, const char *what,
     const char *s, double lo, double hi, int flags);
+
+/*
+ * A count as tables show it: 1234 as "1.2k", 2500000 as "2.5M", below a
+ * thousand (either sign) as it is, -1500 as "-1.5k".
+ */
+void	morph_num_human(char *buf, size_t size, int64_t n);
 
 #endif

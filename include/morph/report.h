@@ -35,14 +35,18 @@ struct morph_report_opts {
 #define MORPH_REPORT_OPTS_INIT	{ MORPH_REPORT_OPTS_VERSION, 0, 0 }
 
 /* The format called name ("text", "json", "junit", "markdown", "html"),
-   or -1. */
+   or -1.  ("outputs" names MORPH_REPORT_OUTPUTS; a name is known only
+   while a writer takes its format.) */
 int	morph_report_format_from_name(const char *name);
+/* The name of a format, or NULL for one that no writer takes. */
 const char *morph_report_format_name(enum morph_report_format);
 
 /*
- * Writes the report of ev in format to out.  Errors: ERRNO when out
- * cannot be written; NOMEM; the repository's when an output cannot be
- * read.
+ * Writes the report of ev in format to out (opts NULL: the defaults),
+ * and flushes out.  Errors: ERRNO when out cannot be written; NOMEM; the
+ * repository's when an output cannot be read; INVALID for a format no
+ * writer takes, options of another version, or a NULL out, repository
+ * or ev.
  */
 const struct morph_error *morph_report_write(FILE *out,
     struct morph_repo *, struct morph_eval *ev, enum morph_report_format,

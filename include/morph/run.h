@@ -302,6 +302,20 @@ const struct morph_error *morph_run_summary(struct morph_repo *, int64_t num,
 const char *morph_usd(int64_t nusd, char *buf, size_t size);
 
 /*
+ * A total cost of nusd nano-USD over results of which unpriced have no
+ * price: "$0.001200"; "$0.001200+" when some are unpriced (the total is
+ * at least that); "unpriced" when some are and the others cost nothing,
+ * for a total that is not known is never $0.  Returns buf.
+ */
+const char *morph_usd_total(char *buf, size_t size, int64_t nusd,
+    int64_t unpriced);
+
+/* The same as the JSON member key: a number, or null for "unpriced". */
+struct morph_jsonw;
+void	morph_usd_total_json(struct morph_jsonw *, const char *key,
+	    int64_t nusd, int64_t unpriced);
+
+/*
  * Keeps shard k (1 to n) of plan's calls: a deterministic nth of them, so
  * that n machines running shards 1 to n send every call once in all, and
  * any of them, once it has fetched the others' runs, completes the whole

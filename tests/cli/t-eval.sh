@@ -76,6 +76,13 @@ diff_at=$(printf '%s\n' "$out" | grep -n "### Suite changes" | cut -d: -f1)
 if [ "$reg_at" -lt "$diff_at" ]; then pass "regressions come first"; else fail "regressions after the suite diff"; fi
 fails 2 morph eval --json --junit
 expect_contains "$err" "give one of"
+# A report that cannot be written is an error that names it.
+to_full() { "$@" >/dev/full; }
+for f in "" --json --junit --markdown; do
+	name=${f#--}
+	fails 2 to_full morph eval $f HEAD --against HEAD~1
+	expect_contains "$err" "morph: cannot write the ${name:-text} report: No space left on device"
+done
 
 # The same as morph diff --outputs, and one case through history.
 ok morph diff --outputs HEAD~1 HEAD

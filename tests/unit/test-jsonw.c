@@ -20,6 +20,8 @@ test_nested(void)
 	morph_jsonw_kv_int(&w, "i", -42);
 	morph_jsonw_kv_bool(&w, "b", 1);
 	morph_jsonw_kv_string(&w, "null", NULL);
+	morph_jsonw_kv_int_or_null(&w, "known", 0);
+	morph_jsonw_kv_int_or_null(&w, "unknown", -1);
 	morph_jsonw_key(&w, "empty");
 	morph_jsonw_array_begin(&w);
 	morph_jsonw_array_end(&w);
@@ -33,7 +35,8 @@ test_nested(void)
 	morph_jsonw_finish(&w);
 	fclose(fp);
 	T_STREQ(text, "{\n  \"s\": \"a\\\"b\\n\",\n  \"i\": -42,\n"
-	    "  \"b\": true,\n  \"null\": null,\n  \"empty\": [],\n"
+	    "  \"b\": true,\n  \"null\": null,\n  \"known\": 0,\n"
+	    "  \"unknown\": null,\n  \"empty\": [],\n"
 	    "  \"list\": [\n    0.5,\n    {}\n  ]\n}\n");
 	free(text);
 }

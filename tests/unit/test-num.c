@@ -1,6 +1,7 @@
 /*
  * Strict numbers from text: what each parser takes, what it refuses, and
- * the message that names the option and quotes the value.
+ * the message that names the option and quotes the value; and counts
+ * written short.
  */
 #include <locale.h>
 #include <stdint.h>
@@ -187,11 +188,37 @@ test_locale(void)
 	setlocale(LC_NUMERIC, "C");
 }
 
+/* Counts as tables show them. */
+static void
+test_human(void)
+{
+	static const struct {
+		int64_t		 n;
+		const char	*want;
+	} cases[] = {
+		{ 0, "0" }, { 999, "999" }, { 1000, "1.0k" }, { 1234, "1.2k" },
+		{ 999999, "1000.0k" }, { 1000000, "1.0M" },
+		{ 2500000, "2.5M" }, { -12, "-12" }, { -999, "-999" },
+		{ -1500, "-1.5k" },
+	};
+	char buf[32], small[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		morph_num_human(buf, sizeof(buf), cases[i].n);
+		T_STREQ(buf, cases[i].want);
+	}
+	/* A buffer too small is cut, never overrun. */
+	morph_num_human(small, sizeof(small), 123456);
+	T_STREQ(small, "123");
+}
+
 static const struct test tests[] = {
 	TEST(test_int),
 	TEST(test_real),
 	TEST(test_messages),
 	TEST(test_locale),
+	TEST(test_human),
 };
 
 TEST_MAIN(tests)

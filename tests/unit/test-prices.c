@@ -4,7 +4,8 @@
  * by prompt size, cache reads and writes at their own rates, litellm's
  * format through prices.file, the checks a table must pass, a table
  * that is written only when a run records it (and fsck, which misses it
- * otherwise), and a database of schema 2 brought to 3.
+ * otherwise), a database of schema 2 brought to 3, and costs written as
+ * text and JSON.
  *
  * JSON in the tables is written with ' for " (q() swaps them back).
  */
@@ -18,6 +19,7 @@
 #include "provider_int.h"
 #include "repo_int.h"
 #include "runs_int.h"
+#include "morph/jsonw.h"
 #include "morph/morph.h"
 #include "morph/run.h"
 #include "morph/prices.h"
@@ -759,6 +761,40 @@ test_parse_time(void)
 	T_INTEQ(morph_prices_parse_time(&ms, "2025-06-10T25:00Z"), -1);
 }
 
+/* Costs as reports write them: known, at least, or not known. */
+static void
+test_usd(void)
+{
+	struct morph_jsonw w;
+	char buf[64], *text = NULL;
+	size_t n;
+	FILE *fp;
+
+	T_STREQ(morph_usd(450, buf, sizeof(buf)), "$0.000000");
+	T_STREQ(morph_usd(450000, buf, sizeof(buf)), "$0.000450");
+	T_STREQ(morph_usd(12340000000LL, buf, sizeof(buf)), "$12.34");
+	T_STREQ(morph_usd(-1, buf, sizeof(buf)), "unpriced");
+	T_STREQ(morph_usd_total(buf, sizeof(buf), 1200000, 0), "$0.001200");
+	T_STREQ(morph_usd_total(buf, sizeof(buf), 1200000, 2), "$0.001200+");
+	T_STREQ(morph_usd_total(buf, sizeof(buf), 0, 2), "unpriced");
+	T_STREQ(morph_usd_total(buf, sizeof(buf), 0, 0), "$0.000000");
+	if ((fp = open_memstream(&text, &n)) == NULL) {
+		T_FAIL("open_memstream failed");
+		return;
+	}
+	morph_jsonw_init(&w, fp);
+	morph_jsonw_object_begin(&w);
+	morph_usd_total_json(&w, "a", 1200000, 0);
+	morph_usd_total_json(&w, "b", 1200000, 1);
+	morph_usd_total_json(&w, "c", 0, 1);
+	morph_jsonw_object_end(&w);
+	morph_jsonw_finish(&w);
+	fclose(fp);
+	T_STREQ(text, "{\n  \"a\": 1200000,\n  \"b\": 1200000,\n"
+	    "  \"c\": null\n}\n");
+	free(text);
+}
+
 static const struct test tests[] = {
 	TEST(test_builtin),
 	TEST(test_todays_models),
@@ -775,6 +811,7 @@ static const struct test tests[] = {
 	TEST(test_migration),
 	TEST(test_fsck),
 	TEST(test_parse_time),
+	TEST(test_usd),
 };
 
 TEST_MAIN(tests)
