@@ -119,9 +119,9 @@ print_text(struct blame_out *o, int color, int brief)
 	for (i = 0; i < n; i++) {
 		l = morph_blame_line(o->b, i);
 		a = morph_commit_author(l->commit);
-		printf("%s%s%s ", morph_cmd_sgr(color, MORPH_SGR_YELLOW),
+		printf("%s%s%s ", morph_sgr(color, MORPH_SGR_YELLOW),
 		    morph_cmd_short(morph_commit_id(l->commit)),
-		    morph_cmd_sgr(color, MORPH_SGR_RESET));
+		    morph_sgr(color, MORPH_SGR_RESET));
 		if (!brief)
 			printf("(%-*s %s ", wname, a->name, blame_date(a));
 		if (o->runs) {

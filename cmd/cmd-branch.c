@@ -66,8 +66,8 @@ print_padded(const char *name, size_t width, int color, int is_cur)
 {
 	size_t n = columns(name);
 
-	printf("%s%s%s", morph_cmd_sgr(color && is_cur, MORPH_SGR_GREEN), name,
-	    morph_cmd_sgr(color && is_cur, MORPH_SGR_RESET));
+	printf("%s%s%s", morph_sgr(color && is_cur, MORPH_SGR_GREEN), name,
+	    morph_sgr(color && is_cur, MORPH_SGR_RESET));
 	for (; n < width; n++)
 		putchar(' ');
 }

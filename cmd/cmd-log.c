@@ -111,10 +111,10 @@ case_result(const struct morph_result *r, void *arg)
 		if (len > 200)
 			morph_buf_puts(&ex, "...");
 		printf("    %s  %s%s  %s%s%s\n        %s\n", r->prompt, r->model,
-		    r->sample > 0 ? " (sample)" : "", morph_cmd_sgr(cs->color,
+		    r->sample > 0 ? " (sample)" : "", morph_sgr(cs->color,
 		    r->pass == 0 || r->error ? MORPH_SGR_RED : MORPH_SGR_GREEN),
 		    r->error ? "error" : r->pass < 0 ? "no assertions" :
-		    r->pass ? "pass" : "FAIL", morph_cmd_sgr(cs->color,
+		    r->pass ? "pass" : "FAIL", morph_sgr(cs->color,
 		    MORPH_SGR_RESET), r->error ? r->error :
 		    morph_buf_cstr(&ex));
 	}

@@ -119,9 +119,9 @@ print_merge(const struct morph_merge_state *ms, int color)
 		if (c->resolved)
 			continue;
 		printf("\t%s%-17s %s%s\n\t    (%s)\n",
-		    morph_cmd_sgr(color, MORPH_SGR_RED),
+		    morph_sgr(color, MORPH_SGR_RED),
 		    conflict_names[c->kind].word, c->path,
-		    morph_cmd_sgr(color, MORPH_SGR_RESET), c->why);
+		    morph_sgr(color, MORPH_SGR_RESET), c->why);
 		for (p = c->fields; p != NULL && (nl = strchr(p, '\n')) != NULL;
 		    p = nl + 1)
 			printf("\t    %.*s\n", (int)(nl - p), p);
@@ -194,8 +194,8 @@ print_section(const struct morph_status *st,
 			    "deleted:    " : "modified:   ";
 		else
 			label = "";
-		printf("\t%s%s%s%s\n", morph_cmd_sgr(color, sgr), label,
-		    e->path, morph_cmd_sgr(color, MORPH_SGR_RESET));
+		printf("\t%s%s%s%s\n", morph_sgr(color, sgr), label,
+		    e->path, morph_sgr(color, MORPH_SGR_RESET));
 	}
 	if (any)
 		putchar('\n');
@@ -382,10 +382,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		for (i = 0; i < morph_status_count(st); i++) {
 			e = morph_status_get(st, i);
 			if ((mc = unmerged(ms, e->path)) != NULL) {
-				printf("%s%s%s %s\n", morph_cmd_sgr(color,
+				printf("%s%s%s %s\n", morph_sgr(color,
 				    MORPH_SGR_RED),
 				    conflict_names[mc->kind].letters,
-				    morph_cmd_sgr(color, MORPH_SGR_RESET),
+				    morph_sgr(color, MORPH_SGR_RESET),
 				    e->path);
 				continue;
 			}
@@ -395,12 +395,12 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			 */
 			if (!e->untracked || e->staged != MORPH_CHANGE_NONE)
 				printf("%s%c%s%s%c%s %s\n",
-				    morph_cmd_sgr(color, MORPH_SGR_GREEN),
+				    morph_sgr(color, MORPH_SGR_GREEN),
 				    change_letter(e->staged),
-				    morph_cmd_sgr(color, MORPH_SGR_RESET),
-				    morph_cmd_sgr(color, MORPH_SGR_RED),
+				    morph_sgr(color, MORPH_SGR_RESET),
+				    morph_sgr(color, MORPH_SGR_RED),
 				    change_letter(e->unstaged),
-				    morph_cmd_sgr(color, MORPH_SGR_RESET),
+				    morph_sgr(color, MORPH_SGR_RESET),
 				    e->path);
 			if (e->untracked)
 				printf("%s %s\n", e->ignored ? "!!" : "??",

@@ -193,9 +193,6 @@ const struct morph_error *morph_cmd_parse_real(struct morph_cmd_ctx *,
 /* Whether stdout gets colour: a terminal, NO_COLOR unset, TERM not dumb. */
 int	morph_cmd_color(void);
 
-/* An SGR sequence (morph/sgr.h), or "" when colour is off. */
-const char *morph_cmd_sgr(int color, const char *sgr);
-
 /*
  * Sends stdout through $MORPH_PAGER, $PAGER or less when it is a
  * terminal; morph_cmd_pager_end() waits for the pager.

@@ -111,7 +111,7 @@ print_decos(const struct morph_cmd_decos *d, const struct morph_oid *id,
 	int any = 0;
 
 	if (d->head_detached && morph_oid_cmp(&d->head, id) == 0) {
-		printf(" %s(HEAD", morph_cmd_sgr(color, MORPH_SGR_YELLOW));
+		printf(" %s(HEAD", morph_sgr(color, MORPH_SGR_YELLOW));
 		any = 1;
 	}
 	for (i = 0; i < d->n; i++) {
@@ -122,7 +122,7 @@ print_decos(const struct morph_cmd_decos *d, const struct morph_oid *id,
 			any = 1;
 	}
 	if (any)
-		printf(")%s", morph_cmd_sgr(color, MORPH_SGR_RESET));
+		printf(")%s", morph_sgr(color, MORPH_SGR_RESET));
 }
 
 void
@@ -135,16 +135,16 @@ morph_cmd_print_commit(const struct morph_commit *c,
 	size_t i;
 
 	if (oneline) {
-		printf("%s%s%s", morph_cmd_sgr(color, MORPH_SGR_YELLOW),
+		printf("%s%s%s", morph_sgr(color, MORPH_SGR_YELLOW),
 		    morph_cmd_short(morph_commit_id(c)),
-		    morph_cmd_sgr(color, MORPH_SGR_RESET));
+		    morph_sgr(color, MORPH_SGR_RESET));
 		print_decos(d, morph_commit_id(c), color);
 		printf(" %s\n", morph_cmd_summary(msg));
 		return;
 	}
-	printf("%scommit %s%s", morph_cmd_sgr(color, MORPH_SGR_YELLOW),
+	printf("%scommit %s%s", morph_sgr(color, MORPH_SGR_YELLOW),
 	    morph_oid_tostr(morph_commit_id(c)),
-	    morph_cmd_sgr(color, MORPH_SGR_RESET));
+	    morph_sgr(color, MORPH_SGR_RESET));
 	print_decos(d, morph_commit_id(c), color);
 	putchar('\n');
 	/* A merge commit names its parents, as git log does. */
@@ -242,8 +242,8 @@ morph_cmd_print_tag(const struct morph_tag *t, int color)
 	const struct morph_signature *a = morph_tag_tagger(t);
 
 	printf("%stag %s%s\nTagger: %s <%s>\nDate:   %s\n\n%s\n",
-	    morph_cmd_sgr(color, MORPH_SGR_YELLOW), morph_tag_name(t),
-	    morph_cmd_sgr(color, MORPH_SGR_RESET), a->name, a->email,
+	    morph_sgr(color, MORPH_SGR_YELLOW), morph_tag_name(t),
+	    morph_sgr(color, MORPH_SGR_RESET), a->name, a->email,
 	    morph_cmd_date(a->time, a->tz), morph_tag_message(t));
 }
 

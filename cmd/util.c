@@ -173,12 +173,6 @@ morph_cmd_color(void)
 	return isatty(STDOUT_FILENO);
 }
 
-const char *
-morph_cmd_sgr(int color, const char *sgr)
-{
-	return color ? sgr : "";
-}
-
 static FILE *pager;
 
 void

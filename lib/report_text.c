@@ -17,12 +17,6 @@
 #include "morph/textdiff.h"
 #include "report_int.h"
 
-static const char *
-sgr(const struct morph_report *r, const char *seq)
-{
-	return r->o.color ? seq : "";
-}
-
 /* Writes text with every line after the first indented by indent. */
 static void
 indented(struct morph_report *r, const char *text, const char *indent)
@@ -87,8 +81,9 @@ static void
 key(struct morph_report *r, const char *prompt, const char *case_id,
     const char *model)
 {
-	fprintf(r->out, "  %s%s%s  case %s  model %s\n", sgr(r, MORPH_SGR_BOLD),
-	    prompt, sgr(r, MORPH_SGR_RESET), case_id, model);
+	fprintf(r->out, "  %s%s%s  case %s  model %s\n", morph_sgr(r->o.color,
+	    MORPH_SGR_BOLD), prompt, morph_sgr(r->o.color, MORPH_SGR_RESET),
+	    case_id, model);
 }
 
 static const struct morph_error *
@@ -125,8 +120,8 @@ section(struct morph_report *r, enum morph_eval_kind k, const char *title,
 
 	if (n == 0)
 		return NULL;
-	fprintf(r->out, "\n%s%s (%zu)%s\n", sgr(r, colour), title, n,
-	    sgr(r, MORPH_SGR_RESET));
+	fprintf(r->out, "\n%s%s (%zu)%s\n", morph_sgr(r->o.color, colour),
+	    title, n, morph_sgr(r->o.color, MORPH_SGR_RESET));
 	for (i = 0; i < n; i++) {
 		err = morph_eval_repeated(r->ev) ? one_case(r,
 		    morph_eval_case(r->ev, k, i), baseline) :
@@ -217,10 +212,10 @@ morph_report_write_text(struct morph_report *r)
 	fputc('\n', r->out);
 	if (base == NULL)
 		return scored(r);
-	fprintf(r->out, "%s%lld regression%s%s, %s", sgr(r, nreg ?
-	    MORPH_SGR_RED : MORPH_SGR_GREEN), (long long)nreg, nreg == 1 ?
-	    "" : "s", sgr(r, MORPH_SGR_RESET), morph_report_changes(changes,
-	    sizeof(changes), r));
+	fprintf(r->out, "%s%lld regression%s%s, %s", morph_sgr(r->o.color,
+	    nreg ? MORPH_SGR_RED : MORPH_SGR_GREEN), (long long)nreg,
+	    nreg == 1 ? "" : "s", morph_sgr(r->o.color, MORPH_SGR_RESET),
+	    morph_report_changes(changes, sizeof(changes), r));
 	if (rep)
 		fprintf(r->out, ": %s", morph_report_unit_note(unit,
 		    sizeof(unit), r));

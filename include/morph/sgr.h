@@ -7,6 +7,9 @@
 #ifndef MORPH_SGR_H
 #define MORPH_SGR_H
 
+/* seq (one of these), or "" when color is 0. */
+const char *morph_sgr(int color, const char *seq);
+
 #define MORPH_SGR_RESET		"\033[m"
 #define MORPH_SGR_RED		"\033[31m"
 #define MORPH_SGR_GREEN		"\033[32m"
