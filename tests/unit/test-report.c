@@ -151,8 +151,10 @@ test_write(void)
 	char *text;
 	size_t i;
 
-	if (ev == NULL)
+	if (ev == NULL) {
+		morph_repo_close(repo);
 		return;
+	}
 	for (i = 0; i < NFORMATS; i++) {
 		if ((text = report(repo, ev, formats[i].format,
 		    &opts)) == NULL)
@@ -178,6 +180,7 @@ test_write(void)
 		free(text);
 	}
 	morph_eval_free(ev);
+	morph_repo_close(repo);
 }
 
 static void
@@ -194,6 +197,7 @@ test_refused(void)
 	if (ev == NULL || (fp = open_memstream(&text, &n)) == NULL) {
 		T_FAIL("no comparison or stream to write to");
 		morph_eval_free(ev);
+		morph_repo_close(repo);
 		return;
 	}
 	T_ERR(morph_report_write(fp, repo, ev, (enum morph_report_format)99,
@@ -215,6 +219,7 @@ test_refused(void)
 	T_INTEQ(n, 0);
 	free(text);
 	morph_eval_free(ev);
+	morph_repo_close(repo);
 }
 
 /*
@@ -233,8 +238,10 @@ test_write_error(void)
 	size_t i;
 	FILE *fp;
 
-	if (ev == NULL)
+	if (ev == NULL) {
+		morph_repo_close(repo);
 		return;
+	}
 	dir = test_tmpdir();
 	snprintf(path, sizeof(path), "%s/readonly", dir);
 	test_write_file(dir, "readonly", "");
@@ -260,6 +267,7 @@ test_write_error(void)
 		fclose(fp);
 	}
 	morph_eval_free(ev);
+	morph_repo_close(repo);
 }
 
 static const struct test tests[] = {
