@@ -9,7 +9,8 @@
  *   diff A...B           B against its merge base with A (what B did)
  *
  * Each comparison becomes two sorted file lists, old and new; what differs
- * between them is printed by cmd/changes.c.
+ * between them is printed by cmd/changes.c.  The output diffs of --outputs
+ * are the output sections of eval's text report (morph/report.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
