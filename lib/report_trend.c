@@ -199,9 +199,12 @@ row_figures(struct row *r, struct walk *w)
 		    (double)a->passed / (double)a->asserted : NAN;
 		pt->cost_per_call_usd = a->priced > 0 ?
 		    (double)a->cost_nusd / (double)a->priced / 1e9 : NAN;
-		qsort(a->lat, a->nlat, sizeof(*a->lat), cmp_i64);
-		pt->p95_ms = a->nlat > 0 ? (double)morph_stats_nearest_rank(
-		    a->lat, a->nlat, 0.95) : NAN;
+		pt->p95_ms = NAN;
+		if (a->nlat > 0) {
+			qsort(a->lat, a->nlat, sizeof(*a->lat), cmp_i64);
+			pt->p95_ms = (double)morph_stats_nearest_rank(a->lat,
+			    a->nlat, 0.95);
+		}
 	}
 	acc_clear(w);
 	return NULL;
@@ -300,8 +303,10 @@ make_trend(struct morph_trend *t, struct walk *w)
 		free(sorted);
 		return morph_error(MORPH_ERR_NOMEM);
 	}
-	memcpy(sorted, w->models, w->nmodels * sizeof(*sorted));
-	qsort(sorted, w->nmodels, sizeof(*sorted), cmp_str);
+	if (w->nmodels > 0) {
+		memcpy(sorted, w->models, w->nmodels * sizeof(*sorted));
+		qsort(sorted, w->nmodels, sizeof(*sorted), cmp_str);
+	}
 	/* Ids are distinct: a model's rank is where its pointer went. */
 	for (j = 0; j < w->nmodels; j++)
 		for (m = 0; m < w->nmodels; m++)

@@ -163,10 +163,14 @@ make_history(struct morph_repo *repo, struct history *h)
 	put(repo, run, "w1", "echo:z", "ok", 1, 1, 1);
 	seal(repo, run);
 
-	/* c5: an unsealed run only, which stands for it. */
+	/*
+	 * c5: an unsealed run only, which stands for it; echo:b only
+	 * fails there, so it has no latency.
+	 */
 	run = new_run(repo, &h->c5, NULL);
 	put(repo, run, "v1", "echo:a", "ok", 1, -1, 10);
 	put(repo, run, "v2", "echo:a", "ok", 0, -1, 30);
+	put(repo, run, "v1", "echo:b", "error", 0, -1, 5);
 }
 
 static void
@@ -221,7 +225,10 @@ test_trend(void)
 	T_ASSERT(p->rate == 0.5);
 	T_ASSERT(isnan(p->cost_per_call_usd));
 	T_ASSERT(p->p95_ms == 30);
-	T_ASSERT(is_nan3(at(t, 2, 1)));
+	p = at(t, 2, 1);
+	T_ASSERT(p->rate == 0);
+	T_ASSERT(isnan(p->cost_per_call_usd));
+	T_ASSERT(isnan(p->p95_ms));
 	T_ASSERT(is_nan3(at(t, 2, 2)));
 done:
 	morph_trend_free(t);
@@ -242,7 +249,7 @@ test_max(void)
 	T_OK(morph_trend_new(&t, repo, rev, 1));
 	if (t != NULL) {
 		T_INTEQ(t->ncommits, 1);
-		T_INTEQ(t->nmodels, 1);
+		T_INTEQ(t->nmodels, 2);
 		T_STREQ(t->commits[0], short_id(&h.c5));
 	}
 	morph_trend_free(t);
