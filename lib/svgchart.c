@@ -32,8 +32,9 @@
 
 /*
  * Okabe and Ito's blue, vermillion and green, then darker hues of Paul
- * Tol's schemes: each at least 3:1 against white (WCAG 1.4.11), told
- * apart by people with the common colour blindnesses.
+ * Tol's schemes, each at least 3:1 against white (WCAG 1.4.11).  Not
+ * every pair is told apart by every eye: the marker shapes and dash
+ * patterns are the other cue.
  */
 static const char *const colours[] = {
 	"#0072b2", "#d55e00", "#009e73", "#aa4499",
