@@ -27,4 +27,7 @@ struct morph_report {
 /* A writer: the whole report of r->ev to r->out. */
 typedef const struct morph_error *(*morph_report_writer)(struct morph_report *);
 
+/* lib/report_html.c: one self-contained page (morph-report(1)). */
+const struct morph_error *morph_report_write_html(struct morph_report *);
+
 #endif
