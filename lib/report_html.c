@@ -1414,9 +1414,8 @@ kind_section(struct html *h, size_t k)
 	if (n == 0)
 		return NULL;
 	rawf(h, "<section id=\"%s\" class=\"kind\" aria-labelledby=\"%s-h\">"
-	    "\n<h3 id=\"%s-h\">%s (%zu) <span class=\"shown muted\"></span>"
-	    "</h3>\n", sections[k].id, sections[k].id, sections[k].id,
-	    sections[k].title, n);
+	    "\n<h3 id=\"%s-h\">%s (%zu)</h3>\n", sections[k].id,
+	    sections[k].id, sections[k].id, sections[k].title, n);
 	for (i = 0; i < n && err == NULL; i++) {
 		if (h->repeated) {
 			c = morph_eval_case(h->ev, kind, i);

@@ -59,9 +59,13 @@
 			var vis = s.querySelectorAll(
 			    "article.case:not([hidden])").length;
 			var out = s.querySelector(".shown");
-			if (out !== null)
-				out.textContent = vis === all ? "" :
-				    vis + " of " + all + " shown";
+			if (out === null) {
+				out = document.createElement("span");
+				out.className = "shown muted";
+				s.querySelector("h3").append(" ", out);
+			}
+			out.textContent = vis === all ? "" :
+			    "(" + vis + " of " + all + " shown)";
 		});
 		count.textContent = shown + " of " + cases.length +
 		    (cases.length === 1 ? " case" : " cases") + " shown";
