@@ -140,6 +140,16 @@ text(struct html *h, const char *s)
 		textn(h, s, strlen(s));
 }
 
+/*
+ * Opens a <pre> for text s: HTML drops a line feed just after the tag,
+ * so a text that starts with one gets another in front.
+ */
+static void
+pre_open(struct html *h, const char *s, size_t len)
+{
+	raw(h, len > 0 && s[0] == '\n' ? "<pre>\n" : "<pre>");
+}
+
 /* Writes what the buffer holds to the stream and empties it. */
 static const struct morph_error *
 flush(struct html *h)
@@ -469,8 +479,12 @@ delta_int(char *buf, size_t size, int64_t a, int64_t b, const char *unit)
 static void
 model_row(struct html *h, const struct morph_eval_model *m)
 {
+	static const char *const kinds[] = { "regressed", "fixed",
+	    "changed", "added", "removed", "unchanged" };
 	char x[48], y[48], d[48], u[40];
-	int64_t dc;
+	const char *sep;
+	int64_t dc, counts[6];
+	int i;
 
 	raw(h, "<tr><th scope=\"row\">");
 	text(h, m->model);
@@ -521,17 +535,21 @@ model_row(struct html *h, const struct morph_eval_model *m)
 	ms_text(y, sizeof(y), m->p95_ms[0]);
 	delta_int(d, sizeof(d), m->p95_ms[0], m->p95_ms[1], " ms");
 	before_now(h, x, y, d);
-	rawf(h, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-	    "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-	    "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
-	    (long long)(h->repeated ? m->case_regressions : m->regressions),
-	    (long long)(h->repeated ? m->cases[MORPH_EVAL_FIX] : m->fixes),
-	    (long long)(h->repeated ? m->cases[MORPH_EVAL_CHANGED] :
-	    m->changed),
-	    (long long)(h->repeated ? m->cases[MORPH_EVAL_ADDED] : m->added),
-	    (long long)(h->repeated ? m->cases[MORPH_EVAL_REMOVED] :
-	    m->removed),
-	    (long long)m->cases[MORPH_EVAL_SAME]);
+	/* The cases of each kind, those there are, in one cell. */
+	counts[0] = h->repeated ? m->case_regressions : m->regressions;
+	counts[1] = h->repeated ? m->cases[MORPH_EVAL_FIX] : m->fixes;
+	counts[2] = h->repeated ? m->cases[MORPH_EVAL_CHANGED] : m->changed;
+	counts[3] = h->repeated ? m->cases[MORPH_EVAL_ADDED] : m->added;
+	counts[4] = h->repeated ? m->cases[MORPH_EVAL_REMOVED] : m->removed;
+	counts[5] = m->cases[MORPH_EVAL_SAME];
+	raw(h, "<td>");
+	for (i = 0, sep = ""; i < 6; i++)
+		if (counts[i] > 0 || i == 5) {
+			rawf(h, "%s%lld %s", sep, (long long)counts[i],
+			    kinds[i]);
+			sep = ", ";
+		}
+	raw(h, "</td></tr>\n");
 }
 
 static const struct morph_error *
@@ -600,16 +618,13 @@ summary(struct html *h)
 	raw(h, "<div class=\"scroll\"><table>\n<caption>Per model: pass "
 	    "rate with its Wilson interval in brackets");
 	raw(h, h->base != NULL ? ", tokens, cost and latency before "
-	    "&rarr; now, and the cases of each kind</caption>\n<thead><tr>"
+	    "&rarr; now, and its cases by what became of them</caption>\n<thead><tr>"
 	    "<th scope=\"col\">Model</th><th scope=\"col\">Pass before</th>"
 	    "<th scope=\"col\">Pass now</th><th scope=\"col\">Tokens in</th>"
 	    "<th scope=\"col\">Tokens out</th><th scope=\"col\">Cost</th>"
 	    "<th scope=\"col\">p50 latency</th>"
 	    "<th scope=\"col\">p95 latency</th>"
-	    "<th scope=\"col\">Regressions</th><th scope=\"col\">Fixes</th>"
-	    "<th scope=\"col\">Changed</th><th scope=\"col\">Added</th>"
-	    "<th scope=\"col\">Removed</th><th scope=\"col\">Unchanged</th>"
-	    "</tr></thead>\n<tbody>\n" : ", errors, tokens, cost and "
+	    "<th scope=\"col\">Cases</th></tr></thead>\n<tbody>\n" : ", errors, tokens, cost and "
 	    "latency</caption>\n<thead><tr><th scope=\"col\">Model</th>"
 	    "<th scope=\"col\">Pass</th><th scope=\"col\">Errors</th>"
 	    "<th scope=\"col\">Tokens in</th><th scope=\"col\">Tokens out"
@@ -993,7 +1008,7 @@ marked(struct html *h, const char *what, const char *s, size_t len,
 	if (fold)
 		rawf(h, "<details><summary>%s: %zu bytes</summary>", what,
 		    len);
-	raw(h, "<pre>");
+	pre_open(h, s, len);
 	for (i = 0; i < n; i++) {
 		b = side ? v[i].b_begin : v[i].a_begin;
 		e = side ? v[i].b_end : v[i].a_end;
@@ -1176,7 +1191,7 @@ var_value(struct html *h, const cJSON *v)
 		return NULL;
 	}
 	if (cJSON_IsString(v)) {
-		raw(h, "<pre>");
+		pre_open(h, v->valuestring, strlen(v->valuestring));
 		text(h, v->valuestring);
 		raw(h, "</pre>");
 		return NULL;
