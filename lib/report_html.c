@@ -20,8 +20,10 @@
  *    through morph_html_escape (lib/html.c); only this file's own
  *    constant markup is written raw.
  * 2. The page is written a piece at a time: the buffer holds one case
- *    (or one changed file) and is flushed to the stream after it, so the
- *    writer keeps no more than the evaluation itself holds.
+ *    (or one changed file) and is flushed to the stream after it; of the
+ *    suites only the cases listed are loaded.  So the writer keeps little
+ *    more than the evaluation itself holds, whatever the size of the
+ *    runs.
  * 3. No element has a style attribute or an event-handler attribute: the
  *    policy allows neither.
  */
@@ -57,6 +59,12 @@ extern const size_t morph_report_js_len;
 #define FOLD_LINES	30
 /* A changed file's patch longer than this many lines starts folded. */
 #define FOLD_PATCH	200
+/*
+ * Files larger than this are not diffed into the page: a case file of
+ * 100,000 cases would take more memory to diff than the whole report, and
+ * its changes show in the cases' variables anyway.
+ */
+#define DIFF_MAX	((size_t)1 << 20)
 
 /* The suite of one side: for the variables and prompts of its cases. */
 struct side_suite {
@@ -74,6 +82,9 @@ struct html {
 	const struct morph_run_info	*base;		/* before; NULL when
 							   scoring one run */
 	int				 repeated;
+	const char			**wanted;	/* the ids of the cases
+							   listed, sorted */
+	size_t				 nwanted;
 	struct side_suite		 suites[2];	/* [0] now, [1] before */
 	char				 label[2][64];	/* "run #2" */
 };
@@ -186,6 +197,56 @@ plural(int64_t n, const char *one, const char *many)
 /* The suites of the two runs */
 
 static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t entries(const struct html *, enum morph_eval_kind);
+
+/*
+ * The ids of the cases the page lists, sorted and unique: of a suite of
+ * any size, only those are loaded (invariant 2).
+ */
+static const struct morph_error *
+wanted_cases(struct html *h)
+{
+	const char *id;
+	size_t k, i, n, total = 0, j;
+
+	for (k = 0; k < NSECTIONS; k++)
+		total += entries(h, sections[k].kind);
+	if (total == 0)
+		return NULL;
+	if ((h->wanted = calloc(total, sizeof(*h->wanted))) == NULL)
+		return morph_error(MORPH_ERR_NOMEM);
+	for (k = 0; k < NSECTIONS; k++) {
+		n = entries(h, sections[k].kind);
+		for (i = 0; i < n; i++) {
+			id = h->repeated ? morph_eval_case(h->ev,
+			    sections[k].kind, i)->case_id : morph_eval_item(
+			    h->ev, sections[k].kind, i)->case_id;
+			h->wanted[h->nwanted++] = id;
+		}
+	}
+	qsort(h->wanted, h->nwanted, sizeof(*h->wanted), cmp_str);
+	for (i = j = 0; i < h->nwanted; i++)
+		if (j == 0 || strcmp(h->wanted[j - 1], h->wanted[i]) != 0)
+			h->wanted[j++] = h->wanted[i];
+	h->nwanted = j;
+	return NULL;
+}
+
+static int
+keep_case(const char *id, void *arg)
+{
+	const struct html *h = arg;
+
+	return h->nwanted > 0 && bsearch(&id, h->wanted, h->nwanted,
+	    sizeof(*h->wanted), cmp_str) != NULL;
+}
+
+static int
 cmp_case(const void *a, const void *b)
 {
 	const struct morph_suite_case *x = *(struct morph_suite_case *const *)a;
@@ -227,7 +288,8 @@ load_suite(struct html *h, struct side_suite *s,
 	size_t i;
 
 	if ((err = run_tree(&tree, h->r->repo, ri)) == NULL)
-		err = morph_suite_load(&s->suite, h->r->repo, &tree);
+		err = morph_suite_load_some(&s->suite, h->r->repo, &tree,
+		    keep_case, h);
 	if (err != NULL) {
 		if (err->code == MORPH_ERR_NOMEM)
 			return err;
@@ -752,6 +814,14 @@ changed_file(struct html *h, const struct change *ch)
 	}
 	what = a == NULL ? "added" : b == NULL ? "deleted" : al == bl &&
 	    memcmp(ad, bd, al) == 0 ? "mode changed" : "modified";
+	if (al > DIFF_MAX || bl > DIFF_MAX) {
+		raw(h, "<p><code>");
+		text(h, ch->path);
+		rawf(h, "</code> (%s, %zu &rarr; %zu bytes): too large to show "
+		    "here; <code>morph diff</code> shows it.</p>\n", what, al,
+		    bl);
+		goto done;
+	}
 	if (morph_textdiff_is_binary(ad, al) ||
 	    morph_textdiff_is_binary(bd, bl)) {
 		raw(h, "<p><code>");
@@ -839,20 +909,18 @@ suite_changes(struct html *h)
 	for (i = 0; i < ch.n; i++)
 		if ((err = changed_file(h, &ch.v[i])) != NULL)
 			goto done;
-	/* Model settings, when both runs are of commits: the rows go into
-	   a buffer of their own, for there may be none. */
-	if (ch.n > 0 && !h->run->worktree && !h->base->worktree) {
+	/* Model settings, of the suites already loaded (a suite that does
+	   not load has none to compare: the cases say why).  The rows go
+	   into a buffer of their own, for there may be none. */
+	if (ch.n > 0 && h->suites[0].why == NULL &&
+	    h->suites[1].why == NULL) {
 		page = h->b;
 		morph_buf_init(&h->b);
-		err = morph_suite_settings_diff(h->r->repo, &h->base->commit,
-		    &h->run->commit, setting_row, h);
+		err = morph_suite_settings_compare(h->suites[1].suite,
+		    h->suites[0].suite, setting_row, h);
 		rows = h->b;
 		h->b = page;
-		/* A suite that does not load has no settings to compare; the
-		   cases say why. */
-		if (err != NULL && err->code != MORPH_ERR_NOMEM)
-			morph_buf_clear(&rows);
-		else if (err == NULL)
+		if (err == NULL)
 			err = morph_buf_status(&rows);
 		if (err == NULL && rows.len == 0)
 			raw(h, "<p>No model setting changed.</p>\n");
@@ -881,12 +949,6 @@ done:
 }
 
 /* Filters */
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* The prompts of the cases listed, sorted and unique, into *out. */
 static const struct morph_error *
@@ -1543,7 +1605,8 @@ morph_report_write_html(struct morph_report *r)
 	if (h.base != NULL)
 		snprintf(h.label[1], sizeof(h.label[1]), "run #%lld",
 		    (long long)h.base->num);
-	if ((err = load_suite(&h, &h.suites[0], h.run)) != NULL ||
+	if ((err = wanted_cases(&h)) != NULL ||
+	    (err = load_suite(&h, &h.suites[0], h.run)) != NULL ||
 	    (h.base != NULL && (err = load_suite(&h, &h.suites[1],
 	    h.base)) != NULL))
 		goto done;
@@ -1562,6 +1625,7 @@ morph_report_write_html(struct morph_report *r)
 done:
 	for (i = 0; i < 2; i++)
 		free_suite(&h.suites[i]);
+	free(h.wanted);
 	morph_buf_release(&h.b);
 	return err;
 }

@@ -2,6 +2,7 @@
 """Opens an HTML report of morph in headless Chromium and says what it saw.
 
     python3 browser.py REPORT OUTDIR [--case ID] [--filter FRAGMENT ...]
+    python3 browser.py --timing REPORT
 
 drives Chromium over the DevTools protocol on a pipe
 (--remote-debugging-pipe: no port, nothing listens) and prints one JSON
@@ -25,6 +26,12 @@ object on stdout:
   screenshots   PNG files written into OUTDIR: summary.png (the summary
                 section), case.png (the case --case ID, with its outputs
                 side by side)
+
+With --timing it only loads the page and prints how long that took:
+wall_ms from the navigation to the load event as seen from outside, and
+the page's own Navigation Timing (dom_ms to DOMContentLoaded, load_ms to
+the end of the load event), and filter_ms, the time the page's script
+takes to apply a filter (#status=regression) to every case.
 
 Chromium that cannot start exits 77 with the reason on stderr.  Every wait
 is for an event (a reply, the load event), each bounded by a deadline;
@@ -188,7 +195,8 @@ def screenshot(b, selector, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("report")
-    ap.add_argument("outdir")
+    ap.add_argument("outdir", nargs="?")
+    ap.add_argument("--timing", action="store_true")
     ap.add_argument("--case")
     ap.add_argument("--filter", action="append", default=[])
     ap.add_argument("--tabs", type=int, default=8)
@@ -217,9 +225,31 @@ def main():
                            session=False)["sessionId"]
         for d in ("Page", "Runtime", "Log", "Network"):
             b.send(d + ".enable")
+        t0 = time.monotonic()
         b.send("Page.navigate", {"url": url})
         b.wait_event("Page.loadEventFired")
+        wall = (time.monotonic() - t0) * 1000
         out["loaded"] = True
+        if a.timing:
+            nav = b.js("(() => { const n = performance.getEntriesByType("
+                       "'navigation')[0]; return [n.domContentLoadedEventEnd,"
+                       " n.loadEventEnd]; })()")
+            if not nav[1]:
+                # The load event's end is set once its handlers ran.
+                nav = b.js("new Promise(ok => setTimeout(() => { const n ="
+                           " performance.getEntriesByType('navigation')[0];"
+                           " ok([n.domContentLoadedEventEnd, n.loadEventEnd"
+                           "]); }, 0))")
+            took = b.js("new Promise(ok => { const t = performance.now();"
+                        " addEventListener('hashchange', () => ok("
+                        "performance.now() - t), {once: true}); "
+                        "location.hash = 'status=regression'; })")
+            b.close()
+            json.dump({"wall_ms": round(wall), "dom_ms": round(nav[0]),
+                       "load_ms": round(nav[1]), "filter_ms": round(took)},
+                      sys.stdout)
+            print()
+            return 0
         out["scripts"] = b.js("document.scripts.length")
         out["cases"] = b.js(SHOWN)
         out["filters"] = []
