@@ -68,24 +68,23 @@ extern const size_t morph_report_js_len;
 
 /* The suite of one side: for the variables and prompts of its cases. */
 struct side_suite {
-	struct morph_suite		 *suite;	/* NULL: not loaded */
-	char				 *why;		/* why not, or NULL */
-	struct morph_suite_case		**byid;		/* sorted by id */
+	struct morph_suite	 *suite;	/* NULL: not loaded */
+	char			 *why;		/* why not, or NULL */
+	struct morph_suite_case	**byid;		/* sorted by id */
 };
 
 struct html {
 	struct morph_report		*r;
 	struct morph_eval		*ev;
-	struct morph_buf		 b;		/* the piece being
-							   written */
-	const struct morph_run_info	*run;		/* now */
-	const struct morph_run_info	*base;		/* before; NULL when
-							   scoring one run */
+	struct morph_buf		 b;	/* the piece being written */
+	const struct morph_run_info	*run;	/* now */
+	const struct morph_run_info	*base;	/* before; NULL: one run */
 	int				 repeated;
-	const char			**wanted;	/* the ids of the cases
-							   listed, sorted */
+	const char			**wanted;	/* ids of the cases
+						   listed, sorted */
 	size_t				 nwanted;
-	struct side_suite		 suites[2];	/* [0] now, [1] before */
+	struct side_suite		 suites[2];	/* [0] now,
+						   [1] before */
 	char				 label[2][64];	/* "run #2" */
 };
 
@@ -149,16 +148,6 @@ text(struct html *h, const char *s)
 {
 	if (s != NULL)
 		textn(h, s, strlen(s));
-}
-
-/*
- * Opens a <pre> for text s: HTML drops a line feed just after the tag,
- * so a text that starts with one gets another in front.
- */
-static void
-pre_open(struct html *h, const char *s, size_t len)
-{
-	raw(h, len > 0 && s[0] == '\n' ? "<pre>\n" : "<pre>");
 }
 
 /* Writes what the buffer holds to the stream and empties it. */
@@ -680,14 +669,16 @@ summary(struct html *h)
 	raw(h, "<div class=\"scroll\"><table>\n<caption>Per model: pass "
 	    "rate with its Wilson interval in brackets");
 	raw(h, h->base != NULL ? ", tokens, cost and latency before "
-	    "&rarr; now, and its cases by what became of them</caption>\n<thead><tr>"
-	    "<th scope=\"col\">Model</th><th scope=\"col\">Pass before</th>"
+	    "&rarr; now, and its cases by what became of them</caption>\n"
+	    "<thead><tr><th scope=\"col\">Model</th>"
+	    "<th scope=\"col\">Pass before</th>"
 	    "<th scope=\"col\">Pass now</th><th scope=\"col\">Tokens in</th>"
 	    "<th scope=\"col\">Tokens out</th><th scope=\"col\">Cost</th>"
 	    "<th scope=\"col\">p50 latency</th>"
 	    "<th scope=\"col\">p95 latency</th>"
-	    "<th scope=\"col\">Cases</th></tr></thead>\n<tbody>\n" : ", errors, tokens, cost and "
-	    "latency</caption>\n<thead><tr><th scope=\"col\">Model</th>"
+	    "<th scope=\"col\">Cases</th></tr></thead>\n<tbody>\n" :
+	    ", errors, tokens, cost and latency</caption>\n<thead><tr>"
+	    "<th scope=\"col\">Model</th>"
 	    "<th scope=\"col\">Pass</th><th scope=\"col\">Errors</th>"
 	    "<th scope=\"col\">Tokens in</th><th scope=\"col\">Tokens out"
 	    "</th><th scope=\"col\">Cost</th><th scope=\"col\">p50 latency"
@@ -703,7 +694,7 @@ summary(struct html *h)
 
 struct change {
 	char			*path;
-	struct morph_entry	 old, new;	/* path NULL: no such side */
+	struct morph_entry	 old, new;	/* path NULL: no file */
 };
 
 struct changes {
@@ -1057,20 +1048,24 @@ long_text(const char *s, size_t len)
 }
 
 /*
- * A text in a <pre>, with the ranges of changes (side 0: the old text's,
- * 1: the new's) in <del> or <ins>; folded when long.
+ * A table cell of text (CSS keeps its white space, as a <pre> would, with
+ * one element fewer: a large page has tens of thousands of them), with
+ * the ranges of changes (side 0: the old text's, 1: the new's) in <del>
+ * or <ins>; folded when long.  span 2: across both sides.
  */
 static void
-marked(struct html *h, const char *what, const char *s, size_t len,
-    const struct morph_textdiff_wordchange *v, size_t n, int side)
+text_cell(struct html *h, const char *what, const char *s, size_t len,
+    const struct morph_textdiff_wordchange *v, size_t n, int side, int span)
 {
 	size_t i, at = 0, b, e;
 	int fold = long_text(s, len);
 
+	raw(h, span == 2 ? "<td colspan=\"2\"" : "<td");
 	if (fold)
-		rawf(h, "<details><summary>%s: %zu bytes</summary>", what,
-		    len);
-	pre_open(h, s, len);
+		rawf(h, "><details><summary>%s: %zu bytes</summary>"
+		    "<div class=\"text\">", what, len);
+	else
+		raw(h, " class=\"text\">");
 	for (i = 0; i < n; i++) {
 		b = side ? v[i].b_begin : v[i].a_begin;
 		e = side ? v[i].b_end : v[i].a_end;
@@ -1083,9 +1078,16 @@ marked(struct html *h, const char *what, const char *s, size_t len,
 		at = e;
 	}
 	textn(h, s + at, len - at);
-	raw(h, "</pre>");
-	if (fold)
-		raw(h, "</details>");
+	raw(h, fold ? "</div></details></td>" : "</td>");
+}
+
+/* A cell that says why a side has no text. */
+static void
+absent_cell(struct html *h, const char *why)
+{
+	raw(h, "<td class=\"muted\">");
+	text(h, why);
+	raw(h, "</td>");
 }
 
 /*
@@ -1106,41 +1108,31 @@ sbs_row(struct html *h, const char *what, const struct morph_buf *before,
 
 	rawf(h, "<tr><th scope=\"row\">%s</th>", what);
 	if (h->base == NULL) {
-		raw(h, "<td>");
 		if (have_now)
-			marked(h, what, np, now->len, NULL, 0, 1);
+			text_cell(h, what, np, now->len, NULL, 0, 1, 1);
 		else
-			text(h, absent_now);
-		raw(h, "</td></tr>\n");
+			absent_cell(h, absent_now);
+		raw(h, "</tr>\n");
 		return NULL;
 	}
 	if (have_before && have_now && before->len == now->len &&
 	    memcmp(bp, np, now->len) == 0) {
-		raw(h, "<td colspan=\"2\">");
-		marked(h, what, np, now->len, NULL, 0, 1);
-		raw(h, "</td></tr>\n");
+		text_cell(h, what, np, now->len, NULL, 0, 1, 2);
+		raw(h, "</tr>\n");
 		return NULL;
 	}
 	if (have_before && have_now && (err = morph_textdiff_word_changes(&v,
 	    &n, bp, before->len, np, now->len)) != NULL)
 		return err;
-	raw(h, "<td>");
 	if (have_before)
-		marked(h, what, bp, before->len, v, n, 0);
-	else {
-		raw(h, "<span class=\"muted\">");
-		text(h, absent_before);
-		raw(h, "</span>");
-	}
-	raw(h, "</td><td>");
+		text_cell(h, what, bp, before->len, v, n, 0, 1);
+	else
+		absent_cell(h, absent_before);
 	if (have_now)
-		marked(h, what, np, now->len, v, n, 1);
-	else {
-		raw(h, "<span class=\"muted\">");
-		text(h, absent_now);
-		raw(h, "</span>");
-	}
-	raw(h, "</td></tr>\n");
+		text_cell(h, what, np, now->len, v, n, 1, 1);
+	else
+		absent_cell(h, absent_now);
+	raw(h, "</tr>\n");
 	free(v);
 	return NULL;
 }
@@ -1221,6 +1213,49 @@ usage(struct html *h, const struct morph_eval_side *s)
 	    sizeof(c)));
 }
 
+/*
+ * A row of what cell writes of each side (before, now); one cell across
+ * both when they are the same, as the verdicts of a changed output are.
+ */
+static const struct morph_error *
+side_row(struct html *h, const char *what,
+    void (*cell)(struct html *, const struct morph_eval_side *),
+    const struct morph_eval_item *it)
+{
+	const struct morph_error *err;
+	struct morph_buf page = h->b, now = MORPH_BUF_INIT;
+	size_t start;
+
+	/* Now's cell is written apart, to be compared with before's. */
+	morph_buf_init(&h->b);
+	cell(h, &it->a);
+	now = h->b;
+	h->b = page;
+	if ((err = morph_buf_status(&now)) != NULL)
+		goto done;
+	rawf(h, "<tr><th scope=\"row\">%s</th>", what);
+	if (h->base != NULL) {
+		raw(h, "<td>");
+		start = h->b.len;
+		cell(h, &it->b);
+		if (h->b.len - start == now.len && memcmp(h->b.ptr + start,
+		    now.ptr ? now.ptr : "", now.len) == 0) {
+			morph_buf_truncate(&h->b, start - 4);
+			raw(h, "<td colspan=\"2\">");
+			morph_buf_put(&h->b, now.ptr, now.len);
+			raw(h, "</td></tr>\n");
+			goto done;
+		}
+		raw(h, "</td>");
+	}
+	raw(h, "<td>");
+	morph_buf_put(&h->b, now.ptr, now.len);
+	raw(h, "</td></tr>\n");
+done:
+	morph_buf_release(&now);
+	return err;
+}
+
 /* The output blob of a side into b; 0 in *have when there is none. */
 static const struct morph_error *
 output_of(int *have, struct morph_buf *b, struct morph_repo *repo,
@@ -1241,28 +1276,28 @@ output_of(int *have, struct morph_buf *b, struct morph_repo *repo,
 	return morph_buf_status(b);
 }
 
-/* A variable's value: a string as it is, anything else as JSON. */
+/*
+ * A cell with a variable's value: a string as it is, anything else as
+ * JSON; across span columns.
+ */
 static const struct morph_error *
-var_value(struct html *h, const cJSON *v)
+var_cell(struct html *h, const cJSON *v, int span)
 {
 	const struct morph_error *err;
 	struct morph_buf j = MORPH_BUF_INIT;
 
 	if (v == NULL) {
-		raw(h, "<span class=\"muted\">(none)</span>");
+		absent_cell(h, "(none)");
 		return NULL;
 	}
 	if (cJSON_IsString(v)) {
-		pre_open(h, v->valuestring, strlen(v->valuestring));
-		text(h, v->valuestring);
-		raw(h, "</pre>");
+		text_cell(h, "Value", v->valuestring, strlen(v->valuestring),
+		    NULL, 0, 1, span);
 		return NULL;
 	}
-	if ((err = morph_json_canonical(&j, v)) == NULL) {
-		raw(h, "<pre>");
-		textn(h, morph_buf_cstr(&j), j.len);
-		raw(h, "</pre>");
-	}
+	if ((err = morph_json_canonical(&j, v)) == NULL)
+		text_cell(h, "Value", morph_buf_cstr(&j), j.len, NULL, 0, 1,
+		    span);
 	morph_buf_release(&j);
 	return err;
 }
@@ -1274,11 +1309,11 @@ var_value(struct html *h, const cJSON *v)
 static const struct morph_error *
 variables(struct html *h, const char *case_id)
 {
-	const struct morph_error *err;
 	const struct morph_suite_case *a = find_case(&h->suites[0], case_id);
 	const struct morph_suite_case *b = h->base ? find_case(&h->suites[1],
 	    case_id) : NULL;
-	const cJSON *v, *vars;
+	const struct morph_error *err = NULL;
+	const cJSON *v, *vars, *old;
 	int both;
 
 	if (a == NULL && b == NULL)
@@ -1287,8 +1322,7 @@ variables(struct html *h, const char *case_id)
 	both = a != NULL && b != NULL && !cJSON_Compare(a->vars, b->vars, 1);
 	if (!both && cJSON_GetArraySize(vars) == 0)
 		return NULL;
-	raw(h, "<div class=\"scroll\"><table class=\"vars\">"
-	    "<caption>Variables</caption>");
+	raw(h, "<table class=\"vars\"><caption>Variables</caption>");
 	raw(h, both ? "<thead><tr><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Before</th><th scope=\"col\">Now</th></tr>"
 	    "</thead>" : "<thead><tr><th scope=\"col\">Name</th>"
@@ -1297,16 +1331,19 @@ variables(struct html *h, const char *case_id)
 	cJSON_ArrayForEach(v, vars) {
 		raw(h, "<tr><th scope=\"row\">");
 		text(h, v->string);
-		raw(h, "</th><td>");
-		if (both) {
-			if ((err = var_value(h, cJSON_GetObjectItemCaseSensitive(
-			    b->vars, v->string))) != NULL)
-				return err;
-			raw(h, "</td><td>");
-		}
-		if ((err = var_value(h, v)) != NULL)
+		raw(h, "</th>");
+		old = both ? cJSON_GetObjectItemCaseSensitive(b->vars,
+		    v->string) : NULL;
+		/* A value that did not change takes both columns. */
+		if (both && cJSON_Compare(old, v, 1))
+			err = var_cell(h, v, 2);
+		else if (both && (err = var_cell(h, old, 1)) == NULL)
+			err = var_cell(h, v, 1);
+		else if (!both)
+			err = var_cell(h, v, 1);
+		if (err != NULL)
 			return err;
-		raw(h, "</td></tr>");
+		raw(h, "</tr>");
 	}
 	/* Those only the baseline's case has. */
 	if (both)
@@ -1316,13 +1353,13 @@ variables(struct html *h, const char *case_id)
 				continue;
 			raw(h, "<tr><th scope=\"row\">");
 			text(h, v->string);
-			raw(h, "</th><td>");
-			if ((err = var_value(h, v)) != NULL)
+			raw(h, "</th>");
+			if ((err = var_cell(h, v, 1)) != NULL)
 				return err;
-			raw(h, "</td><td><span class=\"muted\">(none)</span>"
-			    "</td></tr>");
+			absent_cell(h, "(none)");
+			raw(h, "</tr>");
 		}
-	raw(h, "</tbody></table></div>\n");
+	raw(h, "</tbody></table>\n");
 	return NULL;
 }
 
@@ -1407,8 +1444,8 @@ one_case(struct html *h, enum morph_eval_kind kind,
 	rawf(h, "</code></a> <span class=\"badge %s\">%s</span></h4>\n",
 	    kind_ids[kind], kind_ids[kind]);
 	if (kind == MORPH_EVAL_REGRESSION && !counted)
-		rawf(h, "<p>Not counted: not significant at &alpha; = %g.</p>\n",
-		    h->r->o.alpha);
+		rawf(h, "<p>Not counted: not significant at &alpha; = %g."
+		    "</p>\n", h->r->o.alpha);
 	if (c != NULL)
 		case_counts(h, c);
 	if ((err = variables(h, case_id)) != NULL)
@@ -1417,11 +1454,9 @@ one_case(struct html *h, enum morph_eval_kind kind,
 		raw(h, "</article>\n");
 		return flush(h);
 	}
-	raw(h, "<div class=\"scroll\"><table class=\"sbs\">");
+	raw(h, "<table class=\"sbs\">");
 	if (c != NULL)
 		rawf(h, "<caption>Sample %d</caption>", it->sample);
-	raw(h, h->base != NULL ? "<colgroup><col class=\"what\"><col><col>"
-	    "</colgroup>" : "<colgroup><col class=\"what\"><col></colgroup>");
 	raw(h, "<thead><tr><td></td>");
 	if (h->base != NULL) {
 		raw(h, "<th scope=\"col\">Before: ");
@@ -1430,16 +1465,9 @@ one_case(struct html *h, enum morph_eval_kind kind,
 	}
 	raw(h, "<th scope=\"col\">Now: ");
 	text(h, h->label[0]);
-	raw(h, "</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">Verdict"
-	    "</th>");
-	if (h->base != NULL) {
-		raw(h, "<td>");
-		verdict(h, &it->b);
-		raw(h, "</td>");
-	}
-	raw(h, "<td>");
-	verdict(h, &it->a);
-	raw(h, "</td></tr>\n");
+	raw(h, "</th></tr></thead>\n<tbody>\n");
+	if ((err = side_row(h, "Verdict", verdict, it)) != NULL)
+		return err;
 	/* The prompt each side sent, as its suite renders it. */
 	if ((err = rendered_prompt(&hn, now, &h->suites[0], prompt,
 	    case_id)) != NULL)
@@ -1459,23 +1487,10 @@ one_case(struct html *h, enum morph_eval_kind kind,
 	    "no output" : "not in this run", it->a.present ? "no output" :
 	    "not in this run")) != NULL)
 		return err;
-	raw(h, "<tr><th scope=\"row\">Assertions</th>");
-	if (h->base != NULL) {
-		raw(h, "<td>");
-		assertions(h, &it->b);
-		raw(h, "</td>");
-	}
-	raw(h, "<td>");
-	assertions(h, &it->a);
-	raw(h, "</td></tr>\n<tr><th scope=\"row\">Usage</th>");
-	if (h->base != NULL) {
-		raw(h, "<td>");
-		usage(h, &it->b);
-		raw(h, "</td>");
-	}
-	raw(h, "<td>");
-	usage(h, &it->a);
-	raw(h, "</td></tr>\n</tbody></table></div>\n</article>\n");
+	if ((err = side_row(h, "Assertions", assertions, it)) != NULL ||
+	    (err = side_row(h, "Usage", usage, it)) != NULL)
+		return err;
+	raw(h, "</tbody></table>\n</article>\n");
 	return flush(h);
 }
 
