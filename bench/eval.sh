@@ -25,43 +25,12 @@ cd "$work"
 export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
 unset MORPH_PAGER PAGER
 
-"$MORPH" init >/dev/null
-mkdir -p prompts cases
-printf 'Reply with the word {{word}} and the number {{n}}.\n' >prompts/p.txt
-cat >morph.json <<'EOF'
-{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
- "models": ["echo:bench"]}
-EOF
-cat >cases.py <<'EOF'
-import json, sys
-n, version = int(sys.argv[1]), int(sys.argv[2])
-with open("cases/c.jsonl", "w") as f:
-    for i in range(n):
-        word = "w%d" % i
-        expect = word
-        if version == 2 and i % 20 == 0:          # 5% change ...
-            word = "changed%d" % i
-            if i % 100 == 0:                      # ... 1% so it fails
-                expect = "w%d" % i
-            else:
-                expect = word
-        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
-                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
-EOF
-python3 cases.py "$N" 1
-"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
-t0=$(date +%s.%N)
-"$MORPH" run >/dev/null
-t1=$(date +%s.%N)
-python3 cases.py "$N" 2
-"$MORPH" commit -a -m "v2" >/dev/null
-"$MORPH" run >/dev/null
-t2=$(date +%s.%N)
+bench_two_runs "$N"
 
 echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
+awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
 	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
-	    b - a, c - b }'
+	    a, b }'
 
 measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
 	local name=$1

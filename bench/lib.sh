@@ -178,3 +178,47 @@ PYEND
 	    { echo "$bench_name: promptfoo reported errors:" >&2;
 	      tail -20 "$work/pf.out" >&2; exit 1; }
 }
+
+# bench_two_runs N: in the current directory, a repository whose suite
+# has one prompt and N cases for the built-in echo model, run at two
+# commits: the second changes the vars of 5% of the cases, 1% of them so
+# that their assertion fails (N/100 regressions, N/25 changed outputs).
+# Sets bench_run1 and bench_run2 to the seconds each run took.
+bench_two_runs() {
+	local t0 t1 t2
+	"$MORPH" init >/dev/null
+	mkdir -p prompts cases
+	printf 'Reply with the word {{word}} and the number {{n}}.\n' \
+	    >prompts/p.txt
+	cat >morph.json <<'EOF'
+{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
+ "models": ["echo:bench"]}
+EOF
+	cat >cases.py <<'EOF'
+import json, sys
+n, version = int(sys.argv[1]), int(sys.argv[2])
+with open("cases/c.jsonl", "w") as f:
+    for i in range(n):
+        word = "w%d" % i
+        expect = word
+        if version == 2 and i % 20 == 0:          # 5% change ...
+            word = "changed%d" % i
+            if i % 100 == 0:                      # ... 1% so it fails
+                expect = "w%d" % i
+            else:
+                expect = word
+        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
+                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
+EOF
+	python3 cases.py "$1" 1
+	"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
+	t0=$(date +%s.%N)
+	"$MORPH" run >/dev/null
+	t1=$(date +%s.%N)
+	python3 cases.py "$1" 2
+	"$MORPH" commit -a -m "v2" >/dev/null
+	"$MORPH" run >/dev/null
+	t2=$(date +%s.%N)
+	bench_run1=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	bench_run2=$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')
+}

@@ -2,11 +2,11 @@
 # bench/report.sh: morph report of two runs of 100,000 results each, and
 # the page it writes opened in headless Chromium.
 #
-# The suite is bench/eval.sh's: one prompt and N cases (100,000) for the
-# built-in echo model; the second commit changes the vars of 5% of the
-# cases, 1% of them so that their assertion fails, so the page lists
-# 1,000 regressions and 4,000 changed outputs in full and counts the
-# 95,000 others.  Measured:
+# The suite is bench/eval.sh's (bench_two_runs in bench/lib.sh): one
+# prompt and N cases (100,000) for the built-in echo model; the second
+# commit changes the vars of 5% of the cases, 1% of them so that their
+# assertion fails, so the page lists 1,000 regressions and 4,000 changed
+# outputs in full and counts the 95,000 others.  Measured:
 #   morph report   wall time and peak resident memory (/usr/bin/time),
 #                  beside morph eval --json of the same comparison, the
 #                  memory that the report should not exceed by much
@@ -40,40 +40,12 @@ cd "$work"
 export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
 unset MORPH_PAGER PAGER
 
-"$MORPH" init >/dev/null
-mkdir -p prompts cases
-printf 'Reply with the word {{word}} and the number {{n}}.\n' >prompts/p.txt
-cat >morph.json <<'EOF'
-{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
- "models": ["echo:bench"]}
-EOF
-cat >cases.py <<'EOF'
-import json, sys
-n, version = int(sys.argv[1]), int(sys.argv[2])
-with open("cases/c.jsonl", "w") as f:
-    for i in range(n):
-        word = "w%d" % i
-        expect = word
-        if version == 2 and i % 20 == 0:          # 5% change ...
-            word = "changed%d" % i
-            if i % 100 == 0:                      # ... 1% so it fails
-                expect = "w%d" % i
-            else:
-                expect = word
-        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
-                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
-EOF
-python3 cases.py "$N" 1
-"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
-t0=$(date +%s.%N)
-"$MORPH" run >/dev/null
-python3 cases.py "$N" 2
-"$MORPH" commit -a -m "v2" >/dev/null
-"$MORPH" run >/dev/null
-t1=$(date +%s.%N)
+bench_two_runs "$N"
 
 echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
-awk -v a="$t0" -v b="$t1" 'BEGIN { printf "# setup: both runs %.1f s\n", b - a }'
+awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
+	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
+	    a, b }'
 
 measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
 	local name=$1

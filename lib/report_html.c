@@ -78,7 +78,7 @@ struct html {
 	struct morph_eval		*ev;
 	struct morph_buf		 b;	/* the piece being written */
 	const struct morph_run_info	*run;	/* now */
-	const struct morph_run_info	*base;	/* before; NULL: one run */
+	const struct morph_run_info	*base;	/* before, or NULL */
 	int				 repeated;
 	const char			**wanted;	/* ids of the cases
 						   listed, sorted */
@@ -194,35 +194,44 @@ cmp_str(const void *a, const void *b)
 static size_t entries(const struct html *, enum morph_eval_kind);
 
 /*
- * The ids of the cases the page lists, sorted and unique: of a suite of
- * any size, only those are loaded (invariant 2).
+ * The prompts (which 0) or the case ids (which 1) of the entries the page
+ * lists, sorted and unique, as a new array of *n strings borrowed from
+ * the evaluation (NULL when there is none).
  */
 static const struct morph_error *
-wanted_cases(struct html *h)
+listed(const char ***out, size_t *n, const struct html *h, int which)
 {
-	const char *id;
-	size_t k, i, n, total = 0, j;
+	const struct morph_eval_case *c;
+	const struct morph_eval_item *it;
+	enum morph_eval_kind kind;
+	const char **v;
+	size_t k, i, j, total = 0;
 
+	*out = NULL;
+	*n = 0;
 	for (k = 0; k < NSECTIONS; k++)
 		total += entries(h, sections[k].kind);
 	if (total == 0)
 		return NULL;
-	if ((h->wanted = calloc(total, sizeof(*h->wanted))) == NULL)
+	if ((v = calloc(total, sizeof(*v))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	for (k = 0; k < NSECTIONS; k++) {
-		n = entries(h, sections[k].kind);
-		for (i = 0; i < n; i++) {
-			id = h->repeated ? morph_eval_case(h->ev,
-			    sections[k].kind, i)->case_id : morph_eval_item(
-			    h->ev, sections[k].kind, i)->case_id;
-			h->wanted[h->nwanted++] = id;
+	for (k = 0, j = 0; k < NSECTIONS; k++)
+		for (i = 0; i < entries(h, sections[k].kind); i++) {
+			kind = sections[k].kind;
+			if (h->repeated) {
+				c = morph_eval_case(h->ev, kind, i);
+				v[j++] = which ? c->case_id : c->prompt;
+			} else {
+				it = morph_eval_item(h->ev, kind, i);
+				v[j++] = which ? it->case_id : it->prompt;
+			}
 		}
-	}
-	qsort(h->wanted, h->nwanted, sizeof(*h->wanted), cmp_str);
-	for (i = j = 0; i < h->nwanted; i++)
-		if (j == 0 || strcmp(h->wanted[j - 1], h->wanted[i]) != 0)
-			h->wanted[j++] = h->wanted[i];
-	h->nwanted = j;
+	qsort(v, total, sizeof(*v), cmp_str);
+	for (i = j = 0; i < total; i++)
+		if (j == 0 || strcmp(v[j - 1], v[i]) != 0)
+			v[j++] = v[i];
+	*out = v;
+	*n = j;
 	return NULL;
 }
 
@@ -692,44 +701,14 @@ summary(struct html *h)
 
 /* The suite's changes */
 
-struct change {
-	char			*path;
-	struct morph_entry	 old, new;	/* path NULL: no file */
-};
-
-struct changes {
-	struct change	*v;
-	size_t		 n, cap;
-};
-
+/* Counts the files that differ (a morph_entrylist_diff callback). */
 static const struct morph_error *
-add_change(const struct morph_entry *old, const struct morph_entry *new,
+count_change(const struct morph_entry *old, const struct morph_entry *new,
     void *arg)
 {
-	struct changes *c = arg;
-	struct change *nv, *ch;
-	size_t cap;
-
-	if (c->n == c->cap) {
-		cap = c->cap ? c->cap * 2 : 16;
-		if ((nv = realloc(c->v, cap * sizeof(*nv))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		c->v = nv;
-		c->cap = cap;
-	}
-	ch = &c->v[c->n];
-	memset(ch, 0, sizeof(*ch));
-	if ((ch->path = strdup(old ? old->path : new->path)) == NULL)
-		return morph_error(MORPH_ERR_NOMEM);
-	c->n++;
-	if (old != NULL) {
-		ch->old = *old;
-		ch->old.path = ch->path;
-	}
-	if (new != NULL) {
-		ch->new = *new;
-		ch->new.path = ch->path;
-	}
+	(void)old;
+	(void)new;
+	++*(size_t *)arg;
 	return NULL;
 }
 
@@ -776,15 +755,21 @@ read_blob(struct morph_object **out, struct morph_repo *repo,
     const struct morph_entry *e)
 {
 	*out = NULL;
-	if (e->path == NULL)
+	if (e == NULL)
 		return NULL;
 	return morph_object_read(out, repo, &e->id, MORPH_OBJ_BLOB);
 }
 
-/* One changed file: its patch, folded when long. */
+/*
+ * One changed file (a morph_entrylist_diff callback; old or new NULL for
+ * a file added or deleted): its patch, folded when long.
+ */
 static const struct morph_error *
-changed_file(struct html *h, const struct change *ch)
+changed_file(const struct morph_entry *old, const struct morph_entry *new,
+    void *arg)
 {
+	struct html *h = arg;
+	const char *path = old != NULL ? old->path : new->path;
 	const struct morph_error *err;
 	struct morph_object *a = NULL, *b = NULL;
 	struct morph_textdiff_opts o = MORPH_TEXTDIFF_OPTS_INIT;
@@ -792,8 +777,8 @@ changed_file(struct html *h, const struct change *ch)
 	const char *what, *ad = "", *bd = "";
 	size_t al = 0, bl = 0, lines = 0, i;
 
-	if ((err = read_blob(&a, h->r->repo, &ch->old)) != NULL ||
-	    (err = read_blob(&b, h->r->repo, &ch->new)) != NULL)
+	if ((err = read_blob(&a, h->r->repo, old)) != NULL ||
+	    (err = read_blob(&b, h->r->repo, new)) != NULL)
 		goto done;
 	if (a != NULL) {
 		ad = morph_object_data(a);
@@ -807,7 +792,7 @@ changed_file(struct html *h, const struct change *ch)
 	    memcmp(ad, bd, al) == 0 ? "mode changed" : "modified";
 	if (al > DIFF_MAX || bl > DIFF_MAX) {
 		raw(h, "<p><code>");
-		text(h, ch->path);
+		text(h, path);
 		rawf(h, "</code> (%s, %zu &rarr; %zu bytes): too large to show "
 		    "here; <code>morph diff</code> shows it.</p>\n", what, al,
 		    bl);
@@ -816,7 +801,7 @@ changed_file(struct html *h, const struct change *ch)
 	if (morph_textdiff_is_binary(ad, al) ||
 	    morph_textdiff_is_binary(bd, bl)) {
 		raw(h, "<p><code>");
-		text(h, ch->path);
+		text(h, path);
 		rawf(h, "</code> (%s): binary, %zu &rarr; %zu bytes</p>\n",
 		    what, al, bl);
 		goto done;
@@ -827,7 +812,7 @@ changed_file(struct html *h, const struct change *ch)
 		lines += patch.ptr[i] == '\n';
 	rawf(h, "<details%s><summary><code>", lines > FOLD_PATCH ? "" :
 	    " open");
-	text(h, ch->path);
+	text(h, path);
 	rawf(h, "</code> (%s, %zu %s)</summary>\n<pre class=\"patch\">", what,
 	    lines, plural((int64_t)lines, "line", "lines"));
 	patch_lines(h, patch.ptr ? patch.ptr : "", patch.len);
@@ -863,13 +848,11 @@ suite_changes(struct html *h)
 {
 	const struct morph_error *err;
 	struct morph_entrylist ea, eb;
-	struct changes ch;
 	struct morph_buf page, rows;
 	struct morph_oid ta, tb;
 	char ia[MORPH_OID_HEXSZ + 1], ib[MORPH_OID_HEXSZ + 1];
-	size_t i;
+	size_t n = 0;
 
-	memset(&ch, 0, sizeof(ch));
 	morph_entrylist_init(&ea);
 	morph_entrylist_init(&eb);
 	raw(h, "<section id=\"changes\" aria-labelledby=\"changes-h\">\n"
@@ -878,14 +861,14 @@ suite_changes(struct html *h)
 	    (err = run_tree(&tb, h->r->repo, h->base)) != NULL ||
 	    (err = morph_tree_flatten(&ea, h->r->repo, &ta, NULL)) != NULL ||
 	    (err = morph_tree_flatten(&eb, h->r->repo, &tb, NULL)) != NULL ||
-	    (err = morph_entrylist_diff(&eb, &ea, add_change, &ch)) != NULL)
+	    (err = morph_entrylist_diff(&eb, &ea, count_change, &n)) != NULL)
 		goto done;
-	if (ch.n == 0)
+	if (n == 0)
 		raw(h, "<p>Both runs ran the same suite: no prompt, case or "
 		    "setting changed.</p>\n");
 	else {
-		rawf(h, "<p>%zu %s changed from ", ch.n,
-		    plural((int64_t)ch.n, "file", "files"));
+		rawf(h, "<p>%zu %s changed from ", n,
+		    plural((int64_t)n, "file", "files"));
 		raw(h, h->base->worktree ? "the work tree on " : "");
 		raw(h, "commit <code>");
 		text(h, short_id(&h->base->commit, ib));
@@ -897,13 +880,12 @@ suite_changes(struct html *h)
 	}
 	if ((err = flush(h)) != NULL)
 		goto done;
-	for (i = 0; i < ch.n; i++)
-		if ((err = changed_file(h, &ch.v[i])) != NULL)
-			goto done;
+	if ((err = morph_entrylist_diff(&eb, &ea, changed_file, h)) != NULL)
+		goto done;
 	/* Model settings, of the suites already loaded (a suite that does
 	   not load has none to compare: the cases say why).  The rows go
 	   into a buffer of their own, for there may be none. */
-	if (ch.n > 0 && h->suites[0].why == NULL &&
+	if (n > 0 && h->suites[0].why == NULL &&
 	    h->suites[1].why == NULL) {
 		page = h->b;
 		morph_buf_init(&h->b);
@@ -931,57 +913,12 @@ suite_changes(struct html *h)
 	raw(h, "</section>\n");
 	err = flush(h);
 done:
-	for (i = 0; i < ch.n; i++)
-		free(ch.v[i].path);
-	free(ch.v);
 	morph_entrylist_release(&ea);
 	morph_entrylist_release(&eb);
 	return err;
 }
 
 /* Filters */
-
-/* The prompts of the cases listed, sorted and unique, into *out. */
-static const struct morph_error *
-listed_prompts(struct html *h, const char ***out, size_t *n)
-{
-	const char **v = NULL, **nv;
-	const char *p;
-	size_t cap = 0, k, i, j, total;
-
-	*out = NULL;
-	*n = 0;
-	for (k = 0; k < NSECTIONS; k++) {
-		total = entries(h, sections[k].kind);
-		for (i = 0; i < total; i++) {
-			p = h->repeated ? morph_eval_case(h->ev,
-			    sections[k].kind, i)->prompt : morph_eval_item(
-			    h->ev, sections[k].kind, i)->prompt;
-			/* Items come in key order: most repeats are the
-			   last prompt seen. */
-			if (*n > 0 && strcmp(v[*n - 1], p) == 0)
-				continue;
-			for (j = 0; j < *n && strcmp(v[j], p) != 0; j++)
-				;
-			if (j < *n)
-				continue;
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				if ((nv = realloc(v, cap * sizeof(*v))) ==
-				    NULL) {
-					free(v);
-					return morph_error(MORPH_ERR_NOMEM);
-				}
-				v = nv;
-			}
-			v[(*n)++] = p;
-		}
-	}
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	*out = v;
-	return NULL;
-}
 
 static void
 option(struct html *h, const char *value)
@@ -1001,7 +938,7 @@ filters(struct html *h)
 	const char **prompts;
 	size_t i, n;
 
-	if ((err = listed_prompts(h, &prompts, &n)) != NULL)
+	if ((err = listed(&prompts, &n, h, 0)) != NULL)
 		return err;
 	raw(h, "<form id=\"filters\" class=\"filters\" role=\"search\" "
 	    "aria-label=\"Filter the cases\" hidden>\n<div><label "
@@ -1620,7 +1557,7 @@ morph_report_write_html(struct morph_report *r)
 	if (h.base != NULL)
 		snprintf(h.label[1], sizeof(h.label[1]), "run #%lld",
 		    (long long)h.base->num);
-	if ((err = wanted_cases(&h)) != NULL ||
+	if ((err = listed(&h.wanted, &h.nwanted, &h, 1)) != NULL ||
 	    (err = load_suite(&h, &h.suites[0], h.run)) != NULL ||
 	    (h.base != NULL && (err = load_suite(&h, &h.suites[1],
 	    h.base)) != NULL))

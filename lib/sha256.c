@@ -109,7 +109,8 @@ morph_sha256_update(struct morph_sha256 *s, const void *data, size_t len)
 }
 
 void
-morph_sha256_final(struct morph_sha256 *s, unsigned char out[MORPH_SHA256_SIZE])
+morph_sha256_final(struct morph_sha256 *s,
+    unsigned char out[MORPH_SHA256_SIZE])
 {
 	uint64_t bits = s->bytes * 8;
 	unsigned char len[8];

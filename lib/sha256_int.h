@@ -26,14 +26,14 @@ void	morph_sha256_final(struct morph_sha256 *,
 	    unsigned char out[MORPH_SHA256_SIZE]);
 
 /* The digest of len bytes in one call. */
-void	morph_sha256(unsigned char out[MORPH_SHA256_SIZE], const void *data,
-	    size_t len);
+void	morph_sha256(unsigned char out[MORPH_SHA256_SIZE],
+	    const void *data, size_t len);
 
 /*
  * The digest of len bytes in base64 (RFC 4648, with padding), as CSP
  * source expressions 'sha256-...' write it.
  */
-void	morph_sha256_base64(char out[MORPH_SHA256_B64SIZE], const void *data,
-	    size_t len);
+void	morph_sha256_base64(char out[MORPH_SHA256_B64SIZE],
+	    const void *data, size_t len);
 
 #endif

@@ -287,7 +287,7 @@ struct word_diff {
 	struct words	 plus;
 	word_change_cb	 cb;
 	void		*arg;
-	int		 stopped;	/* cb returned nonzero: out of memory */
+	int		 stopped;	/* cb returned nonzero: no memory */
 };
 
 /* One change between the word lists (git's fn_out_diff_words_aux). */
