@@ -27,23 +27,10 @@ unset MORPH_PAGER PAGER
 
 bench_two_runs "$N"
 
-echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
-awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
-	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
-	    a, b }'
-
-measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
-	local name=$1
-	shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
-	    [ $? -eq 1 ]		# eval exits 1 on a regression
-	read -r secs kb < <(tail -n 1 "$work/time")
-	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
-}
-text=$(measure "eval-text" "$MORPH" eval HEAD --against HEAD~1)
+text=$(bench_measure "eval-text" "$MORPH" eval HEAD --against HEAD~1)
 regressions=$(grep -c "before: pass    now: FAIL" "$work/out" || true)
-json=$(measure "eval-json" "$MORPH" eval --json HEAD --against HEAD~1)
-ideal=$(measure "ideal" sqlite3 .morph/morph.db \
+json=$(bench_measure "eval-json" "$MORPH" eval --json HEAD --against HEAD~1)
+ideal=$(bench_measure "ideal" sqlite3 .morph/morph.db \
     "SELECT count(*), sum(length(prompt) + length(case_id) + length(model) + length(verdicts)) FROM results")
 
 [ "$regressions" -eq $((N / 100)) ] ||

@@ -183,7 +183,8 @@ PYEND
 # has one prompt and N cases for the built-in echo model, run at two
 # commits: the second changes the vars of 5% of the cases, 1% of them so
 # that their assertion fails (N/100 regressions, N/25 changed outputs).
-# Sets bench_run1 and bench_run2 to the seconds each run took.
+# Sets bench_run1 and bench_run2 to the seconds each run took, and
+# prints them after a line saying what is measured where.
 bench_two_runs() {
 	local t0 t1 t2
 	"$MORPH" init >/dev/null
@@ -221,4 +222,20 @@ EOF
 	t2=$(date +%s.%N)
 	bench_run1=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 	bench_run2=$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')
+	echo "# $1 results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
+	awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
+	    printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
+		a, b }'
+}
+
+# bench_measure NAME CMD...: runs CMD (exit status 1 is an answer, as a
+# regression is to eval), its output to $work/out; prints "NAME wall
+# peak_rss_mb".
+bench_measure() {
+	local name=$1 secs kb
+	shift
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
+	    [ $? -eq 1 ]
+	read -r secs kb < <(tail -n 1 "$work/time")
+	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
 }

@@ -42,22 +42,9 @@ unset MORPH_PAGER PAGER
 
 bench_two_runs "$N"
 
-echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
-awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
-	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
-	    a, b }'
-
-measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
-	local name=$1
-	shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
-	    [ $? -eq 1 ]		# eval exits 1 on a regression
-	read -r secs kb < <(tail -n 1 "$work/time")
-	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
-}
-report=$(measure report "$MORPH" report HEAD --against HEAD~1 -o "$work/report.html")
-eval_=$(measure eval "$MORPH" eval --json HEAD --against HEAD~1)
-read_=$(measure read cat "$work/report.html")
+report=$(bench_measure report "$MORPH" report HEAD --against HEAD~1 -o "$work/report.html")
+eval_=$(bench_measure eval "$MORPH" eval --json HEAD --against HEAD~1)
+read_=$(bench_measure read cat "$work/report.html")
 size=$(wc -c <"$work/report.html")
 regressions=$(grep -c 'data-status="regression"' "$work/report.html" || true)
 changed=$(grep -c 'data-status="changed"' "$work/report.html" || true)
