@@ -165,12 +165,14 @@ if [ "$chromium_ok" -eq 1 ]; then
 	# a filter set after loading, and the screenshots.
 	reg=$(grep -o '<article class="case" id="[^"]*" data-status="regression"' "$T_ROOT/report.html" | sed 's/.*id="//; s/".*//')
 	ok python3 "$tools/browser.py" "$T_ROOT/report.html" "$T_ROOT/shots" \
-	    --case "$reg" --filter "status=regression" --filter "q=TOKYO"
+	    --case "$reg" --filter "status=regression" --filter "q=TOKYO" \
+	    --type "no idea"
 	expect_eq "$(json "d['loaded'], d['console']")" "True []" "loaded, no console message"
 	expect_eq "$(json "d['requests']")" "['$url']" "no request but the page"
 	expect_eq "$(json "d['scripts']")" 1 "one script"
 	expect_eq "$(json "d['filters'][0][1]")" "['$reg']" "a filter set after loading"
 	expect_eq "$(json "len(d['filters'][1][1])")" 2 "a search ignores case"
+	expect_eq "$(json "d['typed']")" "['#q=no+idea', '1 of 6 cases shown', '']" "typed into the form: the fragment follows"
 	expect_eq "$(json "d['unlabelled'], d['headers']")" "[] 0" "every control labelled, every header scoped"
 	expect_eq "$(json "d['contrast'][0] >= 4.5, d['contrast'][1]")" "True []" "contrast 4.5:1 or more"
 	expect_eq "$(json "[f for f in d['focus'] if not f[1]]")" "[]" "the focus is visible"

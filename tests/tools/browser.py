@@ -2,6 +2,7 @@
 """Opens an HTML report of morph in headless Chromium and says what it saw.
 
     python3 browser.py REPORT OUTDIR [--case ID] [--filter FRAGMENT ...]
+        [--type TEXT]
     python3 browser.py --timing REPORT
 
 drives Chromium over the DevTools protocol on a pipe
@@ -17,6 +18,9 @@ object on stdout:
   cases         ids of the cases shown (not hidden) after loading
   filters       for each --filter FRAGMENT: the fragment set, then the ids
                 of the cases shown once the page's hashchange ran
+  typed         with --type TEXT: the fragment and the count of cases
+                shown once TEXT is typed into the search box, then the
+                fragment once the filters are cleared
   unlabelled    form controls without a label
   headers       <th> elements without a scope
   contrast      the lowest contrast ratio of any visible text with its
@@ -200,6 +204,7 @@ def main():
     ap.add_argument("--case")
     ap.add_argument("--filter", action="append", default=[])
     ap.add_argument("--tabs", type=int, default=8)
+    ap.add_argument("--type")
     a = ap.parse_args()
 
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or \
@@ -262,6 +267,16 @@ def main():
             out["filters"].append([frag, shown])
         b.js("new Promise(ok => { addEventListener('hashchange', () => "
              "ok(), {once: true}); location.hash = 'status='; })")
+        # Typed into the form, a filter goes into the fragment.
+        if a.type is not None:
+            out["typed"] = b.js(
+                "(() => { const q = document.getElementById('f-q'); "
+                "q.value = %s; q.dispatchEvent(new Event('input', "
+                "{bubbles: true})); const r = [location.hash, "
+                "document.getElementById('f-count').textContent]; "
+                "document.getElementById('f-clear').click(); "
+                "return r.concat([location.hash]); })()" %
+                json.dumps(a.type))
         out["unlabelled"] = b.js(
             "Array.from(document.querySelectorAll('input, select, "
             "textarea, button')).filter(e => e.tagName !== 'BUTTON' ? "
