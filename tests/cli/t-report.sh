@@ -108,6 +108,26 @@ expect_eq "$(cat "$T_ROOT/kept.html")" "keep" "a failed report leaves its file"
 expect_eq "$(ls -A "$T_ROOT" | grep -c morph-report)" 0 "no temporary file left"
 cd "$T_ROOT"
 
+# Runs of several samples: one entry a case, with its counts and test.
+ok morph init --example s
+T_REPOS+=("$T_ROOT/s")
+cd s
+ok morph add .
+ok morph commit -m "Example suite"
+ok morph run --repeat 3
+sed -i 's/{{name}}, who/our new colleague, who/' prompts/welcome.txt
+ok morph commit -a -m "Drop the name"
+ok morph run --repeat 3
+ok morph report HEAD --against HEAD~1 -o "$T_ROOT/samples.html"
+samples=$(cat "$T_ROOT/samples.html")
+expect_contains "$samples" "2 regressions, 0 fixes, 0 changed"
+expect_contains "$samples" "Counts are of cases of 3 samples each."
+expect_contains "$samples" "<p>Passed 0/3 <span class=\"muted\">[0.00, 0.56]</span> now, 3/3 <span class=\"muted\">[0.44, 1.00]</span> before; 3 worse, 0 better; McNemar p = 0.25.</p>"
+expect_contains "$samples" "<caption>Sample 0</caption>"
+expect_eq "$(grep -c '<article class="case"' "$T_ROOT/samples.html")" 2 "one entry a case"
+ok python3 "$tools/htmlcheck.py" "$T_ROOT/samples.html"
+cd "$T_ROOT"
+
 # The browser.
 chromium_ok=0
 if ! command -v chromium >/dev/null; then
