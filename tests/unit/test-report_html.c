@@ -143,6 +143,7 @@ test_hostile(void)
 	T_INTEQ(count(page, "<script"), 1);
 	T_INTEQ(count(page, "</script"), 1);
 	T_INTEQ(count(page, "<style"), 1);
+	T_INTEQ(count(page, "</style"), 1);
 	T_INTEQ(count(page, "<!--"), 0);
 	T_INTEQ(count(page, "<textarea"), 0);
 	T_INTEQ(count(page, "<i>"), 0);
