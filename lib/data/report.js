@@ -111,7 +111,8 @@
 
 	/* A case named by the fragment is shown, clearing the filters. */
 	function reveal() {
-		var h = decodeURIComponent(location.hash.slice(1));
+		/* Case ids are ASCII: the fragment needs no decoding. */
+		var h = location.hash.slice(1);
 		var el = h === "" ? null : document.getElementById(h);
 		if (el !== null && el.classList.contains("case") && el.hidden) {
 			clear();
