@@ -25,56 +25,12 @@ cd "$work"
 export MORPH_AUTHOR_NAME=bench MORPH_AUTHOR_EMAIL=bench@example.com
 unset MORPH_PAGER PAGER
 
-"$MORPH" init >/dev/null
-mkdir -p prompts cases
-printf 'Reply with the word {{word}} and the number {{n}}.\n' >prompts/p.txt
-cat >morph.json <<'EOF'
-{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
- "models": ["echo:bench"]}
-EOF
-cat >cases.py <<'EOF'
-import json, sys
-n, version = int(sys.argv[1]), int(sys.argv[2])
-with open("cases/c.jsonl", "w") as f:
-    for i in range(n):
-        word = "w%d" % i
-        expect = word
-        if version == 2 and i % 20 == 0:          # 5% change ...
-            word = "changed%d" % i
-            if i % 100 == 0:                      # ... 1% so it fails
-                expect = "w%d" % i
-            else:
-                expect = word
-        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
-                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
-EOF
-python3 cases.py "$N" 1
-"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
-t0=$(date +%s.%N)
-"$MORPH" run >/dev/null
-t1=$(date +%s.%N)
-python3 cases.py "$N" 2
-"$MORPH" commit -a -m "v2" >/dev/null
-"$MORPH" run >/dev/null
-t2=$(date +%s.%N)
+bench_two_runs "$N"
 
-echo "# $N results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
-	printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
-	    b - a, c - b }'
-
-measure() {	# measure NAME CMD...: wall seconds and peak RSS in MB
-	local name=$1
-	shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
-	    [ $? -eq 1 ]		# eval exits 1 on a regression
-	read -r secs kb < <(tail -n 1 "$work/time")
-	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
-}
-text=$(measure "eval-text" "$MORPH" eval HEAD --against HEAD~1)
+text=$(bench_measure "eval-text" "$MORPH" eval HEAD --against HEAD~1)
 regressions=$(grep -c "before: pass    now: FAIL" "$work/out" || true)
-json=$(measure "eval-json" "$MORPH" eval --json HEAD --against HEAD~1)
-ideal=$(measure "ideal" sqlite3 .morph/morph.db \
+json=$(bench_measure "eval-json" "$MORPH" eval --json HEAD --against HEAD~1)
+ideal=$(bench_measure "ideal" sqlite3 .morph/morph.db \
     "SELECT count(*), sum(length(prompt) + length(case_id) + length(model) + length(verdicts)) FROM results")
 
 [ "$regressions" -eq $((N / 100)) ] ||

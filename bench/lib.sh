@@ -178,3 +178,64 @@ PYEND
 	    { echo "$bench_name: promptfoo reported errors:" >&2;
 	      tail -20 "$work/pf.out" >&2; exit 1; }
 }
+
+# bench_two_runs N: in the current directory, a repository whose suite
+# has one prompt and N cases for the built-in echo model, run at two
+# commits: the second changes the vars of 5% of the cases, 1% of them so
+# that their assertion fails (N/100 regressions, N/25 changed outputs).
+# Sets bench_run1 and bench_run2 to the seconds each run took, and
+# prints them after a line saying what is measured where.
+bench_two_runs() {
+	local t0 t1 t2
+	"$MORPH" init >/dev/null
+	mkdir -p prompts cases
+	printf 'Reply with the word {{word}} and the number {{n}}.\n' \
+	    >prompts/p.txt
+	cat >morph.json <<'EOF'
+{"prompts": ["prompts/*.txt"], "cases": ["cases/*.jsonl"],
+ "models": ["echo:bench"]}
+EOF
+	cat >cases.py <<'EOF'
+import json, sys
+n, version = int(sys.argv[1]), int(sys.argv[2])
+with open("cases/c.jsonl", "w") as f:
+    for i in range(n):
+        word = "w%d" % i
+        expect = word
+        if version == 2 and i % 20 == 0:          # 5% change ...
+            word = "changed%d" % i
+            if i % 100 == 0:                      # ... 1% so it fails
+                expect = "w%d" % i
+            else:
+                expect = word
+        f.write(json.dumps({"id": "c%06d" % i, "vars": {"word": word, "n": i},
+                            "assert": [{"type": "contains", "value": expect}]}) + "\n")
+EOF
+	python3 cases.py "$1" 1
+	"$MORPH" add . && "$MORPH" commit -m "v1" >/dev/null
+	t0=$(date +%s.%N)
+	"$MORPH" run >/dev/null
+	t1=$(date +%s.%N)
+	python3 cases.py "$1" 2
+	"$MORPH" commit -a -m "v2" >/dev/null
+	"$MORPH" run >/dev/null
+	t2=$(date +%s.%N)
+	bench_run1=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	bench_run2=$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')
+	echo "# $1 results a run; morph: $MORPH; $(nproc) cores; $(date -u +%FT%TZ)"
+	awk -v a="$bench_run1" -v b="$bench_run2" 'BEGIN {
+	    printf "# setup: first run %.1f s, second run (95%% cached) %.1f s\n",
+		a, b }'
+}
+
+# bench_measure NAME CMD...: runs CMD (exit status 1 is an answer, as a
+# regression is to eval), its output to $work/out; prints "NAME wall
+# peak_rss_mb".
+bench_measure() {
+	local name=$1 secs kb
+	shift
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>/dev/null ||
+	    [ $? -eq 1 ]
+	read -r secs kb < <(tail -n 1 "$work/time")
+	printf "%s %s %s\n" "$name" "$secs" "$((kb / 1024))"
+}

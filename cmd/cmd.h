@@ -58,6 +58,7 @@ extern const struct morph_cmd morph_cmd_pull;
 extern const struct morph_cmd morph_cmd_push;
 extern const struct morph_cmd morph_cmd_reflog;
 extern const struct morph_cmd morph_cmd_remote;
+extern const struct morph_cmd morph_cmd_report;
 extern const struct morph_cmd morph_cmd_reset;
 extern const struct morph_cmd morph_cmd_restore;
 extern const struct morph_cmd morph_cmd_rev_parse;

@@ -36,6 +36,7 @@ static const struct morph_cmd *const commands[] = {
 	&morph_cmd_push,
 	&morph_cmd_reflog,
 	&morph_cmd_remote,
+	&morph_cmd_report,
 	&morph_cmd_reset,
 	&morph_cmd_restore,
 	&morph_cmd_rev_parse,

@@ -44,6 +44,8 @@ const struct morph_error *morph_report_write_text(struct morph_report *);
 const struct morph_error *morph_report_write_json(struct morph_report *);
 const struct morph_error *morph_report_write_junit(struct morph_report *);
 const struct morph_error *morph_report_write_markdown(struct morph_report *);
+/* One self-contained page (morph-report(1)), lib/report_html.c. */
+const struct morph_error *morph_report_write_html(struct morph_report *);
 
 /* What every writer shares (lib/report.c). */
 

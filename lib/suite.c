@@ -53,6 +53,10 @@ struct suite_priv {
 	const cJSON		*case_globs;	/* in doc, or NULL */
 	/* pub.rule.baselines, whose strings are in doc. */
 	struct morph_select_baseline *baselines;
+	/* morph_suite_load_some: the cases to keep, and how many were not. */
+	morph_suite_keep_cb	 keep;
+	void			*keep_arg;
+	size_t			 dropped;
 };
 
 /* errors */
@@ -1185,6 +1189,10 @@ load_case(struct suite_priv *sp, cJSON *obj, const char *name, int line,
 		}
 	}
 
+	if (sp->keep != NULL && !sp->keep(id->valuestring, sp->keep_arg)) {
+		sp->dropped++;
+		return NULL;
+	}
 	if ((err = new_case(sp, &c)) != NULL)
 		return err;
 	c->line = line;
@@ -1572,6 +1580,13 @@ const struct morph_error *
 morph_suite_load(struct morph_suite **out, struct morph_repo *repo,
     const struct morph_oid *tree)
 {
+	return morph_suite_load_some(out, repo, tree, NULL, NULL);
+}
+
+const struct morph_error *
+morph_suite_load_some(struct morph_suite **out, struct morph_repo *repo,
+    const struct morph_oid *tree, morph_suite_keep_cb keep, void *arg)
+{
 	const struct morph_error *err;
 	struct morph_entrylist files;
 	const struct morph_entry *e;
@@ -1585,6 +1600,8 @@ morph_suite_load(struct morph_suite **out, struct morph_repo *repo,
 	morph_entrylist_init(&files);
 	if ((sp = suite_new()) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	sp->keep = keep;
+	sp->keep_arg = arg;
 	s = &sp->pub;
 	if ((err = morph_tree_flatten(&files, repo, tree, NULL)) != NULL)
 		goto done;
@@ -1652,7 +1669,8 @@ morph_suite_load(struct morph_suite **out, struct morph_repo *repo,
 	}
 	if ((err = check_case_ids(s)) != NULL)
 		goto done;
-	if (s->ncases == 0 && (err = add_default_case(sp)) != NULL)
+	if (s->ncases == 0 && sp->dropped == 0 &&
+	    (err = add_default_case(sp)) != NULL)
 		goto done;
 	err = check_vars(sp);
 done:

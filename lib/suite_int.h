@@ -17,6 +17,7 @@
 #include "morph/error.h"
 #include "morph/hash.h"
 #include "morph/select.h"
+#include "morph/suite.h"
 
 struct morph_repo;
 
@@ -79,6 +80,18 @@ const struct morph_error *morph_suite_load(struct morph_suite **out,
 void	morph_suite_free(struct morph_suite *);
 
 /*
+ * As morph_suite_load, but keeping only the cases whose id keep accepts:
+ * a reader of a few cases of a large suite (lib/report_html.c) holds only
+ * those.  Every case is parsed and its fields checked; duplicate ids and
+ * the variables prompts use are checked among the kept cases only.  The
+ * implicit "default" case is there only when the files have no case.
+ */
+typedef int (*morph_suite_keep_cb)(const char *id, void *arg);
+const struct morph_error *morph_suite_load_some(struct morph_suite **out,
+    struct morph_repo *, const struct morph_oid *tree,
+    morph_suite_keep_cb keep, void *arg);
+
+/*
  * Adds to into the cases (by id) and the models (by id) of from that it
  * lacks, as from has them, after its own: the suite the merge gate runs
  * (lib/gate.c).  The implicit "default" case is not added.  A case keeps
@@ -103,6 +116,15 @@ int	morph_suite_glob_match(const char *pattern, const char *path);
 /* Whether case c applies to prompt p. */
 int	morph_suite_case_applies(const struct morph_suite_case *c,
 	    const struct morph_suite_prompt *p);
+
+/*
+ * morph_suite_settings_diff (morph/suite.h) of two suites already loaded
+ * (either may be NULL: no suite, no models), so that a caller that holds
+ * them loads neither again (lib/suitediff.c).
+ */
+const struct morph_error *morph_suite_settings_compare(
+    const struct morph_suite *old, const struct morph_suite *new,
+    morph_settings_cb cb, void *arg);
 
 /*
  * Renders prompt p for case c: a new array of {"role", "content"} with

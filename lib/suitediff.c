@@ -112,18 +112,13 @@ compare(const struct morph_suite_model *a, const struct morph_suite_model *b,
 }
 
 const struct morph_error *
-morph_suite_settings_diff(struct morph_repo *repo,
-    const struct morph_oid *old_commit, const struct morph_oid *new_commit,
-    morph_settings_cb cb, void *arg)
+morph_suite_settings_compare(const struct morph_suite *a,
+    const struct morph_suite *b, morph_settings_cb cb, void *arg)
 {
-	const struct morph_error *err;
-	struct morph_suite *a = NULL, *b = NULL;
+	const struct morph_error *err = NULL;
 	cJSON *ja = NULL, *jb = NULL;
 	size_t i;
 
-	if ((err = load(&a, repo, old_commit)) != NULL ||
-	    (err = load(&b, repo, new_commit)) != NULL)
-		goto done;
 	for (i = 0; b != NULL && i < b->nmodels && err == NULL; i++)
 		err = compare(find(a, b->models[i].id), &b->models[i],
 		    b->models[i].id, cb, arg);
@@ -136,9 +131,22 @@ morph_suite_settings_diff(struct morph_repo *repo,
 		jb = b && b->judge ? cJSON_CreateString(b->judge) : NULL;
 		err = row(cb, arg, "(judge)", "model", ja, jb);
 	}
-done:
 	cJSON_Delete(ja);
 	cJSON_Delete(jb);
+	return err;
+}
+
+const struct morph_error *
+morph_suite_settings_diff(struct morph_repo *repo,
+    const struct morph_oid *old_commit, const struct morph_oid *new_commit,
+    morph_settings_cb cb, void *arg)
+{
+	const struct morph_error *err;
+	struct morph_suite *a = NULL, *b = NULL;
+
+	if ((err = load(&a, repo, old_commit)) == NULL &&
+	    (err = load(&b, repo, new_commit)) == NULL)
+		err = morph_suite_settings_compare(a, b, cb, arg);
 	morph_suite_free(a);
 	morph_suite_free(b);
 	return err;

@@ -275,11 +275,92 @@ put_marked(struct morph_buf *out, const char *prefix, const char *suffix,
 	}
 }
 
+/*
+ * A change between two word lists, in bytes of each text: [mb, me) of
+ * the old replaced by [pb, pe) of the new.  Nonzero stops the diff.
+ */
+typedef int (*word_change_cb)(size_t mb, size_t me, size_t pb, size_t pe,
+    void *arg);
+
+struct word_diff {
+	struct words	 minus;
+	struct words	 plus;
+	word_change_cb	 cb;
+	void		*arg;
+	int		 stopped;	/* cb returned nonzero: no memory */
+};
+
+/* One change between the word lists (git's fn_out_diff_words_aux). */
+static int
+words_hunk_cb(const git_diff_delta *delta, const git_diff_hunk *h,
+    void *arg)
+{
+	struct word_diff *d = arg;
+	size_t mb, me, pb, pe;
+	size_t ms = (size_t)h->old_start, ml = (size_t)h->old_lines;
+	size_t ps = (size_t)h->new_start, pl = (size_t)h->new_lines;
+
+	(void)delta;
+	if (ms + ml > d->minus.n || ps + pl > d->plus.n)
+		return -1;	/* cannot happen: libgit2 counted our lines */
+	if (ml > 0) {
+		mb = d->minus.v[ms].begin;
+		me = d->minus.v[ms + ml - 1].end;
+	} else
+		mb = me = d->minus.v[ms].end;
+	if (pl > 0) {
+		pb = d->plus.v[ps].begin;
+		pe = d->plus.v[ps + pl - 1].end;
+	} else
+		pb = pe = d->plus.v[ps].end;
+	if (d->cb(mb, me, pb, pe, d->arg) != 0) {
+		d->stopped = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Diffs the words of a and b (git's diff_words_show), calling cb for
+ * each change in order.  When b is empty, all of a is one change.
+ */
+static const struct morph_error *
+word_diff(const char *a, size_t alen, const char *b, size_t blen,
+    word_change_cb cb, void *arg)
+{
+	const struct morph_error *err;
+	struct word_diff d;
+	git_diff_options go;
+	int rc;
+
+	if (blen == 0)
+		return alen > 0 && cb(0, alen, 0, 0, arg) != 0 ?
+		    morph_error(MORPH_ERR_NOMEM) : NULL;
+	memset(&d, 0, sizeof(d));
+	d.cb = cb;
+	d.arg = arg;
+	if ((err = split_words(&d.minus, a ? a : "", alen)) != NULL ||
+	    (err = split_words(&d.plus, b, blen)) != NULL)
+		goto done;
+	if ((err = morph_git_init()) != NULL)
+		goto done;
+	diff_options(&go, 0, 0);
+	rc = git_diff_buffers(morph_buf_cstr(&d.minus.lines), d.minus.lines.len,
+	    NULL, morph_buf_cstr(&d.plus.lines), d.plus.lines.len, NULL, &go,
+	    NULL, NULL, words_hunk_cb, NULL, &d);
+	if (rc < 0)
+		err = d.stopped ? morph_error(MORPH_ERR_NOMEM) :
+		    morph_git_error(rc, "cannot diff words");
+done:
+	free_words(&d.minus);
+	free_words(&d.plus);
+	return err;
+}
+
 struct words_run {
 	struct morph_buf	*out;
-	struct words		 minus;
-	struct words		 plus;
-	size_t			 current;	/* plus printed up to */
+	const char		*a, *b;
+	size_t			 current;	/* b printed up to */
 	int			 color;
 };
 
@@ -295,78 +376,40 @@ put_new(struct words_run *r, const char *s, size_t n)
 	put_marked(r->out, "{+", "+}", r->color ? C_NEW : NULL, s, n);
 }
 
-/* One change between the word lists (git's fn_out_diff_words_aux). */
 static int
-words_hunk_cb(const git_diff_delta *delta, const git_diff_hunk *h,
-    void *arg)
+words_run_cb(size_t mb, size_t me, size_t pb, size_t pe, void *arg)
 {
 	struct words_run *r = arg;
-	size_t mb, me, pb, pe;
-	size_t ms = (size_t)h->old_start, ml = (size_t)h->old_lines;
-	size_t ps = (size_t)h->new_start, pl = (size_t)h->new_lines;
 
-	(void)delta;
-	if (ms + ml > r->minus.n || ps + pl > r->plus.n)
-		return -1;	/* cannot happen: libgit2 counted our lines */
-	if (ml > 0) {
-		mb = r->minus.v[ms].begin;
-		me = r->minus.v[ms + ml - 1].end;
-	} else
-		mb = me = r->minus.v[ms].end;
-	if (pl > 0) {
-		pb = r->plus.v[ps].begin;
-		pe = r->plus.v[ps + pl - 1].end;
-	} else
-		pb = pe = r->plus.v[ps].end;
 	if (r->current < pb)
-		put_marked(r->out, "", "", NULL, r->plus.text + r->current,
+		put_marked(r->out, "", "", NULL, r->b + r->current,
 		    pb - r->current);
 	if (mb != me)
-		put_old(r, r->minus.text + mb, me - mb);
+		put_old(r, r->a + mb, me - mb);
 	if (pb != pe)
-		put_new(r, r->plus.text + pb, pe - pb);
+		put_new(r, r->b + pb, pe - pb);
 	r->current = pe;
 	return 0;
 }
 
-/* git's diff_words_show for one run of removed and added text. */
+/* The new text with the word changes from a marked. */
 static const struct morph_error *
 words_run(struct morph_buf *out, const char *a, size_t alen, const char *b,
     size_t blen, int color)
 {
 	const struct morph_error *err;
 	struct words_run r;
-	git_diff_options go;
-	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.out = out;
+	r.a = a;
+	r.b = b;
 	r.color = color;
-	if (blen == 0) {
-		/* Only removal: all of it, marked. */
-		put_old(&r, a, alen);
-		return morph_buf_status(out);
-	}
-	if ((err = split_words(&r.minus, a ? a : "", alen)) != NULL ||
-	    (err = split_words(&r.plus, b, blen)) != NULL)
-		goto done;
-	if ((err = morph_git_init()) != NULL)
-		goto done;
-	diff_options(&go, 0, 0);
-	rc = git_diff_buffers(morph_buf_cstr(&r.minus.lines), r.minus.lines.len,
-	    NULL, morph_buf_cstr(&r.plus.lines), r.plus.lines.len, NULL, &go,
-	    NULL, NULL, words_hunk_cb, NULL, &r);
-	if (rc < 0) {
-		err = morph_git_error(rc, "cannot diff words");
-		goto done;
-	}
+	if ((err = word_diff(a, alen, b, blen, words_run_cb, &r)) != NULL)
+		return err;
 	if (r.current < blen)
 		put_marked(out, "", "", NULL, b + r.current, blen - r.current);
-	err = morph_buf_status(out);
-done:
-	free_words(&r.minus);
-	free_words(&r.plus);
-	return err;
+	return morph_buf_status(out);
 }
 
 const struct morph_error *
@@ -374,6 +417,52 @@ morph_textdiff_words_inline(struct morph_buf *out, const char *a,
     size_t alen, const char *b, size_t blen, int color)
 {
 	return words_run(out, a, alen, b, blen, color);
+}
+
+struct changes {
+	struct morph_textdiff_wordchange	*v;
+	size_t					 n, cap;
+};
+
+static int
+add_change_cb(size_t mb, size_t me, size_t pb, size_t pe, void *arg)
+{
+	struct changes *c = arg;
+	struct morph_textdiff_wordchange *nv;
+	size_t cap;
+
+	if (c->n == c->cap) {
+		cap = c->cap ? c->cap * 2 : 8;
+		if ((nv = realloc(c->v, cap * sizeof(*nv))) == NULL)
+			return -1;
+		c->v = nv;
+		c->cap = cap;
+	}
+	c->v[c->n].a_begin = mb;
+	c->v[c->n].a_end = me;
+	c->v[c->n].b_begin = pb;
+	c->v[c->n].b_end = pe;
+	c->n++;
+	return 0;
+}
+
+const struct morph_error *
+morph_textdiff_word_changes(struct morph_textdiff_wordchange **out,
+    size_t *n, const char *a, size_t alen, const char *b, size_t blen)
+{
+	const struct morph_error *err;
+	struct changes c;
+
+	memset(&c, 0, sizeof(c));
+	*out = NULL;
+	*n = 0;
+	if ((err = word_diff(a, alen, b, blen, add_change_cb, &c)) != NULL) {
+		free(c.v);
+		return err;
+	}
+	*out = c.v;
+	*n = c.n;
+	return NULL;
 }
 
 /* Prints a pending run of changes and empties it. */

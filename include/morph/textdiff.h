@@ -99,6 +99,26 @@ const struct morph_error *morph_textdiff_words(struct morph_buf *out,
 const struct morph_error *morph_textdiff_words_inline(struct morph_buf *out,
     const char *a, size_t alen, const char *b, size_t blen, int color);
 
+/*
+ * One change between the words of two texts: bytes [a_begin, a_end) of
+ * the old text were replaced by bytes [b_begin, b_end) of the new; either
+ * range may be empty (words added or removed there).
+ */
+struct morph_textdiff_wordchange {
+	size_t	a_begin, a_end;
+	size_t	b_begin, b_end;
+};
+
+/*
+ * The word changes from a to b that morph_textdiff_words_inline marks,
+ * in order, as a new array of *n in *out (NULL when there is none; the
+ * caller frees it): for showing both texts side by side, each with its
+ * own words marked.  Errors: GIT, NOMEM.
+ */
+const struct morph_error *morph_textdiff_word_changes(
+    struct morph_textdiff_wordchange **out, size_t *n, const char *a,
+    size_t alen, const char *b, size_t blen);
+
 /* What --stat shows for one file. */
 struct morph_textdiff_stat {
 	size_t	insertions;	/* added lines (0 when binary) */

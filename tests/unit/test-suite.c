@@ -27,9 +27,13 @@ the_repo(void)
 	return repo;
 }
 
-/* Writes the files as a tree and loads its suite. */
+/*
+ * Writes the files as a tree and loads its suite, with only the cases
+ * keep accepts when it is not NULL.
+ */
 static const struct morph_error *
-load(struct morph_suite **out, const struct file *files)
+load_keep(struct morph_suite **out, const struct file *files,
+    morph_suite_keep_cb keep, void *arg)
 {
 	struct morph_repo *r = the_repo();
 	const struct morph_error *err = NULL;
@@ -54,7 +58,14 @@ load(struct morph_suite **out, const struct file *files)
 		T_FAIL("cannot write the tree: %s", err->msg);
 		return err;
 	}
-	return morph_suite_load(out, r, &tree);
+	return keep == NULL ? morph_suite_load(out, r, &tree) :
+	    morph_suite_load_some(out, r, &tree, keep, arg);
+}
+
+static const struct morph_error *
+load(struct morph_suite **out, const struct file *files)
+{
+	return load_keep(out, files, NULL, NULL);
 }
 
 /* A suite with one prompt and one case file. */
@@ -1131,6 +1142,59 @@ test_select_baseline(void)
 	}
 }
 
+static int
+keep_named(const char *id, void *arg)
+{
+	const char *const *v;
+
+	for (v = arg; *v != NULL; v++)
+		if (strcmp(*v, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Only the cases asked for are kept; the others are still parsed. */
+static void
+test_load_some(void)
+{
+	static const struct file files[] = {
+		{ "morph.json", BASIC_JSON },
+		{ "prompts/p.txt", "Say {{w}}" },
+		{ "cases/c.jsonl", "{\"id\": \"a\", \"vars\": {\"w\": 1}}\n"
+		  "{\"id\": \"b\", \"vars\": {\"w\": 2}}\n"
+		  "{\"id\": \"c\", \"vars\": {\"w\": 3}}\n" },
+		{ NULL, NULL },
+	};
+	static const struct file broken[] = {
+		{ "morph.json", BASIC_JSON },
+		{ "prompts/p.txt", "Say {{w}}" },
+		{ "cases/c.jsonl", "{\"id\": \"a\", \"vars\": {\"w\": 1}}\n"
+		  "{\"id\": \"b\", \"vars\": 7}\n" },
+		{ NULL, NULL },
+	};
+	static const char *const only_b[] = { "b", NULL };
+	static const char *const none[] = { NULL };
+	struct morph_suite *s;
+
+	T_OK(load_keep(&s, files, keep_named, (void *)only_b));
+	if (s != NULL) {
+		T_INTEQ(s->ncases, 1);
+		T_STREQ(s->cases[0].id, "b");
+		T_INTEQ(s->cases[0].line, 2);
+		T_INTEQ(s->nprompts, 1);
+		T_INTEQ(s->nmodels, 1);
+		morph_suite_free(s);
+	}
+	/* Keeping none is no suite without cases: no "default" either. */
+	T_OK(load_keep(&s, files, keep_named, (void *)none));
+	if (s != NULL) {
+		T_INTEQ(s->ncases, 0);
+		morph_suite_free(s);
+	}
+	T_ERR(load_keep(&s, broken, keep_named, (void *)none),
+	    MORPH_ERR_SUITE);
+}
+
 static void
 test_close(void)
 {
@@ -1149,6 +1213,7 @@ static const struct test tests[] = {
 	TEST(test_big_case_file),
 	TEST(test_many_variables),
 	TEST(test_select_baseline),
+	TEST(test_load_some),
 	TEST(test_close),
 	TEST(test_example),
 };

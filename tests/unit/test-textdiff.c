@@ -456,6 +456,61 @@ test_words_inline(void)
 	morph_buf_release(&out);
 }
 
+/* Each text with its changed ranges in brackets. */
+static void
+mark(struct morph_buf *out, const char *s, size_t len,
+    const struct morph_textdiff_wordchange *v, size_t n, int new)
+{
+	size_t i, at = 0, b, e;
+
+	for (i = 0; i < n; i++) {
+		b = new ? v[i].b_begin : v[i].a_begin;
+		e = new ? v[i].b_end : v[i].a_end;
+		morph_buf_put(out, s + at, b - at);
+		morph_buf_putc(out, '[');
+		morph_buf_put(out, s + b, e - b);
+		morph_buf_putc(out, ']');
+		at = e;
+	}
+	morph_buf_put(out, s + at, len - at);
+}
+
+static void
+test_word_changes(void)
+{
+	static const struct {
+		const char	*a, *b;
+		const char	*want_a, *want_b;
+	} cases[] = {
+		{ "Paris is the capital of France.",
+		  "The capital of France is Paris.",
+		  "[Paris is the] capital of [France.]",
+		  "[The] capital of [France is Paris.]" },
+		{ "yes", "yes", "yes", "yes" },
+		{ "line one\nline two\n", "line 1\nline two\nline three\n",
+		  "line [one]\nline two[]\n", "line [1]\nline two\n[line three]\n" },
+		{ "all gone", "", "[all gone]", "[]" },
+		{ "", "new", "[]", "[new]" },
+		{ "", "", "", "" },
+	};
+	struct morph_textdiff_wordchange *v;
+	struct morph_buf out = MORPH_BUF_INIT;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		T_OK(morph_textdiff_word_changes(&v, &n, cases[i].a,
+		    strlen(cases[i].a), cases[i].b, strlen(cases[i].b)));
+		morph_buf_clear(&out);
+		mark(&out, cases[i].a, strlen(cases[i].a), v, n, 0);
+		T_STREQ(morph_buf_cstr(&out), cases[i].want_a);
+		morph_buf_clear(&out);
+		mark(&out, cases[i].b, strlen(cases[i].b), v, n, 1);
+		T_STREQ(morph_buf_cstr(&out), cases[i].want_b);
+		free(v);
+	}
+	morph_buf_release(&out);
+}
+
 static void
 test_lines(void)
 {
@@ -576,6 +631,7 @@ static const struct test tests[] = {
 	TEST(test_patch_hashes_data),
 	TEST(test_words),
 	TEST(test_words_inline),
+	TEST(test_word_changes),
 	TEST(test_lines),
 	TEST(test_binary_detection),
 	TEST(test_stat),
