@@ -1565,6 +1565,9 @@ morph_report_write_html(struct morph_report *r)
 	head(&h);
 	if ((err = summary(&h)) != NULL)
 		goto done;
+	if ((err = morph_report_html_charts(&h.b, r->repo, h.run)) != NULL ||
+	    (err = flush(&h)) != NULL)
+		goto done;
 	if (h.base != NULL && (err = suite_changes(&h)) != NULL)
 		goto done;
 	if ((err = cases(&h)) != NULL)

@@ -47,6 +47,17 @@ const struct morph_error *morph_report_write_markdown(struct morph_report *);
 /* One self-contained page (morph-report(1)), lib/report_html.c. */
 const struct morph_error *morph_report_write_html(struct morph_report *);
 
+/*
+ * The page's charts section (lib/report_charts.c), appended to out: the
+ * trend of the branch up to run's commit, the cost-quality scatter with
+ * the frontier of run, and the distribution of its latencies per model.
+ * Errors: the store's; NOMEM.
+ */
+struct morph_buf;
+struct morph_run_info;
+const struct morph_error *morph_report_html_charts(struct morph_buf *out,
+    struct morph_repo *, const struct morph_run_info *run);
+
 /* What every writer shares (lib/report.c). */
 
 /*

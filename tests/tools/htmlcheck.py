@@ -87,8 +87,12 @@ class Checker(HTMLParser):
             self.stack.append((tag, self.getpos()))
 
     def handle_startendtag(self, tag, attrs):
+        # In SVG (foreign content) "<path/>" closes itself, as in XML.
+        in_svg = any(t == "svg" for t, _ in self.stack)
         self.handle_starttag(tag, attrs)
-        if tag not in VOID:
+        if tag not in VOID and in_svg:
+            self.stack.pop()
+        elif tag not in VOID:
             self.problem("<%s/>: not a void element" % tag)
 
     def handle_endtag(self, tag):
