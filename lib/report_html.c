@@ -486,21 +486,6 @@ rate_cell(struct html *h, const struct morph_eval_model *m, int s)
 	    100 * m->rate[s], 100 * m->lo[s], 100 * m->hi[s]);
 }
 
-/* A cost in nano-USD as text: "unpriced" when any result has no price. */
-static void
-cost_text(char *buf, size_t size, int64_t nusd, int64_t unpriced)
-{
-	char u[40];
-
-	morph_usd(nusd, u, sizeof(u));
-	if (unpriced > 0 && nusd <= 0)
-		snprintf(buf, size, "unpriced");
-	else if (unpriced > 0)
-		snprintf(buf, size, "%s+", u);
-	else
-		snprintf(buf, size, "%s", u);
-}
-
 /* "a → b (+d)": a value before and now, with the change. */
 static void
 before_now(struct html *h, const char *before, const char *now,
@@ -516,15 +501,6 @@ before_now(struct html *h, const char *before, const char *now,
 		raw(h, ")</span>");
 	}
 	raw(h, "</td>");
-}
-
-static void
-ms_text(char *buf, size_t size, int64_t ms)
-{
-	if (ms < 0)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%lld ms", (long long)ms);
 }
 
 static void
@@ -555,11 +531,11 @@ model_row(struct html *h, const struct morph_eval_model *m)
 		    "</td><td class=\"num\">%lld</td>",
 		    (long long)m->errors[0], (long long)m->tokens_in[0],
 		    (long long)m->tokens_out[0]);
-		cost_text(x, sizeof(x), m->cost_nusd[0], m->unpriced[0]);
+		morph_usd_total(x, sizeof(x), m->cost_nusd[0], m->unpriced[0]);
 		raw(h, "<td class=\"num\">");
 		text(h, x);
-		ms_text(x, sizeof(x), m->p50_ms[0]);
-		ms_text(y, sizeof(y), m->p95_ms[0]);
+		morph_report_latency(x, sizeof(x), m->p50_ms[0]);
+		morph_report_latency(y, sizeof(y), m->p95_ms[0]);
 		raw(h, "</td><td class=\"num\">");
 		text(h, x);
 		raw(h, "</td><td class=\"num\">");
@@ -578,8 +554,8 @@ model_row(struct html *h, const struct morph_eval_model *m)
 	snprintf(y, sizeof(y), "%lld", (long long)m->tokens_out[0]);
 	delta_int(d, sizeof(d), m->tokens_out[0], m->tokens_out[1], "");
 	before_now(h, x, y, d);
-	cost_text(x, sizeof(x), m->cost_nusd[1], m->unpriced[1]);
-	cost_text(y, sizeof(y), m->cost_nusd[0], m->unpriced[0]);
+	morph_usd_total(x, sizeof(x), m->cost_nusd[1], m->unpriced[1]);
+	morph_usd_total(y, sizeof(y), m->cost_nusd[0], m->unpriced[0]);
 	d[0] = '\0';
 	if (m->unpriced[0] == 0 && m->unpriced[1] == 0) {
 		dc = m->cost_nusd[0] - m->cost_nusd[1];
@@ -587,12 +563,12 @@ model_row(struct html *h, const struct morph_eval_model *m)
 		    morph_usd(dc < 0 ? -dc : dc, u, sizeof(u)));
 	}
 	before_now(h, x, y, d);
-	ms_text(x, sizeof(x), m->p50_ms[1]);
-	ms_text(y, sizeof(y), m->p50_ms[0]);
+	morph_report_latency(x, sizeof(x), m->p50_ms[1]);
+	morph_report_latency(y, sizeof(y), m->p50_ms[0]);
 	delta_int(d, sizeof(d), m->p50_ms[0], m->p50_ms[1], " ms");
 	before_now(h, x, y, d);
-	ms_text(x, sizeof(x), m->p95_ms[1]);
-	ms_text(y, sizeof(y), m->p95_ms[0]);
+	morph_report_latency(x, sizeof(x), m->p95_ms[1]);
+	morph_report_latency(y, sizeof(y), m->p95_ms[0]);
 	delta_int(d, sizeof(d), m->p95_ms[0], m->p95_ms[1], " ms");
 	before_now(h, x, y, d);
 	/* The cases of each kind, those there are, in one cell. */
