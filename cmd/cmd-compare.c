@@ -319,7 +319,6 @@ cmd_compare(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
 	const struct morph_error *err = NULL;
 	struct morph_compare *cmp = NULL;
-	static const char *const head[] = { MORPH_HEAD };
 	enum format fmt = TEXT;
 	size_t i;
 	int c;
@@ -342,13 +341,9 @@ cmd_compare(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			return err;
 		}
 	}
-	if (optind < argc)
-		err = morph_compare_new(&cmp, ctx->repo,
-		    (const char *const *)&argv[optind],
-		    (size_t)(argc - optind), &opts);
-	else
-		err = morph_compare_new(&cmp, ctx->repo, head, 1, &opts);
-	if (err != NULL)
+	if ((err = morph_compare_new(&cmp, ctx->repo,
+	    (const char *const *)&argv[optind], (size_t)(argc - optind),
+	    &opts)) != NULL)
 		return err;
 	switch (fmt) {
 	case JSON:

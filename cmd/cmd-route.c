@@ -84,17 +84,13 @@ static const struct morph_error *
 plan_of(struct morph_route_plan **out, struct morph_cmd_ctx *ctx, int nruns,
     char *runs[])
 {
-	static const char *const head[] = { MORPH_HEAD };
 	const struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
 	const struct morph_error *err;
 	struct morph_compare *cmp = NULL;
 	struct morph_select *sel = NULL;
 
-	if (nruns > 0)
-		err = morph_compare_new(&cmp, ctx->repo,
-		    (const char *const *)runs, (size_t)nruns, &opts);
-	else
-		err = morph_compare_new(&cmp, ctx->repo, head, 1, &opts);
+	err = morph_compare_new(&cmp, ctx->repo, (const char *const *)runs,
+	    (size_t)nruns, &opts);
 	if (err == NULL && (err = morph_select_new(&sel, cmp, NULL)) == NULL)
 		err = morph_route_plan_select(out, ctx->repo, cmp, sel, 0);
 	morph_select_free(sel);

@@ -228,7 +228,6 @@ cmd_select(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
-	static const char *const head[] = { MORPH_HEAD };
 	const struct morph_select_rule *rule;
 	const struct morph_error *err = NULL;
 	struct morph_compare *cmp = NULL;
@@ -252,13 +251,9 @@ cmd_select(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			return err;
 		}
 	}
-	if (optind < argc)
-		err = morph_compare_new(&cmp, ctx->repo,
-		    (const char *const *)&argv[optind],
-		    (size_t)(argc - optind), &opts);
-	else
-		err = morph_compare_new(&cmp, ctx->repo, head, 1, &opts);
-	if (err != NULL)
+	if ((err = morph_compare_new(&cmp, ctx->repo,
+	    (const char *const *)&argv[optind], (size_t)(argc - optind),
+	    &opts)) != NULL)
 		return err;
 	if ((err = morph_select_new(&sel, cmp, NULL)) != NULL) {
 		morph_compare_free(cmp);

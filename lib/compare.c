@@ -21,6 +21,7 @@
 
 #include "morph/commit.h"
 #include "morph/compare.h"
+#include "morph/refs.h"
 #include "morph/select.h"
 #include "morph/stats.h"
 #include "repo_int.h"
@@ -550,9 +551,13 @@ morph_compare_new(struct morph_compare **out, struct morph_repo *repo,
 	if (opts == NULL || opts->version != MORPH_COMPARE_OPTS_VERSION)
 		return morph_error_fmt(MORPH_ERR_INVALID,
 		    "compare: unknown options version");
-	if (nruns == 0)
-		return morph_error_fmt(MORPH_ERR_INVALID,
-		    "compare: no run named");
+	if (nruns == 0) {
+		/* No run named: the newest run of HEAD, as eval takes it. */
+		static const char *const head[] = { MORPH_HEAD };
+
+		runs = head;
+		nruns = 1;
+	}
 	if ((cmp = calloc(1, sizeof(*cmp))) == NULL ||
 	    (cmp->runs = calloc(nruns, sizeof(*cmp->runs))) == NULL) {
 		free(cmp);

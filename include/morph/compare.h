@@ -93,7 +93,7 @@ struct morph_compare_group {
 /*
  * Compares the results of runs (names as morph_run_find takes them:
  * ids, "#N", revisions; all of them pooled, so that runs of one suite
- * made model by model add up) for the rule's baseline, the configured
+ * made model by model add up; none: the newest run of HEAD) for the rule's baseline, the configured
  * model (of each prompt), read from morph.json of the first run's
  * commit.  Errors:
  * NOT_FOUND for a run that does not exist, SUITE for a morph.json that
