@@ -21,7 +21,8 @@
 #   MORPH_CI_MAIN     the main branch (main)
 #   MORPH_CI_OUT      where the pull request's report goes (the current
 #                     directory): morph-report.md (a Markdown comment),
-#                     morph-junit.xml and morph-eval.json
+#                     morph-report.html (the page a reviewer opens, see
+#                     morph-report(1)), morph-junit.xml and morph-eval.json
 #   MORPH_CI_MESSAGE  the message of the snapshot commit (default: the git
 #                     commit it comes from)
 # Exit status: 0, 1 when the pull request regresses, 2 on an error.
@@ -92,11 +93,13 @@ if [ -z "$base" ]; then
 	echo "morph-ci: no run of the main branch to compare with; run" \
 	    "morph-ci.sh main on main first" >&2
 	morph eval --markdown >"$out/morph-report.md"
+	morph report -o "$out/morph-report.html" || exit 2
 	exit 0
 fi
 morph eval --markdown HEAD --against "$base" >"$out/morph-report.md"
 morph eval --junit HEAD --against "$base" >"$out/morph-junit.xml"
 morph eval --json HEAD --against "$base" >"$out/morph-eval.json"
+morph report HEAD --against "$base" -o "$out/morph-report.html" || exit 2
 morph eval HEAD --against "$base"
 status=$?
 [ $status -le 1 ] || echo "morph-ci: morph eval failed" >&2

@@ -4,7 +4,8 @@
 # cache between them: main's runs travel through origin's refs/morph/, so
 # a second runner on an unchanged suite sends no request, and a pull
 # request pays only for the calls it changed and is compared with the run
-# main recorded at its merge base.
+# main recorded at its merge base; its HTML report is kept as an artifact
+# that the workflow's pull-request comment links to.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/synclib.sh"
 CI=$MORPH_SOURCE_DIR/examples/ci/morph-ci.sh
@@ -65,6 +66,59 @@ else
 fi
 expect_eq "$(python3 -c "import json; print(json.load(open('$T_ROOT/report/morph-eval.json'))['summary']['regressions'])")" 2 "JSON report"
 mbrun=$(python3 -c "import json; print(json.load(open('$T_ROOT/report/morph-eval.json'))['against']['commit'])")
+# The page a reviewer opens, next to them: the same two regressions.
+html=$(cat "$T_ROOT/report/morph-report.html")
+expect_contains "$html" "<!DOCTYPE html>"
+expect_contains "$html" "2 regressions, 0 fixes"
+expect_contains "$html" "Regressions (2)"
+
+# The workflow keeps that directory as an artifact and its comment step
+# links to it.  The step's script runs here as the runner would run it,
+# with gh replaced by a recorder of what would be posted.
+ok python3 - "$MORPH_SOURCE_DIR/examples/ci/morph.yml" "$T_ROOT/comment.sh" <<'PY'
+import sys, yaml
+steps = yaml.safe_load(open(sys.argv[1]))["jobs"]["prompts"]["steps"]
+names = [s.get("name") for s in steps]
+compare = steps[names.index("Run and compare with main (pull request)")]
+upload = steps[names.index("Keep the reports")]
+comment = steps[names.index("Comment on the pull request")]
+assert names.index("Keep the reports") < names.index("Comment on the pull request"), \
+    "the artifact must be kept before the comment links to it"
+assert upload["uses"].startswith("actions/upload-artifact@"), upload["uses"]
+out = compare["env"]["MORPH_CI_OUT"]
+assert upload["with"]["path"].rstrip("/") == out, (upload["with"]["path"], out)
+assert comment["env"]["REPORT_DIR"] == out, comment["env"]["REPORT_DIR"]
+want = "${{ steps.%s.outputs.artifact-url }}" % upload["id"]
+assert comment["env"]["REPORT_URL"] == want, comment["env"]["REPORT_URL"]
+assert "${{" not in comment["run"], "expressions go through env"
+open(sys.argv[2], "w").write(comment["run"])
+PY
+mkdir "$T_ROOT/bin"
+cat >"$T_ROOT/bin/gh" <<'GH'
+#!/bin/sh
+# Records the comment gh would post: its arguments, then the body.
+printf '%s\n' "$*" >"$GH_LOG"
+while [ $# -gt 0 ]; do
+	[ "$1" = --body-file ] && cat "$2" >>"$GH_LOG"
+	shift
+done
+GH
+chmod +x "$T_ROOT/bin/gh"
+cp -r "$T_ROOT/report" "$T_ROOT/report-nolink"
+PATH=$T_ROOT/bin:$PATH GH_LOG=$T_ROOT/gh.log GH_TOKEN=t \
+    REPORT_DIR=$T_ROOT/report REPORT_URL=https://github.invalid/o/r/actions/runs/1/artifacts/2 \
+    PR_NUMBER=7 REPO=o/r ok bash -e "$T_ROOT/comment.sh"
+posted=$(cat "$T_ROOT/gh.log")
+expect_contains "$posted" "pr comment 7 --repo o/r --body-file"
+expect_contains "$posted" "## morph eval: :x: 2 regressions"
+expect_contains "$posted" "[Open the full report](https://github.invalid/o/r/actions/runs/1/artifacts/2)"
+# No artifact (its upload failed): the comment is posted without a link.
+PATH=$T_ROOT/bin:$PATH GH_LOG=$T_ROOT/gh.log GH_TOKEN=t \
+    REPORT_DIR=$T_ROOT/report-nolink REPORT_URL= \
+    PR_NUMBER=7 REPO=o/r ok bash -e "$T_ROOT/comment.sh"
+posted=$(cat "$T_ROOT/gh.log")
+expect_contains "$posted" "## morph eval: :x: 2 regressions"
+expect_not_contains "$posted" "Open the full report"
 
 # main moves on; a pull request made before is still compared with the
 # run of its merge base, not with main's latest.
