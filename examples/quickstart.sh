@@ -62,6 +62,9 @@ step morph eval HEAD --against HEAD~1 || status=$?
 printf '(exit status %d)\n' "$status"
 step morph eval --markdown HEAD --against HEAD~1 || true
 step morph eval --junit HEAD --against HEAD~1 || true
+# The same comparison as one page for a browser: the regressed case with
+# its outputs side by side, the prompt's diff, the trend of the branch.
+step morph report HEAD --against HEAD~1 -o report.html
 
 # Name versions, move between them.
 step morph tag v1 HEAD~2
@@ -69,4 +72,5 @@ step morph checkout v1
 step head -3 prompts/welcome.txt
 step morph checkout main
 step morph fsck
-printf '\nThe quickstart repository is in %s\n' "$dir"
+printf '\nThe quickstart repository is in %s; open %s/report.html in a browser\n' \
+    "$dir" "$dir"

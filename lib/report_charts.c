@@ -8,6 +8,10 @@
  *
  * The latencies are the only figures read here result by result; they
  * are kept one number a result, models apart, and freed before return.
+ *
+ * A model keeps its colour, marker and dash across the charts: the
+ * palette gives each model its style when it first appears (the trend's
+ * models first, in order of name), and every later chart looks it up.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -21,6 +25,44 @@
 
 /* How far back the trend goes. */
 #define TREND_COMMITS	30
+
+/* The models drawn so far, in the order of their styles. */
+struct palette {
+	char	**models;
+	size_t	  n;
+};
+
+/*
+ * The style of model as svgchart takes it (1 for the first style):
+ * the one it was given, or the next one.  0 when memory runs out: that
+ * chart styles it by its place.
+ */
+static size_t
+palette_style(struct palette *pal, const char *model)
+{
+	char **p;
+	size_t i;
+
+	for (i = 0; i < pal->n; i++)
+		if (strcmp(pal->models[i], model) == 0)
+			return i + 1;
+	if ((p = realloc(pal->models, (pal->n + 1) * sizeof(*p))) == NULL)
+		return 0;
+	pal->models = p;
+	if ((pal->models[pal->n] = strdup(model)) == NULL)
+		return 0;
+	return ++pal->n;
+}
+
+static void
+palette_free(struct palette *pal)
+{
+	size_t i;
+
+	for (i = 0; i < pal->n; i++)
+		free(pal->models[i]);
+	free(pal->models);
+}
 
 struct latencies {
 	char	**models;
@@ -86,7 +128,7 @@ latencies_free(struct latencies *l)
 /* The three trend charts; none when fewer than two commits have runs. */
 static const struct morph_error *
 trend(struct morph_buf *out, struct morph_repo *repo,
-    const struct morph_run_info *run)
+    const struct morph_run_info *run, struct palette *pal)
 {
 	static const char *const titles[] = { "Pass rate by commit",
 	    "Cost per call by commit", "p95 latency by commit" };
@@ -117,6 +159,7 @@ trend(struct morph_buf *out, struct morph_repo *repo,
 			series[m].name = t->models[m];
 			series[m].y = &y[m * t->ncommits];
 			series[m].n = t->ncommits;
+			series[m].style = palette_style(pal, t->models[m]);
 			for (c = 0; c < t->ncommits; c++) {
 				const struct morph_trend_point *p =
 				    &t->points[c * t->nmodels + m];
@@ -141,7 +184,7 @@ done:
 /* Cost against pass rate over the whole run, the frontier joined. */
 static const struct morph_error *
 scatter(struct morph_buf *out, struct morph_repo *repo,
-    const struct morph_run_info *run)
+    const struct morph_run_info *run, struct palette *pal)
 {
 	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
 	const struct morph_compare_group *g;
@@ -167,6 +210,7 @@ scatter(struct morph_buf *out, struct morph_repo *repo,
 		    g->rows[i].cost_per_call / 1e9;
 		pts[i].y = g->rows[i].rate < 0 ? NAN : g->rows[i].rate;
 		pts[i].frontier = g->rows[i].frontier;
+		pts[i].style = palette_style(pal, pts[i].label);
 	}
 	morph_buf_puts(out, "<figure>");
 	morph_svg_scatter(out, "Cost and quality: the Pareto frontier",
@@ -179,7 +223,7 @@ scatter(struct morph_buf *out, struct morph_repo *repo,
 
 static const struct morph_error *
 boxes(struct morph_buf *out, struct morph_repo *repo,
-    const struct morph_run_info *run)
+    const struct morph_run_info *run, struct palette *pal)
 {
 	struct latencies l = { NULL, NULL, NULL, 0 };
 	struct morph_svg_series *series = NULL;
@@ -195,6 +239,7 @@ boxes(struct morph_buf *out, struct morph_repo *repo,
 			series[i].name = l.models[i];
 			series[i].y = l.ms[i];
 			series[i].n = l.n[i];
+			series[i].style = palette_style(pal, l.models[i]);
 		}
 		morph_buf_puts(out, "<figure>");
 		morph_svg_boxes(out, "Latency of the run's calls", "ms",
@@ -211,13 +256,14 @@ morph_report_html_charts(struct morph_buf *out, struct morph_repo *repo,
     const struct morph_run_info *run)
 {
 	const struct morph_error *err;
+	struct palette pal = { NULL, 0 };
 
 	morph_buf_puts(out, "<section id=\"charts\" aria-labelledby="
 	    "\"charts-h\">\n<h2 id=\"charts-h\">Charts</h2>\n");
-	if ((err = trend(out, repo, run)) != NULL ||
-	    (err = scatter(out, repo, run)) != NULL ||
-	    (err = boxes(out, repo, run)) != NULL)
-		return err;
-	morph_buf_puts(out, "</section>\n");
-	return NULL;
+	if ((err = trend(out, repo, run, &pal)) == NULL &&
+	    (err = scatter(out, repo, run, &pal)) == NULL &&
+	    (err = boxes(out, repo, run, &pal)) == NULL)
+		morph_buf_puts(out, "</section>\n");
+	palette_free(&pal);
+	return err;
 }

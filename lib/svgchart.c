@@ -495,6 +495,17 @@ marker_open(struct morph_buf *b, size_t shape, size_t colour, double x,
 	    "fill=\"%s\">", c, filled ? c : PAPER);
 }
 
+/*
+ * The style of the ith series or point of a chart: its own when the
+ * caller set one (style k + 1 is style k), so that one model looks the
+ * same in every chart of a page; else by its place in the chart.
+ */
+static size_t
+style_of(size_t style, size_t i)
+{
+	return style > 0 ? style - 1 : i;
+}
+
 /* The dash pattern attribute of style i (none for solid lines). */
 static void
 put_dash(struct morph_buf *b, size_t i)
@@ -738,9 +749,11 @@ morph_svg_lines(struct morph_buf *b, const char *title, const char *ylabel,
 	axis_left(b, &a, PLOT_L, PLOT_R, ylabel);
 	lines_xlabels(b, xlabels, nx, PLOT_B);
 	for (i = 0; i < ns; i++)
-		lines_series(b, &a, &s[i], i, xlabels, nx, ylabel);
+		lines_series(b, &a, &s[i], style_of(s[i].style, i),
+		    xlabels, nx, ylabel);
 	for (i = 0; i < ns; i++)
-		legend_entry(b, legend_y, i, i, s[i].name, 1, 1);
+		legend_entry(b, legend_y, i, style_of(s[i].style, i),
+		    s[i].name, 1, 1);
 	svg_close(b);
 }
 
@@ -935,7 +948,7 @@ morph_svg_scatter(struct morph_buf *b, const char *title,
 {
 	struct axis ax, ay;
 	double xlo = NAN, xhi = NAN, ylo = NAN, yhi = NAN, minpos = NAN;
-	size_t i, k, drawn = 0, front = 0, below;
+	size_t i, k, st, drawn = 0, front = 0, below;
 	int h, note_y = PLOT_B + 52, legend_y;
 
 	for (i = 0; i < n; i++) {
@@ -1002,7 +1015,8 @@ morph_svg_scatter(struct morph_buf *b, const char *title,
 	for (i = 0; i < n; i++) {
 		if (!point_ok(&p[i]))
 			continue;
-		marker_open(b, i, i, axis_pos(&ax, p[i].x),
+		st = style_of(p[i].style, i);
+		marker_open(b, st, st, axis_pos(&ax, p[i].x),
 		    axis_pos(&ay, p[i].y), p[i].frontier);
 		scatter_tip(b, &p[i], xlabel, ylabel, tip_decimals(&ax),
 		    tip_decimals(&ay));
@@ -1019,7 +1033,8 @@ morph_svg_scatter(struct morph_buf *b, const char *title,
 	k = 0;
 	for (i = 0; i < n; i++)
 		if (point_ok(&p[i]))
-			legend_entry(b, legend_y, k++, i, p[i].label, 0,
+			legend_entry(b, legend_y, k++,
+			    style_of(p[i].style, i), p[i].label, 0,
 			    p[i].frontier);
 	if (front > 0)
 		frontier_legend(b, legend_y, k);
@@ -1232,8 +1247,8 @@ morph_svg_boxes(struct morph_buf *b, const char *title, const char *xlabel,
 
 	axis_bottom(b, &a, bottom, top - 8, xlabel);
 	for (i = 0; i < ns; i++)
-		box_row(b, &a, &bx[i], s[i].name, i, top + rh * ((double)i +
-		    0.5), rh, xlabel);
+		box_row(b, &a, &bx[i], s[i].name, style_of(s[i].style, i),
+		    top + rh * ((double)i + 0.5), rh, xlabel);
 	morph_buf_printf(b, "<text x=\"24\" y=\"%d\">Whiskers: min to max; "
 	    "box: p25 to p75; bar: median; diamond: p95.</text>",
 	    (int)ceil(bottom) + 56);

@@ -41,6 +41,8 @@ struct morph_svg_series {
 	const char	*name;	/* legend; a model id */
 	const double	*y;	/* n values; NAN: no point there */
 	size_t		 n;
+	size_t		 style;	/* 0: by place; k: the (k-1)th colour,
+				   shape and dash, the same in every chart */
 };
 
 /*
@@ -61,6 +63,7 @@ struct morph_svg_point {
 	double		 x, y;		/* cost per call (USD),
 					   pass rate 0..1 */
 	int		 frontier;	/* on the Pareto frontier */
+	size_t		 style;		/* as in morph_svg_series */
 };
 
 /*

@@ -128,4 +128,9 @@ step morph add cases
 step morph commit -m "Order numbers written in two groups"
 step morph run
 check	# exits 1: small is now below the floor
+
+# What a reviewer of that change opens: one page with the new cases side
+# by side on each model, the trend of the three commits and the frontier
+# of the four models (morph-report(1)).
+step morph report HEAD --against HEAD~1 -o report.html
 printf '\nThe example repository is in %s\n' "$dir"

@@ -8,7 +8,8 @@
 # inconclusive, with 25 cases needed.  The script goes on as a team
 # would: route export writes Otari's configuration, which Otari's check
 # accepts; the order number moves to small and morph select --check passes;
-# cases small cannot read join the suite and the gate fails.  Then the
+# cases small cannot read join the suite and the gate fails, and morph
+# report draws that change with the frontier of the four models.  Then the
 # fake's --models file's errors, each naming the model, rule and field.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/routerchecks.sh"
@@ -47,8 +48,11 @@ expect_contains "$out" "552 results recorded: 392 from the cache, 160 from calls
 expect_contains "$out" "
 \$ morph select --check >/dev/null
 (exit status 1)
+" "the gate fails once small cannot read the suite"
+expect_contains "$out" "
+\$ morph report HEAD --against 'HEAD~1' -o report.html
 
-The example repository is in" "the gate fails once small cannot read the suite"
+The example repository is in" "the report of that change written"
 expect_contains "$err" "morph: select: prompts/order-number.json: small is below the floor (61.9% at most, floor 80.0%)"
 expect_contains "$out" "The example repository is in $T_ROOT/shop"
 T_REPOS+=("$T_ROOT/shop")
@@ -74,6 +78,22 @@ expect_eq "$(json "[(p['prompt'], p['baseline'], p['verdict']) for p in d['promp
     "the last run: each prompt judged by its own model"
 expect_eq "$(json "[(t['model'], t['floor']) for t in d['prompts'][1]['tested']] + [d['prompts'][1]['baseline_floor']]")" \
     "[('tiny', 'fails'), 'fails']" "small, configured for the order number, fails the floor"
+
+# The page of the last change: the 40 new order-number cases on each
+# model, the frontier of the four models, and every model in the same
+# colour in every chart's legend.
+html=$(cat report.html)
+expect_contains "$html" "0 regressions, 0 fixes, 0 changed, 160 added, 0 removed"
+expect_contains "$html" "on the Pareto frontier: tiny, small, medium, large."
+expect_eq "$(python3 - report.html <<'PY'
+import re, sys
+seen = {}
+for m in re.finditer(r'<g><title>([^<]*)</title>(?:<path fill="none")?[^>]*?stroke="(#\w+)"',
+                     open(sys.argv[1]).read()):
+    seen.setdefault(m.group(1), set()).add(m.group(2))
+print(sorted((k, len(v)) for k, v in seen.items()))
+PY
+)" "[('large', 1), ('medium', 1), ('small', 1), ('tiny', 1)]" "one colour a model across the charts"
 
 # The fake provider was stopped when the script ended: its port, in the
 # repository's configuration, takes no connection.

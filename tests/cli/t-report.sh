@@ -198,8 +198,8 @@ if [ "$chromium_ok" -eq 1 ]; then
 	expect_eq "$(json "d['unlabelled'], d['headers']")" "[] 0" "every control labelled, every header scoped"
 	expect_eq "$(json "d['contrast'][0] >= 4.5, d['contrast'][1]")" "True []" "contrast 4.5:1 or more"
 	expect_eq "$(json "[f for f in d['focus'] if not f[1]]")" "[]" "the focus is visible"
-	expect_eq "$(json "d['screenshots']")" "['summary.png', 'case.png']" "screenshots taken"
-	for png in summary case; do
+	expect_eq "$(json "d['screenshots']")" "['summary.png', 'charts.png', 'case.png']" "screenshots taken"
+	for png in summary charts case; do
 		T_CHECKS=$((T_CHECKS + 1))
 		if [ "$(head -c 8 "$T_ROOT/shots/$png.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
 		    [ "$(wc -c <"$T_ROOT/shots/$png.png")" -gt 1000 ]; then

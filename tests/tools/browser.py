@@ -28,8 +28,8 @@ object on stdout:
   focus         for each Tab pressed: the element focused, and whether a
                 visible outline marks it ([tag, outline])
   screenshots   PNG files written into OUTDIR: summary.png (the summary
-                section), case.png (the case --case ID, with its outputs
-                side by side)
+                section), charts.png (the charts), case.png (the case
+                --case ID, with its outputs side by side)
 
 With --timing it only loads the page and prints how long that took:
 wall_ms from the navigation to the load event as seen from outside, and
@@ -302,6 +302,8 @@ def main():
         os.makedirs(a.outdir, exist_ok=True)
         if screenshot(b, "#summary", os.path.join(a.outdir, "summary.png")):
             out["screenshots"].append("summary.png")
+        if screenshot(b, "#charts", os.path.join(a.outdir, "charts.png")):
+            out["screenshots"].append("charts.png")
         if a.case and screenshot(b, "#" + a.case,
                                  os.path.join(a.outdir, "case.png")):
             out["screenshots"].append("case.png")

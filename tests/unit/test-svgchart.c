@@ -105,7 +105,7 @@ test_lines(void)
 	static const double bv[] = { 0, NAN, 0.25 };
 	static const char *const x[] = { "c1", "c2", "c3" };
 	const struct morph_svg_series s[] = {
-		{ "echo:a", a, 3 }, { "echo:b", bv, 3 },
+		{ "echo:a", a, 3, 0 }, { "echo:b", bv, 3, 0 },
 	};
 	struct morph_buf b = MORPH_BUF_INIT;
 	char *out;
@@ -152,7 +152,7 @@ static void
 test_lines_gaps(void)
 {
 	static const double y[] = { 0.1, 0.2, NAN, 0.4, 0.5, NAN, 0.7 };
-	const struct morph_svg_series s = { "m", y, 7 };
+	const struct morph_svg_series s = { "m", y, 7, 0 };
 	struct morph_buf b = MORPH_BUF_INIT;
 	char d[512], *out;
 
@@ -177,7 +177,7 @@ test_lines_edges(void)
 	static const double same[] = { 3, 3 };
 	static const double one[] = { 0.5 };
 	static const char *const x[] = { "a", "b", "c" };
-	struct morph_svg_series s = { "m", nan3, 3 };
+	struct morph_svg_series s = { "m", nan3, 3, 0 };
 	struct morph_buf b = MORPH_BUF_INIT;
 	char *out;
 
@@ -256,7 +256,7 @@ test_lines_labels(void)
 	static char names[1000][8];
 	const char *x[1000];
 	double y[1000];
-	struct morph_svg_series s = { "m", y, 1000 };
+	struct morph_svg_series s = { "m", y, 1000, 0 };
 	struct morph_buf b = MORPH_BUF_INIT;
 	size_t shown;
 	char *out;
@@ -294,7 +294,7 @@ static void
 test_numbers(void)
 {
 	static const double y[] = { -0.5, 0.5 };
-	const struct morph_svg_series s = { "m", y, 2 };
+	const struct morph_svg_series s = { "m", y, 2, 0 };
 	struct morph_buf b = MORPH_BUF_INIT, c = MORPH_BUF_INIT;
 	char *out;
 
@@ -320,14 +320,14 @@ static void
 test_scatter(void)
 {
 	static const struct morph_svg_point p[] = {
-		{ "free", 0, 0.4, 1 },
-		{ "small", 0.00001, 0.5, 1 },
-		{ "large", 0.0001, 0.8, 1 },
-		{ "mid", 0.001, 0.7, 0 },
-		{ "unpriced", NAN, 0.9, 0 },
+		{ "free", 0, 0.4, 1, 0 },
+		{ "small", 0.00001, 0.5, 1, 0 },
+		{ "large", 0.0001, 0.8, 1, 0 },
+		{ "mid", 0.001, 0.7, 0, 0 },
+		{ "unpriced", NAN, 0.9, 0, 0 },
 	};
 	static const struct morph_svg_point q[] = {
-		{ "a", 0, 0.5, 1 }, { "b", -1, 0.6, 0 },
+		{ "a", 0, 0.5, 1, 0 }, { "b", -1, 0.6, 0, 0 },
 	};
 	struct morph_buf b = MORPH_BUF_INIT;
 	char d[512], *out;
@@ -378,6 +378,50 @@ test_scatter(void)
 	morph_buf_release(&b);
 }
 
+/*
+ * A style given by the caller wins over the place in the chart, in
+ * every kind of chart, so that a model keeps its colour across a page:
+ * "b", second here but given the first style, is drawn blue (#0072b2)
+ * and solid, "a" orange (#d55e00) and dashed.
+ */
+static void
+test_styles(void)
+{
+	static const double a[] = { 1, 2 }, bv[] = { 2, 1 };
+	const struct morph_svg_series s[] = {
+		{ "a", a, 2, 2 }, { "b", bv, 2, 1 },
+	};
+	const struct morph_svg_point p[] = {
+		{ "a", 0.1, 0.5, 1, 2 }, { "b", 0.2, 0.9, 1, 1 },
+	};
+	struct morph_buf b = MORPH_BUF_INIT;
+
+	morph_svg_lines(&b, "t", "y", NULL, 2, s, 2, NAN, NAN);
+	T_OK(morph_buf_status(&b));
+	/* The orange line and its legend sample dashed, the blue not. */
+	T_INTEQ(count(b.ptr, "stroke=\"#d55e00\" stroke-width=\"2\" "
+	    "stroke-dasharray="), 2);
+	T_INTEQ(count(b.ptr, "stroke=\"#0072b2\" stroke-width=\"2\" d="),
+	    2);
+	morph_buf_clear(&b);
+
+	/* The scatter's markers: b's a circle in blue, a's a square. */
+	morph_svg_scatter(&b, "t", "x", "y", p, 2, 0);
+	T_OK(morph_buf_status(&b));
+	T_CONTAINS(b.ptr, "a4 4 0 1 0 8 0a4 4 0 1 0 -8 0Z\" "
+	    "stroke=\"#0072b2\"");
+	T_CONTAINS(b.ptr, "h8v8h-8Z\" stroke=\"#d55e00\"");
+	morph_buf_clear(&b);
+
+	/* The boxes: b's row blue, a's orange. */
+	morph_svg_boxes(&b, "t", "ms", s, 2);
+	T_OK(morph_buf_status(&b));
+	T_ASSERT(strstr(b.ptr, "#d55e00") != NULL);
+	T_ASSERT(strstr(b.ptr, "#0072b2") != NULL);
+	T_ASSERT(strstr(b.ptr, "#d55e00") < strstr(b.ptr, "#0072b2"));
+	morph_buf_release(&b);
+}
+
 static void
 test_boxes(void)
 {
@@ -386,7 +430,8 @@ test_boxes(void)
 	};
 	static const double none[] = { NAN };
 	const struct morph_svg_series s[] = {
-		{ "m", v, 11 }, { "none", none, 1 }, { "empty", NULL, 0 },
+		{ "m", v, 11, 0 }, { "none", none, 1, 0 },
+		{ "empty", NULL, 0, 0 },
 	};
 	struct morph_buf b = MORPH_BUF_INIT;
 	char *out;
@@ -606,6 +651,7 @@ static const struct test tests[] = {
 	TEST(test_numbers),
 	TEST(test_scatter),
 	TEST(test_boxes),
+	TEST(test_styles),
 	TEST(test_hostile),
 	TEST(test_fuzz),
 };
