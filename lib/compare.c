@@ -28,11 +28,20 @@
 #include "suite_int.h"
 
 #include <cjson/cJSON.h>
+#include <xxhash.h>
 
+/*
+ * A table of names (prompts, models, case ids), each kept once and
+ * numbered in order of arrival.  A run of many thousand cases looks a
+ * case id up once a result: an open-addressing index by hash finds it
+ * in constant time.
+ */
 struct names {
 	char	**v;
 	size_t	  n, cap;
 	size_t	  last;		/* the last one found: results repeat it */
+	uint32_t *slot;		/* nslot entries: 1 + index into v, 0 free */
+	size_t	  nslot;	/* a power of two, more than twice n */
 	size_t	 *rank;		/* order by name, after reading */
 };
 
@@ -65,9 +74,41 @@ struct morph_compare {
 	char				*current;
 };
 
+/* Where s is in the index, or the free slot where it would go. */
+static size_t
+names_slot(const struct names *t, const char *s)
+{
+	size_t i = (size_t)XXH3_64bits(s, strlen(s)) & (t->nslot - 1);
+
+	while (t->slot[i] != 0 && strcmp(t->v[t->slot[i] - 1], s) != 0)
+		i = (i + 1) & (t->nslot - 1);
+	return i;
+}
+
+/* Doubles the index (or makes its first 64 slots). */
+static const struct morph_error *
+names_grow(struct names *t)
+{
+	uint32_t *old = t->slot;
+	size_t i, nold = t->nslot;
+
+	t->nslot = nold ? 2 * nold : 64;
+	if ((t->slot = calloc(t->nslot, sizeof(*t->slot))) == NULL) {
+		t->slot = old;
+		t->nslot = nold;
+		return morph_error(MORPH_ERR_NOMEM);
+	}
+	for (i = 0; i < nold; i++)
+		if (old[i] != 0)
+			t->slot[names_slot(t, t->v[old[i] - 1])] = old[i];
+	free(old);
+	return NULL;
+}
+
 static const struct morph_error *
 intern(uint32_t *out, struct names *t, const char *s)
 {
+	const struct morph_error *err;
 	char **nv;
 	size_t i, cap;
 
@@ -75,12 +116,17 @@ intern(uint32_t *out, struct names *t, const char *s)
 		*out = (uint32_t)t->last;
 		return NULL;
 	}
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->v[i], s) == 0) {
-			t->last = i;
-			*out = (uint32_t)i;
-			return NULL;
-		}
+	if (t->n >= UINT32_MAX - 1)
+		return morph_error_fmt(MORPH_ERR_UNSUPPORTED, "more than %u names",
+		    UINT32_MAX - 1);
+	if (2 * (t->n + 1) >= t->nslot && (err = names_grow(t)) != NULL)
+		return err;
+	i = names_slot(t, s);
+	if (t->slot[i] != 0) {
+		t->last = t->slot[i] - 1;
+		*out = (uint32_t)t->last;
+		return NULL;
+	}
 	if (t->n == t->cap) {
 		cap = t->cap ? t->cap * 2 : 16;
 		if ((nv = realloc(t->v, cap * sizeof(*nv))) == NULL)
@@ -90,6 +136,7 @@ intern(uint32_t *out, struct names *t, const char *s)
 	}
 	if ((t->v[t->n] = strdup(s)) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
+	t->slot[i] = (uint32_t)(t->n + 1);
 	t->last = t->n;
 	*out = (uint32_t)t->n++;
 	return NULL;
@@ -103,6 +150,7 @@ names_free(struct names *t)
 	for (i = 0; i < t->n; i++)
 		free(t->v[i]);
 	free(t->v);
+	free(t->slot);
 	free(t->rank);
 }
 
@@ -417,6 +465,7 @@ build(struct morph_compare *cmp)
 	struct rec *rec;
 	const char *current;
 	size_t i, j, nc = 0, r, s, gi;
+	size_t nrows = 0, ncases = 0, ngroups = 0;
 
 	if ((err = rank_names(&cmp->prompts)) != NULL ||
 	    (err = rank_names(&cmp->models)) != NULL ||
@@ -430,11 +479,28 @@ build(struct morph_compare *cmp)
 		rec->key[3] = (uint32_t)cmp->cases.rank[rec->ccase];
 	}
 	qsort(cmp->recs, cmp->nrecs, sizeof(*cmp->recs), cmp_rec);
-	/* At most one row and one case a record. */
-	if ((cmp->rows = calloc(cmp->nrecs, sizeof(*cmp->rows))) == NULL ||
-	    (cmp->cases_v = calloc(cmp->nrecs,
+	/*
+	 * As many rows as (group, model) pairs, cases as (row, prompt,
+	 * case) and groups as groups: counted, not taken as one a record,
+	 * so that a run of many results holds no arrays as long as it.
+	 */
+	for (i = 0; i < cmp->nrecs; i++) {
+		rec = &cmp->recs[i];
+		if (i == 0 || rec->key[0] != rec[-1].key[0])
+			ngroups++;
+		if (i == 0 || rec->key[0] != rec[-1].key[0] ||
+		    rec->model != rec[-1].model)
+			nrows++;
+		if (i == 0 || rec->key[0] != rec[-1].key[0] ||
+		    rec->model != rec[-1].model ||
+		    rec->prompt != rec[-1].prompt ||
+		    rec->ccase != rec[-1].ccase)
+			ncases++;
+	}
+	if ((cmp->rows = calloc(nrows + 1, sizeof(*cmp->rows))) == NULL ||
+	    (cmp->cases_v = calloc(ncases + 1,
 	    sizeof(*cmp->cases_v))) == NULL ||
-	    (cmp->groups = calloc(cmp->nrecs, sizeof(*cmp->groups))) == NULL)
+	    (cmp->groups = calloc(ngroups + 1, sizeof(*cmp->groups))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
 	for (i = 0; i < cmp->nrecs; i = j) {
 		for (j = i + 1; j < cmp->nrecs &&
@@ -498,6 +564,15 @@ copy_baselines(struct morph_compare *cmp, const struct morph_select_rule *rule)
 	return NULL;
 }
 
+/* No case: the rule needs morph.json alone, not a suite's many cases. */
+static int
+keep_no_case(const char *id, void *arg)
+{
+	(void)id;
+	(void)arg;
+	return 0;
+}
+
 /* The rule and the configured model, from morph.json of run ri. */
 static const struct morph_error *
 read_rule(struct morph_compare *cmp, struct morph_repo *repo,
@@ -515,7 +590,7 @@ read_rule(struct morph_compare *cmp, struct morph_repo *repo,
 			return err;
 		tree = morph_commit_tree(c);
 	}
-	err = morph_suite_load(&s, repo, tree);
+	err = morph_suite_load_some(&s, repo, tree, keep_no_case, NULL);
 	morph_commit_free(c);
 	if (err != NULL)
 		return morph_error_wrap(err, "cannot read the rule of run "

@@ -262,9 +262,79 @@ done:
 	morph_repo_close(repo);
 }
 
+/*
+ * A run of many cases, their ids arriving out of order and interleaved
+ * across models: each result is counted for its own case (the table of
+ * case ids is an index by hash, grown as ids arrive), and the rule and
+ * the configured model still come from morph.json though the suite has a
+ * case file of its own.
+ */
+static void
+test_many_cases(void)
+{
+	struct morph_repo *repo = test_repo();
+	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
+	const struct morph_compare_group *g;
+	const struct morph_compare_row *r;
+	struct morph_compare *cmp;
+	struct morph_oid c;
+	const char *name[1];
+	char num[16], id[16];
+	int64_t run;
+	size_t i, k;
+	int n, want, passed_a = 0, passed_b = 0;
+
+	test_write_file(test_repo_dir(), "p.txt", "Say {{w}}\n");
+	test_write_file(test_repo_dir(), "cases.jsonl",
+	    "{\"id\": \"c0000\", \"vars\": {\"w\": \"x\"}}\n");
+	test_write_file(test_repo_dir(), "morph.json",
+	    "{\"prompts\": [\"*.txt\"], \"cases\": [\"cases.jsonl\"], "
+	    "\"models\": [\"echo:b\", \"echo:a\"]}\n");
+	test_commit_all(repo, "suite\n", &c);
+	run = new_run(repo, &c);
+	for (i = 0; i < 1000; i++) {
+		n = (int)(i * 7919 % 1000);	/* every id once, shuffled */
+		snprintf(id, sizeof(id), "c%04d", n);
+		put(repo, run, "p.txt", id, "echo:a", 0, n % 3 != 0, 1000, 10);
+		put(repo, run, "p.txt", id, "echo:b", 0, n % 2 == 0, 2000, 10);
+		passed_a += n % 3 != 0;
+		passed_b += n % 2 == 0;
+	}
+	snprintf(num, sizeof(num), "#%lld", (long long)run);
+	name[0] = num;
+	T_OK(morph_compare_new(&cmp, repo, name, 1, &opts));
+	if (cmp == NULL)
+		return;
+	T_STREQ(morph_compare_current(cmp), "echo:b");
+	g = morph_compare_group(cmp, 0);
+	T_INTEQ(g->nrows, 2);
+	T_INTEQ(g->cases, 1000);
+	r = row(g, "echo:a");
+	T_INTEQ(r->passed, passed_a);
+	T_INTEQ(r->ncases, 1000);
+	for (i = 0; i < r->ncases; i++) {
+		n = atoi(r->cases[i].case_id + 1);
+		T_INTEQ(r->cases[i].n, 1);
+		T_INTEQ(r->cases[i].k, n % 3 != 0);
+	}
+	r = row(g, "echo:b");
+	T_INTEQ(r->passed, passed_b);
+	T_INTEQ(r->ncases, 1000);
+	for (i = k = 0; i < r->ncases; i++) {
+		n = atoi(r->cases[i].case_id + 1);
+		want = n % 2 == 0;
+		k += r->cases[i].k == want;
+		/* Sorted by id: case i is c<i>. */
+		k += n == (int)i;
+	}
+	T_INTEQ(k, 2000);
+	morph_compare_free(cmp);
+}
+
 static const struct test tests[] = {
 	TEST(test_compare),
 	TEST(test_current_per_prompt),
+	TEST(test_many_cases),
 };
 
 TEST_MAIN(tests)
