@@ -11,6 +11,8 @@
 #                  beside morph eval --json of the same comparison, the
 #                  memory that the report should not exceed by much
 #                  (both stream; the report only adds one case at a time)
+#   morph compare  --total over the run: what the page's cost-quality
+#                  scatter reads, its time and memory beside eval's
 #   the page       its size
 #   Chromium       the page's load time (Navigation Timing: the end of
 #                  the load event), the wall time from the navigation to
@@ -19,7 +21,8 @@
 # against the ideal: reading the file (cat), and Chromium loading a page
 # of the same size that is one block of plain text.
 # Targets: the page under 20 MB, loaded in under 3 s, morph report's
-# memory at most eval's plus 50 MB.  Exits 1 if a target is missed, 2 if
+# memory at most eval's plus 50 MB, morph compare within twice eval's
+# time and eval's memory plus 50 MB.  Exits 1 if a target is missed, 2 if
 # something cannot be measured (no chromium: the browser rows are skipped
 # with a message, and the targets judged without them).
 #
@@ -44,6 +47,7 @@ bench_two_runs "$N"
 
 report=$(bench_measure report "$MORPH" report HEAD --against HEAD~1 -o "$work/report.html")
 eval_=$(bench_measure eval "$MORPH" eval --json HEAD --against HEAD~1)
+compare=$(bench_measure compare "$MORPH" compare --total --json)
 read_=$(bench_measure read cat "$work/report.html")
 size=$(wc -c <"$work/report.html")
 regressions=$(grep -c 'data-status="regression"' "$work/report.html" || true)
@@ -90,6 +94,9 @@ row "morph report: time ($regressions regr., $changed changed)" "$rsecs" s - ref
 row "morph report: peak memory" "$rmb" MB "<= eval + 50" "$(judge "$rmb" $((emb + 50)))"
 row "morph eval --json: time" "$esecs" s - reference
 row "morph eval --json: peak memory" "$emb" MB - reference
+read -r _ cpsecs cmb <<<"$compare"
+row "morph compare --total (the scatter's frontier)" "$cpsecs" s "<= eval x 2" "$(judge "$cpsecs" "$(awk -v e="$esecs" 'BEGIN { print 2 * e }')")"
+row "morph compare --total: peak memory" "$cmb" MB "<= eval + 50" "$(judge "$cmb" $((emb + 50)))"
 row "the page's size" "$mb" MB "< 20" "$(judge "$mb" 19.999)"
 row "ideal: reading the page (cat)" "$csecs" s - reference
 if [ "$browser" = chromium ]; then
