@@ -304,7 +304,7 @@ test_many_cases(void)
 	name[0] = num;
 	T_OK(morph_compare_new(&cmp, repo, name, 1, &opts));
 	if (cmp == NULL)
-		return;
+		goto done;
 	T_STREQ(morph_compare_current(cmp), "echo:b");
 	g = morph_compare_group(cmp, 0);
 	T_INTEQ(g->nrows, 2);
@@ -329,6 +329,8 @@ test_many_cases(void)
 	}
 	T_INTEQ(k, 2000);
 	morph_compare_free(cmp);
+done:
+	morph_repo_close(repo);
 }
 
 static const struct test tests[] = {
