@@ -183,8 +183,16 @@ print_section(const struct morph_status *st,
 			continue;
 		if (unmerged(ms, e->path) != NULL)
 			continue;	/* listed as unmerged */
+		if (which == 0 && e->renamed_to != NULL)
+			continue;	/* listed at where it went */
 		if (!any++)
 			printf("%s\n  (%s)\n", title, hint);
+		if (which == 0 && e->renamed_from != NULL) {
+			printf("\t%srenamed:    %s -> %s%s\n",
+			    morph_sgr(color, sgr), e->renamed_from, e->path,
+			    morph_sgr(color, MORPH_SGR_RESET));
+			continue;
+		}
 		if (which == 0)
 			label = e->staged == MORPH_CHANGE_ADDED ? "new file:   " :
 			    e->staged == MORPH_CHANGE_DELETED ? "deleted:    " :
@@ -370,6 +378,10 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			    change_word(e->unstaged));
 			morph_jsonw_kv_bool(&w, "untracked", e->untracked);
 			morph_jsonw_kv_bool(&w, "ignored", e->ignored);
+			morph_jsonw_kv_string(&w, "renamed_from",
+			    e->renamed_from);
+			morph_jsonw_kv_string(&w, "renamed_to",
+			    e->renamed_to);
 			morph_jsonw_object_end(&w);
 		}
 		morph_jsonw_array_end(&w);
@@ -393,7 +405,20 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 			 * A path both staged for deletion and back in the
 			 * work tree untracked (rm --cached) gets both lines.
 			 */
-			if (!e->untracked || e->staged != MORPH_CHANGE_NONE)
+			/*
+			 * A rename is one line, "R  FROM -> TO", at where
+			 * the file went.
+			 */
+			if (e->renamed_from != NULL)
+				printf("%sR%s%s%c%s %s -> %s\n",
+				    morph_sgr(color, MORPH_SGR_GREEN),
+				    morph_sgr(color, MORPH_SGR_RESET),
+				    morph_sgr(color, MORPH_SGR_RED),
+				    change_letter(e->unstaged),
+				    morph_sgr(color, MORPH_SGR_RESET),
+				    e->renamed_from, e->path);
+			else if (e->renamed_to == NULL && (!e->untracked ||
+			    e->staged != MORPH_CHANGE_NONE))
 				printf("%s%c%s%s%c%s %s\n",
 				    morph_sgr(color, MORPH_SGR_GREEN),
 				    change_letter(e->staged),

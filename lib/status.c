@@ -18,6 +18,8 @@ struct morph_status {
 	struct morph_status_entry	*v;
 	size_t				 n;
 	size_t				 cap;
+	/* What the staged pass found added and deleted, with their ids. */
+	struct morph_entrylist		 added, deleted;
 };
 
 int
@@ -44,6 +46,8 @@ morph_status_free(struct morph_status *st)
 	for (i = 0; i < st->n; i++)
 		free((char *)st->v[i].path);
 	free(st->v);
+	morph_entrylist_release(&st->added);
+	morph_entrylist_release(&st->deleted);
 	free(st);
 }
 
@@ -93,6 +97,12 @@ staged_cb(const struct morph_entry *old, const struct morph_entry *new,
 	if (err == NULL)
 		e->staged = old == NULL ? MORPH_CHANGE_ADDED :
 		    new == NULL ? MORPH_CHANGE_DELETED : MORPH_CHANGE_MODIFIED;
+	if (err == NULL && old == NULL)
+		err = morph_entrylist_add(&st->added, new->path, &new->id,
+		    new->mode);
+	else if (err == NULL && new == NULL)
+		err = morph_entrylist_add(&st->deleted, old->path, &old->id,
+		    old->mode);
 	return err;
 }
 
@@ -130,6 +140,65 @@ merge_dups(struct morph_status *st)
 		st->v[j++] = st->v[i];
 	}
 	st->n = j;
+}
+
+/* By id, then by path: the pairing order of renames. */
+static int
+cmp_by_id(const void *pa, const void *pb)
+{
+	const struct morph_entry *a = pa, *b = pb;
+	int c = morph_oid_cmp(&a->id, &b->id);
+
+	return c != 0 ? c : strcmp(a->path, b->path);
+}
+
+/* The entry of path in the sorted list, or NULL. */
+static struct morph_status_entry *
+find_entry(struct morph_status *st, const char *path)
+{
+	struct morph_status_entry key, *e;
+
+	memset(&key, 0, sizeof(key));
+	key.path = path;
+	e = bsearch(&key, st->v, st->n, sizeof(*st->v), cmp_status);
+	return e;
+}
+
+/*
+ * Exact renames, as git finds them first: a path staged for deletion and
+ * one staged as new that hold the same blob are one file moved.  Where
+ * several deleted and added paths hold the same blob, they pair in order
+ * of path.  Runs on the sorted entries, whose paths the pairs point to.
+ */
+static void
+pair_renames(struct morph_status *st)
+{
+	struct morph_status_entry *from, *to;
+	struct morph_entrylist *a = &st->added, *d = &st->deleted;
+	size_t i = 0, j = 0;
+	int c;
+
+	if (a->n == 0 || d->n == 0)
+		return;
+	qsort(a->v, a->n, sizeof(*a->v), cmp_by_id);
+	qsort(d->v, d->n, sizeof(*d->v), cmp_by_id);
+	while (i < d->n && j < a->n) {
+		c = morph_oid_cmp(&d->v[i].id, &a->v[j].id);
+		if (c < 0) {
+			i++;
+			continue;
+		}
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		from = find_entry(st, d->v[i++].path);
+		to = find_entry(st, a->v[j++].path);
+		if (from == NULL || to == NULL)
+			continue;
+		from->renamed_to = to->path;
+		to->renamed_from = from->path;
+	}
 }
 
 /* HEAD -> index, skipped when the index is known to hold HEAD's tree. */
@@ -261,8 +330,10 @@ morph_status_new(struct morph_status **out, struct morph_repo *repo,
 				e->untracked = e->ignored = 1;
 		}
 	}
-	if (err == NULL)
+	if (err == NULL) {
 		merge_dups(st);
+		pair_renames(st);
+	}
 done:
 	morph_ignore_free(ig);
 	morph_scanlist_release(&files);

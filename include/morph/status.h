@@ -29,6 +29,13 @@ struct morph_status_entry {
 	enum morph_change	 unstaged;	/* index -> work tree */
 	int			 untracked;	/* in the work tree only */
 	int			 ignored;	/* untracked and ignored */
+	/*
+	 * An exact rename: staged added here with the blob HEAD has at
+	 * renamed_from, which is staged deleted with renamed_to pointing
+	 * back; NULL otherwise.  Both point to the other entry's path.
+	 */
+	const char		*renamed_from;
+	const char		*renamed_to;
 };
 
 #define MORPH_STATUS_UNTRACKED	0x01	/* list untracked files */

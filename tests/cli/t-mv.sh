@@ -22,7 +22,7 @@ expect_eq "$out" "" "mv prints nothing"
 expect_eq "$(cat prompts/greet.txt)" "hello" "the file moved"
 expect_eq "$(test -e prompts/a.txt && echo yes || echo no)" "no" "the old path is gone"
 ok morph status --short
-expect_eq "$out" "$(printf 'D  prompts/a.txt\nA  prompts/greet.txt')" "staged as a deletion and an addition"
+expect_eq "$out" "R  prompts/a.txt -> prompts/greet.txt" "staged as a rename, as git shows it"
 ok morph commit -m rename
 expect_eq "$("$MORPH" rev-parse HEAD:prompts/greet.txt)" "$blob" "committed with the same blob"
 
@@ -30,7 +30,7 @@ expect_eq "$("$MORPH" rev-parse HEAD:prompts/greet.txt)" "$blob" "committed with
 printf 'hello, world\n' >prompts/greet.txt
 ok morph mv prompts/greet.txt prompts/hi.txt
 ok morph status --short
-expect_eq "$out" "$(printf 'D  prompts/greet.txt\nAM prompts/hi.txt')" "the modification is still unstaged"
+expect_eq "$out" "RM prompts/greet.txt -> prompts/hi.txt" "the modification is still unstaged"
 ok morph diff
 expect_contains "$out" "+hello, world" "diff shows it against the moved entry"
 ok morph commit -a -m "hi"
@@ -38,6 +38,7 @@ printf 'bye now\n' >prompts/b.txt
 ok morph add prompts/b.txt
 ok morph mv prompts/b.txt prompts/bye.txt
 ok morph status --short
+# b.txt's new content is not HEAD's: no rename, a deletion and an addition.
 expect_eq "$out" "$(printf 'D  prompts/b.txt\nA  prompts/bye.txt')" "the staged change moves staged"
 ok morph commit -m bye
 
@@ -91,7 +92,7 @@ ok morph mv cases tests
 expect_eq "$(find tests -type f | sort | tr '\n' ' ')" "tests/en/notes.tmp tests/en/x.jsonl tests/y.jsonl " "the directory moved, untracked files too"
 expect_eq "$(test -e cases && echo yes || echo no)" "no" "the old directory is gone"
 ok morph status --short
-expect_eq "$out" "$(printf 'D  cases/en/x.jsonl\nD  cases/y.jsonl\nA  old/hi.txt\nD  prompts/hi.txt\n?? tests/en/notes.tmp\nA  tests/en/x.jsonl\nA  tests/y.jsonl\n?? untracked.txt')" "every tracked file under it moved in the index"
+expect_eq "$out" "$(printf 'R  prompts/hi.txt -> old/hi.txt\n?? tests/en/notes.tmp\nR  cases/en/x.jsonl -> tests/en/x.jsonl\nR  cases/y.jsonl -> tests/y.jsonl\n?? untracked.txt')" "every tracked file under it moved in the index, each a rename at where it went"
 # Into an existing directory, under its own name.
 ok morph mv tests old
 expect_eq "$(cat old/tests/y.jsonl)" '{"id": "y"}' "into an existing directory"
@@ -105,7 +106,7 @@ ok morph mv y.jsonl en
 cd ../.. || exit 2
 expect_eq "$(cat old/tests/en/y.jsonl)" '{"id": "y"}' "from a subdirectory, into a directory"
 ok morph status --short
-expect_eq "$out" "$(printf '?? old/tests/en/notes.tmp\nA  old/tests/en/y.jsonl\nD  old/tests/y.jsonl\n?? untracked.txt')" "the index has the repository paths"
+expect_eq "$out" "$(printf '?? old/tests/en/notes.tmp\nR  old/tests/y.jsonl -> old/tests/en/y.jsonl\n?? untracked.txt')" "the index has the repository paths"
 ok morph commit -m back
 
 done_testing

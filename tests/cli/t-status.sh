@@ -94,7 +94,8 @@ e = {x["path"]: x for x in st["entries"]}
 assert list(e) == ["a.txt", "b.txt", "prompts/p.txt", "untracked.txt"], e
 assert e["a.txt"] == {"path": "a.txt", "staged": "modified",
                       "unstaged": "modified", "untracked": False,
-                      "ignored": False}, e["a.txt"]
+                      "ignored": False, "renamed_from": None,
+                      "renamed_to": None}, e["a.txt"]
 assert e["b.txt"]["staged"] is None and e["b.txt"]["unstaged"] == "deleted"
 assert e["prompts/p.txt"]["staged"] == "added"
 assert e["prompts/p.txt"]["unstaged"] is None
@@ -183,6 +184,56 @@ expect_contains "$out" '"branch": null'
 expect_contains "$out" '"detached": true'
 ok morph checkout main
 expect_eq "$(morph status | head -1)" "On branch main" "back on main"
+
+# Renames: a file moved with its content unchanged is one entry, as in
+# git; identical files pair in order of path; a copy (nothing deleted)
+# and a move with new content are not renames.
+ok morph status --short
+expect_eq "$out" "?? untracked.txt" "clean before the renames"
+printf 'same\n' >same1.txt
+printf 'same\n' >same2.txt
+printf 'alpha\n' >alpha.txt
+printf 'beta\n' >beta.txt
+printf 'kept\n' >kept.txt
+ok morph add same1.txt same2.txt alpha.txt beta.txt kept.txt
+ok morph commit -q -m "four files"
+ok morph mv same1.txt z1.txt
+ok morph mv same2.txt z2.txt
+ok morph mv alpha.txt omega.txt
+cp kept.txt copy.txt
+ok morph add copy.txt
+ok morph rm beta.txt
+printf 'gamma\n' >gamma.txt
+ok morph add gamma.txt
+ok morph status --short
+expect_eq "$out" "$(printf 'D  beta.txt\nA  copy.txt\nA  gamma.txt\nR  alpha.txt -> omega.txt\n?? untracked.txt\nR  same1.txt -> z1.txt\nR  same2.txt -> z2.txt')" \
+    "renames at where they went, identical files in order of path"
+ok morph status
+expect_contains "$out" "Changes to be committed:
+  (use \"morph restore --staged <path>...\" to unstage)
+	deleted:    beta.txt
+	new file:   copy.txt
+	new file:   gamma.txt
+	renamed:    alpha.txt -> omega.txt
+	renamed:    same1.txt -> z1.txt
+	renamed:    same2.txt -> z2.txt
+" "long: renamed: FROM -> TO"
+ok morph status --json
+expect_eq "$(printf '%s' "$out" | python3 -c '
+import json, sys
+e = {x["path"]: x for x in json.load(sys.stdin)["entries"]}
+print(e["omega.txt"]["staged"], e["omega.txt"]["renamed_from"],
+      e["alpha.txt"]["staged"], e["alpha.txt"]["renamed_to"],
+      e["copy.txt"]["renamed_from"], e["beta.txt"]["renamed_to"])')" \
+    "added alpha.txt deleted omega.txt None None" "JSON: both sides of the rename named"
+# Edited after the move: still a rename, with the edit unstaged.
+printf 'omega\n' >>omega.txt
+ok morph status --short omega.txt alpha.txt
+expect_eq "$out" "RM alpha.txt -> omega.txt" "a rename with an unstaged edit"
+ok morph add omega.txt
+ok morph status --short omega.txt alpha.txt
+expect_eq "$out" "$(printf 'D  alpha.txt\nA  omega.txt')" "the edit staged: no longer the same file"
+ok morph reset -q --hard
 
 # Usage errors; outside a repository.
 fails 2 morph status --bogus
