@@ -65,6 +65,9 @@ cmd_add(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if (err == NULL)
 		err = morph_index_write(idx, ctx->repo);
+	/* The last conflict of a stash resolved: nothing stays unmerged. */
+	if (err == NULL)
+		err = morph_merge_settle_stash(ctx->repo, idx);
 done:
 	if (err == NULL)
 		err = morph_repo_commit(ctx->repo);

@@ -129,9 +129,10 @@ stash_apply(struct morph_cmd_ctx *ctx, size_t n, int pop)
 		    "stash@{%zu}\n", n);
 	if (morph_merge_kind(m) == MORPH_MERGE_CONFLICTS) {
 		morph_cmd_print_conflicts(m, "the stash");
-		printf("the conflicts are marked in the files: fix them%s\n",
-		    pop ? "; the stash entry is kept in case you need it "
-		    "again" : "");
+		printf("the conflicts are marked in the files: fix them and "
+		    "morph add them (morph merge --abort undoes the "
+		    "application)%s\n", pop ? "; the stash entry is kept in "
+		    "case you need it again" : "");
 		ctx->status = 1;
 	} else if (pop)
 		err = stash_drop(ctx->repo, n);

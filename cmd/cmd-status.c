@@ -98,7 +98,12 @@ print_merge(const struct morph_merge_state *ms, int color)
 	if (rev != NULL)
 		printf("You are currently reverting commit %s.\n",
 		    morph_cmd_short(rev));
-	if (morph_merge_state_unresolved(ms) > 0)
+	if (morph_merge_state_op(ms) == MORPH_MERGE_OP_STASH)
+		/* As git: no operation in progress, unmerged paths. */
+		printf("The stash applied left unmerged paths.\n  (fix them "
+		    "and run \"morph add\"; \"morph merge --abort\" undoes "
+		    "the application)\n");
+	else if (morph_merge_state_unresolved(ms) > 0)
 		printf("You have unmerged paths (%s).\n  (fix the "
 		    "conflicts and run \"morph commit\")\n  (use \"morph "
 		    "%s --abort\" to abort the %s)\n", what, op, op);
@@ -321,6 +326,11 @@ cmd_status(struct morph_cmd_ctx *ctx, int argc, char *argv[])
 	}
 	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		goto done;
+	/* A stash whose conflicts are resolved leaves nothing in progress. */
+	if (merging && morph_merge_state_op(ms) == MORPH_MERGE_OP_STASH &&
+	    !morph_merge_state_interrupted(ms) &&
+	    morph_merge_state_unresolved(ms) == 0)
+		merging = 0;
 	if ((err = morph_bisect_open(&bisect, ctx->repo)) != NULL)
 		goto done;
 	if ((err = morph_index_open(&idx, ctx->repo)) != NULL)

@@ -378,7 +378,9 @@ merge_parents(struct morph_oid parents[2], size_t *nparents,
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit: the "
 		    "%s of %s was interrupted while it wrote the work tree; "
 		    "undo it (%s) and start again", noun, name, undo);
-	if (head == NULL || morph_oid_cmp(head, &ms->ours) != 0)
+	/* A stash's conflicts are unmerged paths: HEAD may have moved. */
+	if (ms->op != MORPH_MERGE_OP_STASH &&
+	    (head == NULL || morph_oid_cmp(head, &ms->ours) != 0))
 		return morph_error_fmt(MORPH_ERR_CONFLICT, "cannot commit the "
 		    "%s of %s: HEAD moved since it began; undo it (%s)", noun,
 		    name, undo);
@@ -483,7 +485,8 @@ morph_commit_create(struct morph_oid *out, struct morph_repo *repo,
 	if ((err = morph_pending_refuse(repo, "cannot commit")) != NULL ||
 	    (err = morph_mergestate_read(&ms, &merging, repo)) != NULL)
 		goto fail;
-	if (message == NULL && merging)
+	/* A stash's message is not the commit's: it says what was stashed. */
+	if (message == NULL && merging && ms->op != MORPH_MERGE_OP_STASH)
 		message = ms->message;
 	if (message == NULL) {
 		err = morph_error_fmt(MORPH_ERR_INVALID,

@@ -661,10 +661,10 @@ morph_merge_apply(struct morph_oid *commit, struct morph_merge *m,
 	if ((err = morph_worktree_merge(m->repo, m->op, &m->ours_tree,
 	    &m->wtree, &m->tree, 0)) != NULL)
 		goto fail;
-	if (m->op == MORPH_MERGE_OP_STASH || (m->op ==
-	    MORPH_MERGE_OP_REVERT && opts->no_commit &&
-	    m->kind != MORPH_MERGE_CONFLICTS)) {
-		/* No commit, and conflicts left as markers (a stash). */
+	if ((m->op == MORPH_MERGE_OP_STASH ||
+	    (m->op == MORPH_MERGE_OP_REVERT && opts->no_commit)) &&
+	    m->kind != MORPH_MERGE_CONFLICTS) {
+		/* No commit, and nothing left to resolve. */
 		head = m->ours;
 		if ((err = morph_mergestate_clear(m->repo)) != NULL)
 			goto fail;

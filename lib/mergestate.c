@@ -399,6 +399,7 @@ morph_mergestate_refuse(struct morph_repo *repo, const char *what)
 {
 	const struct morph_error *err;
 	struct morph_merge_state *s;
+	struct morph_index *idx = NULL;
 	const char *noun;
 	char name[64];
 	int found;
@@ -406,12 +407,34 @@ morph_mergestate_refuse(struct morph_repo *repo, const char *what)
 	if ((err = morph_mergestate_read(&s, &found, repo)) != NULL ||
 	    !found)
 		return err;
+	/*
+	 * A stash application whose conflicts are all resolved holds
+	 * nothing up, as git's index with no unmerged path left; the next
+	 * add, commit or reset takes its record away.
+	 */
+	if (s->op == MORPH_MERGE_OP_STASH && !s->applying) {
+		if ((err = morph_index_open(&idx, repo)) == NULL)
+			err = morph_mergestate_judge(s, repo, idx);
+		morph_index_free(idx);
+		if (err != NULL || s->unresolved == 0) {
+			morph_merge_state_free(s);
+			return err;
+		}
+	}
 	noun = morph_mergestate_noun(s->op);
 	morph_mergestate_name(name, sizeof(name), s);
 	if (s->applying)
 		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s was "
 		    "interrupted while it wrote the work tree; undo it first "
 		    "(%s)", what, noun, name,
+		    morph_mergestate_abort_cmd(s->op));
+	else if (s->op == MORPH_MERGE_OP_STASH)
+		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: the stash "
+		    "applied onto %s left %zu unmerged path%s; fix %s and "
+		    "morph add %s, or undo the application (%s)", what, name,
+		    s->unresolved, s->unresolved == 1 ? "" : "s",
+		    s->unresolved == 1 ? "it" : "them",
+		    s->unresolved == 1 ? "it" : "them",
 		    morph_mergestate_abort_cmd(s->op));
 	else
 		err = morph_error_fmt(MORPH_ERR_CONFLICT, "%s: a %s of %s is "
@@ -563,6 +586,25 @@ morph_mergestate_judge(struct morph_merge_state *s, struct morph_repo *repo,
 }
 
 /* The public face (merge.h) */
+
+const struct morph_error *
+morph_merge_settle_stash(struct morph_repo *repo,
+    const struct morph_index *idx)
+{
+	const struct morph_error *err;
+	struct morph_merge_state *s;
+	int found;
+
+	if ((err = morph_mergestate_read(&s, &found, repo)) != NULL ||
+	    !found)
+		return err;
+	if (s->op == MORPH_MERGE_OP_STASH && !s->applying &&
+	    (err = morph_mergestate_judge(s, repo, idx)) == NULL &&
+	    s->unresolved == 0)
+		err = morph_mergestate_clear(repo);
+	morph_merge_state_free(s);
+	return err;
+}
 
 const struct morph_error *
 morph_merge_state_read(struct morph_merge_state **out, int *found,

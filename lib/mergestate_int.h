@@ -26,8 +26,11 @@
  *     it or marks it stopped.
  *  2. While it is there, no checkout runs and no other merge, revert or
  *     stash application starts.
- *  3. A stash application records itself only while it writes the work
- *     tree: it leaves its conflicts as markers, with no record.
+ *  3. A stash application that leaves no conflict leaves no record.  One
+ *     that does keeps its record (op "stash", stopped) as git keeps
+ *     unmerged paths in its index: it holds checkout, merge, stash and
+ *     commit up only while a conflict is unresolved, and goes once they
+ *     are all added (morph_merge_settle_stash), committed or reset.
  */
 #ifndef MORPH_MERGESTATE_INT_H
 #define MORPH_MERGESTATE_INT_H

@@ -41,6 +41,7 @@
 #include "morph/hash.h"
 
 struct morph_repo;
+struct morph_index;
 struct morph_merge;
 struct morph_merge_state;
 
@@ -225,7 +226,8 @@ const struct morph_merge_conflict *morph_merge_state_conflict(
 size_t	morph_merge_state_unresolved(const struct morph_merge_state *);
 
 /*
- * Undoes the merge (or the interrupted stash application) in progress:
+ * Undoes the merge (or the stash application, interrupted or stopped at
+ * its conflicts) in progress:
  * every path the merge touched gets HEAD's
  * file and index entry back (what was resolved meanwhile is lost), a file
  * HEAD lacks is removed when it still holds what the merge wrote, and the
@@ -235,5 +237,15 @@ size_t	morph_merge_state_unresolved(const struct morph_merge_state *);
 const struct morph_error *morph_merge_abort(struct morph_repo *);
 /* The same for a revert in progress (morph revert --abort). */
 const struct morph_error *morph_merge_abort_revert(struct morph_repo *);
+
+/*
+ * Ends a stash application whose conflicts idx now resolves (each fixed
+ * file added), as git's index has no unmerged path left once they are
+ * added: the record goes, and nothing stays in progress.  Nothing to do
+ * without one, or while a conflict remains.  Inside the caller's
+ * transaction (morph_repo_begin), after it changed the index.
+ */
+const struct morph_error *morph_merge_settle_stash(struct morph_repo *,
+    const struct morph_index *);
 
 #endif

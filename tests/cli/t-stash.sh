@@ -2,7 +2,9 @@
 # morph stash: push saves the index and the work tree's changes (-u:
 # untracked files) and restores HEAD's state; list, show, drop; pop and
 # apply merge the stash three ways onto the current HEAD, leave changes
-# unstaged and new files staged, keep the stash on conflict; refusals;
+# unstaged and new files staged, keep the stash on conflict and leave its
+# conflicted paths unmerged until they are added, committed or undone;
+# refusals;
 # fsck checks every stash, and reports one whose commit is missing.
 . "$(dirname "$0")/lib.sh"
 
@@ -117,8 +119,32 @@ expect_contains "$(cat a.txt)" "<<<<<<< HEAD"
 expect_eq "$(cat n.txt)" "new" "what merges cleanly is applied"
 ok morph stash list
 expect_eq "$out" "stash@{0}: On main: first try" "a conflicting pop keeps the stash"
+# The conflicted path is unmerged, as in git's index: status says so,
+# commit and another stash are refused, even with the markers staged.
 ok morph status --json
-expect_eq "$(json "d['merge']")" "None" "no merge is left in progress, as git"
+expect_eq "$(json "d['merge']['operation'], d['merge']['unresolved'], [(c['path'], c['kind']) for c in d['merge']['conflicts']]")" \
+    "stash 1 [('a.txt', 'content')]" "the conflict is recorded"
+ok morph status --short a.txt
+expect_eq "$out" "UU a.txt" "unmerged, short"
+ok morph status
+expect_contains "$out" "The stash applied left unmerged paths."
+expect_not_contains "$out" "still merging"
+fails 2 morph stash
+expect_contains "$err" "morph: cannot stash: the stash applied onto"
+expect_contains "$err" "left 1 unmerged path; fix it and morph add it, or undo the application (morph merge --abort)"
+fails 2 morph commit -a -m "with the markers"
+expect_contains "$err" "1 unmerged path:
+	a.txt: conflict markers are staged"
+ok morph log --oneline -1
+expect_contains "$out" "lower one" "nothing committed"
+# Fixed and added: nothing stays in progress, nor does a commit need to
+# conclude anything.
+printf 'one\n2\n3\n4\n5\n6\nseven\n' >a.txt
+ok morph add a.txt
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "resolved by add: nothing left in progress, as git"
+ok morph status --short a.txt
+expect_eq "$out" "M  a.txt" "the resolution staged"
 # What the conflict left can itself be stashed, and dropped.
 ok morph stash
 ok morph status --short
@@ -127,6 +153,35 @@ ok morph stash drop
 ok morph stash drop 0
 ok morph stash list
 expect_eq "$out" "" "all dropped"
+
+# 5b. A conflicting apply, then the resolution committed: an ordinary
+# commit with the user's message, one parent.
+printf '1\n2\n3\n4\n5\n6\n7\n' >a.txt
+ok morph commit -q -a -m "seven back"
+printf '1\n2\n3\n4\n5\n6\nstashed\n' >a.txt
+ok morph stash
+printf '1\n2\n3\n4\n5\n6\ncommitted\n' >a.txt
+ok morph commit -q -a -m "committed seven"
+fails 1 morph stash apply
+fails 2 morph commit -m "too soon"
+expect_contains "$err" "a.txt: edit the file, then morph add it"
+fails 2 morph checkout -q HEAD~1
+expect_contains "$err" "cannot check out: the stash applied onto"
+printf '1\n2\n3\n4\n5\n6\nboth\n' >a.txt
+ok morph commit -a -m "both sevens"
+ok morph cat-object -p HEAD
+expect_eq "$(json "len(d['parents'])")" 1 "an ordinary commit"
+ok morph log --oneline -1
+expect_contains "$out" "both sevens" "with the user's message"
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "the commit ends it"
+# Applied again, then undone: merge --abort takes HEAD's file back.
+fails 1 morph stash apply
+ok morph merge --abort
+expect_eq "$(tail -1 a.txt)" "both" "merge --abort undid the application"
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "nothing left in progress"
+ok morph stash drop
 
 # 6. Stashing is refused while a revert is in progress.
 printf '1\n2\n3\n4\n5\n6\n7\n' >a.txt
