@@ -85,17 +85,22 @@ merge_continue(struct morph_cmd_ctx *ctx, const struct morph_cmd_gate_opts *go,
 	struct morph_commit_opts opts = MORPH_COMMIT_OPTS_INIT;
 	const struct morph_error *err;
 	struct morph_merge_state *ms = NULL;
+	enum morph_merge_op op;
 	int merging;
 
 	/* A revert in progress is finished by morph revert --continue. */
 	if ((err = morph_merge_state_read(&ms, &merging, ctx->repo)) != NULL)
 		return err;
-	merging = merging && morph_merge_state_op(ms) != MORPH_MERGE_OP_MERGE;
+	op = merging ? morph_merge_state_op(ms) : MORPH_MERGE_OP_MERGE;
 	morph_merge_state_free(ms);
-	if (merging)
+	if (op == MORPH_MERGE_OP_REVERT)
 		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no merge "
 		    "in progress to continue (a revert is: morph revert "
 		    "--continue)");
+	if (op == MORPH_MERGE_OP_STASH)
+		return morph_error_fmt(MORPH_ERR_NOT_FOUND, "there is no merge "
+		    "in progress to continue (the stash applied left unmerged "
+		    "paths: fix them and morph add them)");
 	if ((err = morph_cmd_gate_before_commit(ctx, go, &merging,
 	    &opts.gate_passed)) != NULL)
 		return err;

@@ -175,7 +175,16 @@ ok morph log --oneline -1
 expect_contains "$out" "both sevens" "with the user's message"
 ok morph status --json
 expect_eq "$(json "d['merge']")" "None" "the commit ends it"
-# Applied again, then undone: merge --abort takes HEAD's file back.
+# Applied again: merge --continue has nothing to continue, reset forgets
+# the unmerged paths; applied once more, merge --abort takes HEAD's file
+# back.
+fails 1 morph stash apply
+fails 2 morph merge --continue
+expect_contains "$err" "the stash applied left unmerged paths: fix them and morph add them"
+ok morph reset -q
+ok morph status --json
+expect_eq "$(json "d['merge']")" "None" "reset forgets the unmerged paths"
+ok morph checkout -q -- a.txt
 fails 1 morph stash apply
 ok morph merge --abort
 expect_eq "$(tail -1 a.txt)" "both" "merge --abort undid the application"
