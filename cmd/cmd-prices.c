@@ -179,22 +179,12 @@ print_view(const char *spec, const struct morph_price_view *v)
 }
 
 static void
-json_num(struct morph_jsonw *w, const char *key, double v)
-{
-	morph_jsonw_key(w, key);
-	if (v < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_double(w, v);
-}
-
-static void
 json_rates(struct morph_jsonw *w, const struct morph_price_rates *r)
 {
-	json_num(w, "input_mtok", r->in);
-	json_num(w, "output_mtok", r->out);
-	json_num(w, "cache_read_mtok", r->cache_read);
-	json_num(w, "cache_write_mtok", r->cache_write);
+	morph_jsonw_kv_double_or_null(w, "input_mtok", r->in);
+	morph_jsonw_kv_double_or_null(w, "output_mtok", r->out);
+	morph_jsonw_kv_double_or_null(w, "cache_read_mtok", r->cache_read);
+	morph_jsonw_kv_double_or_null(w, "cache_write_mtok", r->cache_write);
 }
 
 static void
@@ -223,7 +213,7 @@ json_view(struct morph_jsonw *w, const char *spec,
 
 		json_rates(w, &none);
 	}
-	json_num(w, "request_usd", v->priced ? v->per_request : -1);
+	morph_jsonw_kv_double_or_null(w, "request_usd", v->priced ? v->per_request : -1);
 	morph_jsonw_key(w, "tiers");
 	morph_jsonw_array_begin(w);
 	for (i = 0; i < v->ntiers; i++) {

@@ -225,16 +225,6 @@ share_of(const struct morph_route_plan *plan,
 }
 
 static void
-json_real(struct morph_jsonw *w, const char *key, double v)
-{
-	morph_jsonw_key(w, key);
-	if (v < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_double(w, v);
-}
-
-static void
 json_model(struct morph_jsonw *w, const struct morph_route_model *m,
     int share, int candidate)
 {
@@ -253,18 +243,14 @@ json_model(struct morph_jsonw *w, const struct morph_route_model *m,
 	}
 	morph_jsonw_kv_int(w, "n", m->n);
 	morph_jsonw_kv_int(w, "k", m->k);
-	json_real(w, "rate", m->rate);
-	json_real(w, "lo", m->lo);
-	json_real(w, "hi", m->hi);
-	morph_jsonw_key(w, "cost_nusd");
-	if (m->cost_nusd < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_int(w, m->cost_nusd);
-	json_real(w, "input_mtok", m->priced ? m->in_mtok : -1);
-	json_real(w, "output_mtok", m->priced ? m->out_mtok : -1);
-	json_real(w, "cache_read_mtok", m->priced ? m->cache_read_mtok : -1);
-	json_real(w, "cache_write_mtok", m->priced ? m->cache_write_mtok :
+	morph_jsonw_kv_double_or_null(w, "rate", m->rate);
+	morph_jsonw_kv_double_or_null(w, "lo", m->lo);
+	morph_jsonw_kv_double_or_null(w, "hi", m->hi);
+	morph_jsonw_kv_int_or_null(w, "cost_nusd", m->cost_nusd);
+	morph_jsonw_kv_double_or_null(w, "input_mtok", m->priced ? m->in_mtok : -1);
+	morph_jsonw_kv_double_or_null(w, "output_mtok", m->priced ? m->out_mtok : -1);
+	morph_jsonw_kv_double_or_null(w, "cache_read_mtok", m->priced ? m->cache_read_mtok : -1);
+	morph_jsonw_kv_double_or_null(w, "cache_write_mtok", m->priced ? m->cache_write_mtok :
 	    -1);
 	morph_jsonw_kv_string(w, "key_env", m->key_env);
 	morph_jsonw_kv_string(w, "reason", m->reason);
@@ -291,9 +277,9 @@ explain_json(const struct morph_route_plan *plan, size_t i, const char *name,
 	morph_jsonw_array_end(&w);
 	morph_jsonw_key(&w, "rule");
 	morph_jsonw_object_begin(&w);
-	json_real(&w, "floor", plan->rule.floor);
-	json_real(&w, "margin", plan->rule.margin);
-	json_real(&w, "alpha", plan->rule.alpha);
+	morph_jsonw_kv_double_or_null(&w, "floor", plan->rule.floor);
+	morph_jsonw_kv_double_or_null(&w, "margin", plan->rule.margin);
+	morph_jsonw_kv_double_or_null(&w, "alpha", plan->rule.alpha);
 	morph_jsonw_kv_string(&w, "baseline", plan->rule.baseline);
 	morph_jsonw_object_end(&w);
 	morph_jsonw_kv_string(&w, "baseline", p->baseline);

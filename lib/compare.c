@@ -337,7 +337,8 @@ make_row(struct morph_compare *cmp, struct morph_compare_row *row,
 	qsort(lat, nlat, sizeof(*lat), cmp_i64);
 	row->p50_ms = morph_stats_nearest_rank(lat, nlat, 0.50);
 	row->p95_ms = morph_stats_nearest_rank(lat, nlat, 0.95);
-	free(lat);
+	row->latencies = lat;		/* freed with the rows */
+	row->nlatencies = nlat;
 	row->score = scored > 0 ? score / (double)scored : -1;
 	row->cost_per_call = row->priced > 0 && row->unpriced == 0 ?
 	    (double)row->cost_nusd / (double)row->priced : -1;
@@ -682,6 +683,8 @@ morph_compare_free(struct morph_compare *cmp)
 	names_free(&cmp->models);
 	names_free(&cmp->cases);
 	free(cmp->recs);
+	for (i = 0; i < cmp->nrows; i++)
+		free((int64_t *)cmp->rows[i].latencies);
 	free(cmp->rows);
 	free(cmp->cases_v);
 	free(cmp->groups);

@@ -186,6 +186,16 @@ morph_jsonw_kv_int_or_null(struct morph_jsonw *w, const char *key, int64_t v)
 }
 
 void
+morph_jsonw_kv_double_or_null(struct morph_jsonw *w, const char *key, double v)
+{
+	morph_jsonw_key(w, key);
+	if (v < 0)
+		morph_jsonw_null(w);
+	else
+		morph_jsonw_double(w, v);
+}
+
+void
 morph_jsonw_kv_bool(struct morph_jsonw *w, const char *key, int v)
 {
 	morph_jsonw_key(w, key);

@@ -6,14 +6,15 @@
  * distribution of the run's latencies per model, each drawn as inline
  * SVG by lib/svgchart.c, which escapes every label.
  *
- * The latencies are the only figures read here result by result; they
- * are kept one number a result, models apart, and freed before return.
+ * The run's results are read once here, by morph compare, whose rows
+ * give the scatter its points and the boxes their latencies.
  *
  * A model keeps its colour, marker and dash across the charts: the
  * palette gives each model its style when it first appears (the trend's
  * models first, in order of name), and every later chart looks it up.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,67 +63,6 @@ palette_free(struct palette *pal)
 	for (i = 0; i < pal->n; i++)
 		free(pal->models[i]);
 	free(pal->models);
-}
-
-struct latencies {
-	char	**models;
-	double	**ms;
-	size_t	 *n;
-	size_t	  nmodels;
-};
-
-static const struct morph_error *
-add_latency(const struct morph_result *res, void *arg)
-{
-	struct latencies *l = arg;
-	size_t i;
-	void *p;
-
-	if (strcmp(res->status, "ok") != 0 || res->latency_ms < 0)
-		return NULL;
-	for (i = 0; i < l->nmodels; i++)
-		if (strcmp(l->models[i], res->model) == 0)
-			break;
-	if (i == l->nmodels) {
-		if ((p = realloc(l->models, (i + 1) * sizeof(*l->models))) ==
-		    NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->models = p;
-		if ((p = realloc(l->ms, (i + 1) * sizeof(*l->ms))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->ms = p;
-		if ((p = realloc(l->n, (i + 1) * sizeof(*l->n))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->n = p;
-		l->ms[i] = NULL;
-		l->n[i] = 0;
-		if ((l->models[i] = strdup(res->model)) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->nmodels++;
-	}
-	/* Doubling by powers of two: realloc at 1, 2, 4, 8... */
-	if ((l->n[i] & (l->n[i] - 1)) == 0) {
-		if ((p = realloc(l->ms[i], (l->n[i] ? 2 * l->n[i] : 1) *
-		    sizeof(**l->ms))) == NULL)
-			return morph_error(MORPH_ERR_NOMEM);
-		l->ms[i] = p;
-	}
-	l->ms[i][l->n[i]++] = (double)res->latency_ms;
-	return NULL;
-}
-
-static void
-latencies_free(struct latencies *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nmodels; i++) {
-		free(l->models[i]);
-		free(l->ms[i]);
-	}
-	free(l->models);
-	free(l->ms);
-	free(l->n);
 }
 
 /* The three trend charts; none when fewer than two commits have runs. */
@@ -183,27 +123,14 @@ done:
 
 /* Cost against pass rate over the whole run, the frontier joined. */
 static const struct morph_error *
-scatter(struct morph_buf *out, struct morph_repo *repo,
-    const struct morph_run_info *run, struct palette *pal)
+scatter(struct morph_buf *out, const struct morph_compare_group *g,
+    struct palette *pal)
 {
-	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
-	const struct morph_compare_group *g;
-	const struct morph_error *err;
 	struct morph_svg_point *pts;
-	struct morph_compare *cmp;
-	char name[32];
-	const char *runs[1] = { name };
 	size_t i;
 
-	opts.total = 1;
-	snprintf(name, sizeof(name), "#%lld", (long long)run->num);
-	if ((err = morph_compare_new(&cmp, repo, runs, 1, &opts)) != NULL)
-		return err;
-	g = morph_compare_group(cmp, 0);
-	if ((pts = calloc(g->nrows + 1, sizeof(*pts))) == NULL) {
-		morph_compare_free(cmp);
+	if ((pts = calloc(g->nrows + 1, sizeof(*pts))) == NULL)
 		return morph_error(MORPH_ERR_NOMEM);
-	}
 	for (i = 0; i < g->nrows; i++) {
 		pts[i].label = g->rows[i].model;
 		pts[i].x = g->rows[i].cost_per_call < 0 ? NAN :
@@ -217,53 +144,85 @@ scatter(struct morph_buf *out, struct morph_repo *repo,
 	    "cost per call (USD)", "pass rate", pts, g->nrows, 1);
 	morph_buf_puts(out, "</figure>\n");
 	free(pts);
-	morph_compare_free(cmp);
 	return NULL;
 }
 
-static const struct morph_error *
-boxes(struct morph_buf *out, struct morph_repo *repo,
-    const struct morph_run_info *run, struct palette *pal)
+static int
+cmp_row_model(const void *a, const void *b)
 {
-	struct latencies l = { NULL, NULL, NULL, 0 };
-	struct morph_svg_series *series = NULL;
-	const struct morph_error *err;
-	size_t i;
+	return strcmp((*(const struct morph_compare_row *const *)a)->model,
+	    (*(const struct morph_compare_row *const *)b)->model);
+}
 
-	if ((err = morph_run_results(repo, run->num, add_latency, &l)) ==
-	    NULL && (series = calloc(l.nmodels + 1, sizeof(*series))) ==
-	    NULL)
-		err = morph_error(MORPH_ERR_NOMEM);
-	if (err == NULL) {
-		for (i = 0; i < l.nmodels; i++) {
-			series[i].name = l.models[i];
-			series[i].y = l.ms[i];
-			series[i].n = l.n[i];
-			series[i].style = palette_style(pal, l.models[i]);
-		}
-		morph_buf_puts(out, "<figure>");
-		morph_svg_boxes(out, "Latency of the run's calls", "ms",
-		    series, l.nmodels);
-		morph_buf_puts(out, "</figure>\n");
+/*
+ * The latencies of the run's answered calls, a box a model in order of
+ * name; a model with no answered call has no box.
+ */
+static const struct morph_error *
+boxes(struct morph_buf *out, const struct morph_compare_group *g,
+    struct palette *pal)
+{
+	const struct morph_compare_row **rows;
+	struct morph_svg_series *series;
+	double *ms = NULL;
+	size_t i, j, k, n = 0, nms = 0;
+
+	rows = calloc(g->nrows + 1, sizeof(*rows));
+	series = calloc(g->nrows + 1, sizeof(*series));
+	for (i = 0; i < g->nrows; i++)
+		nms += g->rows[i].nlatencies;
+	if (rows == NULL || series == NULL ||
+	    (ms = calloc(nms + 1, sizeof(*ms))) == NULL) {
+		free(rows);
+		free(series);
+		return morph_error(MORPH_ERR_NOMEM);
 	}
+	for (i = 0; i < g->nrows; i++)
+		if (g->rows[i].nlatencies > 0)
+			rows[n++] = &g->rows[i];
+	qsort(rows, n, sizeof(*rows), cmp_row_model);
+	for (i = k = 0; i < n; i++) {
+		series[i].name = rows[i]->model;
+		series[i].y = &ms[k];
+		series[i].n = rows[i]->nlatencies;
+		series[i].style = palette_style(pal, rows[i]->model);
+		for (j = 0; j < rows[i]->nlatencies; j++)
+			ms[k++] = (double)rows[i]->latencies[j];
+	}
+	morph_buf_puts(out, "<figure>");
+	morph_svg_boxes(out, "Latency of the run's calls", "ms", series, n);
+	morph_buf_puts(out, "</figure>\n");
+	free(rows);
 	free(series);
-	latencies_free(&l);
-	return err;
+	free(ms);
+	return NULL;
 }
 
 const struct morph_error *
 morph_report_html_charts(struct morph_buf *out, struct morph_repo *repo,
     const struct morph_run_info *run)
 {
+	struct morph_compare_opts opts = MORPH_COMPARE_OPTS_INIT;
+	const struct morph_compare_group *g;
 	const struct morph_error *err;
 	struct palette pal = { NULL, 0 };
+	struct morph_compare *cmp = NULL;
+	char name[32];
+	const char *runs[1] = { name };
 
 	morph_buf_puts(out, "<section id=\"charts\" aria-labelledby="
 	    "\"charts-h\">\n<h2 id=\"charts-h\">Charts</h2>\n");
+	/* The run read once, by compare, for the scatter and the boxes. */
+	opts.total = 1;
+	snprintf(name, sizeof(name), "#%lld", (long long)run->num);
 	if ((err = trend(out, repo, run, &pal)) == NULL &&
-	    (err = scatter(out, repo, run, &pal)) == NULL &&
-	    (err = boxes(out, repo, run, &pal)) == NULL)
-		morph_buf_puts(out, "</section>\n");
+	    (err = morph_compare_new(&cmp, repo, runs, 1, &opts)) == NULL) {
+		g = morph_compare_group(cmp, 0);
+		if ((err = scatter(out, g, &pal)) == NULL &&
+		    (err = boxes(out, g, &pal)) == NULL)
+			morph_buf_puts(out, "</section>\n");
+	}
+	morph_compare_free(cmp);
 	palette_free(&pal);
 	return err;
 }

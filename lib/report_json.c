@@ -144,11 +144,7 @@ json_case(struct json *j, const struct morph_eval_case *c)
 	if (morph_eval_baseline(j->r->ev) != NULL) {
 		morph_jsonw_kv_int(w, "worse", c->worse);
 		morph_jsonw_kv_int(w, "better", c->better);
-		morph_jsonw_key(w, "mcnemar_p");
-		if (c->p_value < 0)
-			morph_jsonw_null(w);
-		else
-			morph_jsonw_double(w, c->p_value);
+		morph_jsonw_kv_double_or_null(w, "mcnemar_p", c->p_value);
 	}
 	morph_jsonw_key(w, "example");
 	if (c->example == NULL)
@@ -205,11 +201,7 @@ model_side(struct morph_jsonw *w, const char *key,
 	morph_jsonw_kv_int(w, "asserted", m->asserted[s]);
 	morph_jsonw_kv_int(w, "passed", m->passed[s]);
 	morph_jsonw_kv_int(w, "errors", m->errors[s]);
-	morph_jsonw_key(w, "pass_rate");
-	if (m->rate[s] < 0)
-		morph_jsonw_null(w);
-	else
-		morph_jsonw_double(w, m->rate[s]);
+	morph_jsonw_kv_double_or_null(w, "pass_rate", m->rate[s]);
 	morph_jsonw_key(w, "interval");
 	morph_jsonw_array_begin(w);
 	morph_jsonw_double(w, m->lo[s]);

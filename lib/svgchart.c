@@ -446,12 +446,18 @@ svg_close(struct morph_buf *b)
 	morph_buf_puts(b, "</g></svg>");
 }
 
-/* Says in the middle of the chart that there is nothing to draw. */
+/*
+ * Ends a chart that has nothing to draw: its description says so, and
+ * so does the middle of the chart.
+ */
 static void
-no_value(struct morph_buf *b, int h)
+no_value(struct morph_buf *b, int h, const char *title)
 {
+	morph_buf_puts(b, ": no value to draw.");
+	svg_desc_end(b, h, title);
 	morph_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
 	    "font-size=\"13\">No value to draw</text>", SVG_W / 2, h / 2);
+	svg_close(b);
 }
 
 /* Markers and legends */
@@ -718,10 +724,7 @@ morph_svg_lines(struct morph_buf *b, const char *title, const char *ylabel,
 	svg_open(b, h, title);
 	put_text(b, ylabel, TIP_MAX);
 	if (npoints == 0) {
-		morph_buf_puts(b, ": no value to draw.");
-		svg_desc_end(b, h, title);
-		no_value(b, h);
-		svg_close(b);
+		no_value(b, h, title);
 		return;
 	}
 	axis_linear(&a, lo, hi);
@@ -989,10 +992,7 @@ morph_svg_scatter(struct morph_buf *b, const char *title,
 	morph_buf_puts(b, " against ");
 	put_text(b, xlabel, TIP_MAX);
 	if (drawn == 0) {
-		morph_buf_puts(b, ": no value to draw.");
-		svg_desc_end(b, h, title);
-		no_value(b, h);
-		svg_close(b);
+		no_value(b, h, title);
 		return;
 	}
 	morph_buf_printf(b, "%s, %zu points; on the Pareto frontier: ",
@@ -1214,10 +1214,7 @@ morph_svg_boxes(struct morph_buf *b, const char *title, const char *xlabel,
 	morph_buf_puts(b, "The distribution of ");
 	put_text(b, xlabel, TIP_MAX);
 	if (nvalues == 0) {
-		morph_buf_puts(b, ": no value to draw.");
-		svg_desc_end(b, h, title);
-		no_value(b, h);
-		svg_close(b);
+		no_value(b, h, title);
 		free(bx);
 		return;
 	}

@@ -63,6 +63,9 @@ struct morph_compare_row {
 	double			 cost_per_call;	/* nano-USD; -1: unpriced */
 	int64_t			 p50_ms;	/* -1: no answered call */
 	int64_t			 p95_ms;
+	const int64_t		*latencies;	/* of the answered calls,
+						   ascending */
+	size_t			 nlatencies;
 	int			 frontier;	/* on the Pareto frontier */
 	int			 repeated;	/* a case has 2+ samples */
 	const struct morph_compare_case *cases;

@@ -45,6 +45,9 @@ void	morph_jsonw_kv_int(struct morph_jsonw *, const char *key, int64_t);
 /* The same, with null for a v < 0: a count or time that is not known. */
 void	morph_jsonw_kv_int_or_null(struct morph_jsonw *, const char *key,
 	    int64_t v);
+/* The same for a double: null when v is negative (unknown). */
+void	morph_jsonw_kv_double_or_null(struct morph_jsonw *, const char *key,
+	    double v);
 void	morph_jsonw_kv_bool(struct morph_jsonw *, const char *key, int);
 
 /*
